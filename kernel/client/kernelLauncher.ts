@@ -1,0 +1,260 @@
+// Starts a kernel process from a kernelspec-style argv, as jupyter_client's KernelManager does, and connects to it.
+import { ChildProcess, spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ConnectionInfo } from "../protocol/connectionFile";
+import { JupyterMessage } from "../protocol/messages";
+import { packageRoot } from "../packageRoot";
+import { KernelClient } from "./kernelClient";
+
+export const CONNECTION_FILE_PLACEHOLDER = "{connection_file}";
+
+export interface LaunchOptions {
+  /** The kernel command, with "{connection_file}" where the connection file path goes, as in a kernelspec. */
+  argv: string[];
+  cwd?: string;
+  /** Added to this process's environment, as a kernelspec's env is. */
+  env?: NodeJS.ProcessEnv;
+  startTimeoutMs?: number;
+  /** Where the connection file goes; the system temp dir by default. */
+  runtimeDir?: string;
+  kernelName?: string;
+}
+
+export interface KernelExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface LaunchedKernel {
+  client: KernelClient;
+  process: ChildProcess;
+  connectionFile: string;
+  info: ConnectionInfo;
+  /** The kernel_info_reply the kernel answered at startup. */
+  kernelInfo: JupyterMessage;
+  /** Resolves when the process is gone; its client is closed and its connection file removed by then. */
+  exited: Promise<KernelExit>;
+  /** The last lines the kernel wrote to stdout and stderr. */
+  outputTail(): string;
+  /** Sends interrupt_request on control and waits for the reply. */
+  interrupt(): Promise<void>;
+  /** Asks the kernel to shut down and waits for it to exit, killing it when it takes too long. */
+  shutdown(restart?: boolean): Promise<void>;
+  /** SIGKILLs the kernel's process group; await `exited` to know it is gone. */
+  kill(): void;
+}
+
+const DEFAULT_START_TIMEOUT_MS = 30_000;
+const INTERRUPT_REPLY_TIMEOUT_MS = 5_000;
+/** How long a kernel gets to reply to shutdown_request and exit before it is killed, as jupyter_client's shutdown_wait_time. */
+const SHUTDOWN_GRACE_MS = 5_000;
+/** How long to wait after the exit for the pipes to deliver the kernel's last output. */
+const OUTPUT_FLUSH_MS = 200;
+const OUTPUT_TAIL_LINES = 200;
+
+/** The argv of our own kernel: the built CLI, into which this module is bundled too, hence found from the package root. */
+export function kernelArgv(): string[] {
+  return [process.execPath, path.join(packageRoot(), "dist", "kernel", "cli.js"), "kernel", "--connection-file", CONNECTION_FILE_PLACEHOLDER];
+}
+
+/** Ports that were free a moment ago, found as jupyter_client does: bind port 0, read the port, close. */
+export async function freePorts(count: number, host = "127.0.0.1"): Promise<number[]> {
+  // All servers stay open until every port is read, so the ports are distinct.
+  const servers = await Promise.allSettled(Array.from({ length: count }, () => listen(host)));
+  const opened = servers.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const ports = opened.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(opened.map((server) => new Promise((resolve) => server.close(resolve))));
+  const failure = servers.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failure) throw failure.reason;
+  return ports;
+}
+
+function listen(host: string): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, host, () => resolve(server));
+  });
+}
+
+/** Writes a connection file with fresh ports and a random key, readable by its owner only. */
+export async function writeConnectionFile(
+  options: { runtimeDir?: string; kernelName?: string } = {},
+): Promise<{ path: string; info: ConnectionInfo }> {
+  const [shell_port, control_port, iopub_port, stdin_port, hb_port] = await freePorts(5);
+  const info: ConnectionInfo = {
+    transport: "tcp",
+    ip: "127.0.0.1",
+    shell_port,
+    control_port,
+    iopub_port,
+    stdin_port,
+    hb_port,
+    key: randomBytes(32).toString("hex"),
+    signature_scheme: "hmac-sha256",
+    kernel_name: options.kernelName ?? "",
+  };
+  const dir = options.runtimeDir ?? os.tmpdir();
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, `kernel-${randomUUID()}.json`);
+  fs.writeFileSync(file, JSON.stringify(info, null, 1), { mode: 0o600, flag: "wx" });
+  return { path: file, info };
+}
+
+export async function launchKernel(options: LaunchOptions): Promise<LaunchedKernel> {
+  if (options.argv.length === 0) throw new Error("launchKernel: argv is empty");
+  const { path: connectionFile, info } = await writeConnectionFile(options);
+  const [command, ...args] = options.argv.map((arg) => arg.split(CONNECTION_FILE_PLACEHOLDER).join(connectionFile));
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    // JPY_PARENT_PID lets ipykernel-style kernels exit when we die without shutting them down.
+    env: { ...process.env, JPY_PARENT_PID: String(process.pid), ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    // A process group of its own, as jupyter_client's start_new_session: a Ctrl-C meant for us does not reach the
+    // kernel, and a kernel that interrupts its own process group does not interrupt us.
+    detached: process.platform !== "win32",
+  });
+  const output = new OutputTail(OUTPUT_TAIL_LINES);
+  child.stdout?.setEncoding("utf8").on("data", output.collector());
+  child.stderr?.setEncoding("utf8").on("data", output.collector());
+
+  let stopping = false;
+  let gone = false;
+  const kill = (): void => {
+    stopping = true;
+    if (gone || child.pid === undefined) return;
+    try {
+      if (process.platform === "win32") child.kill("SIGKILL");
+      else process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Already exited.
+    }
+  };
+  const forgetOnExit = killWhenWeExit(kill);
+  const client = await KernelClient.connect(info);
+  const exited = waitForExit(child, (message) => output.append(message)).then((exit) => {
+    gone = true;
+    forgetOnExit();
+    const reason = stopping ? `the kernel was stopped (${describeExit(exit)})` : `${describeExit(exit)}${formatTail(output.text())}`;
+    client.kernelDied(reason);
+    client.close();
+    fs.rmSync(connectionFile, { force: true });
+    return exit;
+  });
+
+  let kernelInfo: JupyterMessage;
+  try {
+    // An exit during startup rejects this through kernelDied.
+    kernelInfo = await client.waitForReady(options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+  } catch (error) {
+    const exitedOnItsOwn = gone && !stopping;
+    kill();
+    await exited;
+    // When the kernel exited by itself, kernelDied already put the exit and the output tail in the message.
+    const detail = exitedOnItsOwn ? (error as Error).message : `${(error as Error).message}${formatTail(output.text())}`;
+    throw new Error(`kernel failed to start (${options.argv.join(" ")}): ${detail}`);
+  }
+
+  return {
+    client,
+    process: child,
+    connectionFile,
+    info,
+    kernelInfo,
+    exited,
+    outputTail: () => output.text(),
+    kill,
+    async interrupt() {
+      await client.request("control", "interrupt_request", {}, { timeoutMs: INTERRUPT_REPLY_TIMEOUT_MS });
+    },
+    async shutdown(restart = false) {
+      if (gone) return;
+      stopping = true;
+      const grace = setTimeout(kill, SHUTDOWN_GRACE_MS);
+      try {
+        await client.request("control", "shutdown_request", { restart }, { timeoutMs: SHUTDOWN_GRACE_MS });
+      } catch {
+        // A wedged kernel gets killed when the grace period ends.
+      }
+      await exited;
+      clearTimeout(grace);
+    },
+  };
+}
+
+/** Resolves once with how the process ended, including when it never started. */
+function waitForExit(child: ChildProcess, onSpawnError: (message: string) => void): Promise<KernelExit> {
+  return new Promise((resolve) => {
+    child.on("error", (error) => {
+      if (child.pid !== undefined) return; // A failed kill of a process that is exiting anyway.
+      onSpawnError(`cannot start ${child.spawnfile}: ${error.message}`);
+      resolve({ code: null, signal: null });
+    });
+    child.once("exit", (code, signal) => {
+      // 'close' follows once the pipes are drained, unless a grandchild still holds them open.
+      const flushed = setTimeout(() => resolve({ code, signal }), OUTPUT_FLUSH_MS);
+      child.once("close", () => {
+        clearTimeout(flushed);
+        resolve({ code, signal });
+      });
+    });
+  });
+}
+
+function describeExit(exit: KernelExit): string {
+  if (exit.signal) return `kernel process was killed by ${exit.signal}`;
+  if (exit.code === null) return "kernel process could not be started";
+  return `kernel process exited with code ${exit.code}`;
+}
+
+function formatTail(text: string): string {
+  return text ? `\n--- kernel output (last lines) ---\n${text}` : "";
+}
+
+/** Kernels run in their own process group, so they would outlive us: kill the live ones when we exit. */
+const killsOnExit = new Set<() => void>();
+
+function killWhenWeExit(kill: () => void): () => void {
+  if (killsOnExit.size === 0) process.once("exit", killLiveKernels);
+  killsOnExit.add(kill);
+  return () => {
+    killsOnExit.delete(kill);
+    if (killsOnExit.size === 0) process.off("exit", killLiveKernels);
+  };
+}
+
+function killLiveKernels(): void {
+  for (const kill of killsOnExit) kill();
+}
+
+/** The last lines of a process's stdout and stderr, each stream's partial line kept apart. */
+class OutputTail {
+  private readonly lines: string[] = [];
+  private readonly partials = new Set<{ text: string }>();
+
+  constructor(private readonly maxLines: number) {}
+
+  collector(): (chunk: string) => void {
+    const partial = { text: "" };
+    this.partials.add(partial);
+    return (chunk) => {
+      const pieces = (partial.text + chunk).split("\n");
+      partial.text = pieces.pop()!.slice(-10_000);
+      this.lines.push(...pieces);
+      if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
+    };
+  }
+
+  append(line: string): void {
+    this.lines.push(line);
+  }
+
+  text(): string {
+    const unfinished = [...this.partials].map((partial) => partial.text).filter(Boolean);
+    return [...this.lines, ...unfinished].join("\n").trimEnd();
+  }
+}

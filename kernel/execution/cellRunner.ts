@@ -1,0 +1,51 @@
+// Runs a compiled cell on the main thread's global scope. The synchronous part runs under
+// vm's breakOnSigint, so SIGINT stops `while (true) {}`; the asynchronous rest races the
+// interrupt, so an interrupt also ends a pending await.
+import { Script } from "node:vm";
+import type { CompiledCell } from "../typescript/cellCompiler";
+import { InterruptedError, type InterruptController } from "./interrupts";
+
+export interface CellOutcome {
+  /** Set when the cell ends in an expression statement. */
+  result?: { value: unknown };
+}
+
+export interface UserCodeGuard {
+  setUserCodeRunning(running: boolean): void;
+}
+
+export class CellRunner {
+  constructor(
+    private readonly interrupts: InterruptController,
+    private readonly guard: UserCodeGuard,
+  ) {}
+
+  async run(cell: CompiledCell, filename: string): Promise<CellOutcome> {
+    const global = globalThis as Record<string, unknown>;
+    // Cell code is strict; every name it declares must exist as a global before it assigns it.
+    for (const name of cell.runtimeNames) if (!(name in global)) global[name] = undefined;
+    // The wrapper sits on its own line, so emitted line N is reported as line N.
+    const script = new Script(`(async () => {"use strict";\n${cell.js}\n})()`, { filename, lineOffset: -1 });
+    const interrupted = this.interrupts.begin();
+    this.guard.setUserCodeRunning(true);
+    try {
+      let completion: Promise<unknown[] | undefined>;
+      try {
+        completion = script.runInThisContext({ breakOnSigint: true, displayErrors: false });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException)?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
+          this.interrupts.interrupt("signal");
+          throw new InterruptedError();
+        }
+        throw error;
+      }
+      // A cell abandoned by an interrupt may still reject later; that is not news.
+      completion.catch(() => {});
+      const returned = await Promise.race([completion, interrupted]);
+      return returned ? { result: { value: returned[0] } } : {};
+    } finally {
+      this.guard.setUserCodeRunning(false);
+      this.interrupts.end();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+// Builds the Jupyter `error` content (ename, evalue, traceback) for type errors, runtime
+// errors and interrupts, with stack frames mapped back to cell lines through source maps.
+import { SourceMap } from "node:module";
+import { inspect } from "node:util";
+import type { CellDiagnostic } from "../typescript/cellCompiler";
+import { InterruptedError } from "./interrupts";
+
+export interface ErrorContent {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+const RED = "\x1b[31m";
+const GREEN = "\x1b[32m";
+const BOLD = "\x1b[1m";
+const RESET = "\x1b[0m";
+
+interface CellSource {
+  label: string;
+  code: string;
+  map: SourceMap;
+  /** The line of the wrapper's `})()`, whose frame is the kernel's, not the user's. */
+  wrapperLine: number;
+}
+
+export class CellSources {
+  private readonly byFile = new Map<string, CellSource>();
+
+  add(file: string, label: string, code: string, sourceMap: string, jsLineCount: number): void {
+    this.byFile.set(file, { label, code, map: new SourceMap(JSON.parse(sourceMap)), wrapperLine: jsLineCount + 1 });
+  }
+
+  get(file: string): CellSource | undefined {
+    return this.byFile.get(file);
+  }
+}
+
+export function typeErrorReport(diagnostics: CellDiagnostic[], label: string): ErrorContent {
+  const first = diagnostics[0];
+  const lines: string[] = [];
+  for (const d of diagnostics) {
+    lines.push(`${RED}${label}, line ${d.line}, column ${d.column}${RESET}: ${BOLD}error TS${d.code}${RESET}: ${d.message}`);
+    if (d.lineText) {
+      lines.push(`  ${d.lineText}`);
+      lines.push(`  ${" ".repeat(Math.max(d.column - 1, 0))}${RED}${"~".repeat(Math.max(1, Math.min(d.length, d.lineText.length - d.column + 1)))}${RESET}`);
+    }
+  }
+  return {
+    ename: "TypeScriptError",
+    evalue: `TS${first.code}: ${first.message} (line ${first.line}, column ${first.column})`,
+    traceback: [lines.join("\n")],
+  };
+}
+
+export function interruptReport(): ErrorContent {
+  const error = new InterruptedError();
+  return { ename: error.name, evalue: error.message, traceback: [`${RED}${error.name}${RESET}: ${error.message}`] };
+}
+
+const FRAME = /^\s*at (?:(async )?(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
+
+/** A runtime error, with frames inside cells mapped to cell lines and kernel frames left out. */
+export function runtimeErrorReport(error: unknown, sources: CellSources, isKernelFile: (file: string) => boolean): ErrorContent {
+  if (error instanceof InterruptedError) return interruptReport();
+  if (!(error instanceof Error) && !(typeof error === "object" && error !== null && "stack" in error)) {
+    const evalue = inspect(error);
+    return { ename: "Uncaught", evalue, traceback: [`${RED}Uncaught${RESET} ${evalue}`] };
+  }
+  const err = error as Error;
+  const ename = err.name || err.constructor?.name || "Error";
+  const evalue = err.message ?? "";
+  const frames: string[] = [];
+  let excerpt: string | undefined;
+  for (const line of String(err.stack ?? "").split("\n").slice(1)) {
+    const match = FRAME.exec(line);
+    if (!match) continue;
+    const [, asyncPrefix = "", fn, file, lineText, columnText] = match;
+    const cell = sources.get(file);
+    if (cell) {
+      if (Number(lineText) >= cell.wrapperLine) continue;
+      const entry = cell.map.findEntry(Number(lineText) - 1, Number(columnText) - 1) as { originalLine?: number; originalColumn?: number };
+      if (entry.originalLine === undefined) continue;
+      const cellLine = entry.originalLine + 1;
+      const where = `${GREEN}${cell.label}:${cellLine}:${(entry.originalColumn ?? 0) + 1}${RESET}`;
+      frames.push(fn ? `    at ${asyncPrefix}${fn} (${where})` : `    at ${where}`);
+      excerpt ??= codeExcerpt(cell, cellLine);
+    } else if (!isKernelFile(file) && !file.startsWith("node:")) {
+      frames.push(line.replace(/^\s*/, "    "));
+    }
+  }
+  const header = `${RED}${BOLD}${ename}${RESET}: ${evalue}`;
+  return { ename, evalue, traceback: [header, ...(excerpt ? [excerpt] : []), ...frames] };
+}
+
+/** IPython-style excerpt: the failing line of the cell marked with an arrow, two lines around it. */
+function codeExcerpt(cell: CellSource, line: number): string {
+  const lines = cell.code.split(/\r?\n/);
+  const from = Math.max(1, line - 2);
+  const to = Math.min(lines.length, line + 2);
+  const width = String(to).length;
+  const out = [`${GREEN}${cell.label}, line ${line}${RESET}`];
+  for (let n = from; n <= to; n++) {
+    const marker = n === line ? `${GREEN}---> ${RESET}` : "     ";
+    out.push(`${marker}${String(n).padStart(width)} ${lines[n - 1]}`);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,98 @@
+// Handles execute_request: publishes execute_input, compiles and runs the cell, publishes its
+// result or error, evaluates user_expressions, records history, and builds the execute_reply.
+import { runInThisContext } from "node:vm";
+import type { HistoryStore } from "../history/historyStore";
+import type { JupyterMessage } from "../protocol/messages";
+import { toDisplayBundle } from "../runtime/mimeBundle";
+import type { CellCompiler } from "../typescript/cellCompiler";
+import type { CellRunner } from "./cellRunner";
+import { CellSources, runtimeErrorReport, typeErrorReport, type ErrorContent } from "./errorReport";
+
+export interface ExecuteRequest {
+  code: string;
+  silent?: boolean;
+  store_history?: boolean;
+  user_expressions?: Record<string, string>;
+  allow_stdin?: boolean;
+  stop_on_error?: boolean;
+}
+
+export type ExecuteReply =
+  | { status: "ok"; execution_count: number; user_expressions: Record<string, unknown>; payload: [] }
+  | ({ status: "error"; execution_count: number; user_expressions: Record<string, unknown>; payload: [] } & ErrorContent);
+
+export interface ExecutorIO {
+  publish(msgType: string, content: object): void;
+  /** Sends buffered stdout/stderr before anything that must come after it. */
+  flushOutput(): void;
+}
+
+export class Executor {
+  private executionCount = 0;
+  private cellId = 0;
+  readonly sources = new CellSources();
+
+  constructor(
+    private readonly compiler: () => CellCompiler,
+    private readonly runner: CellRunner,
+    private readonly history: HistoryStore,
+    private readonly io: ExecutorIO,
+    private readonly isKernelFile: (file: string) => boolean,
+  ) {}
+
+  async execute(request: JupyterMessage<ExecuteRequest>): Promise<ExecuteReply> {
+    const { code, silent = false, user_expressions: userExpressions = {} } = request.content;
+    // silent implies no history, as the protocol says.
+    const storeHistory = !silent && request.content.store_history !== false;
+    if (storeHistory) this.executionCount++;
+    const count = this.executionCount;
+    if (!silent) this.io.publish("execute_input", { code, execution_count: count });
+
+    const label = storeHistory ? `Cell In[${count}]` : "Cell";
+    let error: ErrorContent | undefined;
+    let resultText: string | undefined;
+    try {
+      const compiled = this.compiler().compile(code);
+      if (!compiled.ok) {
+        error = typeErrorReport(compiled.diagnostics, label);
+      } else {
+        const filename = `tfjs-studio-cell-${++this.cellId}`;
+        this.sources.add(filename, label, code, compiled.cell.sourceMap, compiled.cell.js.split("\n").length);
+        try {
+          const outcome = await this.runner.run(compiled.cell, filename);
+          if (outcome.result && outcome.result.value !== undefined) {
+            const bundle = toDisplayBundle(outcome.result.value);
+            resultText = String(bundle.data["text/plain"] ?? "");
+            this.io.flushOutput();
+            if (!silent) this.io.publish("execute_result", { execution_count: count, data: bundle.data, metadata: bundle.metadata });
+          }
+        } finally {
+          // Names declared before an error or interrupt exist now, so later cells may use them.
+          compiled.cell.commit();
+        }
+      }
+    } catch (thrown) {
+      error = runtimeErrorReport(thrown, this.sources, this.isKernelFile);
+    }
+    this.io.flushOutput();
+    if (error && !silent) this.io.publish("error", error);
+    if (storeHistory) this.history.add(count, code, resultText);
+
+    const evaluated = error ? {} : this.evaluateUserExpressions(userExpressions);
+    const common = { execution_count: count, user_expressions: evaluated, payload: [] as [] };
+    return error ? { status: "error", ...common, ...error } : { status: "ok", ...common };
+  }
+
+  private evaluateUserExpressions(expressions: Record<string, string>): Record<string, unknown> {
+    const results: Record<string, unknown> = {};
+    for (const [name, expression] of Object.entries(expressions)) {
+      try {
+        const value = runInThisContext(this.compiler().transpileExpression(expression), { filename: `user_expression:${name}` });
+        results[name] = { status: "ok", ...toDisplayBundle(value) };
+      } catch (thrown) {
+        results[name] = { status: "error", ...runtimeErrorReport(thrown, this.sources, this.isKernelFile) };
+      }
+    }
+    return results;
+  }
+}

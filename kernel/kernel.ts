@@ -1,0 +1,228 @@
+// The kernel's main-thread request handling: shell and stdin messages, the execute queue
+// (with stop_on_error), interrupts, input(), and shutdown.
+import { join } from "node:path";
+import type { CommRegistry } from "./comms/commRegistry";
+import type { Executor, ExecuteReply, ExecuteRequest } from "./execution/executor";
+import type { InterruptController } from "./execution/interrupts";
+import type { OutputCapture } from "./execution/outputCapture";
+import type { HistoryRequest, HistoryStore } from "./history/historyStore";
+import { replyType, type JupyterMessage, type RoutedMessage } from "./protocol/messages";
+import type { KernelIO } from "./runtime/kernelIO";
+import type { SocketHost } from "./transport/socketHost";
+import { codePointToUtf16, utf16ToCodePoint } from "./typescript/codePoints";
+import { identifierBefore, type CellCompiler } from "./typescript/cellCompiler";
+import { checkComplete } from "./typescript/isComplete";
+
+export class StdinNotImplementedError extends Error {
+  override name = "StdinNotImplementedError";
+}
+
+export interface KernelParts {
+  sockets: SocketHost;
+  executor: Executor;
+  compiler: () => CellCompiler;
+  history: HistoryStore;
+  comms: CommRegistry;
+  interrupts: InterruptController;
+  output: OutputCapture;
+  kernelInfo: Record<string, unknown>;
+}
+
+export class Kernel implements KernelIO {
+  private readonly queue: RoutedMessage[] = [];
+  private draining = false;
+  /** The execute request running now, or the last one: parent of what user code publishes. */
+  private current: RoutedMessage | undefined;
+  private pendingInput: { resolve: (value: string) => void; reject: (error: Error) => void } | undefined;
+  readonly comms: CommRegistry;
+
+  constructor(private readonly parts: KernelParts) {
+    this.comms = parts.comms;
+    parts.interrupts.onInterrupt(() => {
+      this.pendingInput?.reject(new Error("input was interrupted"));
+      this.pendingInput = undefined;
+    });
+  }
+
+  log(text: string): void {
+    this.parts.output.kernelStderr(`[tfjs-studio] ${text}\n`);
+  }
+
+  // --- KernelIO, for display(), input() and comms in user code ---
+
+  publish(msgType: string, content: object, buffers: Buffer[] = []): void {
+    if (msgType !== "stream") this.parts.output.flush();
+    this.parts.sockets.publish(msgType, content, this.current?.message, buffers);
+  }
+
+  currentParent(): JupyterMessage | undefined {
+    return this.current?.message;
+  }
+
+  async requestInput(prompt: string, password: boolean): Promise<string> {
+    const request = this.current;
+    if (!request || !(request.message.content as unknown as ExecuteRequest).allow_stdin) {
+      throw new StdinNotImplementedError("input() is not available: this frontend does not accept input requests (allow_stdin is false)");
+    }
+    if (this.pendingInput) throw new Error("another input() is already waiting for an answer");
+    this.parts.output.flush();
+    const answer = new Promise<string>((resolve, reject) => (this.pendingInput = { resolve, reject }));
+    this.parts.sockets.sendNew("stdin", request.identities, "input_request", { prompt, password }, request.message);
+    return answer;
+  }
+
+  // --- requests ---
+
+  handle(routed: RoutedMessage): void {
+    const { channel, message } = routed;
+    if (channel === "stdin") return this.handleStdin(message);
+    if (message.header.msg_type === "execute_request") {
+      this.queue.push(routed);
+      if (!this.draining) void this.drainQueue();
+      return;
+    }
+    this.answer(routed);
+  }
+
+  private handleStdin(message: JupyterMessage): void {
+    if (message.header.msg_type !== "input_reply") return this.log(`ignored ${message.header.msg_type} on stdin`);
+    if (!this.pendingInput) return this.log("input_reply with no input() waiting: dropped");
+    const { resolve } = this.pendingInput;
+    this.pendingInput = undefined;
+    resolve(String((message.content as { value?: unknown }).value ?? ""));
+  }
+
+  /** Every request but execute: answered at once, also while a cell awaits. */
+  private answer(routed: RoutedMessage): void {
+    const { message } = routed;
+    const type = message.header.msg_type;
+    const handler = this.handlers[type];
+    if (!handler) return this.log(`ignored unsupported ${routed.channel} message ${type}`);
+    this.parts.sockets.publish("status", { execution_state: "busy" }, message);
+    let content: object | undefined;
+    try {
+      content = handler(message);
+    } catch (error) {
+      const err = error as Error;
+      if (type.endsWith("_request")) {
+        this.log(`${type} failed: ${err.stack}`);
+        content = { status: "error", ename: err.name, evalue: err.message, traceback: [] };
+      } else {
+        // Comm handlers are user code: their errors belong in the notebook.
+        this.parts.output.write("stderr", `Error in ${type} handler: ${err.stack ?? err}\n`);
+      }
+    }
+    if (content) this.reply(routed, content);
+    this.parts.sockets.publish("status", { execution_state: "idle" }, message);
+  }
+
+  private reply(routed: RoutedMessage, content: object): void {
+    this.parts.sockets.sendNew(routed.channel, routed.identities, replyType(routed.message.header.msg_type), content, routed.message);
+  }
+
+  private readonly handlers: Record<string, (message: JupyterMessage) => object | undefined> = {
+    kernel_info_request: () => this.parts.kernelInfo,
+    complete_request: ({ content }) => this.complete(String(content.code ?? ""), Number(content.cursor_pos ?? 0)),
+    inspect_request: ({ content }) => this.inspect(String(content.code ?? ""), Number(content.cursor_pos ?? 0)),
+    is_complete_request: ({ content }) => checkComplete(this.parts.compiler().ts, String(content.code ?? "")),
+    history_request: ({ content }) => ({ status: "ok", history: this.parts.history.query(content as unknown as HistoryRequest) }),
+    comm_info_request: ({ content }) => ({ status: "ok", comms: this.comms.info(content.target_name as string | undefined) }),
+    comm_open: (message) => void this.comms.handleOpen(message),
+    comm_msg: (message) => void this.comms.handleMessage(message),
+    comm_close: (message) => void this.comms.handleClose(message),
+  };
+
+  private complete(code: string, cursorPos: number) {
+    const position = codePointToUtf16(code, cursorPos);
+    const start = position - identifierBefore(code, position).length;
+    const matches = this.parts.compiler().completions(code, position);
+    const cursorStart = utf16ToCodePoint(code, start);
+    return {
+      status: "ok",
+      matches: matches.map((m) => m.text),
+      cursor_start: cursorStart,
+      cursor_end: cursorPos,
+      metadata: {
+        _jupyter_types_experimental: matches.map((m) => ({ start: cursorStart, end: cursorPos, text: m.text, type: m.type })),
+      },
+    };
+  }
+
+  private inspect(code: string, cursorPos: number) {
+    const found = this.parts.compiler().inspect(code, codePointToUtf16(code, cursorPos));
+    if (!found) return { status: "ok", found: false, data: {}, metadata: {} };
+    const text = [found.signature, found.documentation, ...found.tags].filter(Boolean).join("\n\n");
+    const markdown = ["```typescript\n" + found.signature + "\n```", found.documentation, found.tags.map((t) => `*${t}*`).join("  \n")]
+      .filter(Boolean).join("\n\n");
+    return { status: "ok", found: true, data: { "text/plain": text, "text/markdown": markdown }, metadata: {} };
+  }
+
+  // --- execution ---
+
+  private async drainQueue(): Promise<void> {
+    this.draining = true;
+    this.parts.sockets.setMainBusy(true);
+    while (this.queue.length > 0) {
+      const routed = this.queue.shift()!;
+      const reply = await this.execute(routed);
+      if (reply.status === "error" && (routed.message.content as unknown as ExecuteRequest).stop_on_error !== false) {
+        // Requests already sent when the cell failed are not run, as in IPython.
+        await this.parts.sockets.sync();
+        this.abortQueued();
+      }
+    }
+    this.parts.sockets.setMainBusy(false);
+    this.draining = false;
+  }
+
+  private async execute(routed: RoutedMessage): Promise<ExecuteReply> {
+    const { message } = routed;
+    this.current = routed;
+    this.parts.sockets.publish("status", { execution_state: "busy" }, message);
+    let reply: ExecuteReply;
+    try {
+      reply = await this.parts.executor.execute(message as unknown as JupyterMessage<ExecuteRequest>);
+    } catch (error) {
+      // The executor reports cell errors itself; this is a kernel fault, still answered.
+      this.log(`execute failed: ${(error as Error).stack}`);
+      reply = { status: "error", execution_count: 0, user_expressions: {}, payload: [], ename: "KernelError", evalue: String(error), traceback: [] };
+    }
+    this.reply(routed, reply);
+    this.parts.sockets.publish("status", { execution_state: "idle" }, message);
+    return reply;
+  }
+
+  private abortQueued(): void {
+    for (const routed of this.queue.splice(0)) {
+      const { message } = routed;
+      this.parts.sockets.publish("status", { execution_state: "busy" }, message);
+      this.reply(routed, {
+        status: "error",
+        ename: "ExecutionAborted",
+        evalue: "not run because an earlier cell failed",
+        traceback: [],
+        execution_count: null,
+        user_expressions: {},
+        payload: [],
+      });
+      this.parts.sockets.publish("status", { execution_state: "idle" }, message);
+    }
+  }
+
+  // --- lifecycle ---
+
+  async shutdown(routed: RoutedMessage): Promise<never> {
+    const restart = Boolean((routed.message.content as { restart?: boolean }).restart);
+    this.parts.output.flush();
+    this.reply(routed, { status: "ok", restart });
+    this.parts.sockets.publish("status", { execution_state: "idle" }, routed.message);
+    await this.parts.sockets.close();
+    process.exit(0);
+  }
+
+  /** Stack frames in the kernel's own bundle are noise in a user's traceback. */
+  static isKernelFile(packageDir: string): (file: string) => boolean {
+    const dist = join(packageDir, "dist");
+    return (file) => file.startsWith(dist);
+  }
+}

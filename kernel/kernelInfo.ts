@@ -1,0 +1,36 @@
+// The kernel_info_reply content.
+import { PROTOCOL_VERSION } from "./protocol/messages";
+import { packageVersion } from "./packageRoot";
+
+export function typescriptVersion(): string {
+  // Read from the manifest: loading the compiler itself takes a quarter of a second.
+  return require("typescript/package.json").version;
+}
+
+export function kernelInfo(): Record<string, unknown> {
+  const version = packageVersion();
+  const tsVersion = typescriptVersion();
+  return {
+    status: "ok",
+    protocol_version: PROTOCOL_VERSION,
+    implementation: "tfjs-studio",
+    implementation_version: version,
+    language_info: {
+      name: "typescript",
+      version: tsVersion,
+      mimetype: "text/typescript",
+      file_extension: ".ts",
+      codemirror_mode: { name: "javascript", typescript: true },
+      pygments_lexer: "typescript",
+      nbconvert_exporter: "script",
+    },
+    banner: `TF.js Studio ${version}: TypeScript ${tsVersion} on Node.js ${process.version}`,
+    help_links: [
+      { text: "TF.js Studio", url: "https://www.npmjs.com/package/tfjs-studio" },
+      { text: "TypeScript Handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
+      { text: "TensorFlow.js API", url: "https://js.tensorflow.org/api/latest/" },
+      { text: "Node.js API", url: `https://nodejs.org/docs/${process.version}/api/` },
+    ],
+    debugger: false,
+  };
+}

@@ -1,0 +1,74 @@
+// Starts the kernel: sockets on a worker thread, user code on this one.
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { CommRegistry } from "./comms/commRegistry";
+import { CellRunner } from "./execution/cellRunner";
+import { Executor } from "./execution/executor";
+import { InterruptController } from "./execution/interrupts";
+import { ModuleLoader } from "./execution/moduleLoader";
+import { OutputCapture } from "./execution/outputCapture";
+import { HistoryStore, historyPath } from "./history/historyStore";
+import { Kernel } from "./kernel";
+import { kernelInfo } from "./kernelInfo";
+import { packageRoot } from "./packageRoot";
+import { readConnectionFile } from "./protocol/connectionFile";
+import { setKernelIO } from "./runtime/kernelIO";
+import { studioModule } from "./runtime/studioModule";
+import { tslabModule } from "./runtime/tslabModule";
+import { SocketHost } from "./transport/socketHost";
+import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
+import { CellCompiler } from "./typescript/cellCompiler";
+
+export async function runKernel(connectionFile: string): Promise<void> {
+  const info = readConnectionFile(connectionFile);
+  const notebookDir = process.cwd();
+  const sockets = new SocketHost();
+  await sockets.start(connectionFile);
+
+  let kernel: Kernel | undefined;
+  const output = new OutputCapture((name, text) => kernel?.publish("stream", { name, text }));
+  output.install();
+  const log = (text: string) => output.kernelStderr(`[tfjs-studio] ${text}\n`);
+
+  let compiler: CellCompiler | undefined;
+  const getCompiler = () => {
+    if (!compiler) {
+      compiler = new CellCompiler(notebookDir);
+      for (const problem of compiler.configErrors) output.write("stderr", `${problem}\n`);
+    }
+    return compiler;
+  };
+  const interrupts = new InterruptController({ isPending: () => sockets.interruptPending(), acknowledge: () => sockets.acknowledgeInterrupt() });
+  const history = new HistoryStore(historyPath(info.kernel_name || "tfjs-studio"), log);
+  const comms = new CommRegistry({ publish: (type, content, buffers) => kernel!.publish(type, content, buffers), log });
+  const isKernelFile = Kernel.isKernelFile(packageRoot());
+  const executor = new Executor(getCompiler, new CellRunner(interrupts, sockets), history, {
+    publish: (type, content) => kernel!.publish(type, content),
+    flushOutput: () => output.flush(),
+  }, isKernelFile);
+  const content = kernelInfo();
+  kernel = new Kernel({ sockets, executor, compiler: getCompiler, history, comms, interrupts, output, kernelInfo: content });
+  setKernelIO(kernel);
+  sockets.setKernelInfo(content);
+
+  installCellGlobals(notebookDir);
+  process.on("SIGINT", () => interrupts.interrupt("signal"));
+  // Errors from timers and floating promises in user code are shown, never fatal.
+  process.on("uncaughtException", (error) => output.write("stderr", `Uncaught ${error.stack ?? error}\n`));
+  process.on("unhandledRejection", (reason) => output.write("stderr", `Unhandled promise rejection: ${(reason as Error)?.stack ?? reason}\n`));
+
+  sockets.on("message", (routed) => kernel!.handle(routed));
+  sockets.on("interrupt", () => interrupts.interrupt("message"));
+  sockets.on("shutdown", (routed) => void kernel!.shutdown(routed));
+
+  log(`kernel ready (pid ${process.pid}, protocol ${content.protocol_version})`);
+  // Load the compiler and the standard library now, while the user is still reading the notebook.
+  setTimeout(() => getCompiler().warmUp(), 10);
+}
+
+/** What cells find on the global scope: the module loader, and `require` relative to the notebook. */
+function installCellGlobals(notebookDir: string): void {
+  const loader = new ModuleLoader(notebookDir, { "tfjs-studio": studioModule, tslab: tslabModule });
+  Object.defineProperty(globalThis, IMPORT_FUNCTION, { value: (specifier: string) => loader.import(specifier), enumerable: false });
+  Object.defineProperty(globalThis, "require", { value: createRequire(join(notebookDir, "__notebook__.js")), enumerable: false, writable: true, configurable: true });
+}

@@ -1,0 +1,120 @@
+// Main-thread side of the socket worker: starts it, and sends and receives kernel messages through it.
+import { EventEmitter } from "node:events";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { makeMessage, type Channel, type JsonObject, type JupyterMessage, type RoutedMessage } from "../protocol/messages";
+import { SHARED_SLOTS, SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
+
+export interface SocketHostEvents {
+  message: [RoutedMessage];
+  interrupt: [];
+  shutdown: [RoutedMessage];
+}
+
+export class SocketHost extends EventEmitter<SocketHostEvents> {
+  private readonly shared = new Int32Array(new SharedArrayBuffer(SHARED_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  private worker!: Worker;
+  private syncs = new Map<number, () => void>();
+  private nextSync = 0;
+  /** The session id that goes into every header this kernel sends. */
+  session = "";
+
+  async start(connectionFile: string): Promise<void> {
+    const data: WorkerData = { connectionFile, shared: this.shared.buffer as SharedArrayBuffer };
+    this.worker = new Worker(join(__dirname, "socketWorker.js"), { workerData: data });
+    await new Promise<void>((resolve, reject) => {
+      this.worker.once("error", reject);
+      this.worker.on("message", (message: FromWorker) => {
+        if (message.type === "ready") {
+          this.session = message.session;
+          resolve();
+        } else if (message.type === "fatal") {
+          reject(new Error(message.text));
+        } else {
+          this.dispatch(message);
+        }
+      });
+    });
+  }
+
+  private dispatch(message: FromWorker): void {
+    switch (message.type) {
+      case "message":
+        this.emit("message", { channel: message.channel, identities: message.identities.map(toBuffer), message: reviveBuffers(message.message) });
+        break;
+      case "interrupt":
+        this.emit("interrupt");
+        break;
+      case "synced":
+        this.syncs.get(message.id)?.();
+        this.syncs.delete(message.id);
+        break;
+      case "shutdown":
+        this.emit("shutdown", { channel: message.channel, identities: message.identities.map(toBuffer), message: message.message });
+        break;
+    }
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  send(channel: Channel, identities: Buffer[], message: JupyterMessage<object>): void {
+    this.post({ type: "send", channel, identities, message });
+  }
+
+  /** Builds a message with this kernel's session and sends it. */
+  sendNew(channel: Channel, identities: Buffer[], msgType: string, content: object, parent?: JupyterMessage, buffers: Buffer[] = []): JupyterMessage<object> {
+    const message = makeMessage(msgType, content, parent, this.session, {}, buffers);
+    this.send(channel, identities, message);
+    return message;
+  }
+
+  publish(msgType: string, content: object, parent?: JupyterMessage, buffers: Buffer[] = []): void {
+    this.sendNew("iopub", [], msgType, content, parent, buffers);
+  }
+
+  /** Resolves once every message the worker has received so far has been emitted here. */
+  sync(): Promise<void> {
+    const id = this.nextSync++;
+    return new Promise((resolve) => {
+      this.syncs.set(id, resolve);
+      this.post({ type: "sync", id });
+    });
+  }
+
+  setKernelInfo(content: JsonObject): void {
+    this.post({ type: "kernelInfo", content });
+  }
+
+  setMainBusy(busy: boolean): void {
+    Atomics.store(this.shared, SharedSlot.MainBusy, busy ? 1 : 0);
+  }
+
+  setUserCodeRunning(running: boolean): void {
+    Atomics.store(this.shared, SharedSlot.UserCodeRunning, running ? 1 : 0);
+  }
+
+  interruptPending(): boolean {
+    return Atomics.load(this.shared, SharedSlot.InterruptPending) === 1;
+  }
+
+  acknowledgeInterrupt(): void {
+    Atomics.store(this.shared, SharedSlot.InterruptPending, 0);
+  }
+
+  /** Flushes what is queued and closes the sockets; the worker then ends. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 3000);
+      this.worker.on("message", (message: FromWorker) => {
+        if (message.type === "closed") {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      this.post({ type: "close" });
+    });
+    await this.worker.terminate();
+  }
+}

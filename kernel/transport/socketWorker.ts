@@ -1,0 +1,199 @@
+// Worker thread that owns the kernel's ZeroMQ sockets. It keeps heartbeat and control
+// answering while user code blocks the main thread, and turns interrupts into SIGINT.
+import { Session as InspectorSession } from "node:inspector";
+import { parentPort, workerData } from "node:worker_threads";
+import { randomUUID } from "node:crypto";
+import { writeSync } from "node:fs";
+import * as zmq from "zeromq";
+import { endpoint, readConnectionFile } from "../protocol/connectionFile";
+import { makeMessage, replyType, type Channel, type JupyterMessage, type JsonObject } from "../protocol/messages";
+import { Signer, WireError, decodeMessage, encodeMessage } from "../protocol/wire";
+import { SendQueue } from "./sendQueue";
+import { SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
+
+/** How long the main thread gets to act on an interrupt before its JavaScript is terminated. */
+const INTERRUPT_GRACE_MS = 300;
+/** How long a shutdown may take on the main thread before the process is ended from here. */
+const SHUTDOWN_GRACE_MS = 5000;
+
+const data = workerData as WorkerData;
+const port = parentPort!;
+const shared = new Int32Array(data.shared);
+const info = readConnectionFile(data.connectionFile);
+const signer = new Signer(info.key, info.signature_scheme);
+const session = randomUUID();
+
+const shell = new zmq.Router();
+const control = new zmq.Router();
+const stdin = new zmq.Router();
+const iopub = new zmq.Publisher();
+const heartbeat = new zmq.Reply();
+const allSockets = [shell, control, stdin, iopub, heartbeat];
+const routers: Record<Exclude<Channel, "iopub">, zmq.Router> = { shell, control, stdin };
+const queues = new Map<zmq.Writable, SendQueue>(
+  [shell, control, stdin, iopub].map((socket) => [socket, new SendQueue(socket, (error) => log(`send failed: ${error.message}`))]),
+);
+
+let kernelInfo: JsonObject | undefined;
+let closing = false;
+
+function post(message: FromWorker): void {
+  port.postMessage(message);
+}
+
+function log(text: string): void {
+  // Straight to fd 2: a worker's process.stderr is relayed through the main thread, where cell output is captured.
+  writeSync(2, `[tfjs-studio] ${text}\n`);
+}
+
+function send(channel: Channel, identities: Buffer[], message: JupyterMessage<object>): Promise<void> {
+  const socket = channel === "iopub" ? iopub : routers[channel];
+  return queues.get(socket)!.send(encodeMessage(message, identities, signer));
+}
+
+function publishStatus(state: "busy" | "idle", parent: JupyterMessage): Promise<void> {
+  return send("iopub", [], makeMessage("status", { execution_state: state }, parent, session));
+}
+
+async function reply(channel: Channel, identities: Buffer[], request: JupyterMessage, content: object): Promise<void> {
+  await send(channel, identities, makeMessage(replyType(request.header.msg_type), content, request, session));
+}
+
+async function bindAll(): Promise<void> {
+  await Promise.all([
+    shell.bind(endpoint(info, info.shell_port)),
+    control.bind(endpoint(info, info.control_port)),
+    stdin.bind(endpoint(info, info.stdin_port)),
+    iopub.bind(endpoint(info, info.iopub_port)),
+    heartbeat.bind(endpoint(info, info.hb_port)),
+  ]);
+}
+
+async function serveHeartbeat(): Promise<void> {
+  for await (const frames of heartbeat) {
+    await heartbeat.send(frames);
+  }
+}
+
+/** Reads one router socket; bad signatures and malformed frames are logged and dropped. */
+async function serveRouter(channel: Exclude<Channel, "iopub">, socket: zmq.Router): Promise<void> {
+  for await (const frames of socket) {
+    let decoded;
+    try {
+      decoded = decodeMessage(frames, signer);
+    } catch (error) {
+      if (!(error instanceof WireError)) throw error;
+      log(`dropped a message on ${channel}: ${error.message}`);
+      continue;
+    }
+    const { identities, message } = decoded;
+    try {
+      await route(channel, identities, message);
+    } catch (error) {
+      log(`error handling ${message.header.msg_type} on ${channel}: ${(error as Error).stack}`);
+    }
+  }
+}
+
+async function route(channel: Exclude<Channel, "iopub">, identities: Buffer[], message: JupyterMessage): Promise<void> {
+  const type = message.header.msg_type;
+  if (type === "interrupt_request" && (channel === "control" || channel === "shell")) {
+    await publishStatus("busy", message);
+    interruptMain();
+    await reply(channel, identities, message, { status: "ok" });
+    await publishStatus("idle", message);
+  } else if (type === "shutdown_request" && (channel === "control" || channel === "shell")) {
+    await publishStatus("busy", message);
+    beginShutdown(channel, identities, message);
+  } else if (type === "kernel_info_request" && kernelInfo && (channel === "control" || Atomics.load(shared, SharedSlot.MainBusy) === 0)) {
+    // Answered here so a busy or still-warming main thread never delays it.
+    await publishStatus("busy", message);
+    await reply(channel, identities, message, kernelInfo);
+    await publishStatus("idle", message);
+  } else if (channel === "control") {
+    log(`ignored unsupported control message ${type}`);
+  } else {
+    post({ type: "message", channel, identities, message });
+  }
+}
+
+let terminator: InspectorSession | undefined;
+
+function interruptMain(): void {
+  Atomics.store(shared, SharedSlot.InterruptPending, 1);
+  // SIGINT breaks synchronous code run by vm with breakOnSigint; the message reaches an idle main thread.
+  process.kill(process.pid, "SIGINT");
+  post({ type: "interrupt" });
+  setTimeout(() => {
+    if (Atomics.load(shared, SharedSlot.InterruptPending) === 1 && Atomics.load(shared, SharedSlot.UserCodeRunning) === 1) {
+      // User code is spinning outside vm's reach (e.g. a loop after an await): stop that JavaScript.
+      terminator ??= connectTerminator();
+      terminator.post("Runtime.terminateExecution");
+      log("user code ignored SIGINT; terminated its execution");
+    }
+  }, INTERRUPT_GRACE_MS).unref();
+}
+
+function connectTerminator(): InspectorSession {
+  const inspector = new InspectorSession();
+  inspector.connectToMainThread();
+  return inspector;
+}
+
+function beginShutdown(channel: "shell" | "control", identities: Buffer[], message: JupyterMessage): void {
+  if (Atomics.load(shared, SharedSlot.UserCodeRunning) === 1) interruptMain();
+  post({ type: "shutdown", channel, identities, message });
+  setTimeout(async () => {
+    log("main thread did not shut down in time; ending the process");
+    await reply(channel, identities, message, { status: "ok", restart: Boolean(message.content.restart) });
+    await closeSockets();
+    process.kill(process.pid, "SIGKILL");
+  }, SHUTDOWN_GRACE_MS).unref();
+}
+
+/** Flushes queued sends, then closes every socket: zeromq aborts the process if a worker ends with open sockets. */
+async function closeSockets(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await Promise.all([...queues.values()].map((queue) => queue.drain()));
+  for (const socket of allSockets) {
+    socket.linger = 1000;
+    socket.close();
+  }
+  terminator?.disconnect();
+}
+
+port.on("message", async (message: ToWorker) => {
+  switch (message.type) {
+    case "send":
+      await send(message.channel, message.identities.map(toBuffer), reviveBuffers(message.message));
+      break;
+    case "kernelInfo":
+      kernelInfo = message.content;
+      break;
+    case "sync":
+      // Everything read before this point has been posted ahead of the answer.
+      post({ type: "synced", id: message.id });
+      break;
+    case "close":
+      await closeSockets();
+      post({ type: "closed" });
+      break;
+  }
+});
+
+async function main(): Promise<void> {
+  try {
+    await bindAll();
+  } catch (error) {
+    post({ type: "fatal", text: `cannot bind the kernel's sockets: ${(error as Error).message}` });
+    await closeSockets();
+    return;
+  }
+  post({ type: "ready", session });
+  const loops = [serveHeartbeat(), serveRouter("shell", shell), serveRouter("control", control), serveRouter("stdin", stdin)];
+  // A closed socket ends its loop with an error: expected during shutdown only.
+  await Promise.all(loops.map((loop) => loop.catch((error: Error) => { if (!closing) log(`socket loop failed: ${error.message}`); })));
+}
+
+void main();

@@ -1,0 +1,42 @@
+// Messages between the main thread (user code) and the socket worker thread.
+import type { Channel, JupyterMessage, JsonObject } from "../protocol/messages";
+
+/** Slots of the Int32Array both threads share. */
+export const enum SharedSlot {
+  /** 1 while the main thread handles a shell request: the worker then leaves shell kernel_info to it. */
+  MainBusy = 0,
+  /** 1 while user code runs, the only time the worker may terminate main-thread JavaScript. */
+  UserCodeRunning = 1,
+  /** Set by the worker on an interrupt, cleared by the main thread once it has acted on it. */
+  InterruptPending = 2,
+}
+export const SHARED_SLOTS = 3;
+
+export interface WorkerData {
+  connectionFile: string;
+  shared: SharedArrayBuffer;
+}
+
+export type ToWorker =
+  | { type: "send"; channel: Channel; identities: Uint8Array[]; message: JupyterMessage<object> }
+  | { type: "kernelInfo"; content: JsonObject }
+  | { type: "sync"; id: number }
+  | { type: "close" };
+
+export type FromWorker =
+  | { type: "ready"; session: string }
+  | { type: "message"; channel: Channel; identities: Uint8Array[]; message: JupyterMessage }
+  | { type: "interrupt" }
+  | { type: "shutdown"; channel: "shell" | "control"; identities: Uint8Array[]; message: JupyterMessage }
+  | { type: "fatal"; text: string }
+  | { type: "synced"; id: number }
+  | { type: "closed" };
+
+/** Buffers cross threads as plain Uint8Arrays; turn them back into Buffers without copying. */
+export function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export function reviveBuffers<C>(message: JupyterMessage<C>): JupyterMessage<C> {
+  return { ...message, buffers: (message.buffers ?? []).map(toBuffer) };
+}

@@ -1,0 +1,84 @@
+// Types of the in-kernel modules, seen by every notebook cell.
+
+declare module "tfjs-studio" {
+  export interface DisplayOptions {
+    /** Show under this id, so that later updates replace it. */
+    displayId?: string;
+    /** Replace the output already shown under displayId instead of adding one. */
+    update?: boolean;
+    metadata?: Record<string, unknown>;
+  }
+  export interface DisplayHandle {
+    readonly displayId: string;
+    /** Replaces this output, wherever it is in the notebook. */
+    update(value: unknown): void;
+  }
+  type Bytes = Uint8Array | string;
+  /**
+   * Shows a value as rich output. Objects with a `[Symbol.for("Jupyter.display")]()` method
+   * returning a MIME bundle are shown as that bundle; other values as text.
+   */
+  export const display: {
+    (value: unknown, options?: DisplayOptions): DisplayHandle;
+    html(html: string, options?: DisplayOptions): DisplayHandle;
+    markdown(markdown: string, options?: DisplayOptions): DisplayHandle;
+    text(text: string, options?: DisplayOptions): DisplayHandle;
+    svg(svg: string, options?: DisplayOptions): DisplayHandle;
+    latex(latex: string, options?: DisplayOptions): DisplayHandle;
+    javascript(code: string, options?: DisplayOptions): DisplayHandle;
+    /** PNG bytes, or a base64 string. */
+    png(bytes: Bytes, options?: DisplayOptions): DisplayHandle;
+    jpeg(bytes: Bytes, options?: DisplayOptions): DisplayHandle;
+    gif(bytes: Bytes, options?: DisplayOptions): DisplayHandle;
+    pdf(bytes: Bytes, options?: DisplayOptions): DisplayHandle;
+    json(value: unknown, options?: DisplayOptions): DisplayHandle;
+    /** A Vega-Lite v5 specification. */
+    vegaLite(spec: object, options?: DisplayOptions): DisplayHandle;
+    /** A MIME bundle shown as given, e.g. `{ "text/html": "<b>hi</b>" }`. */
+    bundle(bundle: Record<string, unknown>, options?: DisplayOptions): DisplayHandle;
+  };
+  /** Clears the cell's output; with `wait`, only when the next output arrives (no flicker). */
+  export function clearOutput(options?: { wait?: boolean }): void;
+  /** Asks the user for a line of text in the frontend. */
+  export function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
+  export interface DisplayBundle {
+    data: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+  }
+  /** Shows values that the formatter recognises as the bundle it returns; later registrations win. Returns an unregister function. */
+  export function registerDisplayFormatter(formatter: (value: unknown) => DisplayBundle | Record<string, unknown> | undefined): () => void;
+  export type CommData = Record<string, unknown>;
+  export interface Comm {
+    readonly commId: string;
+    readonly targetName: string;
+    readonly closed: boolean;
+    send(data?: CommData, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void;
+    close(data?: CommData): void;
+    onMessage(handler: (data: CommData, message: unknown) => void): () => void;
+    onClose(handler: (data: CommData) => void): () => void;
+  }
+  /** Handles comms the frontend opens with this target name. Returns an unregister function. */
+  export function registerCommTarget(targetName: string, handler: (comm: Comm, data: CommData, message: unknown) => void): () => void;
+  /** Opens a comm to a target registered in the frontend. */
+  export function openComm(targetName: string, data?: CommData, metadata?: Record<string, unknown>): Comm;
+}
+
+declare module "tslab" {
+  export interface Display {
+    javascript(s: string): void;
+    html(s: string): void;
+    markdown(s: string): void;
+    latex(s: string): void;
+    svg(s: string): void;
+    png(b: Uint8Array): void;
+    jpeg(b: Uint8Array): void;
+    gif(b: Uint8Array): void;
+    pdf(b: Uint8Array): void;
+    text(s: string): void;
+    raw(contentType: string, b: string | Uint8Array): void;
+  }
+  /** A Display whose every call replaces its own previous output. */
+  export function newDisplay(): Display;
+  export const display: Display;
+  export const versions: { tslab: string; typescript: string; node: string };
+}

@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runNotebook } from "../kernel/cli/runNotebook";
+
+// Debian's ipykernel stands in for our kernel; /usr/bin/python3 is the Python that has it.
+const IPYKERNEL_ARGV_JSON = JSON.stringify(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"]);
+
+type Json = Record<string, any>;
+
+function codeCell(source: string | string[], extra: Json = {}): Json {
+  return { cell_type: "code", execution_count: null, metadata: {}, outputs: [], source, ...extra };
+}
+
+function notebookWith(cells: Json[]): Json {
+  return { cells, metadata: { kernelspec: { name: "python3", display_name: "Python 3" }, custom: { kept: true } }, nbformat: 4, nbformat_minor: 5 };
+}
+
+/** Runs the command with stderr captured, so progress lines land in the test rather than the report. */
+async function run(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = "";
+  const write = process.stderr.write;
+  const stdoutWrite = process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += chunk.toString();
+    return true;
+  }) as typeof process.stderr.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return { code: await runNotebook(args), stderr };
+  } finally {
+    process.stderr.write = write;
+    process.stdout.write = stdoutWrite;
+  }
+}
+
+function joined(text: string | string[]): string {
+  return Array.isArray(text) ? text.join("") : text;
+}
+
+describe("tfjs-studio run, against ipykernel", function () {
+  this.timeout(120_000);
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-run-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function writeNotebook(cells: Json[], name = "notebook.ipynb"): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, JSON.stringify(notebookWith(cells)));
+    return file;
+  }
+
+  it("executes the cells in order, writes their outputs in place and stops at the first error", async () => {
+    const markdown = { cell_type: "markdown", metadata: { note: 1 }, source: ["# Title\n", "text"] };
+    const stale = { execution_count: 9, outputs: [{ output_type: "stream", name: "stdout", text: ["stale\n"] }] };
+    const file = writeNotebook([
+      markdown,
+      codeCell("print('hello')\nprint('world')", { metadata: { tags: ["greeting"] }, id: "cell-a" }),
+      codeCell("from IPython.display import display, HTML\ndisplay(HTML('<b>bold</b>'))"),
+      codeCell("handle = display('first', display_id=True)"),
+      codeCell("handle.update('second')\nfrom IPython.display import clear_output\nprint('a')\nclear_output(wait=True)\nprint('b')"),
+      codeCell("6 * 7"),
+      codeCell("raise ValueError('boom')"),
+      codeCell("print('after')", stale),
+    ]);
+
+    const { code, stderr } = await run([file, "--kernel-argv-json", IPYKERNEL_ARGV_JSON]);
+
+    assert.equal(code, 1);
+    assert.match(stderr, /\[1\/7\] executing cell 1/);
+    assert.match(stderr, /cell 6 \("raise ValueError\('boom'\)"\) failed: ValueError: boom/);
+    const text = fs.readFileSync(file, "utf8");
+    assert.ok(text.startsWith('{\n "cells": [\n  {\n'), "1-space indent, sorted keys");
+    assert.ok(text.endsWith("}\n"));
+    const notebook = JSON.parse(text);
+    assert.deepEqual(notebook.metadata, notebookWith([]).metadata);
+    const [md, hello, html, display, update, result, error, after] = notebook.cells;
+    assert.deepEqual(md, markdown);
+
+    assert.equal(hello.execution_count, 1);
+    assert.equal(hello.id, "cell-a");
+    assert.deepEqual(hello.metadata, { tags: ["greeting"] });
+    assert.deepEqual(hello.outputs, [{ output_type: "stream", name: "stdout", text: ["hello\n", "world\n"] }], "streams merged");
+
+    assert.equal(html.outputs.length, 1);
+    assert.equal(html.outputs[0].output_type, "display_data");
+    assert.deepEqual(html.outputs[0].data["text/html"], ["<b>bold</b>"]);
+
+    assert.deepEqual(display.outputs[0].data, { "text/plain": ["'second'"] }, "update_display_data replaced the earlier cell's output");
+    assert.deepEqual(update.outputs, [{ output_type: "stream", name: "stdout", text: ["b\n"] }], "clear_output(wait=True) cleared on the next output");
+
+    assert.deepEqual(result.outputs, [{ output_type: "execute_result", execution_count: 5, data: { "text/plain": ["42"] }, metadata: {} }]);
+    assert.equal(result.execution_count, 5);
+
+    assert.equal(error.execution_count, 6);
+    assert.equal(error.outputs.length, 1);
+    assert.equal(error.outputs[0].output_type, "error");
+    assert.equal(error.outputs[0].ename, "ValueError");
+    assert.equal(error.outputs[0].evalue, "boom");
+    assert.ok(error.outputs[0].traceback.length > 0);
+
+    assert.deepEqual(after, codeCell("print('after')", stale), "cells after the error are left as they were");
+  });
+
+  it("writes to --output, runs in the notebook's folder and exits 0", async () => {
+    const file = writeNotebook([codeCell(["import os\n", "print(os.getcwd())"]), codeCell("")], "in.ipynb");
+    const original = fs.readFileSync(file, "utf8");
+    const output = path.join(dir, "out.ipynb");
+
+    const { code } = await run([file, `--output=${output}`, "--kernel-argv-json", IPYKERNEL_ARGV_JSON]);
+
+    assert.equal(code, 0);
+    assert.equal(fs.readFileSync(file, "utf8"), original);
+    const [cwdCell, emptyCell] = JSON.parse(fs.readFileSync(output, "utf8")).cells;
+    assert.equal(joined(cwdCell.outputs[0].text), `${fs.realpathSync(dir)}\n`);
+    assert.equal(emptyCell.execution_count, null, "empty cells are not executed");
+  });
+
+  it("interrupts a cell that exceeds --timeout, records the timeout and stops", async () => {
+    const file = writeNotebook([codeCell("import time\nprint('start', flush=True)\ntime.sleep(60)"), codeCell("print('never')")]);
+    const started = Date.now();
+
+    const { code, stderr } = await run([file, "--timeout", "1", "--kernel-argv-json", IPYKERNEL_ARGV_JSON]);
+
+    assert.equal(code, 1);
+    assert.ok(Date.now() - started < 30_000);
+    assert.match(stderr, /cell 0 .* failed: CellTimeoutError/);
+    const [slow, never] = JSON.parse(fs.readFileSync(file, "utf8")).cells;
+    assert.deepEqual(slow.outputs[0], { output_type: "stream", name: "stdout", text: ["start\n"] });
+    assert.equal(slow.outputs.at(-1).ename, "CellTimeoutError");
+    assert.deepEqual(never.outputs, []);
+    assert.equal(never.execution_count, null);
+  });
+
+  it("reports a kernel that dies while running a cell", async () => {
+    const file = writeNotebook([codeCell("import os\nos._exit(7)")]);
+
+    const { code, stderr } = await run([file, "--kernel-argv-json", IPYKERNEL_ARGV_JSON]);
+
+    assert.equal(code, 1);
+    assert.match(stderr, /kernel stopped while executing cell 0 .*: kernel died: kernel process exited with code 7/);
+  });
+
+  it("reports a kernel that fails to start", async () => {
+    const file = writeNotebook([codeCell("1")]);
+    const failing = JSON.stringify(["/usr/bin/python3", "-c", "import sys; sys.exit(4)", "{connection_file}"]);
+
+    const { code, stderr } = await run([file, "--kernel-argv-json", failing]);
+
+    assert.equal(code, 1);
+    assert.match(stderr, /kernel failed to start .*exited with code 4/);
+  });
+
+  it("exits 2 with the usage on bad arguments", async () => {
+    const file = writeNotebook([codeCell("1")]);
+    const badArguments = [
+      [],
+      [file, file],
+      [file, "--frobnicate"],
+      [file, "--timeout"],
+      [file, "--timeout", "soon"],
+      [file, "--timeout", "-1"],
+      [file, "--kernel-argv-json", "python"],
+      [file, "--kernel-argv-json", "[]"],
+    ];
+    for (const args of badArguments) {
+      const { code, stderr } = await run(args);
+      assert.equal(code, 2, `args: ${args.join(" ")}`);
+      assert.match(stderr, /usage: tfjs-studio run NOTEBOOK\.ipynb/);
+    }
+  });
+
+  it("exits 1 on a file that is not an nbformat 4 notebook", async () => {
+    const file = path.join(dir, "bad.ipynb");
+    fs.writeFileSync(file, JSON.stringify({ nbformat: 3, worksheets: [] }));
+    const { code, stderr } = await run([file]);
+    assert.equal(code, 1);
+    assert.match(stderr, /not an nbformat 4 notebook/);
+  });
+});
