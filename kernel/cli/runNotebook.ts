@@ -117,10 +117,13 @@ async function executeCells(
         store_history: true,
         stop_on_error: true,
         timeoutMs,
-        onIopub: (message) => outputs.add(message),
+        onIopub: (message) => {
+          // As nbclient: the count is known from execute_input on, so even a cell that never finishes shows it.
+          if (typeof message.content.execution_count === "number") cell.execution_count = message.content.execution_count;
+          outputs.add(message);
+        },
       });
-      const count = reply.content.execution_count;
-      cell.execution_count = typeof count === "number" ? count : null;
+      if (typeof reply.content.execution_count === "number") cell.execution_count = reply.content.execution_count;
       if (reply.content.status !== "ok") {
         const failure = reply.content.status === "error" ? `${reply.content.ename}: ${reply.content.evalue}` : `status ${reply.content.status}`;
         report(`${where} failed: ${failure}`);

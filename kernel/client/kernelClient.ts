@@ -425,7 +425,7 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
   }
 }
 
-export function parentMsgId(message: JupyterMessage): string {
+function parentMsgId(message: JupyterMessage): string {
   return (message.parent_header as Partial<MessageHeader>).msg_id ?? "";
 }
 

@@ -109,15 +109,29 @@ export async function launchKernel(options: LaunchOptions): Promise<LaunchedKern
   if (options.argv.length === 0) throw new Error("launchKernel: argv is empty");
   const { path: connectionFile, info } = await writeConnectionFile(options);
   const [command, ...args] = options.argv.map((arg) => arg.split(CONNECTION_FILE_PLACEHOLDER).join(connectionFile));
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    // JPY_PARENT_PID lets ipykernel-style kernels exit when we die without shutting them down.
-    env: { ...process.env, JPY_PARENT_PID: String(process.pid), ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-    // A process group of its own, as jupyter_client's start_new_session: a Ctrl-C meant for us does not reach the
-    // kernel, and a kernel that interrupts its own process group does not interrupt us.
-    detached: process.platform !== "win32",
+  // Connecting first is fine with ZeroMQ, which reconnects until the kernel binds, and leaves nothing between the
+  // spawn and the exit watch that could throw and orphan the process.
+  const client = await KernelClient.connect(info).catch((error: Error) => {
+    fs.rmSync(connectionFile, { force: true });
+    throw error;
   });
+  let child: ChildProcess;
+  try {
+    child = spawn(command, args, {
+      cwd: options.cwd,
+      // JPY_PARENT_PID lets ipykernel-style kernels exit when we die without shutting them down.
+      env: { ...process.env, JPY_PARENT_PID: String(process.pid), ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+      // A process group of its own, as jupyter_client's start_new_session: a Ctrl-C meant for us does not reach the
+      // kernel, and a kernel that interrupts its own process group does not interrupt us.
+      detached: process.platform !== "win32",
+    });
+  } catch (error) {
+    // Invalid arguments throw here rather than emitting 'error'.
+    client.close();
+    fs.rmSync(connectionFile, { force: true });
+    throw error;
+  }
   const output = new OutputTail(OUTPUT_TAIL_LINES);
   child.stdout?.setEncoding("utf8").on("data", output.collector());
   child.stderr?.setEncoding("utf8").on("data", output.collector());
@@ -135,7 +149,6 @@ export async function launchKernel(options: LaunchOptions): Promise<LaunchedKern
     }
   };
   const forgetOnExit = killWhenWeExit(kill);
-  const client = await KernelClient.connect(info);
   const exited = waitForExit(child, (message) => output.append(message)).then((exit) => {
     gone = true;
     forgetOnExit();

@@ -31,17 +31,20 @@ export class CellDeclarations {
       if (wanted.has(name)) found.set(name, [...(found.get(name) ?? []), text]);
     };
     for (const statement of source.statements) {
+      // JSDoc is leading trivia: keep it, so hover and inspect show it in later cells.
+      const doc = dts.slice(statement.getFullStart(), statement.getStart()).trim();
+      const withDoc = (text: string) => (doc ? `${doc}\n${text}` : text);
       if (ts.isImportDeclaration(statement)) {
         for (const [name, text] of splitImport(ts, statement)) keep(name, text);
       } else if (ts.isVariableStatement(statement)) {
         const keyword = declarationKeyword(ts, statement.declarationList);
         for (const declaration of statement.declarationList.declarations) {
-          for (const name of bindingNames(ts, declaration.name)) keep(name, `declare ${keyword} ${declaration.getText()};`);
+          for (const name of bindingNames(ts, declaration.name)) keep(name, withDoc(`declare ${keyword} ${declaration.getText()};`));
         }
       } else if (ts.isImportEqualsDeclaration(statement)) {
-        keep(statement.name.text, statement.getText());
+        keep(statement.name.text, withDoc(statement.getText()));
       } else if (isNamedDeclaration(ts, statement) && statement.name && ts.isIdentifier(statement.name)) {
-        keep(statement.name.text, statement.getText());
+        keep(statement.name.text, withDoc(statement.getText()));
       }
     }
     for (const name of names) {
