@@ -87,8 +87,9 @@ describe("KernelClient with ipykernel", function () {
     assert.equal(streamText(result), "hi ada\n");
   });
 
+  // Executes that fail here pass stop_on_error: false, or ipykernel would abort the next test's execute, sent right after.
   it("does not allow stdin without onInput", async () => {
-    const result = await kernel.client.execute("input('name? ')");
+    const result = await kernel.client.execute("input('name? ')", { stop_on_error: false });
     assert.equal(result.reply.content.status, "error");
     assert.equal(result.reply.content.ename, "StdinNotImplementedError");
   });
@@ -97,6 +98,7 @@ describe("KernelClient with ipykernel", function () {
     const started = Date.now();
     let interrupted: Promise<void> | undefined;
     const result = await kernel.client.execute("import time; time.sleep(30)", {
+      stop_on_error: false,
       onIopub: (message) => {
         if (message.header.msg_type === "execute_input") interrupted = delay(300).then(() => kernel.interrupt());
       },

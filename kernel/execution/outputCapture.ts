@@ -47,6 +47,9 @@ export class OutputCapture {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.runs.length === 0) return;
+    // Only real sends count: the first write after a quiet spell goes out at once,
+    // even when the code that wrote it goes on to block the event loop.
     this.lastFlush = Date.now();
     const runs = this.runs;
     this.runs = [];

@@ -108,8 +108,10 @@ export function cellRuntimeTransformer(ts: TypeScript, cellLength: number, names
       }
     }
 
+    // Only an expression the user wrote is a result, not an assignment made from a declaration.
     const last = body.at(-1);
-    if (last && ts.isExpressionStatement(last)) {
+    const lastWritten = file.statements.filter((s) => ts.getOriginalNode(s).pos < cellLength && !ts.isExportDeclaration(s)).at(-1);
+    if (last && last === lastWritten && ts.isExpressionStatement(last)) {
       // Wrapped in an array so that a Promise result is shown, not awaited by the async wrapper.
       body[body.length - 1] = ts.setTextRange(f.createReturnStatement(f.createArrayLiteralExpression([last.expression])), last);
     }
