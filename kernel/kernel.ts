@@ -33,6 +33,8 @@ export class Kernel implements KernelIO {
   private draining = false;
   /** The execute request running now, or the last one: parent of what user code publishes. */
   private current: RoutedMessage | undefined;
+  /** The non-execute request being answered now: what its handlers publish belongs to it. */
+  private answering: RoutedMessage | undefined;
   private pendingInput: { resolve: (value: string) => void; reject: (error: Error) => void } | undefined;
   readonly comms: CommRegistry;
 
@@ -52,11 +54,11 @@ export class Kernel implements KernelIO {
 
   publish(msgType: string, content: object, buffers: Buffer[] = []): void {
     if (msgType !== "stream") this.parts.output.flush();
-    this.parts.sockets.publish(msgType, content, this.current?.message, buffers);
+    this.parts.sockets.publish(msgType, content, (this.answering ?? this.current)?.message, buffers);
   }
 
   currentParent(): JupyterMessage | undefined {
-    return this.current?.message;
+    return (this.answering ?? this.current)?.message;
   }
 
   async requestInput(prompt: string, password: boolean): Promise<string> {
@@ -100,6 +102,7 @@ export class Kernel implements KernelIO {
     if (!handler) return this.log(`ignored unsupported ${routed.channel} message ${type}`);
     this.parts.sockets.publish("status", { execution_state: "busy" }, message);
     let content: object | undefined;
+    this.answering = routed;
     try {
       content = handler(message);
     } catch (error) {
@@ -111,6 +114,9 @@ export class Kernel implements KernelIO {
         // Comm handlers are user code: their errors belong in the notebook.
         this.parts.output.write("stderr", `Error in ${type} handler: ${err.stack ?? err}\n`);
       }
+    } finally {
+      this.parts.output.flush();
+      this.answering = undefined;
     }
     if (content) this.reply(routed, content);
     this.parts.sockets.publish("status", { execution_state: "idle" }, message);
@@ -164,18 +170,13 @@ export class Kernel implements KernelIO {
     this.parts.sockets.setMainBusy(true);
     while (this.queue.length > 0) {
       const routed = this.queue.shift()!;
-      const reply = await this.execute(routed);
-      if (reply.status === "error" && (routed.message.content as unknown as ExecuteRequest).stop_on_error !== false) {
-        // Requests already sent when the cell failed are not run, as in IPython.
-        await this.parts.sockets.sync();
-        this.abortQueued();
-      }
+      await this.execute(routed);
     }
     this.parts.sockets.setMainBusy(false);
     this.draining = false;
   }
 
-  private async execute(routed: RoutedMessage): Promise<ExecuteReply> {
+  private async execute(routed: RoutedMessage): Promise<void> {
     const { message } = routed;
     this.current = routed;
     this.parts.sockets.publish("status", { execution_state: "busy" }, message);
@@ -188,8 +189,13 @@ export class Kernel implements KernelIO {
       reply = { status: "error", execution_count: 0, user_expressions: {}, payload: [], ename: "KernelError", evalue: String(error), traceback: [] };
     }
     this.reply(routed, reply);
+    if (reply.status === "error" && (message.content as unknown as ExecuteRequest).stop_on_error !== false) {
+      // Requests already sent when the cell failed are not run, as in IPython; requests
+      // sent after the client saw idle are, so this happens before idle.
+      await this.parts.sockets.sync();
+      this.abortQueued();
+    }
     this.parts.sockets.publish("status", { execution_state: "idle" }, message);
-    return reply;
   }
 
   private abortQueued(): void {

@@ -3,6 +3,7 @@
 // interrupt, so an interrupt also ends a pending await.
 import { Script } from "node:vm";
 import type { CompiledCell } from "../typescript/cellCompiler";
+import { UserCodePhase } from "../transport/threadMessages";
 import { InterruptedError, type InterruptController } from "./interrupts";
 
 export interface CellOutcome {
@@ -11,7 +12,8 @@ export interface CellOutcome {
 }
 
 export interface UserCodeGuard {
-  setUserCodeRunning(running: boolean): void;
+  setUserCodePhase(phase: UserCodePhase): void;
+  interruptPending(): boolean;
 }
 
 export class CellRunner {
@@ -27,8 +29,13 @@ export class CellRunner {
     // The wrapper sits on its own line, so emitted line N is reported as line N.
     const script = new Script(`(async () => {"use strict";\n${cell.js}\n})()`, { filename, lineOffset: -1 });
     const interrupted = this.interrupts.begin();
-    this.guard.setUserCodeRunning(true);
+    this.guard.setUserCodePhase(UserCodePhase.Synchronous);
     try {
+      // An interrupt that came while the cell compiled stops it before it starts.
+      if (this.guard.interruptPending()) {
+        this.interrupts.interrupt("message");
+        throw new InterruptedError();
+      }
       let completion: Promise<unknown[] | undefined>;
       try {
         completion = script.runInThisContext({ breakOnSigint: true, displayErrors: false });
@@ -41,10 +48,11 @@ export class CellRunner {
       }
       // A cell abandoned by an interrupt may still reject later; that is not news.
       completion.catch(() => {});
+      this.guard.setUserCodePhase(UserCodePhase.Asynchronous);
       const returned = await Promise.race([completion, interrupted]);
       return returned ? { result: { value: returned[0] } } : {};
     } finally {
-      this.guard.setUserCodeRunning(false);
+      this.guard.setUserCodePhase(UserCodePhase.None);
       this.interrupts.end();
     }
   }

@@ -3,7 +3,7 @@
 import { runInThisContext } from "node:vm";
 import type { HistoryStore } from "../history/historyStore";
 import type { JupyterMessage } from "../protocol/messages";
-import { toDisplayBundle } from "../runtime/mimeBundle";
+import { NOT_A_RESULT, toDisplayBundle } from "../runtime/mimeBundle";
 import type { CellCompiler } from "../typescript/cellCompiler";
 import type { CellRunner } from "./cellRunner";
 import { CellSources, runtimeErrorReport, typeErrorReport, type ErrorContent } from "./errorReport";
@@ -60,7 +60,8 @@ export class Executor {
         this.sources.add(filename, label, code, compiled.cell.sourceMap, compiled.cell.js.split("\n").length);
         try {
           const outcome = await this.runner.run(compiled.cell, filename);
-          if (outcome.result && outcome.result.value !== undefined) {
+          const value = outcome.result?.value as { [NOT_A_RESULT]?: boolean } | undefined;
+          if (outcome.result && value !== undefined && !(value !== null && typeof value === "object" && value[NOT_A_RESULT])) {
             const bundle = toDisplayBundle(outcome.result.value);
             resultText = String(bundle.data["text/plain"] ?? "");
             this.io.flushOutput();

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { MimeBundle } from "../protocol/messages";
 import { kernelIO } from "./kernelIO";
-import { JUPYTER_DISPLAY, toDisplayBundle } from "./mimeBundle";
+import { JUPYTER_DISPLAY, NOT_A_RESULT, toDisplayBundle } from "./mimeBundle";
 
 export interface DisplayOptions {
   /** Show under this id, so that later updates replace it. */
@@ -30,7 +30,8 @@ function show(value: unknown, options: DisplayOptions = {}): DisplayHandle {
   const { data, metadata } = toDisplayBundle(value);
   const msgType = options.update ? "update_display_data" : "display_data";
   kernelIO().publish(msgType, { data, metadata: { ...metadata, ...options.metadata }, transient: { display_id: displayId } });
-  return { displayId, update: (next) => void show(next, { ...options, displayId, update: true }) };
+  // `display.html(...)` as a cell's last line shows the HTML once, not the handle too.
+  return { displayId, update: (next) => void show(next, { ...options, displayId, update: true }), [NOT_A_RESULT]: true } as DisplayHandle;
 }
 
 function base64(bytes: Uint8Array | string): string {

@@ -4,6 +4,8 @@ import { inspect } from "node:util";
 import type { MimeBundle } from "../protocol/messages";
 
 export const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
+/** Marks values, like display handles, that a cell's last expression returns but should not show. */
+export const NOT_A_RESULT = Symbol.for("tfjs-studio.notAResult");
 
 export interface DisplayBundle {
   data: MimeBundle;

@@ -3,7 +3,7 @@ import { EventEmitter } from "node:events";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { makeMessage, type Channel, type JsonObject, type JupyterMessage, type RoutedMessage } from "../protocol/messages";
-import { SHARED_SLOTS, SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
+import { SHARED_SLOTS, SharedSlot, UserCodePhase, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
 
 export interface SocketHostEvents {
   message: [RoutedMessage];
@@ -91,8 +91,8 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     Atomics.store(this.shared, SharedSlot.MainBusy, busy ? 1 : 0);
   }
 
-  setUserCodeRunning(running: boolean): void {
-    Atomics.store(this.shared, SharedSlot.UserCodeRunning, running ? 1 : 0);
+  setUserCodePhase(phase: UserCodePhase): void {
+    Atomics.store(this.shared, SharedSlot.UserCodeRunning, phase);
   }
 
   interruptPending(): boolean {

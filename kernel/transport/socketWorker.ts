@@ -9,7 +9,7 @@ import { endpoint, readConnectionFile } from "../protocol/connectionFile";
 import { makeMessage, replyType, type Channel, type JupyterMessage, type JsonObject } from "../protocol/messages";
 import { Signer, WireError, decodeMessage, encodeMessage } from "../protocol/wire";
 import { SendQueue } from "./sendQueue";
-import { SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
+import { SharedSlot, UserCodePhase, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
 
 /** How long the main thread gets to act on an interrupt before its JavaScript is terminated. */
 const INTERRUPT_GRACE_MS = 300;
@@ -124,8 +124,14 @@ function interruptMain(): void {
   // SIGINT breaks synchronous code run by vm with breakOnSigint; the message reaches an idle main thread.
   process.kill(process.pid, "SIGINT");
   post({ type: "interrupt" });
-  setTimeout(() => {
-    if (Atomics.load(shared, SharedSlot.InterruptPending) === 1 && Atomics.load(shared, SharedSlot.UserCodeRunning) === 1) {
+  setTimeout(function retry() {
+    if (Atomics.load(shared, SharedSlot.InterruptPending) !== 1) return;
+    const phase = Atomics.load(shared, SharedSlot.UserCodeRunning);
+    if (phase === UserCodePhase.Synchronous) {
+      // The signal came just before vm started watching for it: send it again.
+      process.kill(process.pid, "SIGINT");
+      setTimeout(retry, INTERRUPT_GRACE_MS).unref();
+    } else if (phase === UserCodePhase.Asynchronous) {
       // User code is spinning outside vm's reach (e.g. a loop after an await): stop that JavaScript.
       terminator ??= connectTerminator();
       terminator.post("Runtime.terminateExecution");
@@ -141,7 +147,7 @@ function connectTerminator(): InspectorSession {
 }
 
 function beginShutdown(channel: "shell" | "control", identities: Buffer[], message: JupyterMessage): void {
-  if (Atomics.load(shared, SharedSlot.UserCodeRunning) === 1) interruptMain();
+  if (Atomics.load(shared, SharedSlot.UserCodeRunning) !== UserCodePhase.None) interruptMain();
   post({ type: "shutdown", channel, identities, message });
   setTimeout(async () => {
     log("main thread did not shut down in time; ending the process");

@@ -103,7 +103,7 @@ export class CellCompiler {
 
   /** Compiles a standalone expression (user_expressions) to JavaScript without checking it. */
   transpileExpression(expression: string): string {
-    return this.ts.transpile(`(${expression})`, { ...this.options, sourceMap: false, declaration: false });
+    return this.ts.transpile(`(${expression})`, { target: this.options.target });
   }
 
   completions(code: string, position: number): Completion[] {
@@ -127,6 +127,8 @@ export class CellCompiler {
     // At the end of an identifier the cursor sits just after it.
     const at = position > 0 && !isIdentifierChar(code[position]) ? position - 1 : position;
     const info = service.getQuickInfoAtPosition(cellFile, at);
+    // An unresolved name comes back as kind "" with type any: nothing is known about it.
+    if (info && info.kind === ts.ScriptElementKind.unknown) return undefined;
     if (info) {
       return {
         signature: ts.displayPartsToString(info.displayParts),
