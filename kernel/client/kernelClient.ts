@@ -7,6 +7,7 @@ import * as zmq from "zeromq";
 import { ConnectionInfo, endpoint } from "../protocol/connectionFile";
 import { Channel, JsonObject, JupyterMessage, MessageHeader, makeMessage } from "../protocol/messages";
 import { Signer, decodeMessage, encodeMessage } from "../protocol/wire";
+import { SendQueue } from "../transport/sendQueue";
 
 export interface KernelClientEvents {
   /** Every IOPub message, whichever request it belongs to. */
@@ -76,19 +77,6 @@ interface PendingRequest {
   timer?: NodeJS.Timeout;
   resolve(result: ExecuteResult): void;
   reject(error: Error): void;
-}
-
-/** zeromq rejects a second send with EBUSY while one is blocked, so each socket's sends wait their turn. */
-class SendQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  constructor(private readonly socket: zmq.Writable) {}
-
-  send(frames: Buffer[]): Promise<void> {
-    const sent = this.tail.then(() => this.socket.send(frames));
-    this.tail = sent.catch(() => {});
-    return sent;
-  }
 }
 
 /** How often kernel_info_request is repeated while waiting for a starting kernel, before and after its first reply. */

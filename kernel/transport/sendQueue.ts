@@ -1,20 +1,20 @@
-// zeromq v6 allows one send in flight per socket; this serialises sends from several callers.
+// zeromq v6 rejects a second send with EBUSY while one is in flight, so each socket's sends wait their turn.
 import type { Writable } from "zeromq";
 
 export class SendQueue {
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly socket: Writable, private readonly onError: (error: Error) => void) {}
+  constructor(private readonly socket: Writable) {}
 
+  /** Resolves when ZeroMQ has taken the frames; rejects, for this caller only, when it cannot. */
   send(frames: Buffer[]): Promise<void> {
-    this.tail = this.tail.then(
-      () => this.socket.send(frames),
-    ).catch((error: Error) => this.onError(error));
-    return this.tail;
+    const sent = this.tail.then(() => this.socket.send(frames));
+    this.tail = sent.catch(() => {});
+    return sent;
   }
 
-  /** Resolves when everything queued so far has been handed to ZeroMQ. */
-  drain(): Promise<void> {
-    return this.tail;
+  /** Resolves when everything queued so far has been handed over (or has failed). */
+  async drain(): Promise<void> {
+    await this.tail;
   }
 }

@@ -31,7 +31,7 @@ const heartbeat = new zmq.Reply();
 const allSockets = [shell, control, stdin, iopub, heartbeat];
 const routers: Record<Exclude<Channel, "iopub">, zmq.Router> = { shell, control, stdin };
 const queues = new Map<zmq.Writable, SendQueue>(
-  [shell, control, stdin, iopub].map((socket) => [socket, new SendQueue(socket, (error) => log(`send failed: ${error.message}`))]),
+  [shell, control, stdin, iopub].map((socket) => [socket, new SendQueue(socket)]),
 );
 
 let kernelInfo: JsonObject | undefined;
@@ -48,7 +48,7 @@ function log(text: string): void {
 
 function send(channel: Channel, identities: Buffer[], message: JupyterMessage<object>): Promise<void> {
   const socket = channel === "iopub" ? iopub : routers[channel];
-  return queues.get(socket)!.send(encodeMessage(message, identities, signer));
+  return queues.get(socket)!.send(encodeMessage(message, identities, signer)).catch((error: Error) => log(`send on ${channel} failed: ${error.message}`));
 }
 
 function publishStatus(state: "busy" | "idle", parent: JupyterMessage): Promise<void> {
