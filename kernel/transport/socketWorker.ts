@@ -147,7 +147,8 @@ function connectTerminator(): InspectorSession {
 }
 
 function beginShutdown(channel: "shell" | "control", identities: Buffer[], message: JupyterMessage): void {
-  if (Atomics.load(shared, SharedSlot.UserCodeRunning) !== UserCodePhase.None) interruptMain();
+  // Always: a cell still compiling now would otherwise start its loop after this check.
+  interruptMain();
   post({ type: "shutdown", channel, identities, message });
   setTimeout(async () => {
     log("main thread did not shut down in time; ending the process");
