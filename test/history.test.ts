@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { HistoryStore, historyPath, jupyterDataDir } from "../kernel/history/historyStore";
+import { HistoryStore, historyPath } from "../kernel/history/historyStore";
+import { jupyterDataDir } from "../kernel/jupyterPaths";
 
 // The concurrency test loads this file again in worker threads, each standing in for one kernel process.
 if (isMainThread) describeHistory();

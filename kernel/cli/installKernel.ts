@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { deflateSync } from "node:zlib";
 import { CONNECTION_FILE_PLACEHOLDER } from "../client/kernelLauncher";
-import { jupyterDataDir } from "../history/historyStore";
+import { jupyterDataDir } from "../jupyterPaths";
 import { packageRoot } from "../packageRoot";
 
 const USAGE = `usage: tfjs-studio install-kernel [--user | --sys-prefix | --prefix DIR] [--name NAME]

@@ -4,8 +4,8 @@
 // so kernels of the same kernelspec running at once never interleave inside a line.
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { jupyterDataDir } from "../jupyterPaths";
 
 /** The content of a Jupyter history_request. */
 export interface HistoryRequest {
@@ -25,14 +25,6 @@ export type HistoryEntry = [session: number, line: number, input: string | [stri
 /** The default history file of a kernelspec: $TFJS_STUDIO_HISTORY, else under Jupyter's data directory. */
 export function historyPath(kernelName = "tfjs-studio"): string {
   return process.env.TFJS_STUDIO_HISTORY || path.join(jupyterDataDir(), "tfjs-studio", `${kernelName}-history.jsonl`);
-}
-
-/** Jupyter's per-user data directory, resolved as jupyter_core's jupyter_data_dir() does. */
-export function jupyterDataDir(env = process.env, platform = process.platform, home = os.homedir()): string {
-  if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
-  if (platform === "darwin") return path.join(home, "Library", "Jupyter");
-  if (platform === "win32") return env.APPDATA ? path.join(env.APPDATA, "jupyter") : path.join(home, ".jupyter", "data");
-  return path.join(env.XDG_DATA_HOME || path.join(home, ".local", "share"), "jupyter");
 }
 
 interface Cell {
