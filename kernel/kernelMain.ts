@@ -15,6 +15,7 @@ import { readConnectionFile } from "./protocol/connectionFile";
 import { setKernelIO } from "./runtime/kernelIO";
 import { studioModule } from "./runtime/studioModule";
 import { tslabModule } from "./runtime/tslabModule";
+import { loadTfjs } from "./tfjs/loadTfjs";
 import { SocketHost } from "./transport/socketHost";
 import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
 import { CellCompiler } from "./typescript/cellCompiler";
@@ -64,6 +65,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   log(`kernel ready (pid ${process.pid}, protocol ${content.protocol_version})`);
   // Load the compiler and the standard library now, while the user is still reading the notebook.
   setTimeout(() => getCompiler().warmUp(), 10);
+  loadTfjs().catch((error: Error) => log(`tfjs failed to load: ${error.message}`));
 }
 
 /** What cells find on the global scope: the module loader, and `require` relative to the notebook. */
