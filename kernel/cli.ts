@@ -1,5 +1,6 @@
-// `tfjs-studio` command line: kernel, install-kernel, run.
+// `tfjs-studio` command line: kernel, install-kernel, run, new.
 import { installKernel } from "./cli/installKernel";
+import { newProject } from "./cli/newProject";
 import { runNotebook } from "./cli/runNotebook";
 import { runKernel } from "./kernelMain";
 import { packageVersion } from "./packageRoot";
@@ -12,6 +13,7 @@ commands:
                                     register the "tfjs-studio" kernelspec with Jupyter
   run NOTEBOOK.ipynb [--output OUT.ipynb] [--timeout SECONDS]
                                     execute every cell and save the outputs
+  new TEMPLATE DIR                  start a project from a template (mnist-mlp, mnist-cnn, lstm-text-classification)
   --version                         print the version
 `;
 
@@ -32,6 +34,8 @@ async function main(args: string[]): Promise<number | undefined> {
       return installKernel(rest);
     case "run":
       return runNotebook(rest);
+    case "new":
+      return newProject(rest);
     case "--version":
     case "-v":
       process.stdout.write(`${packageVersion()}\n`);

@@ -1,0 +1,243 @@
+/// <reference path="../kernel/types/tfjs-studio.d.ts" />
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { packageRoot } from "../kernel/packageRoot";
+import { scaffoldTemplate } from "../kernel/templates/scaffold";
+import { DataFormatError, encodeLabels, loadTextData, parseCsv, parseJsonl, splitDataset } from "../templates/lstm-text-classification/data";
+import { classificationReport, reportText } from "../templates/lstm-text-classification/metrics";
+import { OOV_ID, PAD_ID, Tokenizer, padSequence, tokenize } from "../templates/lstm-text-classification/tokenizer";
+import { runCli } from "./support/cli";
+import { tempDir } from "./support/studioKernel";
+
+describe("lstm-text-classification data", () => {
+  describe("CSV", () => {
+    it("reads quoted fields with commas, escaped quotes, line breaks, CRLF and a header", () => {
+      const csv = 'id,text,label\r\n1,"Great, really great",pos\r\n2,"She said ""awful""",neg\r\n3,"line one\nline two",pos\r\n4,plain text,neg\r\n';
+      assert.deepEqual(parseCsv(csv), [
+        { text: "Great, really great", label: "pos" },
+        { text: 'She said "awful"', label: "neg" },
+        { text: "line one\nline two", label: "pos" },
+        { text: "plain text", label: "neg" },
+      ]);
+    });
+
+    it("finds columns by name, case-insensitively, or as asked", () => {
+      const csv = "Sentiment,Review,extra\n1,nice,x\n0,\"\",y";
+      assert.deepEqual(parseCsv(csv), [
+        { text: "nice", label: "1" },
+        { text: "", label: "0" },
+      ]);
+      assert.deepEqual(parseCsv("body,tag\nhello,a\n", { textColumn: "body", labelColumn: "TAG" }), [{ text: "hello", label: "a" }]);
+      assert.throws(() => parseCsv("body,tag\nhello,a\n"), /no text column \(looked for text, review.*the columns are body, tag/);
+      assert.throws(() => parseCsv("text,label\nhello,a\n", { labelColumn: "class" }), /no label column "class"; the columns are text, label/);
+    });
+
+    it("reports malformed rows with their line numbers", () => {
+      const error = (csv: string) => {
+        try {
+          parseCsv(csv, { source: "reviews.csv" });
+        } catch (e) {
+          return e as Error;
+        }
+        assert.fail("no error");
+      };
+      // The multi-line quoted field on lines 2-3 makes the short row line 4.
+      const short = error('text,label\n"two\nlines",a\nonly one field\n');
+      assert.ok(short instanceof DataFormatError);
+      assert.equal(short.message, "reviews.csv, line 4: expected 2 fields as in the header, found 1");
+      assert.match(error('text,label\nok,a\n"never closed,b\nmore,c\n').message, /^reviews\.csv, line 3: a quoted field is never closed/);
+      assert.match(error('text,label\nok,a\nsay "hi",b\n').message, /^reviews\.csv, line 3: a quote inside an unquoted field/);
+      assert.match(error('text,label\n"quoted"x,a\n').message, /^reviews\.csv, line 2: unexpected "x" after a closing quote/);
+      assert.match(error("text,label\r\nfine,a\r\nno label,\r\n").message, /^reviews\.csv, line 3: the label is empty/);
+      assert.match(error("").message, /reviews\.csv is empty/);
+      assert.match(error("text,label\n\n").message, /has a header but no examples/);
+    });
+
+    it("loads files by extension, TSV included, and names the file in errors", () => {
+      const dir = tempDir("lstm-data-");
+      try {
+        fs.writeFileSync(path.join(dir, "a.tsv"), "text\tlabel\nhello, world\tx\n");
+        assert.deepEqual(loadTextData(path.join(dir, "a.tsv")), [{ text: "hello, world", label: "x" }]);
+        fs.writeFileSync(path.join(dir, "b.csv"), "text,label\nfine,a\nbad,row,here\n");
+        assert.throws(() => loadTextData(path.join(dir, "b.csv")), { message: `${path.join(dir, "b.csv")}, line 3: expected 2 fields as in the header, found 3` });
+        fs.writeFileSync(path.join(dir, "c.txt"), "x");
+        assert.throws(() => loadTextData(path.join(dir, "c.txt")), /expected a \.csv, \.tsv, \.jsonl or \.ndjson file/);
+        assert.throws(() => loadTextData(path.join(dir, "missing.csv")), /cannot read .*missing\.csv/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("JSONL", () => {
+    it("reads one object a line, skipping blank lines, with number and string labels", () => {
+      const jsonl = '{"text": "good", "label": "pos"}\r\n\n{"review": "bad, \\"really\\"", "sentiment": 0}\n';
+      assert.deepEqual(parseJsonl(jsonl), [
+        { text: "good", label: "pos" },
+        { text: 'bad, "really"', label: "0" },
+      ]);
+    });
+
+    it("reports bad lines with their numbers", () => {
+      assert.throws(() => parseJsonl('{"text": "a", "label": 1}\n{"text": oops}\n', { source: "d.jsonl" }), /^DataFormatError: d\.jsonl, line 2: invalid JSON/);
+      assert.throws(() => parseJsonl('\n["text", "label"]\n', { source: "d.jsonl" }), { message: "d.jsonl, line 2: expected a JSON object" });
+      assert.throws(() => parseJsonl('{"text": 5, "label": "a"}', { source: "d.jsonl" }), { message: "d.jsonl, line 1: the text must be a string" });
+      assert.throws(() => parseJsonl('{"body": "x", "label": "a"}', { source: "d.jsonl" }), /d\.jsonl, line 1: no text column/);
+      assert.throws(() => parseJsonl('{"text": "x", "label": null}', { source: "d.jsonl" }), /line 1: the label must be a string, number or boolean/);
+    });
+  });
+
+  it("encodes labels in sorted order, numbers by value", () => {
+    assert.deepEqual(encodeLabels(["pos", "neg", "pos"]), { classes: ["neg", "pos"], indices: [1, 0, 1] });
+    assert.deepEqual(encodeLabels(["10", "2", "1"]).classes, ["1", "2", "10"]);
+  });
+
+  it("splits with a seeded shuffle: same seed same split, nothing lost", () => {
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    const a = splitDataset(items, { validation: 0.2, test: 0.1, seed: 7 });
+    assert.deepEqual([a.train.length, a.validation.length, a.test.length], [70, 20, 10]);
+    assert.deepEqual([...a.train, ...a.validation, ...a.test].sort((x, y) => x - y), items);
+    assert.deepEqual(splitDataset(items, { validation: 0.2, test: 0.1, seed: 7 }), a);
+    assert.notDeepEqual(splitDataset(items, { validation: 0.2, test: 0.1, seed: 8 }).test, a.test);
+    assert.notDeepEqual(a.test, items.slice(0, 10), "shuffled");
+    assert.throws(() => splitDataset(items, { validation: 0.5, test: 0.5 }), /sum to less than 1/);
+  });
+});
+
+describe("lstm-text-classification tokenizer", () => {
+  it("lowercases, and strips or splits punctuation, keeping apostrophes inside words", () => {
+    assert.deepEqual(tokenize("Don't STOP, it's GREAT!!", { lowercase: true, punctuation: "strip" }), ["don't", "stop", "it's", "great"]);
+    assert.deepEqual(tokenize("Wow... great!", { lowercase: true, punctuation: "split" }), ["wow", ".", ".", ".", "great", "!"]);
+    assert.deepEqual(tokenize("Wow Great", { lowercase: false, punctuation: "strip" }), ["Wow", "Great"]);
+    assert.deepEqual(tokenize("café naïve 2024", { lowercase: true, punctuation: "strip" }), ["café", "naïve", "2024"]);
+  });
+
+  it("keeps the top-N words by frequency, ties in order of first appearance, with <pad> = 0 and <oov> = 1", () => {
+    const tokenizer = Tokenizer.fit(["b a c", "a b d", "a e"], { vocabSize: 5, maxLength: 4 });
+    assert.deepEqual(tokenizer.vocab, ["<pad>", "<oov>", "a", "b", "c"]);
+    assert.equal(PAD_ID, 0);
+    assert.equal(OOV_ID, 1);
+    assert.deepEqual(tokenizer.toIds("A d zebra b"), [2, 1, 1, 3]);
+  });
+
+  it("pads and truncates to maxLength, before or after as configured", () => {
+    const texts = ["a b", "a b c a b"];
+    const fit = (padding: "pre" | "post", truncating: "pre" | "post") => Tokenizer.fit(["a a a b b c"], { maxLength: 4, padding, truncating });
+    assert.deepEqual(fit("pre", "post").encode(texts), [[0, 0, 2, 3], [2, 3, 4, 2]]);
+    assert.deepEqual(fit("post", "pre").encode(texts), [[2, 3, 0, 0], [3, 4, 2, 3]]);
+    assert.deepEqual(padSequence([5, 6, 7], { maxLength: 3, padding: "pre", truncating: "pre" }), [5, 6, 7]);
+  });
+
+  it("survives a JSON round trip and rejects bad settings", () => {
+    const tokenizer = Tokenizer.fit(["x y z", "y"], { vocabSize: 4, maxLength: 3, punctuation: "split" });
+    const restored = Tokenizer.fromJSON(JSON.parse(JSON.stringify(tokenizer.toJSON())));
+    assert.deepEqual(restored.encode(["z y!", "q"]), tokenizer.encode(["z y!", "q"]));
+    assert.equal(restored.config.punctuation, "split");
+    assert.throws(() => Tokenizer.fit([], { vocabSize: 2 }), /vocabSize must be an integer of at least 3/);
+    assert.throws(() => Tokenizer.fit([], { padding: "middle" as "pre" }), /padding must be pre or post, got "middle"/);
+    assert.throws(() => Tokenizer.fromJSON({ config: tokenizer.config, vocab: ["x"] }), /not a saved tokenizer/);
+  });
+});
+
+describe("lstm-text-classification metrics", () => {
+  it("computes accuracy, per-class precision, recall, F1 and the confusion matrix", () => {
+    const report = classificationReport([0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 0, 1], ["a", "b", "c"]);
+    assert.equal(report.accuracy, 3 / 6);
+    assert.deepEqual(report.confusion, [[2, 1, 0], [1, 1, 0], [0, 1, 0]]);
+    const [a, b, c] = report.classes;
+    assert.deepEqual([a.precision, a.recall, a.support], [2 / 3, 2 / 3, 3]);
+    assert.ok(Math.abs(a.f1 - 2 / 3) < 1e-12);
+    assert.deepEqual([b.precision, b.recall], [1 / 3, 1 / 2]);
+    assert.ok(Math.abs(b.f1 - 0.4) < 1e-12);
+    assert.deepEqual([c.precision, c.recall, c.f1], [0, 0, 0], "a class never predicted gets 0, not NaN");
+    assert.match(reportText(report), /^a +0\.667 +0\.667 +0\.667 +3$/m);
+  });
+});
+
+/** A learnable rule hidden in noise: a review is "good" when it has a positive word, "bad" when a negative one. */
+function generatedReviews(count: number): string {
+  let state = 12345;
+  const random = (n: number) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  const filler = "the a movie film plot actors scene story it was is and then we saw very quite really some this that".split(" ");
+  const cue = { good: ["good", "great", "excellent", "wonderful"], bad: ["bad", "awful", "terrible", "boring"] };
+  const rows = ["text,label"];
+  for (let i = 0; i < count; i++) {
+    const label = i % 2 === 0 ? "good" : "bad";
+    const words = Array.from({ length: 4 + random(5) }, () => filler[random(filler.length)]);
+    words.splice(random(words.length + 1), 0, cue[label][random(4)]);
+    // Some rows quoted, with a comma, as a spreadsheet would write them.
+    const text = words.join(" ");
+    rows.push(random(3) === 0 ? `"${text.replace(" ", ", ")}",${label}` : `${text},${label}`);
+  }
+  return rows.join("\r\n") + "\r\n";
+}
+
+describe("lstm-text-classification notebook, headless", function () {
+  this.timeout(240_000);
+  let dir: string;
+
+  before(() => {
+    dir = tempDir("lstm-template-");
+    scaffoldTemplate("lstm-text-classification", dir);
+    fs.writeFileSync(path.join(dir, "generated.csv"), generatedReviews(400));
+    // Until the kernel maps @tensorflow/tfjs for notebooks outside its own tree (wip-backend), they find it here.
+    fs.symlinkSync(path.join(packageRoot(), "node_modules"), path.join(dir, "node_modules"));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("trains on a generated CSV to better than chance, then saves and reloads the model with its vocabulary", async () => {
+    const started = Date.now();
+    const env = { ...process.env, TEXT_DATA: "generated.csv", EPOCHS: "6", MAX_LEN: "12", VOCAB_SIZE: "40", EMBEDDING_DIM: "8", LSTM_UNITS: "8", BATCH_SIZE: "32", MODEL_DIR: "saved" };
+    const { code, stderr } = await runCli(["run", path.join(dir, "lstm-text-classification.ipynb"), "--output", path.join(dir, "out.ipynb"), "--timeout", "200"], { env });
+    assert.equal(code, 0, stderr);
+    const outputs = notebookText(path.join(dir, "out.ipynb"));
+
+    assert.match(outputs, /400 examples in 2 classes: \{"bad":200,"good":200\}/);
+    assert.match(outputs, /train 320, validation 40, test 40/);
+    const accuracy = Number(/test accuracy: ([\d.]+)/.exec(outputs)?.[1]);
+    assert.ok(accuracy >= 0.8, `test accuracy ${accuracy} (chance: 0.5)`);
+    assert.match(outputs, /<th>precision<\/th><th>recall<\/th><th>F1<\/th>/);
+    assert.match(outputs, /confusion matrix/);
+    assert.match(outputs, /good \(0\.\d+\) {2}A great movie, I loved it\./, "predict() on typed sentences");
+
+    const difference = Number(/the reloaded model's predictions differ by at most ([\d.e+-]+)/.exec(outputs)?.[1]);
+    assert.ok(difference <= 1e-6, `reloaded predictions differ by ${difference}`);
+    const saved = path.join(dir, "saved");
+    assert.deepEqual(fs.readdirSync(saved).sort(), ["labels.json", "model.json", "tokenizer.json", "vocab.json", "weights.bin"]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(saved, "labels.json"), "utf8")), ["bad", "good"]);
+    const vocab: string[] = JSON.parse(fs.readFileSync(path.join(saved, "vocab.json"), "utf8"));
+    assert.deepEqual(vocab.slice(0, 2), ["<pad>", "<oov>"]);
+    assert.ok(vocab.length <= 40 && vocab.includes("great") && vocab.includes("awful"), vocab.join(" "));
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(saved, "tokenizer.json"), "utf8")), {
+      vocabSize: 40,
+      maxLength: 12,
+      lowercase: true,
+      punctuation: "strip",
+      padding: "pre",
+      truncating: "post",
+    });
+    console.log(`      (notebook run: ${((Date.now() - started) / 1000).toFixed(1)} s, test accuracy ${accuracy})`);
+  });
+
+  it("stops with the variable's name when a setting is invalid", async () => {
+    const { code, stderr } = await runCli(["run", path.join(dir, "lstm-text-classification.ipynb"), "--output", path.join(dir, "bad.ipynb")], {
+      env: { ...process.env, EPOCHS: "many" },
+    });
+    assert.equal(code, 1);
+    assert.match(stderr, /EPOCHS must be an integer of at least 1, got "many"/);
+  });
+});
+
+/** Every output of the notebook as text: streams, text/plain and text/html. */
+function notebookText(file: string): string {
+  const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
+  const join = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
+  return notebook.cells
+    .flatMap((cell: { outputs?: Record<string, any>[] }) => cell.outputs ?? [])
+    .map((output: Record<string, any>) => [join(output.text), join(output.data?.["text/plain"]), join(output.data?.["text/html"]), join(output.evalue)].join("\n"))
+    .join("\n");
+}
