@@ -42,8 +42,9 @@ export function newProject(args: string[]): number {
       "",
       "Next steps:",
       `  cd ${quoteForShell(dir)}`,
-      `  code .                      open ${notebook ?? "the notebook"} and pick the "TypeScript (TF.js Studio)" kernel`,
-      ...(notebook ? [`  tfjs-studio run ${notebook}   or run every cell from the command line`] : []),
+      ...(notebook
+        ? [`  code ${notebook}    (in VS Code, pick the "TypeScript (TF.js Studio)" kernel)`, `  tfjs-studio run ${notebook}    (or run every cell from the command line)`]
+        : []),
       "  See README.md for its settings and data.",
       "",
     ].join("\n"),

@@ -199,6 +199,36 @@ function checkedExample(text: string, label: string, source: string, line: numbe
   return { text, label: label.trim() };
 }
 
+// aclImdb/{train,test}/{pos,neg}/<id>_<rating>.txt; train/unsup holds unlabelled reviews, which are skipped.
+const REVIEW_PATH = /^(?:\.\/)?aclImdb\/(?:train|test)\/(pos|neg)\/[^/]+\.txt$/;
+
+/**
+ * The labelled reviews in an aclImdb .tar.gz (the IMDB data set), as examples labelled "negative" or "positive", in
+ * archive order. They are read straight from the archive, with no 100,000 small files written out.
+ */
+export async function readImdbArchive(archive: string): Promise<Example[]> {
+  // Loaded here, so that reading CSV and JSONL files does not need the tar package.
+  const tar = await import("tar");
+  const examples: Example[] = [];
+  try {
+    await tar.t({
+      file: archive,
+      filter: (entryPath) => REVIEW_PATH.test(entryPath),
+      onReadEntry: (entry) => {
+        const label = REVIEW_PATH.exec(entry.path)![1] === "pos" ? "positive" : "negative";
+        const chunks: Buffer[] = [];
+        entry.on("data", (chunk: Buffer) => chunks.push(chunk));
+        // The reviews mark line breaks with HTML <br /> tags.
+        entry.on("end", () => examples.push({ text: Buffer.concat(chunks).toString("utf8").replace(/<br\s*\/?>/gi, " "), label }));
+      },
+    });
+  } catch (error) {
+    throw new Error(`cannot read the IMDB archive ${archive}: ${(error as Error).message}`);
+  }
+  if (examples.length === 0) throw new Error(`${archive} holds no aclImdb/{train,test}/{pos,neg}/*.txt reviews: is it aclImdb_v1.tar.gz?`);
+  return examples;
+}
+
 /** The classes sorted (numbers by value), and each example's class index. Sorting keeps indices stable across shuffles. */
 export function encodeLabels(labels: string[]): { classes: string[]; indices: number[] } {
   const classes = [...new Set(labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
