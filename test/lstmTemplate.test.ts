@@ -160,7 +160,8 @@ function generatedReviews(count: number): string {
   let state = 12345;
   const random = (n: number) => {
     state = (state * 1103515245 + 12345) % 2147483648;
-    return state % n;
+    return Math.floor(state / 65536) % n; // the low bits of this generator repeat quickly
+
   };
   const filler = "the a movie film plot actors scene story it was is and then we saw very quite really some this that".split(" ");
   const cue = { good: ["good", "great", "excellent", "wonderful"], bad: ["bad", "awful", "terrible", "boring"] };
