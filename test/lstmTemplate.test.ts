@@ -1,10 +1,14 @@
 /// <reference path="../kernel/types/tfjs-studio.d.ts" />
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
+import * as tar from "tar";
+import { createHash } from "node:crypto";
 import { packageRoot } from "../kernel/packageRoot";
 import { scaffoldTemplate } from "../kernel/templates/scaffold";
-import { DataFormatError, encodeLabels, loadTextData, parseCsv, parseJsonl, splitDataset } from "../templates/lstm-text-classification/data";
+import { DataFormatError, encodeLabels, loadTextData, parseCsv, parseJsonl, readImdbArchive, splitDataset } from "../templates/lstm-text-classification/data";
 import { classificationReport, reportText } from "../templates/lstm-text-classification/metrics";
 import { OOV_ID, PAD_ID, Tokenizer, padSequence, tokenize } from "../templates/lstm-text-classification/tokenizer";
 import { runCli } from "./support/cli";
@@ -88,6 +92,26 @@ describe("lstm-text-classification data", () => {
     });
   });
 
+  it("reads the labelled IMDB reviews straight from the .tar.gz, skipping unlabelled ones", async () => {
+    const dir = tempDir("imdb-archive-");
+    try {
+      const archive = await imdbArchive(dir, [["train/pos/0_9.txt", "Loved it.<br /><br />Great"], ["test/neg/1_2.txt", "Dull"], ["train/unsup/2_0.txt", "?"]]);
+      const examples = await readImdbArchive(archive);
+      assert.deepEqual(
+        examples.sort((a, b) => a.text.localeCompare(b.text)),
+        [
+          { text: "Dull", label: "negative" },
+          { text: "Loved it.  Great", label: "positive" },
+        ],
+      );
+      fs.writeFileSync(path.join(dir, "other.tar.gz"), "");
+      await tar.c({ gzip: true, file: path.join(dir, "other.tar.gz"), cwd: dir }, ["aclImdb/train/unsup"]);
+      await assert.rejects(readImdbArchive(path.join(dir, "other.tar.gz")), /holds no aclImdb\/\{train,test\}\/\{pos,neg\}\/\*\.txt reviews: is it aclImdb_v1\.tar\.gz\?/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("encodes labels in sorted order, numbers by value", () => {
     assert.deepEqual(encodeLabels(["pos", "neg", "pos"]), { classes: ["neg", "pos"], indices: [1, 0, 1] });
     assert.deepEqual(encodeLabels(["10", "2", "1"]).classes, ["1", "2", "10"]);
@@ -156,25 +180,26 @@ describe("lstm-text-classification metrics", () => {
 });
 
 /** A learnable rule hidden in noise: a review is "good" when it has a positive word, "bad" when a negative one. */
-function generatedReviews(count: number): string {
+function generatedReviews(count: number): { text: string; label: "good" | "bad" }[] {
   let state = 12345;
   const random = (n: number) => {
     state = (state * 1103515245 + 12345) % 2147483648;
     return Math.floor(state / 65536) % n; // the low bits of this generator repeat quickly
-
   };
   const filler = "the a movie film plot actors scene story it was is and then we saw very quite really some this that".split(" ");
   const cue = { good: ["good", "great", "excellent", "wonderful"], bad: ["bad", "awful", "terrible", "boring"] };
-  const rows = ["text,label"];
-  for (let i = 0; i < count; i++) {
+  return Array.from({ length: count }, (_, i) => {
     const label = i % 2 === 0 ? "good" : "bad";
     const words = Array.from({ length: 4 + random(5) }, () => filler[random(filler.length)]);
     words.splice(random(words.length + 1), 0, cue[label][random(4)]);
-    // Some rows quoted, with a comma, as a spreadsheet would write them.
-    const text = words.join(" ");
-    rows.push(random(3) === 0 ? `"${text.replace(" ", ", ")}",${label}` : `${text},${label}`);
-  }
-  return rows.join("\r\n") + "\r\n";
+    // Some with a comma, so that the CSV needs quotes.
+    return { text: random(3) === 0 ? words.join(" ").replace(" ", ", ") : words.join(" "), label };
+  });
+}
+
+function reviewsCsv(count: number): string {
+  const quoted = (text: string) => (text.includes(",") ? `"${text}"` : text);
+  return ["text,label", ...generatedReviews(count).map(({ text, label }) => `${quoted(text)},${label}`)].join("\r\n") + "\r\n";
 }
 
 describe("lstm-text-classification notebook, headless", function () {
@@ -184,45 +209,47 @@ describe("lstm-text-classification notebook, headless", function () {
   before(() => {
     dir = tempDir("lstm-template-");
     scaffoldTemplate("lstm-text-classification", dir);
-    fs.writeFileSync(path.join(dir, "generated.csv"), generatedReviews(400));
-    // Until the kernel maps @tensorflow/tfjs for notebooks outside its own tree (wip-backend), they find it here.
-    fs.symlinkSync(path.join(packageRoot(), "node_modules"), path.join(dir, "node_modules"));
+    fs.writeFileSync(path.join(dir, "generated.csv"), reviewsCsv(400));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("trains on a generated CSV to better than chance, then saves and reloads the model with its vocabulary", async () => {
-    const started = Date.now();
-    const env = { ...process.env, TEXT_DATA: "generated.csv", EPOCHS: "6", MAX_LEN: "12", VOCAB_SIZE: "40", EMBEDDING_DIM: "8", LSTM_UNITS: "8", BATCH_SIZE: "32", MODEL_DIR: "saved" };
-    const { code, stderr } = await runCli(["run", path.join(dir, "lstm-text-classification.ipynb"), "--output", path.join(dir, "out.ipynb"), "--timeout", "200"], { env });
-    assert.equal(code, 0, stderr);
-    const outputs = notebookText(path.join(dir, "out.ipynb"));
+  for (const backend of ["wasm", "cpu"]) {
+    it(`trains on a generated CSV to better than chance on ${backend}, then saves and reloads the model with its vocabulary`, async () => {
+      const started = Date.now();
+      const settings = { TEXT_DATA: "generated.csv", EPOCHS: "6", MAX_LEN: "12", VOCAB_SIZE: "40", EMBEDDING_DIM: "8", LSTM_UNITS: "8", MODEL_DIR: `saved-${backend}` };
+      const env = { ...process.env, TFJS_STUDIO_BACKEND: backend, ...settings };
+      const { code, stderr } = await runCli(["run", path.join(dir, "lstm-text-classification.ipynb"), "--output", path.join(dir, `out-${backend}.ipynb`), "--timeout", "200"], { env });
+      assert.equal(code, 0, stderr);
+      const outputs = notebookText(path.join(dir, `out-${backend}.ipynb`));
+      assert.match(outputs, new RegExp(`on the ${backend} backend`));
 
-    assert.match(outputs, /400 examples in 2 classes: \{"bad":200,"good":200\}/);
-    assert.match(outputs, /train 320, validation 40, test 40/);
-    const accuracy = Number(/test accuracy: ([\d.]+)/.exec(outputs)?.[1]);
-    assert.ok(accuracy >= 0.8, `test accuracy ${accuracy} (chance: 0.5)`);
-    assert.match(outputs, /<th>precision<\/th><th>recall<\/th><th>F1<\/th>/);
-    assert.match(outputs, /confusion matrix/);
-    assert.match(outputs, /good \(0\.\d+\) {2}A great movie, I loved it\./, "predict() on typed sentences");
+      assert.match(outputs, /400 examples in 2 classes: \{"bad":200,"good":200\}/);
+      assert.match(outputs, /train 320, validation 40, test 40/);
+      const accuracy = Number(/test accuracy: ([\d.]+)/.exec(outputs)?.[1]);
+      assert.ok(accuracy >= 0.8, `test accuracy ${accuracy} (chance: 0.5)`);
+      assert.match(outputs, /<th>precision<\/th><th>recall<\/th><th>F1<\/th>/);
+      assert.match(outputs, /confusion matrix/);
+      assert.match(outputs, /good \(0\.\d+\) {2}A great movie, I loved it\./, "predict() on typed sentences");
 
-    const difference = Number(/the reloaded model's predictions differ by at most ([\d.e+-]+)/.exec(outputs)?.[1]);
-    assert.ok(difference <= 1e-6, `reloaded predictions differ by ${difference}`);
-    const saved = path.join(dir, "saved");
-    assert.deepEqual(fs.readdirSync(saved).sort(), ["labels.json", "model.json", "tokenizer.json", "vocab.json", "weights.bin"]);
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(saved, "labels.json"), "utf8")), ["bad", "good"]);
-    const vocab: string[] = JSON.parse(fs.readFileSync(path.join(saved, "vocab.json"), "utf8"));
-    assert.deepEqual(vocab.slice(0, 2), ["<pad>", "<oov>"]);
-    assert.ok(vocab.length <= 40 && vocab.includes("great") && vocab.includes("awful"), vocab.join(" "));
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(saved, "tokenizer.json"), "utf8")), {
-      vocabSize: 40,
-      maxLength: 12,
-      lowercase: true,
-      punctuation: "strip",
-      padding: "pre",
-      truncating: "post",
+      const difference = Number(/the reloaded model's predictions differ by at most ([\d.e+-]+)/.exec(outputs)?.[1]);
+      assert.ok(difference <= 1e-6, `reloaded predictions differ by ${difference}`);
+      const saved = path.join(dir, `saved-${backend}`);
+      assert.deepEqual(fs.readdirSync(saved).sort(), ["labels.json", "model.json", "tokenizer.json", "vocab.json", "weights.bin"]);
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(saved, "labels.json"), "utf8")), ["bad", "good"]);
+      const vocab: string[] = JSON.parse(fs.readFileSync(path.join(saved, "vocab.json"), "utf8"));
+      assert.deepEqual(vocab.slice(0, 2), ["<pad>", "<oov>"]);
+      assert.ok(vocab.length <= 40 && vocab.includes("great") && vocab.includes("awful"), vocab.join(" "));
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(saved, "tokenizer.json"), "utf8")), {
+        vocabSize: 40,
+        maxLength: 12,
+        lowercase: true,
+        punctuation: "strip",
+        padding: "pre",
+        truncating: "post",
+      });
+      console.log(`      (${backend}: notebook run ${((Date.now() - started) / 1000).toFixed(1)} s, test accuracy ${accuracy})`);
     });
-    console.log(`      (notebook run: ${((Date.now() - started) / 1000).toFixed(1)} s, test accuracy ${accuracy})`);
-  });
+  }
 
   it("stops with the variable's name when a setting is invalid", async () => {
     const { code, stderr } = await runCli(["run", path.join(dir, "lstm-text-classification.ipynb"), "--output", path.join(dir, "bad.ipynb")], {
@@ -232,6 +259,86 @@ describe("lstm-text-classification notebook, headless", function () {
     assert.match(stderr, /EPOCHS must be an integer of at least 1, got "many"/);
   });
 });
+
+describe("lstm-text-classification notebook on IMDB, from a local server", function () {
+  this.timeout(240_000);
+  let dir: string;
+  let server: http.Server;
+  let baseUrl: string;
+  let archiveSha256: string;
+  const requests: string[] = [];
+
+  before(async () => {
+    dir = tempDir("lstm-imdb-");
+    scaffoldTemplate("lstm-text-classification", path.join(dir, "project"));
+    // Labelled reviews split between train and test as in the real archive, plus unlabelled ones to skip.
+    const reviews = generatedReviews(240).map(({ text, label }, i): [string, string] => [
+      `${i % 4 === 0 ? "test" : "train"}/${label === "good" ? "pos" : "neg"}/${i}_${label === "good" ? 9 : 2}.txt`,
+      `${text}.<br /><br />${text}`,
+    ]);
+    const archive = await imdbArchive(path.join(dir, "archive"), [...reviews, ["train/unsup/0_0.txt", "no label"]]);
+    const bytes = fs.readFileSync(archive);
+    archiveSha256 = createHash("sha256").update(bytes).digest("hex");
+    server = http.createServer((request, response) => {
+      requests.push(request.url ?? "");
+      if (request.url !== "/imdb/aclImdb_v1.tar.gz") return void response.writeHead(404).end();
+      response.writeHead(200, { "content-length": bytes.length }).end(bytes);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function runImdb(name: string, settings: Record<string, string>) {
+    const env = { ...process.env, TEXT_DATA: "imdb", TFJS_STUDIO_CACHE: path.join(dir, `cache-${name}`), ...settings };
+    const notebook = path.join(dir, "project", "lstm-text-classification.ipynb");
+    return runCli(["run", notebook, "--output", path.join(dir, `${name}.ipynb`), "--timeout", "200"], { env });
+  }
+
+  it("downloads the archive into the cache, checks it and trains on its reviews", async () => {
+    const settings = { IMDB_URL: `${baseUrl}/imdb/aclImdb_v1.tar.gz`, IMDB_SHA256: archiveSha256, EPOCHS: "6", MAX_LEN: "12", EMBEDDING_DIM: "8", LSTM_UNITS: "8" };
+    const { code, stderr } = await runImdb("download", settings);
+    assert.equal(code, 0, stderr);
+    const outputs = notebookText(path.join(dir, "download.ipynb"));
+    assert.match(outputs, /240 examples in 2 classes: \{"negative":120,"positive":120\}/);
+    const accuracy = Number(/test accuracy: ([\d.]+)/.exec(outputs)?.[1]);
+    assert.ok(accuracy >= 0.8, `test accuracy ${accuracy} (chance: 0.5)`);
+    assert.deepEqual(requests, ["/imdb/aclImdb_v1.tar.gz"]);
+    const cached = path.join(dir, "cache-download", "imdb", "aclImdb_v1.tar.gz");
+    assert.equal(createHash("sha256").update(fs.readFileSync(cached)).digest("hex"), archiveSha256);
+  });
+
+  it("refuses an archive whose checksum is not the expected one", async () => {
+    const { code, stderr } = await runImdb("checksum", { IMDB_URL: `${baseUrl}/imdb/aclImdb_v1.tar.gz` }); // the published sha256
+    assert.equal(code, 1);
+    assert.match(stderr, /IMDB reviews .*sha256 is [0-9a-f]{64}, expected c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe/);
+    assert.equal(fs.existsSync(path.join(dir, "cache-checksum", "imdb", "aclImdb_v1.tar.gz")), false);
+  });
+
+  it("says how to go on without a network", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const { code, stderr } = await runImdb("offline", { IMDB_URL: `http://127.0.0.1:${port}/aclImdb_v1.tar.gz` });
+    assert.equal(code, 1);
+    assert.match(stderr, /set TEXT_DATA to a CSV or JSONL file of your own/);
+  });
+});
+
+/** Writes aclImdb/<path> files under dir and packs them as dir/aclImdb_v1.tar.gz, the layout of the real archive. */
+async function imdbArchive(dir: string, files: [string, string][]): Promise<string> {
+  for (const [name, text] of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, "aclImdb", name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, "aclImdb", name), text);
+  }
+  const archive = path.join(dir, "aclImdb_v1.tar.gz");
+  await tar.c({ gzip: true, file: archive, cwd: dir }, ["aclImdb"]);
+  return archive;
+}
 
 /** Every output of the notebook as text: streams, text/plain and text/html. */
 function notebookText(file: string): string {
