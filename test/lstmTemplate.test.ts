@@ -8,6 +8,7 @@ import * as path from "node:path";
 import * as tar from "tar";
 import { scaffoldTemplate } from "../kernel/templates/scaffold";
 import { DataFormatError, encodeLabels, loadTextData, parseCsv, parseJsonl, readImdbArchive, splitDataset } from "../templates/lstm-text-classification/data";
+import { TextClassifier, buildModel } from "../templates/lstm-text-classification/classifier";
 import { classificationReport, reportText } from "../templates/lstm-text-classification/metrics";
 import { OOV_ID, PAD_ID, Tokenizer, padSequence, tokenize } from "../templates/lstm-text-classification/tokenizer";
 import { runCli } from "./support/cli";
@@ -175,6 +176,28 @@ describe("lstm-text-classification metrics", () => {
     assert.ok(Math.abs(b.f1 - 0.4) < 1e-12);
     assert.deepEqual([c.precision, c.recall, c.f1], [0, 0, 0], "a class never predicted gets 0, not NaN");
     assert.match(reportText(report), /^a +0\.667 +0\.667 +0\.667 +3$/m);
+  });
+});
+
+describe("lstm-text-classification model", () => {
+  it("is Embedding, LSTM (or a Bidirectional one) and Dense softmax, and classifies raw text", () => {
+    const plain = buildModel({ vocabSize: 20, maxLength: 6, numClasses: 3, embeddingDim: 4, lstmUnits: 5 });
+    assert.deepEqual(plain.layers.map((l) => l.getClassName()), ["Embedding", "LSTM", "Dense"]);
+    const bidirectional = buildModel({ vocabSize: 20, maxLength: 6, numClasses: 3, embeddingDim: 4, lstmUnits: 5, bidirectional: true });
+    assert.deepEqual(bidirectional.layers.map((l) => l.getClassName()), ["Embedding", "Bidirectional", "Dense"]);
+    assert.deepEqual(bidirectional.layers[1].outputShape, [null, 10], "both directions concatenated");
+
+    const tokenizer = Tokenizer.fit(["a b c"], { vocabSize: 20, maxLength: 6 });
+    const classifier = new TextClassifier(bidirectional, tokenizer, ["x", "y", "z"]);
+    const [prediction] = classifier.predict(["a b unknown"]);
+    assert.equal(prediction.text, "a b unknown");
+    assert.ok(["x", "y", "z"].includes(prediction.label));
+    const total = Object.values(prediction.probabilities).reduce((sum, p) => sum + p, 0);
+    assert.ok(Math.abs(total - 1) < 1e-5 && prediction.probability === prediction.probabilities[prediction.label]);
+    assert.throws(() => new TextClassifier(plain, tokenizer, ["x", "y"]), /the model has 3 outputs but there are 2 labels/);
+    assert.throws(() => new TextClassifier(plain, Tokenizer.fit(["a"], { maxLength: 7 }), ["x", "y", "z"]), /the model reads 6 word ids but the tokenizer makes 7/);
+    plain.dispose();
+    bidirectional.dispose();
   });
 });
 
