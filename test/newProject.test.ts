@@ -23,7 +23,7 @@ describe("project templates", () => {
     // A templates folder of our own: two templates, one sharing a file through a symlink, and a stray file.
     root = tempDir("templates-");
     fs.mkdirSync(path.join(root, "alpha", "data"), { recursive: true });
-    fs.writeFileSync(path.join(root, "alpha", "README.md"), "# Alpha\n\nThe first\ntemplate.\n\nMore text.\n");
+    fs.writeFileSync(path.join(root, "alpha", "README.md"), "# Alpha\n\nThe first\n`template`. It has more.\n\nMore text.\n");
     fs.writeFileSync(path.join(root, "alpha", "alpha.ipynb"), "{}");
     fs.writeFileSync(path.join(root, "alpha", "data", "shared.ts"), "export const shared = 1;\n");
     fs.mkdirSync(path.join(root, "beta"));
@@ -37,7 +37,7 @@ describe("project templates", () => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("lists the templates with the first paragraph of their README", () => {
+  it("lists the templates with the first sentence of their README", () => {
     assert.deepEqual(listTemplates(root), [
       { name: "alpha", description: "The first template.", notebooks: ["alpha.ipynb"] },
       { name: "beta", description: "Second one.", notebooks: [] },

@@ -6,7 +6,7 @@ import { packageRoot } from "../packageRoot";
 
 export interface TemplateInfo {
   name: string;
-  /** The first paragraph of the template's README. */
+  /** The first sentence of the template's README, after its title. */
   description: string;
   /** The template's notebooks, relative to its folder: what to open first. */
   notebooks: string[];
@@ -44,7 +44,7 @@ export function listTemplates(root = templatesDir()): TemplateInfo[] {
     .map((entry) => {
       const dir = path.join(root, entry.name);
       const notebooks = templateFiles(dir).filter((file) => file.endsWith(".ipynb"));
-      return { name: entry.name, description: firstParagraph(fs.readFileSync(path.join(dir, "README.md"), "utf8")), notebooks };
+      return { name: entry.name, description: firstSentence(fs.readFileSync(path.join(dir, "README.md"), "utf8")), notebooks };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -87,8 +87,8 @@ function templateFiles(dir: string, prefix = ""): string[] {
   return files.sort();
 }
 
-/** The first paragraph that is not a heading, joined into one line. */
-function firstParagraph(markdown: string): string {
+/** The first sentence of the first paragraph that is not a heading, as plain text on one line. */
+function firstSentence(markdown: string): string {
   const paragraph: string[] = [];
   for (const line of markdown.split(/\r?\n/)) {
     const text = line.trim();
@@ -98,5 +98,5 @@ function firstParagraph(markdown: string): string {
     }
     paragraph.push(text);
   }
-  return paragraph.join(" ");
+  return paragraph.join(" ").replace(/`/g, "").split(/(?<=[.!?])\s/)[0];
 }
