@@ -42,8 +42,8 @@ export function modelGraph(model: LayersModel): ModelGraph {
   return {
     ...header,
     built: true,
-    inputs: model.inputs.map((tensor) => ({ layer: tensor.sourceLayer.name, shape: tensor.shape })),
-    outputs: outputs.map((output, i): ModelTensor => ({ layer: output.layer.name, shape: model.outputs[i].shape })),
+    inputs: model.inputs.map((tensor) => ({ layer: tensor.sourceLayer.name, call: tensor.nodeIndex, output: tensor.tensorIndex, shape: [...tensor.shape] })),
+    outputs: outputs.map((output, i): ModelTensor => ({ layer: output.layer.name, call: output.call, output: output.output, shape: [...model.outputs[i].shape] })),
     nodes: topology.orderedLayers().map((layer) => layerNode(layer, topology.callsOf(layer))),
     edges: topology.edges,
   };
@@ -51,7 +51,7 @@ export function modelGraph(model: LayersModel): ModelGraph {
 
 class Topology {
   readonly edges: LayerEdge[] = [];
-  /** Layers in the order first reached, each with the indices of its calls in this model. */
+  /** Each layer's calls that belong to this model; a call is recorded once everything upstream of it is. */
   private readonly calls = new Map<Layer, Set<number>>();
   /** Post-order of the walk from the outputs: every layer after the layers it reads from. */
   private readonly postOrder: Layer[] = [];
@@ -89,7 +89,7 @@ class Topology {
           to: layer.name,
           toCall: call,
           toInput,
-          shape: node.inputTensors[toInput]?.shape ?? [],
+          shape: [...(node.inputTensors[toInput]?.shape ?? [])],
         });
         if (!this.calls.get(source.layer)?.has(source.call)) stack.push({ layer: source.layer, call: source.call, expanded: false });
       });

@@ -42,6 +42,10 @@ export interface ModelGraph {
 export interface ModelTensor {
   /** The name of the layer (a node of `nodes`) that takes or produces the tensor. */
   layer: string;
+  /** Which call of that layer (a `LayerCall.index`); 0 for inputs. */
+  call: number;
+  /** Which output of that call, for layers with several (an LSTM returning its states). */
+  output: number;
   shape: Shape;
 }
 
