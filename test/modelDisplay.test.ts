@@ -179,6 +179,28 @@ describe("model display", function () {
       assert.equal(stackedGraph.params.total, stacked.countParams());
     });
 
+    it("keeps a custom layer whose config is not JSON, and shows a model whose graph cannot be read as text", () => {
+      class Odd extends tf.layers.Layer {
+        static className = "Odd<Layer>";
+        override call(inputs: Tf.Tensor | Tf.Tensor[]) {
+          return inputs;
+        }
+        override getConfig() {
+          const config: Record<string, unknown> = { ...super.getConfig(), scale: Infinity, pick: Math.max, big: 2n };
+          config.self = config;
+          return config as Tf.serialization.ConfigDict;
+        }
+      }
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] }), new Odd({ name: "odd" })] });
+      const { graph, html } = bundleOf(model);
+      const { scale, pick, big, self } = node(graph, "odd").config ?? {};
+      assert.deepEqual({ scale, pick, big, self }, { scale: "Infinity", pick: "[function max]", big: "2", self: "[circular]" });
+      assert.ok(html.includes("odd (Odd&#60;Layer&#62;)"), html);
+
+      (model.layers[1].inboundNodes[0] as { inboundLayers: unknown }).inboundLayers = null;
+      assert.match(formatModel(model)?.["text/plain"] as string, /^Model "sequential_\d+": its layer graph cannot be read: /);
+    });
+
     it("marks frozen layers and counts their weights as non-trainable", () => {
       const frozen = tf.layers.dense({ units: 4, inputShape: [2], name: "frozen", trainable: false });
       const model = tf.sequential({ layers: [frozen, tf.layers.dense({ units: 1, name: "free" })] });
