@@ -10,6 +10,7 @@ import { OutputCapture } from "./execution/outputCapture";
 import { HistoryStore, historyPath } from "./history/historyStore";
 import { Kernel } from "./kernel";
 import { kernelInfo } from "./kernelInfo";
+import { installModelDisplay } from "./modelDisplay/modelDisplayFormatter";
 import { packageRoot } from "./packageRoot";
 import { readConnectionFile } from "./protocol/connectionFile";
 import { setKernelIO } from "./runtime/kernelIO";
@@ -53,6 +54,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.setKernelInfo(content);
 
   installCellGlobals(notebookDir);
+  installModelDisplay();
   process.on("SIGINT", () => interrupts.interrupt("signal"));
   // Errors from timers and floating promises in user code are shown, never fatal.
   process.on("uncaughtException", (error) => output.write("stderr", `Uncaught ${error.stack ?? error}\n`));
