@@ -145,6 +145,7 @@ function progressText(label: string, received: number, total: number | undefined
 }
 
 function formatBytes(bytes: number): string {
+  if (bytes < 1e3) return `${bytes} B`;
   return bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
