@@ -82,6 +82,28 @@ describe("MNIST data.ts", function () {
     assert.deepEqual(Array.from(first.ys.sum(1).dataSync()), new Array(10).fill(1));
   });
 
+  it("reads Fashion-MNIST from Debian's dataset-fashion-mnist folder", async () => {
+    const mnist = await data.loadMnist({ dataset: "fashion-mnist", limit: 100, testLimit: 50 });
+    assert.equal(mnist.source, data.FASHION_MNIST_DIR);
+    assert.deepEqual([mnist.trainCount, mnist.validationCount, mnist.testCount], [90, 10, 50]);
+    assert.equal(mnist.labelNames[9], "Ankle boot");
+    // The first test image of Fashion-MNIST is an ankle boot.
+    assert.equal(mnist.testLabel(0), 9);
+  });
+
+  it("finds a data/ folder next to the notebook before downloading", async () => {
+    writeFiles(path.join(dir, "data"), syntheticMnistFiles(20, 10, true));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const mnist = await data.loadMnist({ baseUrl: await unreachableBaseUrl() });
+      assert.equal(mnist.source, path.join(dir, "data"));
+      assert.equal(mnist.testCount, 10);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("names the missing files of a folder", async () => {
     writeFiles(dir, new Map([["train-images-idx3-ubyte.gz", Buffer.alloc(0)]]));
     const error = await rejection(data.loadMnist({ dir }));
@@ -262,6 +284,13 @@ describe("MNIST template notebooks, run headless", function () {
   it("mnist-mlp downloads the data set, learns it, evaluates, saves and reloads the model", async () => {
     const run = await runTemplate("mnist-mlp", workDir, { ...serverEnv, ...quick });
     assert.deepEqual(server.requests.sort(), [...files.keys()].map((name) => `/mnist/${name}`).sort());
+    const progress = run.outputs.filter((o) => /<progress/.test(joined(o.data?.["text/html"] ?? ""))).map((o) => joined(o.data["text/plain"]));
+    assert.deepEqual(progress, [
+      "train-images-idx3-ubyte.gz: 49.9 kB downloaded",
+      "train-labels-idx1-ubyte.gz: 44 B downloaded",
+      "t10k-images-idx3-ubyte.gz: 26.5 kB downloaded",
+      "t10k-labels-idx1-ubyte.gz: 40 B downloaded",
+    ], "one progress display per file, updated to its final state");
     assert.match(run.text, /540 training, 60 validation and 200 test images from http:\/\/127\.0\.0\.1/);
     assert.ok(testAccuracy(run) > 0.6, `test accuracy ${testAccuracy(run)} (chance: 0.1; 1 label in 8 is wrong on purpose)`);
     assert.deepEqual(fs.readdirSync(path.join(workDir, "cache", "mnist")).sort(), [...files.keys()].sort());
