@@ -285,12 +285,11 @@ describe("MNIST template notebooks, run headless", function () {
     const run = await runTemplate("mnist-mlp", workDir, { ...serverEnv, ...quick });
     assert.deepEqual(server.requests.sort(), [...files.keys()].map((name) => `/mnist/${name}`).sort());
     const progress = run.outputs.filter((o) => /<progress/.test(joined(o.data?.["text/html"] ?? ""))).map((o) => joined(o.data["text/plain"]));
-    assert.deepEqual(progress, [
-      "train-images-idx3-ubyte.gz: 49.9 kB downloaded",
-      "train-labels-idx1-ubyte.gz: 44 B downloaded",
-      "t10k-images-idx3-ubyte.gz: 26.5 kB downloaded",
-      "t10k-labels-idx1-ubyte.gz: 40 B downloaded",
-    ], "one progress display per file, updated to its final state");
+    assert.deepEqual(
+      progress.map((text) => text.replace(/[\d.]+ k?B/, "N")),
+      [...files.keys()].map((name) => `${name}: N downloaded`),
+      "one progress display per file, updated to its final state",
+    );
     assert.match(run.text, /540 training, 60 validation and 200 test images from http:\/\/127\.0\.0\.1/);
     assert.ok(testAccuracy(run) > 0.6, `test accuracy ${testAccuracy(run)} (chance: 0.1; 1 label in 8 is wrong on purpose)`);
     assert.deepEqual(fs.readdirSync(path.join(workDir, "cache", "mnist")).sort(), [...files.keys()].sort());
