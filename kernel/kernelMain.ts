@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { CommRegistry } from "./comms/commRegistry";
 import { CellRunner } from "./execution/cellRunner";
 import { Executor } from "./execution/executor";
+import { provideInKernelModulesToRequire } from "./execution/inKernelRequire";
 import { InterruptController } from "./execution/interrupts";
 import { ModuleLoader } from "./execution/moduleLoader";
 import { OutputCapture } from "./execution/outputCapture";
@@ -72,7 +73,9 @@ export async function runKernel(connectionFile: string): Promise<void> {
 
 /** What cells find on the global scope: the module loader, and `require` relative to the notebook. */
 function installCellGlobals(notebookDir: string): void {
-  const loader = new ModuleLoader(notebookDir, { "tfjs-studio": studioModule, tslab: tslabModule });
+  const inKernelModules = { "tfjs-studio": studioModule, tslab: tslabModule };
+  const loader = new ModuleLoader(notebookDir, inKernelModules);
+  provideInKernelModulesToRequire(inKernelModules);
   Object.defineProperty(globalThis, IMPORT_FUNCTION, { value: (specifier: string) => loader.import(specifier), enumerable: false });
   Object.defineProperty(globalThis, "require", { value: createRequire(join(notebookDir, "__notebook__.js")), enumerable: false, writable: true, configurable: true });
 }
