@@ -4,12 +4,14 @@ import { join } from "node:path";
 import { CommRegistry } from "./comms/commRegistry";
 import { CellRunner } from "./execution/cellRunner";
 import { Executor } from "./execution/executor";
+import { provideInKernelModulesToRequire } from "./execution/inKernelRequire";
 import { InterruptController } from "./execution/interrupts";
 import { ModuleLoader } from "./execution/moduleLoader";
 import { OutputCapture } from "./execution/outputCapture";
 import { HistoryStore, historyPath } from "./history/historyStore";
 import { Kernel } from "./kernel";
 import { kernelInfo } from "./kernelInfo";
+import { installModelDisplay } from "./modelDisplay/modelDisplayFormatter";
 import { packageRoot } from "./packageRoot";
 import { readConnectionFile } from "./protocol/connectionFile";
 import { setKernelIO } from "./runtime/kernelIO";
@@ -53,6 +55,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.setKernelInfo(content);
 
   installCellGlobals(notebookDir);
+  installModelDisplay();
   process.on("SIGINT", () => interrupts.interrupt("signal"));
   // Errors from timers and floating promises in user code are shown, never fatal.
   process.on("uncaughtException", (error) => output.write("stderr", `Uncaught ${error.stack ?? error}\n`));
@@ -70,7 +73,9 @@ export async function runKernel(connectionFile: string): Promise<void> {
 
 /** What cells find on the global scope: the module loader, and `require` relative to the notebook. */
 function installCellGlobals(notebookDir: string): void {
-  const loader = new ModuleLoader(notebookDir, { "tfjs-studio": studioModule, tslab: tslabModule });
+  const inKernelModules = { "tfjs-studio": studioModule, tslab: tslabModule };
+  const loader = new ModuleLoader(notebookDir, inKernelModules);
+  provideInKernelModulesToRequire(inKernelModules);
   Object.defineProperty(globalThis, IMPORT_FUNCTION, { value: (specifier: string) => loader.import(specifier), enumerable: false });
   Object.defineProperty(globalThis, "require", { value: createRequire(join(notebookDir, "__notebook__.js")), enumerable: false, writable: true, configurable: true });
 }

@@ -9,6 +9,7 @@ packages=(
   jupyter-nbconvert        # nbconvert --execute runs notebooks on our kernel
   jupyter-console          # a terminal Jupyter frontend
   python3-nbclient         # nbconvert's executor
+  dataset-fashion-mnist    # real IDX files for the MNIST templates' data.ts
 )
 
 missing=()

@@ -49,5 +49,6 @@ function normalise(bundle: DisplayBundle | MimeBundle, value: unknown): DisplayB
   const isFull = "data" in bundle && typeof bundle.data === "object" && bundle.data !== null && "metadata" in bundle;
   const { data, metadata } = isFull ? (bundle as DisplayBundle) : { data: bundle as MimeBundle, metadata: {} };
   // Every bundle carries text, so plain frontends and text renderers show something.
-  return { data: { "text/plain": textPlain(value), ...data }, metadata };
+  // Only when missing: inspecting a large object (a 500-layer model) takes longer than formatting it.
+  return { data: { "text/plain": data["text/plain"] ?? textPlain(value), ...data }, metadata };
 }

@@ -61,6 +61,32 @@ declare module "tfjs-studio" {
   export function registerCommTarget(targetName: string, handler: (comm: Comm, data: CommData, message: unknown) => void): () => void;
   /** Opens a comm to a target registered in the frontend. */
   export function openComm(targetName: string, data?: CommData, metadata?: Record<string, unknown>): Comm;
+  export interface DownloadOptions {
+    /** Expected sha256 (hex): checked after the download, and on the cached copy before it is used. */
+    sha256?: string;
+    /** What the progress display calls the file (default: its name). */
+    label?: string;
+    /** Appended to network errors, e.g. how to use a local copy instead. */
+    offlineHint?: string;
+  }
+  /**
+   * Downloads `url` to `dest` unless it is already there, and returns the file's absolute path.
+   * A relative `dest` is inside cacheDir(). Shows progress, retries network failures, writes to a
+   * `.part` file renamed when complete, and deletes a download whose sha256 does not match.
+   * Failures throw a DownloadError that ends with `offlineHint`.
+   */
+  export function downloadFile(url: string, dest: string, options?: DownloadOptions): Promise<string>;
+  /** Where downloads are kept: $TFJS_STUDIO_CACHE, else $XDG_CACHE_HOME/tfjs-studio, else ~/.cache/tfjs-studio. */
+  export function cacheDir(): string;
+  /** A download that failed for good: the network, the server, or the checksum. */
+  export class DownloadError extends Error {}
+  /** Encodes width × height pixels (bytes 0–255, `channels` per pixel, row by row) as PNG bytes; show them with display.png. */
+  export function toPng(pixels: ArrayLike<number>, width: number, height: number, channels?: 1 | 3 | 4): Uint8Array;
+  /**
+   * Encodes an image tensor, shape [height, width] or [height, width, 1|3|4], as PNG bytes. Float values
+   * are taken to be in [0, 1], integers in [0, 255]; `scale` enlarges each pixel to scale × scale.
+   */
+  export function tensorToPng(tensor: { readonly shape: number[]; readonly dtype: string; dataSync(): ArrayLike<number> }, options?: { scale?: number }): Uint8Array;
 }
 
 declare module "tslab" {

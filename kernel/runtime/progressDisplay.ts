@@ -1,0 +1,50 @@
+// One output that a long task keeps updating (a progress bar with a text line), throttled so that
+// fast progress does not flood the frontend. Outside the kernel it writes lines to stderr instead.
+import { randomUUID } from "node:crypto";
+import { display } from "./display";
+import { kernelIO } from "./kernelIO";
+
+const MIN_INTERVAL_MS = 250;
+
+export class ProgressDisplay {
+  private readonly displayId = `progress-${randomUUID()}`;
+  private shown = false;
+  private lastUpdate = 0;
+  private readonly inKernel = isInsideKernel();
+
+  /** `fraction` in [0, 1], or undefined when the total is unknown. Updates closer than 250 ms are skipped. */
+  update(text: string, fraction?: number): void {
+    const now = Date.now();
+    if (this.shown && now - this.lastUpdate < MIN_INTERVAL_MS) return;
+    this.lastUpdate = now;
+    this.show(text, fraction);
+  }
+
+  /** The final state, always shown. */
+  finish(text: string, fraction = 1): void {
+    this.show(text, fraction);
+  }
+
+  private show(text: string, fraction: number | undefined): void {
+    if (!this.inKernel) {
+      process.stderr.write(`${text}\n`);
+      return;
+    }
+    const value = fraction === undefined ? "" : ` value="${fraction.toFixed(3)}" max="1"`;
+    const html = `<div><progress${value} style="width: 20em"></progress> <span>${escapeHtml(text)}</span></div>`;
+    display.bundle({ "text/plain": text, "text/html": html }, { displayId: this.displayId, update: this.shown });
+    this.shown = true;
+  }
+}
+
+function isInsideKernel(): boolean {
+  try {
+    return Boolean(kernelIO().currentParent());
+  } catch {
+    return false;
+  }
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}

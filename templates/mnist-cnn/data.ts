@@ -1,0 +1,1 @@
+../mnist-mlp/data.ts
