@@ -108,8 +108,3 @@ declare module "tslab" {
   export const display: Display;
   export const versions: { tslab: string; typescript: string; node: string };
 }
-
-// wip-lstm stand-in for wip-mnist's declaration of downloadFile (kernel/datasets/download.ts): drop this block when merging theirs.
-declare module "tfjs-studio" {
-  export function downloadFile(url: string, dest: string, options?: { sha256?: string; label?: string; offlineHint?: string }): Promise<string>;
-}
