@@ -16,6 +16,7 @@ import { setKernelIO } from "./runtime/kernelIO";
 import { studioModule } from "./runtime/studioModule";
 import { tslabModule } from "./runtime/tslabModule";
 import { loadTfjs } from "./tfjs/loadTfjs";
+import { installTraining } from "./training/installTraining";
 import { SocketHost } from "./transport/socketHost";
 import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
 import { CellCompiler } from "./typescript/cellCompiler";
@@ -53,6 +54,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.setKernelInfo(content);
 
   installCellGlobals(notebookDir);
+  installTraining({ interrupts, setTrainingBatch: (inBatch) => sockets.setTrainingBatch(inBatch), notebookDir });
   process.on("SIGINT", () => interrupts.interrupt("signal"));
   // Errors from timers and floating promises in user code are shown, never fatal.
   process.on("uncaughtException", (error) => output.write("stderr", `Uncaught ${error.stack ?? error}\n`));
