@@ -35,7 +35,13 @@ export function progressHtml(data: MetricsDisplayData): string {
 function shownMetrics(data: MetricsDisplayData): MetricValues {
   const validation = Object.fromEntries(Object.entries(data.lastEpoch).filter(([name]) => name.startsWith("val_")));
   const useEpoch = data.status !== "running" && Object.keys(data.lastEpoch).length > 0;
-  return useEpoch ? data.lastEpoch : { ...data.lastBatch, ...validation };
+  return inReadingOrder(useEpoch ? data.lastEpoch : { ...data.lastBatch, ...validation });
+}
+
+/** loss, the other training metrics, then val_loss and the other validation metrics (tfjs puts val_* first in epoch logs). */
+function inReadingOrder(metrics: MetricValues): MetricValues {
+  const rank = (name: string) => (name.startsWith("val_") ? 2 : 0) + (name === "loss" || name === "val_loss" ? 0 : 1);
+  return Object.fromEntries(Object.entries(metrics).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
 export function formatValue(value: number | null | undefined): string {
