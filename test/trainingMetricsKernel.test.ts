@@ -254,7 +254,7 @@ describe("training metrics in the kernel", function () {
     assert.equal(result.reply.content.ename, "Interrupted");
     const last = displayData(metricsMessages(result.iopub).at(-1)!);
     assert.equal(last.status, "interrupted");
-assert.ok(last.elapsedMs / last.step > 300, `batches took ${last.elapsedMs / last.step} ms: not longer than the worker's grace`);
+    assert.ok(last.elapsedMs / last.step > 300, `batches took ${last.elapsedMs / last.step} ms: not longer than the worker's grace`);
     assert.doesNotMatch(kernel.launched.outputTail(), /terminated its execution/);
     // tfjs is sound: no tensor left behind by a half-run batch, and training works again.
     assert.equal(await value(kernel, `tf.memory().numTensors - tensorsBefore`), "0");
