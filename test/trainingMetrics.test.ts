@@ -123,17 +123,29 @@ describe("throttle", () => {
 });
 
 describe("decimated series", () => {
-  it("keeps at most maxPoints, evenly spaced over the whole run, and always the newest point", () => {
-    const series = new DecimatedSeries(100);
-    for (let step = 1; step <= 10_000; step++) series.add({ step, epoch: 1, elapsedMs: step, metrics: { loss: 1 / step } });
-    const columns = series.columns();
-    assert.ok(columns.step.length <= 101, `${columns.step.length} points`);
-    assert.ok(columns.step.length >= 50, `${columns.step.length} points`);
-    assert.equal(columns.step[0], 1);
-    assert.equal(columns.step.at(-1), 10_000);
-    const gaps = new Set(columns.step.slice(1, -1).map((step, index) => step - columns.step[index]!));
-    assert.equal(gaps.size, 1, `uneven gaps ${[...gaps]}`);
-    assert.equal(columns.values.loss!.at(-1), 1 / 10_000);
+  for (const maxPoints of [100, 101]) {
+    it(`keeps at most maxPoints (${maxPoints}), evenly spaced over the whole run, and always the newest point`, () => {
+      const series = new DecimatedSeries(maxPoints);
+      for (let step = 1; step <= 10_000; step++) {
+        series.add({ step, epoch: 1, elapsedMs: step, metrics: { loss: 1 / step } });
+        const columns = series.columns();
+        assert.equal(columns.step.at(-1), step);
+        assert.ok(columns.step.length <= maxPoints + 1, `${columns.step.length} points`);
+      }
+      const columns = series.columns();
+      assert.ok(columns.step.length >= maxPoints / 2, `${columns.step.length} points`);
+      assert.equal(columns.step[0], 1);
+      const gaps = new Set(columns.step.slice(1, -1).map((step, index) => step - columns.step[index]!));
+      assert.equal(gaps.size, 1, `uneven gaps ${[...gaps]}`);
+      assert.equal(columns.values.loss!.at(-1), 0.0001);
+      assert.equal(columns.values.loss!.length, columns.step.length);
+    });
+  }
+
+  it("rounds values to 6 significant digits for display", () => {
+    const series = new DecimatedSeries(10);
+    series.add({ step: 1, epoch: 1, elapsedMs: 1, metrics: { loss: 0.23456789512634277 } });
+    assert.deepEqual(series.columns().values.loss, [0.234568]);
   });
 
   it("fills metrics a point lacks with null", () => {
@@ -234,8 +246,8 @@ describe("training run", () => {
     assert.equal(data.epoch, 3);
     assert.deepEqual(data.lastEpoch, { loss: 1 / 3, val_loss: 2 / 3 });
     assert.equal(data.batches.step.at(-1), 3000);
-    assert.ok(data.batches.step.length <= 401);
-    assert.deepEqual(data.epochsSeries.values.val_loss, [2, 1, 2 / 3]);
+    assert.ok(data.batches.step.length <= 301);
+    assert.deepEqual(data.epochsSeries.values.val_loss, [2, 1, 0.666667]);
     assert.equal(data.samplesPerSec, 5000);
     assert.equal(last["text/plain"], progressLine(data));
     assert.equal(last["text/plain"], "Completed · Epoch 3/3 · loss 0.3333 · val_loss 0.6667 · 5,000 samples/s · 6.0 s");

@@ -18,7 +18,7 @@ import {
 import { Throttle, systemClock, type Clock } from "./throttle";
 
 /** Fewer would never reach 10 updates a second's worth of detail; more makes every update heavier to send. */
-const MAX_BATCH_POINTS = 400;
+const MAX_BATCH_POINTS = 300;
 const MAX_EPOCH_POINTS = 1000;
 const RATE_WINDOW_MS = 1000;
 export const MIN_THROTTLE_MS = 100;
