@@ -13,7 +13,7 @@ export function progressLine(data: MetricsDisplayData): string {
   const parts = [`Epoch ${data.epoch}${data.epochs === null ? "" : `/${data.epochs}`}`];
   if (data.status === "running") parts.push(`batch ${data.batch}${data.stepsPerEpoch === null ? "" : `/${data.stepsPerEpoch}`}`);
   for (const [name, value] of Object.entries(shownMetrics(data))) parts.push(`${name} ${formatValue(value)}`);
-  if (data.samplesPerSec !== null) parts.push(`${Math.round(data.samplesPerSec).toLocaleString("en-US")} samples/s`);
+  if (data.samplesPerSec !== null) parts.push(`${thousands(Math.round(data.samplesPerSec))} samples/s`);
   if (data.status !== "running") parts.push(formatDuration(data.elapsedMs));
   const line = STATUS_PREFIX[data.status] + parts.join(" · ");
   return data.error ? `${line}\n${data.error}` : line;
@@ -48,6 +48,11 @@ export function formatValue(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return value === undefined ? "" : "NaN";
   if (value !== 0 && (Math.abs(value) < 1e-4 || Math.abs(value) >= 1e6)) return value.toExponential(3);
   return String(Number(value.toPrecision(4)));
+}
+
+/** 4210 → "4,210". (toLocaleString builds a number format on every call: a quarter millisecond, 10 times a second.) */
+function thousands(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 function formatDuration(ms: number): string {
