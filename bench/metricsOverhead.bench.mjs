@@ -62,9 +62,8 @@ export default async function run({ log } = { log: (line) => process.stderr.writ
       String(r.runLogRecords),
     ]),
     notes: [
-      "all figures from the process's CPU time; samples/s = samples / CPU seconds",
-      "A/B overhead: extra CPU time of the instrumented fit, median over back-to-back pairs of fits (negative = noise)",
-      "time in instrumentation: CPU time inside the kernel's callback hooks and display updates, over the instrumented fits' CPU time",
+      "samples/s and A/B overhead from the process's CPU time; A/B: median over back-to-back pairs of fits (negative = noise)",
+      "time in instrumentation: wall time inside the kernel's callback hooks and display updates over the fits' wall time, timed in fits of their own",
     ],
     summary: Object.fromEntries(results.flatMap((r) => [[`${r.backend}_ab_overhead_percent`, Number(r.overheadPercent.toFixed(2))], [`${r.backend}_instrumentation_percent`, Number(r.hookPercent.toFixed(2))]])),
     results: { runs: results },

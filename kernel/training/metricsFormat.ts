@@ -19,13 +19,13 @@ export function progressLine(data: MetricsDisplayData): string {
   return data.error ? `${line}\n${data.error}` : line;
 }
 
-export function progressHtml(data: MetricsDisplayData): string {
+export function progressHtml(data: MetricsDisplayData, line = progressLine(data)): string {
   const names = [...new Set([...Object.keys(data.lastBatch), ...Object.keys(data.lastEpoch)])];
   const rows = names
     .map((name) => `<tr><td>${escape(name)}</td><td>${cell(data.lastBatch[name])}</td><td>${cell(data.lastEpoch[name])}</td></tr>`)
     .join("");
   return (
-    `<div class="tfjs-studio-metrics"><div>${escape(progressLine(data))}</div>` +
+    `<div class="tfjs-studio-metrics"><div>${escape(line)}</div>` +
     `<table><thead><tr><th>metric</th><th>last batch</th><th>last epoch</th></tr></thead><tbody>${rows}</tbody></table>` +
     `<div style="opacity:0.7">run ${escape(data.runId)}</div></div>`
   );

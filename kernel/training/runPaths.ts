@@ -1,5 +1,4 @@
 // Names and places of run logs: a sortable, unique run id, and the runs folder next to the notebook.
-import { randomBytes } from "node:crypto";
 import { isAbsolute, join, resolve } from "node:path";
 
 /** Overrides where runs are written (absolute, or relative to the notebook folder). */
@@ -9,7 +8,9 @@ export const RUNS_DIR_ENV = "TFJS_STUDIO_RUNS_DIR";
 export function makeRunId(name: string, start: Date = new Date()): string {
   const time = start.toISOString().replace(/[:.]/g, "-");
   const slug = name.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40) || "model";
-  return `${time}-${slug}-${randomBytes(2).toString("hex")}`;
+  // Math.random is enough to tell apart runs started in the same millisecond, and costs no crypto start-up.
+  const suffix = Math.floor(Math.random() * 0x10000).toString(16).padStart(4, "0");
+  return `${time}-${slug}-${suffix}`;
 }
 
 /** The runs folder: an explicit one, else $TFJS_STUDIO_RUNS_DIR, else `runs/` in the notebook folder. */

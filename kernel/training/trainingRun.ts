@@ -238,7 +238,8 @@ export class TrainingRun {
   private publish(): void {
     if (this.displayBroken) return;
     const data = this.displayData();
-    const bundle = { [METRICS_MIME_TYPE]: data, "text/plain": progressLine(data), "text/html": progressHtml(data) };
+    const line = progressLine(data);
+    const bundle = { [METRICS_MIME_TYPE]: data, "text/plain": line, "text/html": progressHtml(data, line) };
     try {
       this.output.publish(bundle, this.runId, !this.shown);
       this.shown = true;
