@@ -177,6 +177,16 @@ describe("training metrics in the kernel", function () {
     assert.match(String(result.reply.content.evalue), /metricsCallback: throttleMs must be a number/);
   });
 
+  it("types metricsCallback() as a tf.Callback and checks its options", async () => {
+    assertOk(await kernel.run(`const typed: tf.Callback = metricsCallback({ name: "n", throttleMs: 200, runsDir: "r", enabled: true });`));
+    const wrongType = await kernel.run(`const notANumber: number = metricsCallback();`, { stop_on_error: false });
+    assert.equal(wrongType.reply.content.ename, "TypeScriptError");
+    assert.match(String(wrongType.reply.content.evalue), /Type 'Callback' is not assignable to type 'number'/);
+    const typo = await kernel.run(`metricsCallback({ nmae: "typo" });`, { stop_on_error: false });
+    assert.equal(typo.reply.content.ename, "TypeScriptError");
+    assert.match(String(typo.reply.content.evalue), /'nmae' does not exist in type 'MetricsCallbackOptions'/);
+  });
+
   it("trainingMetrics.disable() and metricsCallback({ enabled: false }) turn it off", async () => {
     const before = runDirs(kernel);
     const perCall = await kernel.run(`await makeModel(8, 4).fit(data.x, data.y, { epochs: 1, callbacks: [metricsCallback({ enabled: false })] });`);
