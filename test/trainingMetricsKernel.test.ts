@@ -171,6 +171,27 @@ describe("training metrics in the kernel", function () {
     assert.equal(readRun(kernel, added[0]!).info.name, "explicit run");
   });
 
+  it("a fit that fails ends its run as failed, with the error", async () => {
+    const before = runDirs(kernel);
+    const result = await kernel.run(
+      `await makeModel(8, 4).fit(data.x, data.y, { epochs: 1, batchSize: 32, callbacks: { onBatchEnd: (batch) => { if (batch === 2) throw new Error("boom at batch 3"); } } });`,
+      { stop_on_error: false },
+    );
+    assert.equal(result.reply.content.status, "error");
+    assert.match(String(result.reply.content.evalue), /boom at batch 3/);
+    const last = displayData(metricsMessages(result.iopub).at(-1)!);
+    assert.equal(last.status, "failed");
+    assert.match(last.error!, /Error: boom at batch 3/);
+    assert.match((metricsMessages(result.iopub).at(-1)!.content.data as Record<string, string>)["text/plain"]!, /^Failed · Epoch 1\/1 · loss [\d.]+ · acc [\d.]+ .*\nError: boom at batch 3$/);
+    const added = runDirs(kernel).filter((dir) => !before.includes(dir));
+    const { info, records } = readRun(kernel, added[0]!);
+    assert.equal(info.status, "failed");
+    assert.match(info.error!, /boom at batch 3/);
+    assert.equal(info.stepsCompleted, 2, "the batch whose callbacks failed is not recorded");
+    const end = records.at(-1)!;
+    assert.ok(end.type === "end" && end.status === "failed");
+  });
+
   it("a bad metricsCallback option is a clear error", async () => {
     const result = await kernel.run(`metricsCallback({ throttleMs: "fast" as unknown as number })`, { stop_on_error: false });
     assert.equal(result.reply.content.status, "error");

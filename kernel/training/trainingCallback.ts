@@ -87,9 +87,9 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
       if (this.options.enabled === false) return;
       const model = this.fitCall?.model ?? this.model;
       const params = this.params;
-      const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
-      const batchSize = number(params.batchSize);
-      const samples = number(params.samples);
+      const finite = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
+      const batchSize = finite(params.batchSize);
+      const samples = finite(params.samples);
       this.run = new TrainingRun({
         description: {
           name: this.options.name ?? model.name,
@@ -99,16 +99,16 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
           backend: backendOf(tf),
           model: summarizeModel(model),
           compile: summarizeCompile(model),
-          fit: this.fitCall?.args ?? { epochs: number(params.epochs), batchSize },
+          fit: this.fitCall?.args ?? { epochs: finite(params.epochs), batchSize },
         },
         runsDir: runsDirectory(environment.notebookDir, this.options.runsDir),
         output: environment.output,
         throttleMs: this.options.throttleMs,
       });
       this.run.start({
-        epochs: number(params.epochs),
-        initialEpoch: number(params.initialEpoch) ?? 0,
-        stepsPerEpoch: samples !== null && batchSize ? Math.ceil(samples / batchSize) : number(params.steps),
+        epochs: finite(params.epochs),
+        initialEpoch: finite(params.initialEpoch) ?? 0,
+        stepsPerEpoch: samples !== null && batchSize ? Math.ceil(samples / batchSize) : finite(params.steps),
         batchSize,
         samples,
       });
