@@ -266,11 +266,24 @@ describe("training metrics in the kernel", function () {
   });
 
   it("an interrupt during a batch longer than the worker's grace waits for the batch end and leaves tfjs sound", async () => {
+    // A layer that spins 700 ms in every forward pass makes every batch long, on a fast machine too.
     // One batch first, so that the optimizer's own variables exist before counting tensors.
-    const setup = `const heavy = makeData(128, 512);\nconst heavyModel = makeModel(512, 512);\nawait heavyModel.fit(heavy.x, heavy.y, { epochs: 1, batchSize: 128 });\nconst tensorsBefore = tf.memory().numTensors;`;
+    const setup = `class SlowLayer extends tf.layers.Layer {
+  static className = "SlowLayer";
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const until = Date.now() + 700;
+    while (Date.now() < until) {}
+    return tf.mul(Array.isArray(inputs) ? inputs[0]! : inputs, 1);
+  }
+}
+const heavy = makeData(64, 8);
+const heavyModel = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: 8 }), new SlowLayer({}), tf.layers.dense({ units: 2, activation: "softmax" })] });
+heavyModel.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+await heavyModel.fit(heavy.x, heavy.y, { epochs: 1, batchSize: 64 });
+const tensorsBefore = tf.memory().numTensors;`;
     assertOk(await kernel.run(setup));
     let interruptedAt = 0;
-    const result = await kernel.run(`await heavyModel.fit(heavy.x, heavy.y, { epochs: 100, batchSize: 128 });`, {
+    const result = await kernel.run(`await heavyModel.fit(heavy.x, heavy.y, { epochs: 100, batchSize: 32 });`, {
       timeoutMs: 90_000,
       stop_on_error: false,
       onIopub: (message) => {
@@ -289,7 +302,7 @@ describe("training metrics in the kernel", function () {
     assert.doesNotMatch(kernel.launched.outputTail(), /terminated its execution/);
     // tfjs is sound: no tensor left behind by a half-run batch, and training works again.
     assert.equal(await value(kernel, `tf.memory().numTensors - tensorsBefore`), "0");
-    assertOk(await kernel.run(`await heavyModel.fit(heavy.x, heavy.y, { epochs: 1, batchSize: 128 });`));
+    assertOk(await kernel.run(`await heavyModel.fit(heavy.x, heavy.y, { epochs: 1, batchSize: 64 });`));
     assert.equal(await value(kernel, `tf.memory().numTensors - tensorsBefore`), "0");
   });
 });

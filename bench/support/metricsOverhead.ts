@@ -40,7 +40,7 @@ export interface OverheadResult {
 }
 
 export async function measureMetricsOverhead(options: OverheadOptions): Promise<OverheadResult> {
-  const { backend, samples = 4096, batchSize = 128, epochs = 1, repeats = 5 } = options;
+  const { backend, samples = 4096, batchSize = 128, epochs = 3, repeats = 5 } = options;
   const tf: Tfjs = require("@tensorflow/tfjs");
   if (backend === "wasm") require("@tensorflow/tfjs-backend-wasm");
   if (backend === "tensorflow") require("@tensorflow/tfjs-node");

@@ -124,7 +124,7 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
       environment.pollInterrupt();
       if (this.run) {
         const size = typeof logs?.size === "number" ? logs.size : 0;
-        this.run.batchEnd(this.epoch, batch, size, await resolveLogs(logs), learningRateOf(this.model));
+        this.run.batchEnd(this.epoch, batch, size, resolveLogs(logs), learningRateOf(this.model));
       }
       if (this.stopRequested) this.model.stopTraining = true;
       this.stoppedInBatch = this.model.stopTraining;
@@ -136,7 +136,7 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
 
     override async onEpochEnd(epoch: number, logs?: LogValues): Promise<void> {
       if (!this.run) return;
-      this.run.epochEnd(epoch, await resolveLogs(logs), this.stoppedInBatch);
+      this.run.epochEnd(epoch, resolveLogs(logs), this.stoppedInBatch);
     }
 
     override async onTrainEnd(): Promise<void> {
@@ -148,29 +148,22 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
 
 /**
  * Turns the logs' scalars into numbers in place, as tfjs does for its own custom callbacks, so that later
- * callbacks and tfjs's cleanup see numbers and no tensor is read twice.
+ * callbacks and tfjs's cleanup see numbers and no tensor is read twice. Read synchronously: on the backends
+ * Node has (cpu, wasm, tensorflow) the values are computed already, and a promise per value costs more than the read.
  */
-async function resolveLogs(logs: LogValues | undefined): Promise<MetricValues> {
+function resolveLogs(logs: LogValues | undefined): MetricValues {
   const metrics: MetricValues = {};
-  if (!logs) return metrics;
-  const keys: string[] = [];
-  const scalars: Scalar[] = [];
-  for (const [key, value] of Object.entries(logs)) {
+  for (const [key, value] of Object.entries(logs ?? {})) {
     if (key === "batch" || key === "size") continue;
-    if (typeof value === "number") metrics[key] = finiteOrNull(value);
-    else {
-      keys.push(key);
-      scalars.push(value);
+    if (typeof value === "number") {
+      metrics[key] = finiteOrNull(value);
+    } else {
+      const number = value.dataSync()[0]!;
+      value.dispose();
+      logs![key] = number;
+      metrics[key] = finiteOrNull(number);
     }
   }
-  if (scalars.length === 0) return metrics;
-  const values = await Promise.all(scalars.map((scalar) => scalar.data()));
-  keys.forEach((key, index) => {
-    const value = values[index]![0]!;
-    logs[key] = value;
-    metrics[key] = finiteOrNull(value);
-    scalars[index]!.dispose();
-  });
   return metrics;
 }
 
