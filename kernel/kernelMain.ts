@@ -18,6 +18,7 @@ import { setKernelIO } from "./runtime/kernelIO";
 import { studioModule } from "./runtime/studioModule";
 import { tslabModule } from "./runtime/tslabModule";
 import { loadTfjs } from "./tfjs/loadTfjs";
+import { installTraining } from "./training/installTraining";
 import { SocketHost } from "./transport/socketHost";
 import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
 import { CellCompiler } from "./typescript/cellCompiler";
@@ -56,6 +57,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
 
   installCellGlobals(notebookDir);
   installModelDisplay();
+  installTraining({ interrupts, setTrainingBatch: (inBatch) => sockets.setTrainingBatch(inBatch), notebookDir });
   process.on("SIGINT", () => interrupts.interrupt("signal"));
   // Errors from timers and floating promises in user code are shown, never fatal.
   process.on("uncaughtException", (error) => output.write("stderr", `Uncaught ${error.stack ?? error}\n`));

@@ -7,9 +7,12 @@ export class InterruptedError extends Error {
   }
 }
 
+/** How long an interrupt waits for listeners still finishing (e.g. a fit stopping at its batch end) before the cell ends anyway. */
+const LISTENER_GRACE_MS = 5000;
+
 export class InterruptController {
   private reject: ((error: Error) => void) | undefined;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<() => void | Promise<void>>();
 
   constructor(private readonly pending: { isPending(): boolean; acknowledge(): void }) {}
 
@@ -34,12 +37,27 @@ export class InterruptController {
     const reject = this.reject;
     if (!reject) return;
     this.reject = undefined;
-    for (const listener of this.listeners) listener();
-    reject(new InterruptedError());
+    const error = new InterruptedError();
+    const pending = [...this.listeners].map((listener) => listener()).filter((result) => result instanceof Promise);
+    if (pending.length === 0) return reject(error);
+    // The cell ends once the listeners' work is done, so nothing it started runs on after it.
+    const timer = setTimeout(() => reject(error), LISTENER_GRACE_MS);
+    void Promise.allSettled(pending).then(() => {
+      clearTimeout(timer);
+      reject(error);
+    });
   }
 
-  /** Runs `listener` on every interrupt of a running cell (e.g. to stop training at the next batch). */
-  onInterrupt(listener: () => void): () => void {
+  /** Acts now on an interrupt the socket worker flagged, for code that runs long without yielding to the event loop. */
+  poll(): void {
+    if (this.pending.isPending()) this.interrupt("message");
+  }
+
+  /**
+   * Runs `listener` on every interrupt of a running cell (e.g. to stop training at the next batch). A listener
+   * may return a promise: the cell ends when it settles (at most LISTENER_GRACE_MS later).
+   */
+  onInterrupt(listener: () => void | Promise<void>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

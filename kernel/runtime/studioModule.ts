@@ -5,6 +5,8 @@ import { clearOutput, display } from "./display";
 import { kernelIO } from "./kernelIO";
 import { registerDisplayFormatter } from "./mimeBundle";
 import { tensorToPng, toPng } from "./png";
+import { metricsCallback } from "../training/installTraining";
+import { trainingMetrics } from "../training/trainingSettings";
 
 export function input(prompt = "", options: { password?: boolean } = {}): Promise<string> {
   return kernelIO().requestInput(prompt, Boolean(options.password));
@@ -15,6 +17,8 @@ export const studioModule = {
   clearOutput,
   input,
   registerDisplayFormatter,
+  metricsCallback,
+  trainingMetrics,
   registerCommTarget: (targetName: string, handler: CommTargetHandler) => kernelIO().comms.registerCommTarget(targetName, handler),
   openComm: (targetName: string, data?: CommData, metadata?: Record<string, unknown>) => kernelIO().comms.openComm(targetName, data, metadata),
   downloadFile,

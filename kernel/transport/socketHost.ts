@@ -95,6 +95,10 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     Atomics.store(this.shared, SharedSlot.UserCodeRunning, phase);
   }
 
+  setTrainingBatch(inBatch: boolean): void {
+    Atomics.store(this.shared, SharedSlot.TrainingBatch, inBatch ? 1 : 0);
+  }
+
   interruptPending(): boolean {
     return Atomics.load(this.shared, SharedSlot.InterruptPending) === 1;
   }

@@ -131,6 +131,9 @@ function interruptMain(): void {
       // The signal came just before vm started watching for it: send it again.
       process.kill(process.pid, "SIGINT");
       setTimeout(retry, INTERRUPT_GRACE_MS).unref();
+    } else if (phase === UserCodePhase.Asynchronous && Atomics.load(shared, SharedSlot.TrainingBatch) === 1) {
+      // A training batch is computing: training stops at its end (kernel/training), so wait for that.
+      setTimeout(retry, INTERRUPT_GRACE_MS).unref();
     } else if (phase === UserCodePhase.Asynchronous) {
       // User code is spinning outside vm's reach (e.g. a loop after an await): stop that JavaScript.
       terminator ??= connectTerminator();

@@ -9,8 +9,10 @@ export const enum SharedSlot {
   UserCodeRunning = 1,
   /** Set by the worker on an interrupt, cleared by the main thread once it has acted on it. */
   InterruptPending = 2,
+  /** 1 while a training batch computes: cutting it short would corrupt tfjs, so an interrupt waits for its end. */
+  TrainingBatch = 3,
 }
-export const SHARED_SLOTS = 3;
+export const SHARED_SLOTS = 4;
 
 export const enum UserCodePhase {
   None = 0,

@@ -47,6 +47,29 @@ declare module "tfjs-studio" {
   }
   /** Shows values that the formatter recognises as the bundle it returns; later registrations win. Returns an unregister function. */
   export function registerDisplayFormatter(formatter: (value: unknown) => DisplayBundle | Record<string, unknown> | undefined): () => void;
+  export interface MetricsCallbackOptions {
+    /** Names the run (default: the model's name). */
+    name?: string;
+    /** At most one display update per this many ms; at least 100 are used (10 updates a second). */
+    throttleMs?: number;
+    /** Where runs are written (default: $TFJS_STUDIO_RUNS_DIR, else `runs/` next to the notebook). */
+    runsDir?: string;
+    /** false: this fit shows no live metrics and writes no run log. */
+    enabled?: boolean;
+  }
+  /**
+   * Live metrics (application/vnd.tfjs-studio.metrics+json, updated as training goes) and a run log
+   * (runs/<run-id>/metrics.jsonl and run.json) for one fit: `model.fit(x, y, { callbacks: [metricsCallback({ name: "baseline" })] })`.
+   * Every fit gets them without it, unless `trainingMetrics.disable()` or TFJS_STUDIO_METRICS=off;
+   * `metricsCallback({ enabled: false })` turns them off for one fit.
+   */
+  export function metricsCallback(options?: MetricsCallbackOptions): import("@tensorflow/tfjs").Callback;
+  /** The automatic live metrics of fit and fitDataset, on unless TFJS_STUDIO_METRICS=off. */
+  export const trainingMetrics: {
+    enabled: boolean;
+    enable(): void;
+    disable(): void;
+  };
   export type CommData = Record<string, unknown>;
   export interface Comm {
     readonly commId: string;
