@@ -126,7 +126,7 @@ describe("training metrics in the kernel", function () {
     assert.equal(info.stepsCompleted, 12);
     assert.ok(info.endTime! >= info.startTime);
     assert.deepEqual(info.finalMetrics, last.lastEpoch);
-    assert.deepEqual(info.model.layers.map((layer) => [layer.className, layer.outputShape, layer.params]), [["Dense", [null, 16], 144], ["Dense", [null, 2], 34]]);
+    assert.deepEqual(info.model.layers.map((layer) => [layer.className, layer.outputShape, layer.params]), [["InputLayer", [null, 8], 0], ["Dense", [null, 16], 144], ["Dense", [null, 2], 34]]);
     assert.equal(info.model.totalParams, 178);
     assert.deepEqual(info.compile, { optimizer: { name: "Adam", config: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: info.compile!.optimizer!.config.epsilon } }, loss: ["categoricalCrossentropy"], metrics: ["acc"] });
     assert.deepEqual(info.fit, { epochs: 2, batchSize: 32, validationSplit: 0.25 });

@@ -1,24 +1,22 @@
 // What run.json says about the model, its compile and fit arguments and the backend: JSON-safe summaries
 // of tfjs objects (no tensors, no functions), read without syncing any tensor.
 import type { LayersModel } from "@tensorflow/tfjs";
+import { jsonSafe } from "../modelDisplay/jsonSafe";
+import { modelGraph } from "../modelDisplay/modelGraph";
 import type { Tfjs } from "../tfjs/sharedTfjs";
 import type { CompileSummary, FitSummary, LayerSummary, ModelSummary, RunInfo } from "./runLogSchema";
 
+/** The model's layers and parameter counts, read from the same graph the model display shows. */
 export function summarizeModel(model: LayersModel): ModelSummary {
-  const layers: LayerSummary[] = model.layers.map((layer) => ({
-    name: layer.name,
-    className: layer.getClassName(),
-    outputShape: attempt(() => layer.outputShape as LayerSummary["outputShape"], []),
-    params: attempt(() => layer.countParams(), 0),
-    trainable: layer.trainable,
+  const graph = modelGraph(model);
+  const layers: LayerSummary[] = graph.nodes.map((node) => ({
+    name: node.name,
+    className: node.className,
+    outputShape: node.outputShapes.length === 1 ? node.outputShapes[0] : node.outputShapes,
+    params: node.params,
+    trainable: node.trainable,
   }));
-  const size = (shape: number[]) => shape.reduce((product, dim) => product * dim, 1);
-  return {
-    name: model.name,
-    layers,
-    totalParams: model.weights.reduce((sum, weight) => sum + size(weight.shape as number[]), 0),
-    trainableParams: model.trainableWeights.reduce((sum, weight) => sum + size(weight.shape as number[]), 0),
-  };
+  return { name: graph.name, layers, totalParams: graph.params.total, trainableParams: graph.params.trainable };
 }
 
 export function summarizeCompile(model: LayersModel): CompileSummary | null {
@@ -61,8 +59,4 @@ function attempt<T>(read: () => T, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-function jsonSafe(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value ?? null));
 }
