@@ -13,6 +13,8 @@ import { SharedSlot, UserCodePhase, reviveBuffers, toBuffer, type FromWorker, ty
 
 /** How long the main thread gets to act on an interrupt before its JavaScript is terminated. */
 const INTERRUPT_GRACE_MS = 300;
+/** The longest a training batch may run on after an interrupt before its JavaScript is terminated. */
+const TRAINING_BATCH_WAIT_MS = 30_000;
 /** How long a shutdown may take on the main thread before the process is ended from here. */
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -124,6 +126,7 @@ function interruptMain(): void {
   // SIGINT breaks synchronous code run by vm with breakOnSigint; the message reaches an idle main thread.
   process.kill(process.pid, "SIGINT");
   post({ type: "interrupt" });
+  const since = Date.now();
   setTimeout(function retry() {
     if (Atomics.load(shared, SharedSlot.InterruptPending) !== 1) return;
     const phase = Atomics.load(shared, SharedSlot.UserCodeRunning);
@@ -131,8 +134,9 @@ function interruptMain(): void {
       // The signal came just before vm started watching for it: send it again.
       process.kill(process.pid, "SIGINT");
       setTimeout(retry, INTERRUPT_GRACE_MS).unref();
-    } else if (phase === UserCodePhase.Asynchronous && Atomics.load(shared, SharedSlot.TrainingBatch) === 1) {
-      // A training batch is computing: training stops at its end (kernel/training), so wait for that.
+    } else if (phase === UserCodePhase.Asynchronous && Atomics.load(shared, SharedSlot.TrainingBatch) === 1 && Date.now() - since < TRAINING_BATCH_WAIT_MS) {
+      // A training batch is computing: training stops at its end (kernel/training), so wait for that,
+      // but not forever: a user callback that never returns is stopped like any other loop.
       setTimeout(retry, INTERRUPT_GRACE_MS).unref();
     } else if (phase === UserCodePhase.Asynchronous) {
       // User code is spinning outside vm's reach (e.g. a loop after an await): stop that JavaScript.
