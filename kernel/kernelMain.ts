@@ -15,7 +15,11 @@ import { readConnectionFile } from "./protocol/connectionFile";
 import { setKernelIO } from "./runtime/kernelIO";
 import { studioModule } from "./runtime/studioModule";
 import { tslabModule } from "./runtime/tslabModule";
+import { BACKEND_ENV } from "./tfjs/backendNames";
 import { loadTfjs } from "./tfjs/loadTfjs";
+import { runtimeSummary } from "./tfjs/runtimeDescription";
+import { isTfjsSpecifier, resolveTfjsWithNotice } from "./tfjs/tfjsModuleMap";
+import { tfjsRuntime, tfjsSettled } from "./tfjs/tfjsRuntime";
 import { SocketHost } from "./transport/socketHost";
 import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
 import { CellCompiler } from "./typescript/cellCompiler";
@@ -24,7 +28,10 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile);
   const notebookDir = process.cwd();
   const sockets = new SocketHost();
-  await sockets.start(connectionFile);
+  const socketsStarted = sockets.start(connectionFile);
+  // Loading tfjs keeps this thread busy for a few hundred ms: do it while the socket worker starts.
+  const tfjsLoaded = loadTfjs({ notebookDir, setting: process.env[BACKEND_ENV] });
+  await socketsStarted;
 
   let kernel: Kernel | undefined;
   const output = new OutputCapture((name, text) => kernel?.publish("stream", { name, text }));
@@ -47,10 +54,17 @@ export async function runKernel(connectionFile: string): Promise<void> {
     publish: (type, content) => kernel!.publish(type, content),
     flushOutput: () => output.flush(),
   }, isKernelFile);
-  const content = kernelInfo();
-  kernel = new Kernel({ sockets, executor, compiler: getCompiler, history, comms, interrupts, output, kernelInfo: content });
+  const currentKernelInfo = () => kernelInfo(tfjsRuntime());
+  kernel = new Kernel({ sockets, executor, compiler: getCompiler, history, comms, interrupts, output, kernelInfo: currentKernelInfo });
   setKernelIO(kernel);
-  sockets.setKernelInfo(content);
+  // kernel_info waits for the backend, so the banner names it.
+  sockets.setKernelInfo(currentKernelInfo(), tfjsRuntime().status !== "loading");
+  void tfjsLoaded.then((runtime) => {
+    sockets.setKernelInfo(currentKernelInfo());
+    if (runtime.status === "ready") return log(`${runtimeSummary(runtime)}, ready in ${runtime.loadMs} ms`);
+    log(runtime.error!);
+    executor.addNotice(`${runtime.error}\n`);
+  });
 
   installCellGlobals(notebookDir);
   process.on("SIGINT", () => interrupts.interrupt("signal"));
@@ -62,15 +76,17 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.on("interrupt", () => interrupts.interrupt("message"));
   sockets.on("shutdown", (routed) => void kernel!.shutdown(routed));
 
-  log(`kernel ready (pid ${process.pid}, protocol ${content.protocol_version})`);
+  log(`kernel ready (pid ${process.pid}, protocol ${currentKernelInfo().protocol_version})`);
   // Load the compiler and the standard library now, while the user is still reading the notebook.
   setTimeout(() => getCompiler().warmUp(), 10);
-  loadTfjs().catch((error: Error) => log(`tfjs failed to load: ${error.message}`));
 }
 
 /** What cells find on the global scope: the module loader, and `require` relative to the notebook. */
 function installCellGlobals(notebookDir: string): void {
-  const loader = new ModuleLoader(notebookDir, { "tfjs-studio": studioModule, tslab: tslabModule });
+  const loader = new ModuleLoader(notebookDir, { "tfjs-studio": studioModule, tslab: tslabModule }, {
+    ready: tfjsSettled,
+    resolve: (specifier) => (isTfjsSpecifier(specifier) ? resolveTfjsWithNotice(specifier) : undefined),
+  });
   Object.defineProperty(globalThis, IMPORT_FUNCTION, { value: (specifier: string) => loader.import(specifier), enumerable: false });
   Object.defineProperty(globalThis, "require", { value: createRequire(join(notebookDir, "__notebook__.js")), enumerable: false, writable: true, configurable: true });
 }

@@ -3,6 +3,7 @@ import type { CommData, CommTargetHandler } from "../comms/commRegistry";
 import { clearOutput, display } from "./display";
 import { kernelIO } from "./kernelIO";
 import { registerDisplayFormatter } from "./mimeBundle";
+import { runtime } from "../tfjs/runtimeView";
 
 export function input(prompt = "", options: { password?: boolean } = {}): Promise<string> {
   return kernelIO().requestInput(prompt, Boolean(options.password));
@@ -13,6 +14,7 @@ export const studioModule = {
   clearOutput,
   input,
   registerDisplayFormatter,
+  runtime,
   registerCommTarget: (targetName: string, handler: CommTargetHandler) => kernelIO().comms.registerCommTarget(targetName, handler),
   openComm: (targetName: string, data?: CommData, metadata?: Record<string, unknown>) => kernelIO().comms.openComm(targetName, data, metadata),
 };

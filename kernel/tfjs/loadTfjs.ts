@@ -1,9 +1,61 @@
-// Loads tfjs at kernel start. (Placeholder until the backend choice lands: default backend.)
+// Loads tfjs at kernel start on the best backend (or the one TFJS_STUDIO_BACKEND forces), and
+// makes it the one instance that cells, local files and the kernel share.
+import { performance } from "node:perf_hooks";
+import { parseBackendSetting } from "./backendNames";
+import { backendLoaders, type LoaderContext } from "./backendLoaders";
+import { chooseBackend, type LoadedBackend } from "./chooseBackend";
+import { registerFileSystemIO } from "./fileSystemIO";
 import { provideTfjs, type Tfjs } from "./sharedTfjs";
+import { installTfjsResolveHook, setTfjsHome } from "./tfjsModuleMap";
+import { packageVersionAt } from "./tfjsPackages";
+import { settleTfjsRuntime, type TfjsRuntimeInfo } from "./tfjsRuntime";
 
-export async function loadTfjs(): Promise<Tfjs> {
-  const tf: Tfjs = require("@tensorflow/tfjs");
-  await tf.ready();
-  provideTfjs(tf);
-  return tf;
+export interface LoadTfjsOptions extends LoaderContext {
+  /** The TFJS_STUDIO_BACKEND value. */
+  setting?: string;
+}
+
+/** Never rejects: a failure is a runtime with status "failed" and the reason, shown to the user. */
+export async function loadTfjs(options: LoadTfjsOptions): Promise<TfjsRuntimeInfo> {
+  const start = performance.now();
+  const setting = options.setting?.trim();
+  let info: TfjsRuntimeInfo;
+  try {
+    const forced = parseBackendSetting(setting);
+    const { loaded, skipped } = await chooseBackend(backendLoaders(options), forced && { backend: forced, setting: setting! });
+    prepare(loaded, options.notebookDir);
+    info = {
+      status: "ready",
+      backend: loaded.id,
+      tfjsBackend: loaded.tf.getBackend(),
+      description: loaded.description,
+      version: packageVersionAt(loaded.tfjsDir),
+      devices: loaded.devices,
+      simd: loaded.simd,
+      threads: loaded.threads,
+      forced: forced && setting,
+      skipped,
+      loadMs: Math.round(performance.now() - start),
+    };
+    settleTfjsRuntime(info);
+    provideTfjs(loaded.tf);
+  } catch (error) {
+    info = { status: "failed", devices: [], skipped: [], forced: setting || undefined, error: (error as Error).message };
+    settleTfjsRuntime(info);
+  }
+  installTfjsResolveHook();
+  return info;
+}
+
+function prepare(loaded: LoadedBackend, notebookDir: string): void {
+  setTfjsHome(loaded);
+  silenceNodeAdvert(loaded.tf);
+  // tfjs-node and tfjs-node-gpu bring their own file:// handler, in the same format.
+  if (!loaded.native) registerFileSystemIO(loaded.tf, notebookDir);
+}
+
+/** The cpu backend's "install our node backend" banner is noise here: `runtime` tells the backend story. */
+function silenceNodeAdvert(tf: Tfjs): void {
+  const cpu = tf.findBackend("cpu") as { firstUse?: boolean } | null;
+  if (cpu) cpu.firstUse = false;
 }

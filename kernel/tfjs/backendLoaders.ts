@@ -1,0 +1,114 @@
+// How each backend is loaded and described. Native packages are looked up in the notebook's
+// folder and next to the kernel, and loaded by path, so a missing one is a plain "not installed".
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import type { BackendId } from "./backendNames";
+import { BackendUnavailable, type BackendLoader, type LoadedBackend } from "./chooseBackend";
+import { checkCuda, describeCudaReport, systemCudaProbe, type CudaProbe } from "./cudaDiagnostics";
+import type { Tfjs } from "./sharedTfjs";
+import { GPU_PACKAGE, NODE_PACKAGE, TFJS_PACKAGE, WASM_PACKAGE, findNativePackage, findPackageDir, kernelTfjsDir, packageVersionAt } from "./tfjsPackages";
+
+export interface LoaderContext {
+  notebookDir: string;
+  cuda?: CudaProbe;
+}
+
+type WasmModule = typeof import("@tensorflow/tfjs-backend-wasm");
+/** What tfjs-node's backend object tells about itself. */
+type NativeBackend = { isUsingGpuDevice?: boolean };
+
+export function backendLoaders(context: LoaderContext): Record<BackendId, BackendLoader> {
+  /** tfjs-node-gpu loaded but found no GPU: its TensorFlow still runs on the CPU, as tfjs-node would. */
+  let gpuPackageOnCpu: LoadedBackend | undefined;
+  const cudaDiagnosis = () => describeCudaReport(checkCuda(context.cuda));
+
+  return {
+    async gpu(forced) {
+      const dir = findNativePackage(GPU_PACKAGE, context.notebookDir);
+      if (!dir) throw new BackendUnavailable(`${notInstalled(GPU_PACKAGE)}${forced ? ` ${cudaDiagnosis()}` : ""}`);
+      const loaded = await loadNative(GPU_PACKAGE, dir, "gpu", cudaDiagnosis);
+      if (!(loaded.tf.backend() as NativeBackend).isUsingGpuDevice) {
+        gpuPackageOnCpu = { ...loaded, id: "node", description: `CPU (${GPU_PACKAGE} without a CUDA device)`, devices: [cpuDevice()] };
+        throw new BackendUnavailable(`${GPU_PACKAGE} loaded, but TensorFlow found no CUDA device. ${cudaDiagnosis()}`);
+      }
+      const gpus = (context.cuda ?? systemCudaProbe).gpuNames() ?? [];
+      const devices = gpus.length > 0 ? gpus.map((name) => `GPU: ${name}`) : ["GPU: a CUDA device (nvidia-smi is not available to name it)"];
+      return { ...loaded, description: `${devices[0]} (${GPU_PACKAGE})`, devices };
+    },
+    async node() {
+      const dir = findNativePackage(NODE_PACKAGE, context.notebookDir);
+      if (!dir) {
+        if (gpuPackageOnCpu) return gpuPackageOnCpu;
+        throw new BackendUnavailable(notInstalled(NODE_PACKAGE));
+      }
+      return loadNative(NODE_PACKAGE, dir, "node", () => "");
+    },
+    async wasm() {
+      const tfjsDir = kernelTfjsDir();
+      const tf = requireTfjs(tfjsDir);
+      const wasmDir = findPackageDir(WASM_PACKAGE, [tfjsDir, dirname(tfjsDir)]);
+      if (!wasmDir) throw new BackendUnavailable(notInstalled(WASM_PACKAGE));
+      // In Node the wasm backend reads its .wasm binaries from its own dist folder: no network.
+      const wasm: WasmModule = require(wasmDir);
+      await setBackend(tf, "wasm");
+      // Wasm gradient kernels (kernel/tfjs/wasmGradients/): registerWasmGradients(tf) is called here.
+      const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
+      const threads = wasm.getThreadsCount();
+      const threadText = `${threads} thread${threads === 1 ? "" : "s"}`;
+      return { id: "wasm", tf, tfjsDir, description: `wasm (${simd ? "SIMD" : "no SIMD"}, ${threadText})`, devices: [`${cpuDevice()}, ${threadText}`], simd, threads };
+    },
+    async cpu() {
+      const tfjsDir = kernelTfjsDir();
+      const tf = requireTfjs(tfjsDir);
+      await setBackend(tf, "cpu");
+      return { id: "cpu", tf, tfjsDir, description: "cpu (plain JavaScript, 1 thread)", devices: [`${cpuDevice()}, 1 thread`], threads: 1 };
+    },
+  };
+}
+
+async function loadNative(name: string, dir: string, id: "gpu" | "node", diagnosis: () => string): Promise<LoadedBackend> {
+  const version = packageVersionAt(dir);
+  try {
+    require(dir);
+  } catch (error) {
+    throw new BackendUnavailable(`${name} ${version} is installed (${dir}) but does not load: ${firstLine(error)}${id === "gpu" ? ` ${diagnosis()}` : ""}`);
+  }
+  // The tfjs that the native package itself uses: cells must get that very instance.
+  const tfjsDir = findPackageDir(TFJS_PACKAGE, [dir, dirname(dir)]);
+  if (!tfjsDir) throw new BackendUnavailable(`${name} ${version} loaded, but its ${TFJS_PACKAGE} cannot be found`);
+  const tf = requireTfjs(tfjsDir);
+  await setBackend(tf, "tensorflow");
+  const native = { name, dir };
+  return { id, tf, tfjsDir, native, description: `CPU (${name})`, devices: [cpuDevice()] };
+}
+
+function requireTfjs(dir: string): Tfjs {
+  return require(dir);
+}
+
+/** tf.setBackend only warns on the console when a backend fails to start; make that an error with its reason. */
+async function setBackend(tf: Tfjs, name: string): Promise<void> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
+  try {
+    if (!(await tf.setBackend(name))) {
+      throw new BackendUnavailable(`the ${name} backend did not start${warnings.length ? `: ${warnings.join(" ").trim()}` : ""}`);
+    }
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function cpuDevice(): string {
+  const all = cpus();
+  return `CPU: ${all[0]?.model.trim() || "unknown"} (${all.length} core${all.length === 1 ? "" : "s"})`;
+}
+
+function notInstalled(name: string): string {
+  return `package ${name} is not installed (npm install ${name} in the notebook's folder or next to the kernel)`;
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split("\n")[0];
+}
