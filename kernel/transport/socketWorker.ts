@@ -14,7 +14,7 @@ import { SharedSlot, UserCodePhase, reviveBuffers, toBuffer, type FromWorker, ty
 /** How long the main thread gets to act on an interrupt before its JavaScript is terminated. */
 const INTERRUPT_GRACE_MS = 300;
 /** The longest a kernel_info reply waits for the kernel's final kernel_info (its tfjs backend loaded). */
-const KERNEL_INFO_HOLD_MS = 3000;
+const KERNEL_INFO_HOLD_MS = 10_000;
 /** How long a shutdown may take on the main thread before the process is ended from here. */
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -109,7 +109,7 @@ async function route(channel: Exclude<Channel, "iopub">, identities: Buffer[], m
   } else if (type === "shutdown_request" && (channel === "control" || channel === "shell")) {
     await publishStatus("busy", message);
     beginShutdown(channel, identities, message);
-  } else if (type === "kernel_info_request" && kernelInfo && (channel === "control" || Atomics.load(shared, SharedSlot.MainBusy) === 0)) {
+  } else if (type === "kernel_info_request" && (channel === "control" || Atomics.load(shared, SharedSlot.MainBusy) === 0)) {
     // Answered here so a busy or still-warming main thread never delays it; not awaited, so
     // that waiting for the final content holds no other request on this socket.
     void answerKernelInfo(channel, identities, message);
@@ -121,14 +121,16 @@ async function route(channel: Exclude<Channel, "iopub">, identities: Buffer[], m
 }
 
 async function answerKernelInfo(channel: Exclude<Channel, "iopub">, identities: Buffer[], message: JupyterMessage): Promise<void> {
-  await publishStatus("busy", message);
   if (!kernelInfoFinal) {
     await new Promise<void>((resolve) => {
       kernelInfoWaiters.push(resolve);
       setTimeout(resolve, KERNEL_INFO_HOLD_MS).unref();
     });
   }
-  await reply(channel, identities, message, kernelInfo!);
+  // Still nothing from the main thread after the wait: it answers when it can.
+  if (!kernelInfo) return post({ type: "message", channel, identities, message });
+  await publishStatus("busy", message);
+  await reply(channel, identities, message, kernelInfo);
   await publishStatus("idle", message);
 }
 
