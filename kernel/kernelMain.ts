@@ -77,8 +77,9 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.on("shutdown", (routed) => void kernel!.shutdown(routed));
 
   log(`kernel ready (pid ${process.pid}, protocol ${currentKernelInfo().protocol_version})`);
-  // Load the compiler and the standard library now, while the user is still reading the notebook.
-  setTimeout(() => getCompiler().warmUp(), 10);
+  // Load the compiler and the standard library now, while the user is still reading the notebook;
+  // after tfjs, whose last steps would otherwise wait behind it, and kernel_info with them.
+  void tfjsLoaded.then(() => setTimeout(() => getCompiler().warmUp(), 10));
 }
 
 /** What cells find on the global scope: the module loader, and `require` relative to the notebook. */

@@ -44,7 +44,7 @@ describe("chooseBackend", () => {
       calls.push(id);
       if (!available.includes(id)) throw new BackendUnavailable(`${id} is not here`);
       return fake(id);
-    }])) as Record<BackendId, BackendLoader>;
+    }])) as unknown as Record<BackendId, BackendLoader>;
   }
 
   it("takes the best backend that loads and says why the better ones were skipped", async () => {

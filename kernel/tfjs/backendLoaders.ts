@@ -1,7 +1,6 @@
 // How each backend is loaded and described. Native packages are looked up in the notebook's
 // folder and next to the kernel, and loaded by path, so a missing one is a plain "not installed".
 import { cpus } from "node:os";
-import { dirname, join } from "node:path";
 import type { BackendId } from "./backendNames";
 import { BackendUnavailable, type BackendLoader, type LoadedBackend } from "./chooseBackend";
 import { checkCuda, describeCudaReport, systemCudaProbe, type CudaProbe } from "./cudaDiagnostics";
@@ -36,22 +35,21 @@ export function backendLoaders(context: LoaderContext): Record<BackendId, Backen
       return { ...loaded, description: `${devices[0]} (${GPU_PACKAGE})`, devices };
     },
     async node() {
+      // Already in the process, and a second libtensorflow (tfjs-node's) must not be loaded next to it.
+      if (gpuPackageOnCpu) return gpuPackageOnCpu;
       const dir = findNativePackage(NODE_PACKAGE, context.notebookDir);
-      if (!dir) {
-        if (gpuPackageOnCpu) return gpuPackageOnCpu;
-        throw new BackendUnavailable(notInstalled(NODE_PACKAGE));
-      }
+      if (!dir) throw new BackendUnavailable(notInstalled(NODE_PACKAGE));
       return loadNative(NODE_PACKAGE, dir, "node", () => "");
     },
     async wasm() {
       const tfjsDir = kernelTfjsDir();
       const tf = requireTfjs(tfjsDir);
-      const wasmDir = findPackageDir(WASM_PACKAGE, [tfjsDir, dirname(tfjsDir)]);
+      const wasmDir = findPackageDir(WASM_PACKAGE, [tfjsDir]);
       if (!wasmDir) throw new BackendUnavailable(notInstalled(WASM_PACKAGE));
       // In Node the wasm backend reads its .wasm binaries from its own dist folder: no network.
       const wasm: WasmModule = require(wasmDir);
       await setBackend(tf, "wasm");
-      // Wasm gradient kernels (kernel/tfjs/wasmGradients/): registerWasmGradients(tf) is called here.
+      // HOOK for kernel/tfjs/wasmGradients/: registerWasmGradients(tf) goes on this line, once wasm is set.
       const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
       const threads = wasm.getThreadsCount();
       const threadText = `${threads} thread${threads === 1 ? "" : "s"}`;
@@ -74,7 +72,7 @@ async function loadNative(name: string, dir: string, id: "gpu" | "node", diagnos
     throw new BackendUnavailable(`${name} ${version} is installed (${dir}) but does not load: ${firstLine(error)}${id === "gpu" ? ` ${diagnosis()}` : ""}`);
   }
   // The tfjs that the native package itself uses: cells must get that very instance.
-  const tfjsDir = findPackageDir(TFJS_PACKAGE, [dir, dirname(dir)]);
+  const tfjsDir = findPackageDir(TFJS_PACKAGE, [dir]);
   if (!tfjsDir) throw new BackendUnavailable(`${name} ${version} loaded, but its ${TFJS_PACKAGE} cannot be found`);
   const tf = requireTfjs(tfjsDir);
   await setBackend(tf, "tensorflow");

@@ -1,6 +1,5 @@
 // The type side of the one shared tfjs: cells type-check against the declarations of the very
 // packages they get at run time, also in a notebook folder without node_modules.
-import { dirname } from "node:path";
 import { NATIVE_PACKAGES, TFJS_FAMILY } from "./tfjsModuleMap";
 import { TFJS_PACKAGE, findNativePackage, findPackageDir, kernelTfjsDir } from "./tfjsPackages";
 
@@ -13,7 +12,7 @@ export function tfjsTypePaths(notebookDir: string): Record<string, string[]> {
     paths[`${name}/*`] = [`${dir}/*`];
   };
   for (const name of TFJS_FAMILY) {
-    const dir = name === TFJS_PACKAGE ? tfjsDir : findPackageDir(name, [tfjsDir, dirname(tfjsDir)]);
+    const dir = name === TFJS_PACKAGE ? tfjsDir : findPackageDir(name, [tfjsDir]);
     if (dir) add(name, dir);
   }
   for (const name of NATIVE_PACKAGES) {
