@@ -19,7 +19,7 @@ import { BACKEND_ENV } from "./tfjs/backendNames";
 import { loadTfjs } from "./tfjs/loadTfjs";
 import { runtimeSummary } from "./tfjs/runtimeDescription";
 import { isTfjsSpecifier, resolveTfjsWithNotice } from "./tfjs/tfjsModuleMap";
-import { tfjsRuntime, tfjsSettled } from "./tfjs/tfjsRuntime";
+import { backendKnown, tfjsRuntime, tfjsSettled } from "./tfjs/tfjsRuntime";
 import { SocketHost } from "./transport/socketHost";
 import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
 import { CellCompiler } from "./typescript/cellCompiler";
@@ -57,8 +57,8 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const currentKernelInfo = () => kernelInfo(tfjsRuntime());
   kernel = new Kernel({ sockets, executor, compiler: getCompiler, history, comms, interrupts, output, kernelInfo: currentKernelInfo });
   setKernelIO(kernel);
-  // kernel_info waits for the backend, so the banner names it.
-  sockets.setKernelInfo(currentKernelInfo(), tfjsRuntime().status !== "loading");
+  // kernel_info waits until the backend is known, so the banner names it.
+  sockets.setKernelInfo(currentKernelInfo(), backendKnown(tfjsRuntime()));
   void tfjsLoaded.then((runtime) => {
     sockets.setKernelInfo(currentKernelInfo());
     if (runtime.status === "ready") return log(`${runtimeSummary(runtime)}, ready in ${runtime.loadMs} ms`);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BACKEND_ORDER, parseBackendSetting, type BackendId } from "../kernel/tfjs/backendNames";
-import { backendLoaders } from "../kernel/tfjs/backendLoaders";
+import { backendLoaders, predictChoice } from "../kernel/tfjs/backendLoaders";
 import { BackendUnavailable, ForcedBackendError, chooseBackend, type BackendLoader, type LoadedBackend } from "../kernel/tfjs/chooseBackend";
 import { CUDA_LIBRARIES, checkCuda, describeCudaReport, systemCudaProbe } from "../kernel/tfjs/cudaDiagnostics";
 import type { JupyterMessage } from "../kernel/protocol/messages";
@@ -135,6 +135,21 @@ describe("backend loaders on this machine (no native tfjs packages)", function (
     await assert.rejects(loaders.gpu(true), /package @tensorflow\/tfjs-node-gpu is not installed .* CUDA 11\.2 and cuDNN 8\.1 .*missing libcudart\.so\.11\.0, libcublas\.so\.11/);
   });
 
+  it("knows the choice before loading only when no native package is to be tried", () => {
+    const predicted = predictChoice({ notebookDir });
+    assert.equal(predicted?.description, "wasm (SIMD, 1 thread)");
+    assert.deepEqual(predicted?.skipped.map((s) => s.backend), ["gpu", "node"]);
+    assert.equal(predictChoice({ notebookDir }, "cpu")?.id, "cpu");
+    assert.equal(predictChoice({ notebookDir }, "node"), undefined, "a forced native package must be loaded to know");
+    const withNode = tempDir("tfjs-with-node-");
+    try {
+      writePackage(withNode, "@tensorflow/tfjs-node", "");
+      assert.equal(predictChoice({ notebookDir: withNode }), undefined);
+    } finally {
+      fs.rmSync(withNode, { recursive: true, force: true });
+    }
+  });
+
   it("loads wasm with SIMD from the package's own files", async () => {
     const loaded = await backendLoaders({ notebookDir }).wasm(true);
     assert.equal(loaded.tf.getBackend(), "wasm");
@@ -157,9 +172,16 @@ describe("backend in a kernel", function () {
     after(() => kernel?.stop());
 
     it("chooses wasm and says so in kernel_info and the banner, with why gpu and node were skipped", async () => {
+      // At start the choice is certain (no native package here), and may still be loading.
       const info = kernel.launched.kernelInfo;
-      const tfjs = tfjsOf(info);
-      assert.equal(tfjs.status, "ready");
+      assert.match(tfjsOf(info).status, /^(loading|ready)$/);
+      assert.equal(tfjsOf(info).backend, "wasm");
+      assert.equal(tfjsOf(info).version, TFJS_VERSION);
+      await kernel.run("1");
+      const later = (await kernel.traced("shell", "kernel_info_request")).reply;
+      assert.equal(tfjsOf(later).status, "ready");
+      assert.equal(later.content.banner, info.content.banner);
+      const tfjs = tfjsOf(later);
       assert.equal(tfjs.backend, "wasm");
       assert.equal(tfjs.version, TFJS_VERSION);
       assert.equal(tfjs.description, "wasm (SIMD, 1 thread)");
@@ -244,7 +266,9 @@ describe("backend in a kernel", function () {
     after(() => kernel?.stop());
 
     it("skips the tfjs-node that does not load, with its error, and chooses wasm", () => {
+      // An installed native package must be tried before the choice is known: kernel_info waited for it.
       const tfjs = tfjsOf(kernel.launched.kernelInfo);
+      assert.equal(tfjs.status, "ready");
       assert.equal(tfjs.backend, "wasm", JSON.stringify(tfjs));
       assert.match(tfjs.skipped[1].reason, /^@tensorflow\/tfjs-node 4\.22\.0 is installed \(.*\) but does not load: libtensorflow\.so\.2: cannot open shared object file/);
     });

@@ -1,8 +1,8 @@
 // How each backend is loaded and described. Native packages are looked up in the notebook's
 // folder and next to the kernel, and loaded by path, so a missing one is a plain "not installed".
 import { cpus } from "node:os";
-import type { BackendId } from "./backendNames";
-import { BackendUnavailable, type BackendLoader, type LoadedBackend } from "./chooseBackend";
+import { BACKEND_ORDER, type BackendId } from "./backendNames";
+import { BackendUnavailable, type BackendLoader, type LoadedBackend, type Skipped } from "./chooseBackend";
 import { checkCuda, describeCudaReport, systemCudaProbe, type CudaProbe } from "./cudaDiagnostics";
 import type { Tfjs } from "./sharedTfjs";
 import { GPU_PACKAGE, NODE_PACKAGE, TFJS_PACKAGE, WASM_PACKAGE, findNativePackage, findPackageDir, kernelTfjsDir, packageVersionAt } from "./tfjsPackages";
@@ -51,17 +51,47 @@ export function backendLoaders(context: LoaderContext): Record<BackendId, Backen
       await setBackend(tf, "wasm");
       // HOOK for kernel/tfjs/wasmGradients/: registerWasmGradients(tf) goes on this line, once wasm is set.
       const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
-      const threads = wasm.getThreadsCount();
-      const threadText = `${threads} thread${threads === 1 ? "" : "s"}`;
-      return { id: "wasm", tf, tfjsDir, description: `wasm (${simd ? "SIMD" : "no SIMD"}, ${threadText})`, devices: [`${cpuDevice()}, ${threadText}`], simd, threads };
+      return { tf, tfjsDir, ...wasmFacts(simd, wasm.getThreadsCount()) };
     },
     async cpu() {
       const tfjsDir = kernelTfjsDir();
       const tf = requireTfjs(tfjsDir);
       await setBackend(tf, "cpu");
-      return { id: "cpu", tf, tfjsDir, description: "cpu (plain JavaScript, 1 thread)", devices: [`${cpuDevice()}, 1 thread`], threads: 1 };
+      return { tf, tfjsDir, ...cpuFacts() };
     },
   };
+}
+
+type BackendFacts = Pick<LoadedBackend, "id" | "description" | "devices" | "simd" | "threads">;
+
+function wasmFacts(simd: boolean, threads: number): BackendFacts {
+  const threadText = `${threads} thread${threads === 1 ? "" : "s"}`;
+  return { id: "wasm", description: `wasm (${simd ? "SIMD" : "no SIMD"}, ${threadText})`, devices: [`${cpuDevice()}, ${threadText}`], simd, threads };
+}
+
+function cpuFacts(): BackendFacts {
+  return { id: "cpu", description: "cpu (plain JavaScript, 1 thread)", devices: [`${cpuDevice()}, 1 thread`], threads: 1 };
+}
+
+/** The module tfjs-backend-wasm validates to decide on its SIMD binary (from wasm-feature-detect). */
+const wasmValidate = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly.validate;
+const WASM_SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
+
+/**
+ * The choice as far as it is certain before anything loads: when every better backend is a native
+ * package that is not installed, the JavaScript backend shipped with the kernel is the one.
+ * Undefined when a native package is to be tried: only loading it tells.
+ */
+export function predictChoice(context: LoaderContext, forced?: BackendId): (BackendFacts & { skipped: Skipped[] }) | undefined {
+  const skipped: Skipped[] = [];
+  for (const backend of forced ? [forced] : BACKEND_ORDER) {
+    if (backend === "wasm") return { ...wasmFacts(wasmValidate(WASM_SIMD_PROBE), 1), skipped };
+    if (backend === "cpu") return { ...cpuFacts(), skipped };
+    const name = backend === "gpu" ? GPU_PACKAGE : NODE_PACKAGE;
+    if (forced || findNativePackage(name, context.notebookDir)) return undefined;
+    skipped.push({ backend, reason: notInstalled(name) });
+  }
+  return undefined;
 }
 
 async function loadNative(name: string, dir: string, id: "gpu" | "node", diagnosis: () => string): Promise<LoadedBackend> {

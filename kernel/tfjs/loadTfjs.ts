@@ -2,13 +2,13 @@
 // makes it the one instance that cells, local files and the kernel share.
 import { performance } from "node:perf_hooks";
 import { parseBackendSetting } from "./backendNames";
-import { backendLoaders, type LoaderContext } from "./backendLoaders";
+import { backendLoaders, predictChoice, type LoaderContext } from "./backendLoaders";
 import { chooseBackend, type LoadedBackend } from "./chooseBackend";
 import { registerFileSystemIO } from "./fileSystemIO";
 import { provideTfjs, type Tfjs } from "./sharedTfjs";
 import { installTfjsResolveHook, setTfjsHome } from "./tfjsModuleMap";
-import { packageVersionAt } from "./tfjsPackages";
-import { settleTfjsRuntime, type TfjsRuntimeInfo } from "./tfjsRuntime";
+import { kernelTfjsDir, packageVersionAt } from "./tfjsPackages";
+import { announceTfjsRuntime, settleTfjsRuntime, type TfjsRuntimeInfo } from "./tfjsRuntime";
 
 export interface LoadTfjsOptions extends LoaderContext {
   /** The TFJS_STUDIO_BACKEND value. */
@@ -22,6 +22,12 @@ export async function loadTfjs(options: LoadTfjsOptions): Promise<TfjsRuntimeInf
   let info: TfjsRuntimeInfo;
   try {
     const forced = parseBackendSetting(setting);
+    // Said at once, so kernel_info need not wait for the load when the outcome is certain.
+    const predicted = predictChoice(options, forced);
+    if (predicted) {
+      const { id, ...facts } = predicted;
+      announceTfjsRuntime({ status: "loading", backend: id, ...facts, version: packageVersionAt(kernelTfjsDir()), forced: forced && setting });
+    }
     const { loaded, skipped } = await chooseBackend(backendLoaders(options), forced && { backend: forced, setting: setting! });
     prepare(loaded, options.notebookDir);
     info = {

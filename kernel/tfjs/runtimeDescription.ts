@@ -4,14 +4,9 @@ import { BACKEND_ENV, BACKEND_LABELS } from "./backendNames";
 import type { TfjsRuntimeInfo } from "./tfjsRuntime";
 
 export function runtimeSummary(info: TfjsRuntimeInfo): string {
-  switch (info.status) {
-    case "loading":
-      return "TensorFlow.js: still choosing a backend";
-    case "failed":
-      return `TensorFlow.js: unavailable: ${info.error?.split("\n")[0]}`;
-    case "ready":
-      return `TensorFlow.js ${info.version} on ${info.description}${info.forced ? ` (forced by ${BACKEND_ENV}=${info.forced})` : ""}`;
-  }
+  if (info.status === "failed") return `TensorFlow.js: unavailable: ${info.error?.split("\n")[0]}`;
+  if (!info.description) return "TensorFlow.js: still choosing a backend";
+  return `TensorFlow.js ${info.version} on ${info.description}${info.forced ? ` (forced by ${BACKEND_ENV}=${info.forced})` : ""}`;
 }
 
 /** The `tfjs` field of kernel_info_reply. */

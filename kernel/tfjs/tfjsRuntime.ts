@@ -38,6 +38,16 @@ export function tfjsSettled(): Promise<TfjsRuntimeInfo> {
   return settled;
 }
 
+/** While loading: what is already certain about the choice (see predictChoice). */
+export function announceTfjsRuntime(info: TfjsRuntimeInfo): void {
+  current = info;
+}
+
+/** The backend is known: ready, failed, or loading one that is certain to be the choice. */
+export function backendKnown(info: TfjsRuntimeInfo): boolean {
+  return info.status !== "loading" || info.description !== undefined;
+}
+
 export function settleTfjsRuntime(info: TfjsRuntimeInfo): void {
   current = info;
   settle(info);
