@@ -28,10 +28,13 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile);
   const notebookDir = process.cwd();
   const sockets = new SocketHost();
-  const socketsStarted = sockets.start(connectionFile);
-  // Loading tfjs keeps this thread busy for a few hundred ms: do it while the socket worker starts.
+  await sockets.start(connectionFile);
+  // Loading tfjs keeps this thread busy for a few hundred ms; the socket worker answers meanwhile.
+  // (Started after the worker, which would otherwise start slower on a busy machine.)
   const tfjsLoaded = loadTfjs({ notebookDir, setting: process.env[BACKEND_ENV] });
-  await socketsStarted;
+  const currentKernelInfo = () => kernelInfo(tfjsRuntime());
+  // Before that load blocks this thread. kernel_info waits until the backend is known, so the banner names it.
+  sockets.setKernelInfo(currentKernelInfo(), backendKnown(tfjsRuntime()));
 
   let kernel: Kernel | undefined;
   const output = new OutputCapture((name, text) => kernel?.publish("stream", { name, text }));
@@ -54,11 +57,8 @@ export async function runKernel(connectionFile: string): Promise<void> {
     publish: (type, content) => kernel!.publish(type, content),
     flushOutput: () => output.flush(),
   }, isKernelFile);
-  const currentKernelInfo = () => kernelInfo(tfjsRuntime());
   kernel = new Kernel({ sockets, executor, compiler: getCompiler, history, comms, interrupts, output, kernelInfo: currentKernelInfo });
   setKernelIO(kernel);
-  // kernel_info waits until the backend is known, so the banner names it.
-  sockets.setKernelInfo(currentKernelInfo(), backendKnown(tfjsRuntime()));
   void tfjsLoaded.then((runtime) => {
     sockets.setKernelInfo(currentKernelInfo());
     if (runtime.status === "ready") return log(`${runtimeSummary(runtime)}, ready in ${runtime.loadMs} ms`);

@@ -28,6 +28,8 @@ export async function loadTfjs(options: LoadTfjsOptions): Promise<TfjsRuntimeInf
       const { id, ...facts } = predicted;
       announceTfjsRuntime({ status: "loading", backend: id, ...facts, version: packageVersionAt(kernelTfjsDir()), forced: forced && setting });
     }
+    // The caller can publish that before the synchronous part of the load blocks this thread.
+    await new Promise(setImmediate);
     const { loaded, skipped } = await chooseBackend(backendLoaders(options), forced && { backend: forced, setting: setting! });
     prepare(loaded, options.notebookDir);
     info = {
