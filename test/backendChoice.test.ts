@@ -177,7 +177,8 @@ describe("backend in a kernel", function () {
       assert.match(tfjsOf(info).status, /^(loading|ready)$/);
       assert.equal(tfjsOf(info).backend, "wasm");
       assert.equal(tfjsOf(info).version, TFJS_VERSION);
-      await kernel.run("1");
+      // A tfjs import waits for the load to finish.
+      await kernel.run('import * as tf from "@tensorflow/tfjs";');
       const later = (await kernel.traced("shell", "kernel_info_request")).reply;
       assert.equal(tfjsOf(later).status, "ready");
       assert.equal(later.content.banner, info.content.banner);
