@@ -45,8 +45,9 @@ export async function loadTfjs(options: LoadTfjsOptions): Promise<TfjsRuntimeInf
       skipped,
       loadMs: Math.round(performance.now() - start),
     };
-    settleTfjsRuntime(info);
+    // Before settling: a hook that throws here leaves tfjs failed with its error, not half set up.
     provideTfjs(loaded.tf);
+    settleTfjsRuntime(info);
   } catch (error) {
     info = { status: "failed", devices: [], skipped: [], forced: setting || undefined, error: (error as Error).message };
     settleTfjsRuntime(info);
