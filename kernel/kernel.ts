@@ -25,7 +25,8 @@ export interface KernelParts {
   comms: CommRegistry;
   interrupts: InterruptController;
   output: OutputCapture;
-  kernelInfo: Record<string, unknown>;
+  /** The current kernel_info_reply content: it changes once tfjs is loaded. */
+  kernelInfo: () => Record<string, unknown>;
 }
 
 export class Kernel implements KernelIO {
@@ -127,7 +128,7 @@ export class Kernel implements KernelIO {
   }
 
   private readonly handlers: Record<string, (message: JupyterMessage) => object | undefined> = {
-    kernel_info_request: () => this.parts.kernelInfo,
+    kernel_info_request: () => this.parts.kernelInfo(),
     complete_request: ({ content }) => this.complete(String(content.code ?? ""), Number(content.cursor_pos ?? 0)),
     inspect_request: ({ content }) => this.inspect(String(content.code ?? ""), Number(content.cursor_pos ?? 0)),
     is_complete_request: ({ content }) => checkComplete(this.parts.compiler().ts, String(content.code ?? "")),

@@ -1,13 +1,16 @@
 // The kernel_info_reply content.
 import { PROTOCOL_VERSION } from "./protocol/messages";
 import { packageVersion } from "./packageRoot";
+import { kernelInfoTfjs, runtimeSummary } from "./tfjs/runtimeDescription";
+import type { TfjsRuntimeInfo } from "./tfjs/tfjsRuntime";
 
 export function typescriptVersion(): string {
   // Read from the manifest: loading the compiler itself takes a quarter of a second.
   return require("typescript/package.json").version;
 }
 
-export function kernelInfo(): Record<string, unknown> {
+/** `tfjs` is what the kernel knows of its backend so far: the banner and the `tfjs` field show it. */
+export function kernelInfo(tfjs: TfjsRuntimeInfo): Record<string, unknown> {
   const version = packageVersion();
   const tsVersion = typescriptVersion();
   return {
@@ -24,7 +27,7 @@ export function kernelInfo(): Record<string, unknown> {
       pygments_lexer: "typescript",
       nbconvert_exporter: "script",
     },
-    banner: `TF.js Studio ${version}: TypeScript ${tsVersion} on Node.js ${process.version}`,
+    banner: `TF.js Studio ${version}: TypeScript ${tsVersion} on Node.js ${process.version}\n${runtimeSummary(tfjs)}`,
     help_links: [
       { text: "TF.js Studio", url: "https://www.npmjs.com/package/tfjs-studio" },
       { text: "TypeScript Handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
@@ -32,5 +35,6 @@ export function kernelInfo(): Record<string, unknown> {
       { text: "Node.js API", url: `https://nodejs.org/docs/${process.version}/api/` },
     ],
     debugger: false,
+    tfjs: kernelInfoTfjs(tfjs),
   };
 }

@@ -17,7 +17,11 @@ import { readConnectionFile } from "./protocol/connectionFile";
 import { setKernelIO } from "./runtime/kernelIO";
 import { studioModule } from "./runtime/studioModule";
 import { tslabModule } from "./runtime/tslabModule";
+import { BACKEND_ENV } from "./tfjs/backendNames";
 import { loadTfjs } from "./tfjs/loadTfjs";
+import { runtimeSummary } from "./tfjs/runtimeDescription";
+import { isTfjsSpecifier, resolveTfjsWithNotice } from "./tfjs/tfjsModuleMap";
+import { backendKnown, tfjsRuntime, tfjsSettled } from "./tfjs/tfjsRuntime";
 import { installTraining } from "./training/installTraining";
 import { SocketHost } from "./transport/socketHost";
 import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
@@ -28,6 +32,12 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const notebookDir = process.cwd();
   const sockets = new SocketHost();
   await sockets.start(connectionFile);
+  // Loading tfjs keeps this thread busy for a few hundred ms; the socket worker answers meanwhile.
+  // (Started after the worker, which would otherwise start slower on a busy machine.)
+  const tfjsLoaded = loadTfjs({ notebookDir, setting: process.env[BACKEND_ENV] });
+  const currentKernelInfo = () => kernelInfo(tfjsRuntime());
+  // Before that load blocks this thread. kernel_info waits until the backend is known, so the banner names it.
+  sockets.setKernelInfo(currentKernelInfo(), backendKnown(tfjsRuntime()));
 
   let kernel: Kernel | undefined;
   const output = new OutputCapture((name, text) => kernel?.publish("stream", { name, text }));
@@ -50,10 +60,14 @@ export async function runKernel(connectionFile: string): Promise<void> {
     publish: (type, content) => kernel!.publish(type, content),
     flushOutput: () => output.flush(),
   }, isKernelFile);
-  const content = kernelInfo();
-  kernel = new Kernel({ sockets, executor, compiler: getCompiler, history, comms, interrupts, output, kernelInfo: content });
+  kernel = new Kernel({ sockets, executor, compiler: getCompiler, history, comms, interrupts, output, kernelInfo: currentKernelInfo });
   setKernelIO(kernel);
-  sockets.setKernelInfo(content);
+  void tfjsLoaded.then((runtime) => {
+    sockets.setKernelInfo(currentKernelInfo());
+    if (runtime.status === "ready") return log(`${runtimeSummary(runtime)}, ready in ${runtime.loadMs} ms`);
+    log(runtime.error!);
+    executor.addNotice(`${runtime.error}\n`);
+  });
 
   installCellGlobals(notebookDir);
   installModelDisplay();
@@ -67,16 +81,19 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.on("interrupt", () => interrupts.interrupt("message"));
   sockets.on("shutdown", (routed) => void kernel!.shutdown(routed));
 
-  log(`kernel ready (pid ${process.pid}, protocol ${content.protocol_version})`);
-  // Load the compiler and the standard library now, while the user is still reading the notebook.
-  setTimeout(() => getCompiler().warmUp(), 10);
-  loadTfjs().catch((error: Error) => log(`tfjs failed to load: ${error.message}`));
+  log(`kernel ready (pid ${process.pid}, protocol ${currentKernelInfo().protocol_version})`);
+  // Load the compiler and the standard library now, while the user is still reading the notebook;
+  // after tfjs, whose last steps would otherwise wait behind it, and kernel_info with them.
+  void tfjsLoaded.then(() => setTimeout(() => getCompiler().warmUp(), 10));
 }
 
 /** What cells find on the global scope: the module loader, and `require` relative to the notebook. */
 function installCellGlobals(notebookDir: string): void {
   const inKernelModules = { "tfjs-studio": studioModule, tslab: tslabModule };
-  const loader = new ModuleLoader(notebookDir, inKernelModules);
+  const loader = new ModuleLoader(notebookDir, inKernelModules, {
+    ready: tfjsSettled,
+    resolve: (specifier) => (isTfjsSpecifier(specifier) ? resolveTfjsWithNotice(specifier) : undefined),
+  });
   provideInKernelModulesToRequire(inKernelModules);
   Object.defineProperty(globalThis, IMPORT_FUNCTION, { value: (specifier: string) => loader.import(specifier), enumerable: false });
   Object.defineProperty(globalThis, "require", { value: createRequire(join(notebookDir, "__notebook__.js")), enumerable: false, writable: true, configurable: true });

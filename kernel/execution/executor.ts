@@ -30,6 +30,7 @@ export interface ExecutorIO {
 export class Executor {
   private executionCount = 0;
   private cellId = 0;
+  private readonly notices: string[] = [];
   readonly sources = new CellSources();
 
   constructor(
@@ -40,6 +41,11 @@ export class Executor {
     private readonly isKernelFile: (file: string) => boolean,
   ) {}
 
+  /** Shown on stderr of the next cell that runs: news the user should see, such as a backend that failed to load. */
+  addNotice(text: string): void {
+    this.notices.push(text);
+  }
+
   async execute(request: JupyterMessage<ExecuteRequest>): Promise<ExecuteReply> {
     const { code, silent = false, user_expressions: userExpressions = {} } = request.content;
     // silent implies no history, as the protocol says.
@@ -47,6 +53,7 @@ export class Executor {
     if (storeHistory) this.executionCount++;
     const count = this.executionCount;
     if (!silent) this.io.publish("execute_input", { code, execution_count: count });
+    if (!silent) for (const text of this.notices.splice(0)) this.io.publish("stream", { name: "stderr", text });
 
     const label = storeHistory ? `Cell In[${count}]` : "Cell";
     let error: ErrorContent | undefined;

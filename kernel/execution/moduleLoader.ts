@@ -11,21 +11,35 @@ import { packageRoot } from "../packageRoot";
 import { loadTypeScript } from "../typescript/loadTypeScript";
 import { installTsRequireHook, isTypeScriptFile } from "./tsRequireHook";
 
+/** How the kernel takes over some specifiers (the tfjs packages: one shared instance). */
+export interface ModuleRedirects {
+  /** Waited for before anything but a built-in is imported: what it redirects to may still be loading. */
+  ready(): Promise<unknown>;
+  /** The file to load for this specifier, or undefined to resolve it as usual. */
+  resolve(specifier: string): string | undefined;
+}
+
 const FILE_EXTENSIONS = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".json"];
 
 export class ModuleLoader {
   private readonly namespaces = new Map<string, unknown>();
   readonly require: NodeJS.Require;
 
-  constructor(private readonly baseDir: string, private readonly inKernelModules: Record<string, object>) {
+  constructor(
+    private readonly baseDir: string,
+    private readonly inKernelModules: Record<string, object>,
+    private readonly redirects?: ModuleRedirects,
+  ) {
     this.require = createRequire(join(baseDir, "__notebook__.js"));
   }
 
   async import(specifier: string): Promise<unknown> {
+    if (isBuiltin(specifier)) return this.remember(specifier, () => namespaceOf(require(specifier)));
+    await this.redirects?.ready();
     const inKernel = this.inKernelModules[specifier];
     if (inKernel) return this.remember(`kernel:${specifier}`, () => namespaceOf(inKernel));
-    if (isBuiltin(specifier)) return this.remember(specifier, () => namespaceOf(require(specifier)));
-    const { file, format } = this.resolve(specifier);
+    const redirected = this.redirects?.resolve(specifier);
+    const { file, format } = redirected ? { file: redirected, format: fileFormat(redirected) } : this.resolve(specifier);
     const cached = this.namespaces.get(file);
     if (cached) return cached;
     if (format === "esm") {
@@ -88,7 +102,7 @@ function tryResolveExports(manifest: object, subpath: string, options: { require
   }
 }
 
-function splitPackageSpecifier(specifier: string): { name: string; subpath: string } {
+export function splitPackageSpecifier(specifier: string): { name: string; subpath: string } {
   const parts = specifier.split("/");
   const length = specifier.startsWith("@") ? 2 : 1;
   const rest = parts.slice(length).join("/");

@@ -7,6 +7,7 @@ import { registerDisplayFormatter } from "./mimeBundle";
 import { tensorToPng, toPng } from "./png";
 import { metricsCallback } from "../training/installTraining";
 import { trainingMetrics } from "../training/trainingSettings";
+import { runtime } from "../tfjs/runtimeView";
 
 export function input(prompt = "", options: { password?: boolean } = {}): Promise<string> {
   return kernelIO().requestInput(prompt, Boolean(options.password));
@@ -19,6 +20,7 @@ export const studioModule = {
   registerDisplayFormatter,
   metricsCallback,
   trainingMetrics,
+  runtime,
   registerCommTarget: (targetName: string, handler: CommTargetHandler) => kernelIO().comms.registerCommTarget(targetName, handler),
   openComm: (targetName: string, data?: CommData, metadata?: Record<string, unknown>) => kernelIO().comms.openComm(targetName, data, metadata),
   downloadFile,

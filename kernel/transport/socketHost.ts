@@ -83,8 +83,9 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     });
   }
 
-  setKernelInfo(content: JsonObject): void {
-    this.post({ type: "kernelInfo", content });
+  /** Until content is final, the worker holds kernel_info replies (for at most a few seconds) for the final one. */
+  setKernelInfo(content: JsonObject, final = true): void {
+    this.post({ type: "kernelInfo", content, final });
   }
 
   setMainBusy(busy: boolean): void {

@@ -15,6 +15,8 @@ import { SharedSlot, UserCodePhase, reviveBuffers, toBuffer, type FromWorker, ty
 const INTERRUPT_GRACE_MS = 300;
 /** The longest a training batch may run on after an interrupt before its JavaScript is terminated. */
 const TRAINING_BATCH_WAIT_MS = 30_000;
+/** The longest a kernel_info reply waits for the kernel's final kernel_info (its tfjs backend loaded). */
+const KERNEL_INFO_HOLD_MS = 10_000;
 /** How long a shutdown may take on the main thread before the process is ended from here. */
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -37,6 +39,8 @@ const queues = new Map<zmq.Writable, SendQueue>(
 );
 
 let kernelInfo: JsonObject | undefined;
+let kernelInfoFinal = false;
+const kernelInfoWaiters: (() => void)[] = [];
 let closing = false;
 
 function post(message: FromWorker): void {
@@ -107,16 +111,29 @@ async function route(channel: Exclude<Channel, "iopub">, identities: Buffer[], m
   } else if (type === "shutdown_request" && (channel === "control" || channel === "shell")) {
     await publishStatus("busy", message);
     beginShutdown(channel, identities, message);
-  } else if (type === "kernel_info_request" && kernelInfo && (channel === "control" || Atomics.load(shared, SharedSlot.MainBusy) === 0)) {
-    // Answered here so a busy or still-warming main thread never delays it.
-    await publishStatus("busy", message);
-    await reply(channel, identities, message, kernelInfo);
-    await publishStatus("idle", message);
+  } else if (type === "kernel_info_request" && (channel === "control" || Atomics.load(shared, SharedSlot.MainBusy) === 0)) {
+    // Answered here so a busy or still-warming main thread never delays it; not awaited, so
+    // that waiting for the final content holds no other request on this socket.
+    void answerKernelInfo(channel, identities, message);
   } else if (channel === "control") {
     log(`ignored unsupported control message ${type}`);
   } else {
     post({ type: "message", channel, identities, message });
   }
+}
+
+async function answerKernelInfo(channel: Exclude<Channel, "iopub">, identities: Buffer[], message: JupyterMessage): Promise<void> {
+  if (!kernelInfoFinal) {
+    await new Promise<void>((resolve) => {
+      kernelInfoWaiters.push(resolve);
+      setTimeout(resolve, KERNEL_INFO_HOLD_MS).unref();
+    });
+  }
+  // Still nothing from the main thread after the wait: it answers when it can.
+  if (!kernelInfo) return post({ type: "message", channel, identities, message });
+  await publishStatus("busy", message);
+  await reply(channel, identities, message, kernelInfo);
+  await publishStatus("idle", message);
 }
 
 let terminator: InspectorSession | undefined;
@@ -184,6 +201,8 @@ port.on("message", async (message: ToWorker) => {
       break;
     case "kernelInfo":
       kernelInfo = message.content;
+      kernelInfoFinal = message.final;
+      if (message.final) for (const release of kernelInfoWaiters.splice(0)) release();
       break;
     case "sync":
       // Everything read before this point has been posted ahead of the answer.

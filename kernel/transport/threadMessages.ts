@@ -29,7 +29,8 @@ export interface WorkerData {
 
 export type ToWorker =
   | { type: "send"; channel: Channel; identities: Uint8Array[]; message: JupyterMessage<object> }
-  | { type: "kernelInfo"; content: JsonObject }
+  /** `final` is false while the kernel is still loading what kernel_info describes (its tfjs backend). */
+  | { type: "kernelInfo"; content: JsonObject; final: boolean }
   | { type: "sync"; id: number }
   | { type: "close" };
 

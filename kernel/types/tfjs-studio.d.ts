@@ -110,6 +110,33 @@ declare module "tfjs-studio" {
    * are taken to be in [0, 1], integers in [0, 255]; `scale` enlarges each pixel to scale × scale.
    */
   export function tensorToPng(tensor: { readonly shape: number[]; readonly dtype: string; dataSync(): ArrayLike<number> }, options?: { scale?: number }): Uint8Array;
+  /** The kernel's backend choice: gpu (tfjs-node-gpu), node (tfjs-node), wasm or cpu. */
+  export type BackendId = "gpu" | "node" | "wasm" | "cpu";
+  /**
+   * The tfjs that cells share: its backend, version and devices, and why better backends were
+   * skipped. As a cell's last expression it shows as a table. TFJS_STUDIO_BACKEND forces a backend.
+   */
+  export const runtime: {
+    readonly status: "loading" | "ready" | "failed";
+    readonly backend: BackendId | undefined;
+    /** tf.getBackend(): "tensorflow", "wasm" or "cpu". */
+    readonly tfjsBackend: string | undefined;
+    /** e.g. "wasm (SIMD, 1 thread)" or "GPU: NVIDIA T4 (@tensorflow/tfjs-node-gpu)". */
+    readonly description: string | undefined;
+    /** The @tensorflow/tfjs version. */
+    readonly version: string | undefined;
+    readonly devices: readonly string[];
+    readonly simd: boolean | undefined;
+    readonly threads: number | undefined;
+    /** The TFJS_STUDIO_BACKEND value that forced the choice. */
+    readonly forced: string | undefined;
+    /** Better backends that were not used, and why. */
+    readonly skipped: readonly { backend: BackendId; reason: string }[];
+    /** Why tfjs is unavailable, when status is "failed". */
+    readonly error: string | undefined;
+    /** One line: "TensorFlow.js 4.22.0 on wasm (SIMD, 1 thread)". */
+    toString(): string;
+  };
 }
 
 declare module "tslab" {

@@ -3,6 +3,7 @@
 import { dirname, join } from "node:path";
 import type * as TS from "typescript";
 import { packageRoot } from "../packageRoot";
+import { tfjsTypePaths } from "../tfjs/tfjsTypePaths";
 import type { TypeScript } from "./loadTypeScript";
 
 export interface CellCompilerOptions {
@@ -51,6 +52,8 @@ export function cellCompilerOptions(ts: TypeScript, notebookDir: string): CellCo
       moduleDetection: ts.ModuleDetectionKind.Force,
       target: Math.max(merged.target ?? ts.ScriptTarget.ES2022, ts.ScriptTarget.ES2017),
       types: [...types],
+      // tfjs imports get the kernel's one instance at run time (see tfjs/tfjsModuleMap), so its types too.
+      paths: { ...merged.paths, ...tfjsTypePaths(notebookDir) },
       // Our own @types/node serves notebooks that have none.
       typeRoots: [...(merged.typeRoots ?? defaultTypeRoots(notebookDir)), join(packageRoot(), "node_modules", "@types")],
       noEmit: false,

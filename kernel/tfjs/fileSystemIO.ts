@@ -1,0 +1,91 @@
+// `file://` save and load for every backend, in tfjs-node's format (model.json + weights.bin), so
+// that models move freely between this kernel and tfjs-node. Used when no native package, which
+// brings its own, is loaded. Relative paths are relative to the notebook's folder.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { io } from "@tensorflow/tfjs";
+import type { Tfjs } from "./sharedTfjs";
+
+const SCHEME = "file://";
+const MODEL_JSON = "model.json";
+const WEIGHTS_BIN = "weights.bin";
+
+/** A router answers null for URLs it does not handle (tfjs's own type does not say so). */
+type IORouter = (url: string | string[]) => io.IOHandler | null;
+const asRouter = (router: IORouter) => router as Parameters<Tfjs["io"]["registerSaveRouter"]>[0];
+
+export function registerFileSystemIO(tf: Tfjs, baseDir: string): void {
+  const pathOf = (url: string | string[]) => (typeof url === "string" && url.startsWith(SCHEME) ? resolve(baseDir, url.slice(SCHEME.length)) : undefined);
+  tf.io.registerSaveRouter(asRouter((url) => {
+    const path = pathOf(url);
+    return path === undefined ? null : { save: (artifacts: io.ModelArtifacts) => saveModel(tf, path, artifacts) };
+  }));
+  tf.io.registerLoadRouter(asRouter((url) => {
+    const path = pathOf(url);
+    return path === undefined ? null : { load: () => loadModel(tf, path) };
+  }));
+}
+
+async function saveModel(tf: Tfjs, dir: string, artifacts: io.ModelArtifacts): Promise<io.SaveResult> {
+  if (artifacts.modelTopology instanceof ArrayBuffer) {
+    throw new Error(`Cannot save to ${SCHEME}${dir}: a binary model topology cannot be written as model.json`);
+  }
+  if (statSync(dir, { throwIfNoEntry: false })?.isFile()) {
+    throw new Error(`Cannot save to ${SCHEME}${dir}: it is a file. Give a directory (it is created if needed); the model goes to ${MODEL_JSON} and ${WEIGHTS_BIN} in it.`);
+  }
+  mkdirSync(dir, { recursive: true });
+  const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? []);
+  const modelJSON: io.ModelJSON = {
+    modelTopology: artifacts.modelTopology ?? {},
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy,
+    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+  };
+  // Optional fields only when present, as tfjs-node writes them.
+  if (artifacts.trainingConfig) modelJSON.trainingConfig = artifacts.trainingConfig;
+  if (artifacts.signature) modelJSON.signature = artifacts.signature;
+  if (artifacts.userDefinedMetadata) modelJSON.userDefinedMetadata = artifacts.userDefinedMetadata;
+  if (artifacts.modelInitializer) modelJSON.modelInitializer = artifacts.modelInitializer;
+  if (artifacts.initializerSignature) modelJSON.initializerSignature = artifacts.initializerSignature;
+  writeFileSync(join(dir, MODEL_JSON), JSON.stringify(modelJSON));
+  writeFileSync(join(dir, WEIGHTS_BIN), Buffer.from(weightData));
+  return {
+    modelArtifactsInfo: {
+      dateSaved: new Date(),
+      modelTopologyType: "JSON",
+      modelTopologyBytes: JSON.stringify(artifacts.modelTopology).length,
+      weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length,
+      weightDataBytes: weightData.byteLength,
+    },
+  };
+}
+
+async function loadModel(tf: Tfjs, path: string): Promise<io.ModelArtifacts> {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) throw new Error(`Cannot load ${SCHEME}${path}: no such file. Give the path of a ${MODEL_JSON} written by model.save("${SCHEME}DIR").`);
+  // A directory saved by model.save() is accepted as well as its model.json.
+  const file = stats.isDirectory() ? join(path, MODEL_JSON) : path;
+  if (!existsSync(file)) throw new Error(`Cannot load ${SCHEME}${path}: it is a directory without a ${MODEL_JSON}`);
+  let modelJSON: io.ModelJSON;
+  try {
+    modelJSON = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`Cannot load ${SCHEME}${file}: it is not valid JSON (${(error as Error).message})`);
+  }
+  if (!modelJSON || typeof modelJSON !== "object" || !("modelTopology" in modelJSON)) {
+    throw new Error(`Cannot load ${SCHEME}${file}: it has no modelTopology, so it is not a tfjs model.json`);
+  }
+  return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+    const buffers: ArrayBuffer[] = [];
+    for (const group of manifest) {
+      for (const name of group.paths) {
+        const weightsFile = resolve(dirname(file), name);
+        if (!existsSync(weightsFile)) throw new Error(`Cannot load ${SCHEME}${file}: its weights file ${weightsFile} does not exist`);
+        const bytes = readFileSync(weightsFile);
+        buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      }
+    }
+    return [manifest.flatMap((group) => group.weights), tf.io.CompositeArrayBuffer.join(buffers)];
+  });
+}
