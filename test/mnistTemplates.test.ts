@@ -11,6 +11,7 @@ import { provideInKernelModulesToRequire } from "../kernel/execution/inKernelReq
 import { installTsRequireHook } from "../kernel/execution/tsRequireHook";
 import { packageRoot } from "../kernel/packageRoot";
 import { studioModule } from "../kernel/runtime/studioModule";
+import { scaffoldTemplate } from "../kernel/templates/scaffold";
 import { loadTypeScript } from "../kernel/typescript/loadTypeScript";
 import { tempDir } from "./support/studioKernel";
 import { type FileServer, idxBytes, serveFiles, sha256Of, syntheticMnistFiles, unreachableBaseUrl, writeFiles } from "./support/syntheticMnist";
@@ -215,10 +216,7 @@ interface NotebookRun {
 /** `tfjs-studio run` on a fresh copy of a template, as `tfjs-studio new` would make it. */
 async function runTemplate(template: string, workDir: string, env: Record<string, string>): Promise<NotebookRun> {
   const projectDir = path.join(workDir, template);
-  fs.mkdirSync(workDir, { recursive: true });
-  fs.cpSync(path.join(packageRoot(), "templates", template), projectDir, { recursive: true, dereference: true });
-  // Lets the cells and data.ts resolve @tensorflow/tfjs until the kernel maps it for every folder (wip-backend).
-  fs.symlinkSync(path.join(packageRoot(), "node_modules"), path.join(projectDir, "node_modules"));
+  scaffoldTemplate(template, projectDir);
   const notebook = path.join(projectDir, `${template}.ipynb`);
   const output = path.join(projectDir, "out.ipynb");
   const child = spawn(process.execPath, [path.join(packageRoot(), "bin", "tfjs-studio"), "run", notebook, "--output", output, "--timeout", "300"], {

@@ -1,14 +1,11 @@
 // Model display: a tf.LayersModel's layer graph, HTML and text summaries, in-process and through a kernel.
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type * as Tf from "@tensorflow/tfjs";
 import type { JupyterMessage } from "../kernel/protocol/messages";
 import { isLayersModel } from "../kernel/modelDisplay/isLayersModel";
 import { formatModel, installModelDisplay } from "../kernel/modelDisplay/modelDisplayFormatter";
 import { modelGraph } from "../kernel/modelDisplay/modelGraph";
 import { MODEL_GRAPH_MIME, MODEL_GRAPH_SCHEMA_VERSION, type ModelGraph } from "../kernel/modelDisplay/modelGraphSchema";
-import { packageRoot } from "../kernel/packageRoot";
 import { toDisplayBundle } from "../kernel/runtime/mimeBundle";
 import { StudioKernel, ofType, startStudioKernel, stripAnsi, types } from "./support/studioKernel";
 
@@ -320,7 +317,7 @@ describe("model display", function () {
     let kernel: StudioKernel;
     before(async () => {
       // The notebook folder sees the kernel's own tfjs, as a user's project with tfjs installed would.
-      kernel = await startStudioKernel({ prepare: (dir) => fs.symlinkSync(path.join(packageRoot(), "node_modules"), path.join(dir, "node_modules")) });
+      kernel = await startStudioKernel();
     });
     after(async () => {
       await kernel?.stop();

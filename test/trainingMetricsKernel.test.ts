@@ -51,14 +51,6 @@ function readRun(kernel: StudioKernel, runId: string): { info: RunInfo; records:
   return { info: info.record, records };
 }
 
-/**
- * Cells find tfjs and its types through the notebook folder's node_modules. (Once the kernel maps
- * @tensorflow/tfjs itself this is no longer needed; it resolves to the kernel's one instance anyway.)
- */
-function linkNodeModules(dir: string): void {
-  fs.symlinkSync(path.resolve("node_modules"), path.join(dir, "node_modules"));
-}
-
 const MODEL = `
 import * as tf from "@tensorflow/tfjs";
 import { trainingMetrics, metricsCallback } from "tfjs-studio";
@@ -82,7 +74,7 @@ describe("training metrics in the kernel", function () {
   let kernel: StudioKernel;
 
   before(async () => {
-    kernel = await startStudioKernel({ prepare: linkNodeModules });
+    kernel = await startStudioKernel();
     assert.equal(await value(kernel, MODEL), "'ready'");
   });
   after(async () => {
@@ -312,7 +304,7 @@ describe("training metrics switched off for the session", function () {
   let kernel: StudioKernel;
 
   before(async () => {
-    kernel = await startStudioKernel({ env: { TFJS_STUDIO_METRICS: "off" }, prepare: linkNodeModules });
+    kernel = await startStudioKernel({ env: { TFJS_STUDIO_METRICS: "off" } });
   });
   after(async () => {
     await kernel?.stop();
