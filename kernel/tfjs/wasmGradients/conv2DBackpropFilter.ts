@@ -4,18 +4,22 @@
 // the filter gradient transposed.
 import type { KernelConfig, Tensor4D } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
-import { asTensor, convGeometry, trailingPad } from "./convGeometry";
+import { convGeometry, trailingPad } from "./convGeometry";
+import { kernelAttrs, kernelInput } from "./kernelArgs";
+
+const NAME = "Conv2DBackpropFilter";
 
 export function conv2DBackpropFilterConfig(tf: Tfjs): KernelConfig {
   return {
-    kernelName: "Conv2DBackpropFilter",
+    kernelName: NAME,
     backendName: "wasm",
-    kernelFunc: ({ inputs, attrs }) => {
-      const filterShape = attrs.filterShape as [number, number, number, number];
-      const g = convGeometry(tf, "Conv2DBackpropFilter", inputs.x.shape, filterShape, { ...attrs, dilations: 1 }, false);
-      return tf.tidy(() => {
-        const x = asTensor<Tensor4D>(tf, inputs.x);
-        const dy = asTensor<Tensor4D>(tf, inputs.dy);
+    kernelFunc: ({ inputs, attrs }) =>
+      tf.tidy(() => {
+        const x = kernelInput<Tensor4D>(tf, NAME, inputs, "x");
+        const dy = kernelInput<Tensor4D>(tf, NAME, inputs, "dy");
+        const $attrs = kernelAttrs(NAME, attrs);
+        // tfjs' conv2d gradient refuses dilated convolutions, so this kernel has no dilations attribute.
+        const g = convGeometry(tf, NAME, x.shape, $attrs.filterShape as number[], { ...$attrs, dilations: 1 }, false);
         const padBottom = trailingPad(g.inHeight, g.padTop, g.outHeight, g.strideHeight, g.filterHeight, 1);
         const padRight = trailingPad(g.inWidth, g.padLeft, g.outWidth, g.strideWidth, g.filterWidth, 1);
         const gradient = tf.engine().runKernel("Conv2D", { x: tf.transpose(x, [3, 1, 2, 0]), filter: tf.transpose(dy, [1, 2, 0, 3]) }, {
@@ -28,7 +32,6 @@ export function conv2DBackpropFilterConfig(tf: Tfjs): KernelConfig {
         const [, height, width] = gradient.shape;
         const exact = height === g.filterHeight && width === g.filterWidth ? gradient : tf.slice(gradient, 0, [-1, g.filterHeight, g.filterWidth, -1]);
         return tf.transpose(exact, [1, 2, 0, 3]);
-      });
-    },
+      }),
   };
 }

@@ -1,5 +1,5 @@
-// Shared pieces of the wasm gradient kernels: the forward convolution's geometry, and tensors from kernel inputs.
-import type { NamedAttrMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
+// The forward convolution's geometry, which the wasm convolution gradient kernels invert.
+import type { NamedAttrMap } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
 
 export type Pad = "valid" | "same" | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -71,12 +71,4 @@ export function convGeometry(
  */
 export function trailingPad(inSize: number, padBefore: number, outSize: number, stride: number, filterSize: number, dilation: number): number {
   return Math.max(0, (filterSize - 1) * dilation + (outSize - 1) * stride + 1 - inSize - padBefore);
-}
-
-/**
- * The engine hands kernels the op's tensors; a caller of runKernel may pass bare TensorInfos. Those get a Tensor
- * that the enclosing tidy disposes (which releases only the reference it took).
- */
-export function asTensor<T extends Tensor>(tf: Tfjs, info: TensorInfo): T {
-  return (info instanceof tf.Tensor ? info : tf.engine().makeTensorFromTensorInfo(info)) as T;
 }

@@ -3,19 +3,23 @@
 // padded input, a Mul and a Sum, all wasm kernels. Depthwise filters are small (3×3, 5×5), so the taps are few.
 import type { KernelConfig, Tensor, Tensor4D } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
-import { asTensor, convGeometry, trailingPad } from "./convGeometry";
+import { convGeometry, trailingPad } from "./convGeometry";
+import { kernelAttrs, kernelInput } from "./kernelArgs";
+
+const NAME = "DepthwiseConv2dNativeBackpropFilter";
 
 export function depthwiseConv2dNativeBackpropFilterConfig(tf: Tfjs): KernelConfig {
   return {
-    kernelName: "DepthwiseConv2dNativeBackpropFilter",
+    kernelName: NAME,
     backendName: "wasm",
-    kernelFunc: ({ inputs, attrs }) => {
-      const filterShape = attrs.filterShape as [number, number, number, number];
-      const g = convGeometry(tf, "DepthwiseConv2dNativeBackpropFilter", inputs.x.shape, filterShape, attrs, true);
-      const multiplier = filterShape[3];
-      return tf.tidy(() => {
-        const x = asTensor<Tensor4D>(tf, inputs.x);
-        const dy = asTensor<Tensor4D>(tf, inputs.dy);
+    kernelFunc: ({ inputs, attrs }) =>
+      tf.tidy(() => {
+        const x = kernelInput<Tensor4D>(tf, NAME, inputs, "x");
+        const dy = kernelInput<Tensor4D>(tf, NAME, inputs, "dy");
+        const $attrs = kernelAttrs(NAME, attrs);
+        const filterShape = $attrs.filterShape as [number, number, number, number];
+        const g = convGeometry(tf, NAME, x.shape, filterShape, $attrs, true);
+        const multiplier = filterShape[3];
         const padded = tf.pad(x, [
           [0, 0],
           [g.padTop, trailingPad(g.inHeight, g.padTop, g.outHeight, g.strideHeight, g.filterHeight, g.dilationHeight)],
@@ -39,7 +43,6 @@ export function depthwiseConv2dNativeBackpropFilterConfig(tf: Tfjs): KernelConfi
           }
         }
         return tf.reshape(tf.stack(taps), filterShape);
-      });
-    },
+      }),
   };
 }

@@ -4,25 +4,27 @@
 // in space, one channel per (input channel, multiplier) pair, and the multipliers summed.
 import type { KernelConfig, Tensor4D } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
-import { asTensor, convGeometry } from "./convGeometry";
+import { convGeometry } from "./convGeometry";
+import { kernelAttrs, kernelInput } from "./kernelArgs";
+
+const NAME = "DepthwiseConv2dNativeBackpropInput";
 
 export function depthwiseConv2dNativeBackpropInputConfig(tf: Tfjs): KernelConfig {
   return {
-    kernelName: "DepthwiseConv2dNativeBackpropInput",
+    kernelName: NAME,
     backendName: "wasm",
-    kernelFunc: ({ inputs, attrs }) => {
-      const inputShape = attrs.inputShape as [number, number, number, number];
-      const filterShape = inputs.filter.shape as [number, number, number, number];
-      const g = convGeometry(tf, "DepthwiseConv2dNativeBackpropInput", inputShape, filterShape, attrs, true);
-      const multiplier = filterShape[3];
-      const channels = g.inChannels * multiplier;
-      return tf.tidy(() => {
-        const dy = asTensor<Tensor4D>(tf, inputs.dy);
-        const filter = asTensor<Tensor4D>(tf, inputs.filter);
+    kernelFunc: ({ inputs, attrs }) =>
+      tf.tidy(() => {
+        const dy = kernelInput<Tensor4D>(tf, NAME, inputs, "dy");
+        const filter = kernelInput<Tensor4D>(tf, NAME, inputs, "filter");
+        const $attrs = kernelAttrs(NAME, attrs);
+        const g = convGeometry(tf, NAME, $attrs.inputShape as number[], filter.shape, $attrs, true);
+        const multiplier = filter.shape[3];
+        const channels = g.inChannels * multiplier;
         // Spread: [N,OH,1,OW,1,C] padded to [N,OH,sh,OW,sw,C] puts sh−1 zero rows after each row (and likewise columns).
         const spreadHeight = g.outHeight * g.strideHeight;
         const spreadWidth = g.outWidth * g.strideWidth;
-        const spread =
+        const spread: Tensor4D =
           g.strideHeight === 1 && g.strideWidth === 1
             ? dy
             : tf.reshape(
@@ -49,8 +51,7 @@ export function depthwiseConv2dNativeBackpropInputConfig(tf: Tfjs): KernelConfig
           dilations: [g.dilationHeight, g.dilationWidth],
         }) as Tensor4D;
         return multiplier === 1 ? dx : tf.sum(tf.reshape(dx, [g.batch, g.inHeight, g.inWidth, g.inChannels, multiplier]), 4);
-      });
-    },
+      }),
   };
 }
 
