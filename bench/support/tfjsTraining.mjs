@@ -1,0 +1,102 @@
+// Training throughput of one of the benchmark's shapes in tfjs, in a process of its own (one backend per process).
+// Run by bench/training.bench.mjs:
+//   node tfjsTraining.mjs MODEL BACKEND SECONDS WASM_GRADIENTS [INSTRUMENT]
+//   MODEL: mlp | cnn | lstm; BACKEND: wasm | cpu | tensorflow; SECONDS: how long to time, after warm-up;
+//   WASM_GRADIENTS: the bundled kernel/tfjs/wasmGradients (registered when BACKEND is wasm);
+//   INSTRUMENT (optional): a CommonJS module whose `install(tf)` runs before the model is built, e.g. the kernel's
+//   metrics instrumentation, to measure what it costs.
+// Prints one JSON line: {"model", "backend", "samples_per_s", "batches", "seconds", "loss"}.
+// Training goes through model.fit, batch 128, adam, categorical cross-entropy, default shuffle: what a notebook does.
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
+const require = createRequire(path.join(root, "package.json"));
+const BATCH = 128;
+const VOCAB = 10000;
+const SEQ_LEN = 100;
+/** Data for at most this many batches is made for the timed fit (the MLP's is 80 MB). */
+const MAX_BATCHES = 200;
+
+const [model, backend, secondsText, wasmGradients, instrument] = process.argv.slice(2);
+const seconds = Number(secondsText);
+
+const tf = require("@tensorflow/tfjs");
+if (backend === "wasm") {
+  require("@tensorflow/tfjs-backend-wasm");
+  require(wasmGradients).registerWasmGradients(tf);
+} else if (backend === "tensorflow") {
+  require("@tensorflow/tfjs-node");
+}
+if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialize`);
+if (instrument) require(instrument).install(tf);
+
+function build() {
+  const { layers } = tf;
+  if (model === "mlp") {
+    return {
+      net: [layers.flatten({ inputShape: [28, 28, 1] }), layers.dense({ units: 128, activation: "relu" }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 10, activation: "softmax" })],
+      x: (n) => tf.randomUniform([n, 28, 28, 1]),
+      classes: 10,
+    };
+  }
+  if (model === "cnn") {
+    return {
+      net: [
+        layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }),
+        layers.maxPooling2d({ poolSize: 2 }),
+        layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }),
+        layers.maxPooling2d({ poolSize: 2 }),
+        layers.flatten(),
+        layers.dense({ units: 128, activation: "relu" }),
+        layers.dropout({ rate: 0.25 }),
+        layers.dense({ units: 10, activation: "softmax" }),
+      ],
+      x: (n) => tf.randomUniform([n, 28, 28, 1]),
+      classes: 10,
+    };
+  }
+  if (model === "lstm") {
+    return {
+      net: [layers.embedding({ inputDim: VOCAB, outputDim: 64, inputLength: SEQ_LEN }), layers.lstm({ units: 64 }), layers.dense({ units: 2, activation: "softmax" })],
+      x: (n) => tf.randomUniform([n, SEQ_LEN], 1, VOCAB, "int32").toFloat(),
+      classes: 2,
+    };
+  }
+  throw new Error(`unknown model ${model}: mlp, cnn or lstm`);
+}
+
+const { net, x: makeX, classes } = build();
+const sequential = tf.sequential({ layers: net });
+sequential.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+const data = (batches) => {
+  const n = batches * BATCH;
+  return [makeX(n), tf.oneHot(tf.randomUniform([n], 0, classes, "int32"), classes)];
+};
+
+// Warm-up: one batch (compiles the wasm operators, allocates). A batch slower than the whole budget (cpu's CNN: about a
+// minute) is measured that once, cold, rather than again. Otherwise a second fit runs until `seconds` have passed.
+let [x, y] = data(1);
+let start = performance.now();
+let history = await sequential.fit(x, y, { batchSize: BATCH, epochs: 1, verbose: 0 });
+let elapsed = (performance.now() - start) / 1000;
+tf.dispose([x, y]);
+let batches = 1;
+if (elapsed < seconds) {
+  [x, y] = data(MAX_BATCHES);
+  batches = 0;
+  const stopWhenDone = {
+    onBatchEnd: async () => {
+      batches += 1;
+      if (batches >= 3 && performance.now() - start >= seconds * 1000) sequential.stopTraining = true;
+    },
+  };
+  start = performance.now();
+  history = await sequential.fit(x, y, { batchSize: BATCH, epochs: 1, verbose: 0, callbacks: stopWhenDone });
+  elapsed = (performance.now() - start) / 1000;
+  tf.dispose([x, y]);
+}
+const loss = history.history.loss[0];
+process.stdout.write(`${JSON.stringify({ model, backend, samples_per_s: (batches * BATCH) / elapsed, batches, seconds: elapsed, cold: batches === 1, loss })}\n`);

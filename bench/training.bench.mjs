@@ -1,0 +1,143 @@
+// Training benchmark: samples/s of model.fit, batch 128, adam, categorical cross-entropy, synthetic data, for the
+// three template shapes, on tfjs backends and in PyTorch (Debian's python3-torch, default threads) in the same run.
+//
+//   mlp    28×28×1 → Flatten → Dense 128 relu → Dropout 0.2 → Dense 10 softmax                     (templates/mnist-mlp)
+//   cnn    28×28×1 → Conv2D 32 3×3 relu → MaxPool 2 → Conv2D 64 3×3 relu → MaxPool 2 → Flatten
+//          → Dense 128 relu → Dropout 0.25 → Dense 10 softmax                                      (templates/mnist-cnn)
+//   lstm   100 word ids → Embedding 10,000×64 → LSTM 64 → Dense 2 softmax          (templates/lstm-text-classification)
+//
+// Each measurement runs in a process of its own (bench/support/tfjsTraining.mjs, bench/support/torch_training.py):
+// one warm-up batch, then batches until BENCH_TRAINING_SECONDS have passed. A tfjs batch slower than that (stock cpu's
+// CNN takes about a minute) is measured once, cold, and marked so.
+//
+// Run only this benchmark: `npm run bench -- training` (or `node bench/run.mjs training` after `npm run build`).
+// Environment:
+//   BENCH_TRAINING_MODELS      models to run, default "mlp,cnn,lstm"
+//   BENCH_TRAINING_BACKENDS    tfjs backends, default "wasm,cpu" (the first is the one compared with instrumentation)
+//   BENCH_TRAINING_SECONDS     time per measurement, default 5
+//   BENCH_TRAINING_INSTRUMENT  a CommonJS module whose install(tf) instruments training (the kernel's live metrics):
+//                              adds the first backend again with it installed, and the overhead
+// PyTorch: scripts/install-bench-deps.sh installs python3-torch; without it the PyTorch columns say so.
+import { spawn, spawnSync } from "node:child_process";
+import * as esbuild from "esbuild";
+import * as path from "node:path";
+
+const PYTHON = "/usr/bin/python3";
+const RUN_TIMEOUT_MS = 10 * 60_000;
+
+function list(value, fallback) {
+  return (value ?? fallback)
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** kernel/tfjs/wasmGradients bundled for the tfjs processes, as the kernel itself bundles it. */
+async function bundleWasmGradients(root) {
+  const outfile = path.join(root, ".cache", "bench", "wasmGradients.cjs");
+  await esbuild.build({
+    entryPoints: [path.join(root, "kernel", "tfjs", "wasmGradients", "index.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    packages: "external",
+    logLevel: "warning",
+    outfile,
+  });
+  return outfile;
+}
+
+/** Runs a measuring process and parses the JSON line it prints last. */
+function runJson(argv, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
+    // Ctrl-C on the bench must not leave a training process behind.
+    const kill = () => child.kill("SIGKILL");
+    process.once("exit", kill);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      process.off("exit", kill);
+      const last = stdout.trim().split("\n").at(-1) ?? "";
+      if (code === 0 && last.startsWith("{")) resolve(JSON.parse(last));
+      else reject(new Error(`${path.basename(argv[1])} ${argv.slice(2, 4).join(" ")} failed (${signal ?? `exit ${code}`}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`));
+    });
+  });
+}
+
+function torchInfo() {
+  const probe = spawnSync(PYTHON, ["-c", "import torch; print(torch.__version__, torch.get_num_threads())"], { encoding: "utf8" });
+  if (probe.status !== 0) return undefined;
+  const [version, threads] = probe.stdout.trim().split(" ");
+  return { version, threads: Number(threads) };
+}
+
+const rate = (result) => (result ? `${Math.round(result.samples_per_s).toLocaleString("en-US")}${result.cold ? " (1 cold batch)" : ""}` : "—");
+const ratio = (a, b) => (a && b ? `${(a.samples_per_s / b.samples_per_s).toFixed(2)}×` : "—");
+
+export default async function training({ root, log }) {
+  const models = list(process.env.BENCH_TRAINING_MODELS, "mlp,cnn,lstm");
+  const backends = list(process.env.BENCH_TRAINING_BACKENDS, "wasm,cpu");
+  const seconds = Number(process.env.BENCH_TRAINING_SECONDS ?? 5);
+  if (!(seconds > 0)) throw new Error(`BENCH_TRAINING_SECONDS must be a positive number, got ${process.env.BENCH_TRAINING_SECONDS}`);
+  const instrument = process.env.BENCH_TRAINING_INSTRUMENT ? path.resolve(process.env.BENCH_TRAINING_INSTRUMENT) : undefined;
+  const wasmGradients = await bundleWasmGradients(root);
+  const torch = torchInfo();
+  const worker = path.join(root, "bench", "support", "tfjsTraining.mjs");
+  const variants = backends.map((backend) => ({ name: `tfjs ${backend}`, argv: (model) => [process.execPath, worker, model, backend, String(seconds), wasmGradients] }));
+  if (instrument) {
+    variants.push({ name: `tfjs ${backends[0]} + instrumentation`, argv: (model) => [...variants[0].argv(model), instrument] });
+  }
+
+  const results = {};
+  for (const model of models) {
+    results[model] = {};
+    for (const variant of variants) {
+      log(`  ${model} on ${variant.name}…`);
+      try {
+        results[model][variant.name] = await runJson(variant.argv(model), root);
+      } catch (error) {
+        log(`  ${error.message}`);
+      }
+    }
+    if (torch) {
+      log(`  ${model} on PyTorch…`);
+      results[model].pytorch = await runJson([PYTHON, path.join(root, "bench", "support", "torch_training.py"), model, String(seconds)], root);
+    }
+  }
+
+  const torchName = torch ? `PyTorch ${torch.version} (${torch.threads} thread${torch.threads === 1 ? "" : "s"})` : "PyTorch (missing)";
+  const columns = ["model (samples/s, batch 128)", ...variants.map((v) => v.name), torchName, ...variants.map((v) => `${v.name.replace("tfjs ", "")} / PyTorch`)];
+  if (instrument) columns.push("instrumentation overhead");
+  const rows = models.map((model) => {
+    const r = results[model];
+    const row = [model, ...variants.map((v) => rate(r[v.name])), rate(r.pytorch), ...variants.map((v) => ratio(r[v.name], r.pytorch))];
+    if (instrument) {
+      const plain = r[variants[0].name];
+      const instrumented = r[variants.at(-1).name];
+      row.push(plain && instrumented ? `${((1 - instrumented.samples_per_s / plain.samples_per_s) * 100).toFixed(1)}%` : "—");
+    }
+    return row;
+  });
+  const notes = [
+    `model.fit with adam and categorical cross-entropy on synthetic data; PyTorch: the same layers, nn.CrossEntropyLoss on logits, ${PYTHON}. Each figure: ${seconds} s after one warm-up batch.`,
+    "tfjs wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), with kernel/tfjs/wasmGradients registered.",
+  ];
+  if (!torch) notes.push(`PyTorch columns missing: ${PYTHON} cannot import torch (install it with scripts/install-bench-deps.sh).`);
+  const summary = Object.fromEntries(
+    models.map((model) => [model, Object.fromEntries(Object.entries(results[model]).map(([name, result]) => [name, Math.round(result.samples_per_s)]))]),
+  );
+  return {
+    title: "Training throughput: tfjs against PyTorch",
+    columns,
+    rows,
+    notes,
+    summary,
+    results: { seconds_per_measurement: seconds, batch_size: 128, torch, models: results },
+  };
+}
