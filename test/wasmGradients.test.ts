@@ -128,11 +128,31 @@ describe("wasm gradient kernels", function () {
     await tf.setBackend("cpu");
   });
 
-  it("registers the kernels stock wasm lacks, once", () => {
+  it("registers the kernels stock wasm lacks and the faster BatchMatMul, once", () => {
     for (const name of ["Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "UnsortedSegmentSum"]) {
       assert.ok(tf.getKernel(name, "wasm"), `${name} is registered for wasm`);
     }
+    const matMul = tf.getKernel("BatchMatMul", "wasm")?.kernelFunc as unknown as Record<symbol, unknown>;
+    assert.equal(matMul[Symbol.for("tfjs-studio.transposedMatMul")], true, "wasm's BatchMatMul is replaced");
     assert.deepEqual(registerWasmGradients(tf), [], "a second call registers nothing");
+  });
+
+  describe("BatchMatMul with transposed operands matches cpu", () => {
+    const cases: { name: string; a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
+      { name: "a^T·b (a Dense layer's weight gradient)", a: [37, 20], b: [37, 9], transposeA: true, transposeB: false },
+      { name: "a·b^T (a Dense layer's input gradient)", a: [37, 20], b: [9, 20], transposeA: false, transposeB: true },
+      { name: "a^T·b^T", a: [20, 37], b: [9, 20], transposeA: true, transposeB: true },
+      { name: "rank 3, one matrix", a: [1, 20, 37], b: [1, 20, 9], transposeA: true, transposeB: false },
+      { name: "rank 3, a batch of matrices", a: [3, 20, 37], b: [3, 9, 20], transposeA: true, transposeB: true },
+      { name: "no transpose", a: [37, 20], b: [20, 9], transposeA: false, transposeB: false },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const inputs = { a: { shape: c.a, data: values(sizeOf(c.a), 13) }, b: { shape: c.b, data: values(sizeOf(c.b), 14) } };
+        const attrs = { transposeA: c.transposeA, transposeB: c.transposeB };
+        assertClose(await runOn("wasm", "BatchMatMul", inputs, attrs), await runOn("cpu", "BatchMatMul", inputs, attrs), c.name);
+      });
+    }
   });
 
   describe("Conv2DBackpropFilter matches cpu", () => {

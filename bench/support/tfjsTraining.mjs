@@ -12,12 +12,10 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { BATCH, buildTraining } from "./trainingModels.mjs";
 
 const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 const require = createRequire(path.join(root, "package.json"));
-const BATCH = 128;
-const VOCAB = 10000;
-const SEQ_LEN = 100;
 /** Data for at most this many batches is made for the timed fit (the MLP's is 80 MB). */
 const MAX_BATCHES = 200;
 
@@ -34,48 +32,7 @@ if (backend === "wasm") {
 if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialize`);
 if (instrument) require(instrument).install(tf);
 
-function build() {
-  const { layers } = tf;
-  if (model === "mlp") {
-    return {
-      net: [layers.flatten({ inputShape: [28, 28, 1] }), layers.dense({ units: 128, activation: "relu" }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 10, activation: "softmax" })],
-      x: (n) => tf.randomUniform([n, 28, 28, 1]),
-      classes: 10,
-    };
-  }
-  if (model === "cnn") {
-    return {
-      net: [
-        layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }),
-        layers.maxPooling2d({ poolSize: 2 }),
-        layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }),
-        layers.maxPooling2d({ poolSize: 2 }),
-        layers.flatten(),
-        layers.dense({ units: 128, activation: "relu" }),
-        layers.dropout({ rate: 0.25 }),
-        layers.dense({ units: 10, activation: "softmax" }),
-      ],
-      x: (n) => tf.randomUniform([n, 28, 28, 1]),
-      classes: 10,
-    };
-  }
-  if (model === "lstm") {
-    return {
-      net: [layers.embedding({ inputDim: VOCAB, outputDim: 64, inputLength: SEQ_LEN }), layers.lstm({ units: 64 }), layers.dense({ units: 2, activation: "softmax" })],
-      x: (n) => tf.randomUniform([n, SEQ_LEN], 1, VOCAB, "int32").toFloat(),
-      classes: 2,
-    };
-  }
-  throw new Error(`unknown model ${model}: mlp, cnn or lstm`);
-}
-
-const { net, x: makeX, classes } = build();
-const sequential = tf.sequential({ layers: net });
-sequential.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
-const data = (batches) => {
-  const n = batches * BATCH;
-  return [makeX(n), tf.oneHot(tf.randomUniform([n], 0, classes, "int32"), classes)];
-};
+const { sequential, data } = buildTraining(tf, model);
 
 // Warm-up: one batch (compiles the wasm operators, allocates). A batch slower than the whole budget (cpu's CNN: about a
 // minute) is measured that once, cold, rather than again. Otherwise a second fit runs until `seconds` have passed.

@@ -1,29 +1,43 @@
-// Gradient kernels the wasm backend lacks, so that models with Conv2D, DepthwiseConv2D (SeparableConv2D) or Embedding
-// layers train on it. Stock tfjs-backend-wasm 4.22 registers every other kernel that training an MLP, a CNN with
-// pooling and dropout, or an (bidirectional) LSTM text model needs (MaxPoolGrad, AvgPoolGrad, Conv2DBackpropInput...).
+// What the wasm backend needs to train well. Stock tfjs-backend-wasm 4.22 lacks the gradient kernels of Conv2D,
+// DepthwiseConv2D (SeparableConv2D) and Gather (Embedding), so models with those layers cannot train on it; every other
+// kernel that an MLP, a CNN with pooling and dropout, or a (bidirectional) LSTM text model needs is there (MaxPoolGrad,
+// AvgPoolGrad, Conv2DBackpropInput...). Its transposed matrix products, which backprop is made of, are slow.
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
 import { conv2DBackpropFilterConfig } from "./conv2DBackpropFilter";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
+import { transposedMatMulConfig } from "./transposedMatMul";
 import { unsortedSegmentSumConfig } from "./unsortedSegmentSum";
 
-const kernels: ((tf: Tfjs) => KernelConfig)[] = [
+/** Kernels wasm lacks: registered unless a kernel of that name is already there (a later wasm backend's own). */
+const missingKernels: ((tf: Tfjs) => KernelConfig)[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
 ];
 
+/** Faster stand-ins for wasm kernels: each returns undefined when there is nothing (left) to replace. */
+const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [transposedMatMulConfig];
+
 /**
- * Registers the missing kernels for the 'wasm' backend of this tfjs instance. Idempotent, and leaves alone a kernel
- * that is already there (a later tfjs-backend-wasm that ships its own). Returns the names it registered.
+ * Registers the missing kernels and the faster stand-ins for the 'wasm' backend of this tfjs instance. Call it once
+ * tfjs-backend-wasm is loaded (its kernels registered), before or after the backend is initialized. Idempotent.
+ * Returns the names of the kernels it registered.
  */
 export function registerWasmGradients(tf: Tfjs): string[] {
   const registered: string[] = [];
-  for (const make of kernels) {
+  for (const make of missingKernels) {
     const config = make(tf);
     if (tf.getKernel(config.kernelName, config.backendName) !== undefined) continue;
+    tf.registerKernel(config);
+    registered.push(config.kernelName);
+  }
+  for (const make of replacedKernels) {
+    const config = make(tf);
+    if (config === undefined) continue;
+    tf.unregisterKernel(config.kernelName, config.backendName);
     tf.registerKernel(config);
     registered.push(config.kernelName);
   }
