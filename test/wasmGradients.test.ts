@@ -128,12 +128,14 @@ describe("wasm gradient kernels", function () {
     await tf.setBackend("cpu");
   });
 
-  it("registers the kernels stock wasm lacks and the faster BatchMatMul, once", () => {
+  it("registers the kernels stock wasm lacks and the faster stand-ins, once", () => {
     for (const name of ["Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "UnsortedSegmentSum"]) {
       assert.ok(tf.getKernel(name, "wasm"), `${name} is registered for wasm`);
     }
     const matMul = tf.getKernel("BatchMatMul", "wasm")?.kernelFunc as unknown as Record<symbol, unknown>;
     assert.equal(matMul[Symbol.for("tfjs-studio.transposedMatMul")], true, "wasm's BatchMatMul is replaced");
+    const backpropInput = tf.getKernel("Conv2DBackpropInput", "wasm")?.kernelFunc as unknown as Record<symbol, unknown>;
+    assert.equal(backpropInput[Symbol.for("tfjs-studio.conv2DBackpropInput")], true, "wasm's Conv2DBackpropInput is replaced");
     assert.deepEqual(registerWasmGradients(tf), [], "a second call registers nothing");
   });
 
@@ -180,6 +182,17 @@ describe("wasm gradient kernels", function () {
       assertClose(wasm.dFilter, cpu.dFilter, "filter gradient");
       assertClose(wasm.dx, cpu.dx, "input gradient");
     });
+  });
+
+  describe("Conv2DBackpropInput (replaced: the stock one is slow) matches cpu", () => {
+    for (const c of convCases) {
+      it(c.name, async () => {
+        const dyShape = forwardShape(c, false);
+        const inputs = { dy: { shape: dyShape, data: values(sizeOf(dyShape), 15) }, filter: { shape: c.filter, data: values(sizeOf(c.filter), 16) } };
+        const attrs = { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: c.x };
+        assertClose(await runOn("wasm", "Conv2DBackpropInput", inputs, attrs), await runOn("cpu", "Conv2DBackpropInput", inputs, attrs), c.name);
+      });
+    }
   });
 
   describe("DepthwiseConv2dNativeBackpropFilter matches cpu", () => {

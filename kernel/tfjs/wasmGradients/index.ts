@@ -1,12 +1,14 @@
 // What the wasm backend needs to train well. Stock tfjs-backend-wasm 4.22 lacks the gradient kernels of Conv2D,
 // DepthwiseConv2D (SeparableConv2D) and Gather (Embedding), so models with those layers cannot train on it; every other
 // kernel that an MLP, a CNN with pooling and dropout, or a (bidirectional) LSTM text model needs is there (MaxPoolGrad,
-// AvgPoolGrad, Conv2DBackpropInput...). Its transposed matrix products, which backprop is made of, are slow.
+// AvgPoolGrad, Conv2DBackpropInput...). Some of those are slow: its transposed matrix products, which backprop is made
+// of, and Conv2DBackpropInput; faster stand-ins built from its XNNPACK kernels replace them.
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
 import { conv2DBackpropFilterConfig } from "./conv2DBackpropFilter";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
+import { conv2DBackpropInputConfig } from "./conv2DBackpropInput";
 import { transposedMatMulConfig } from "./transposedMatMul";
 import { unsortedSegmentSumConfig } from "./unsortedSegmentSum";
 
@@ -19,7 +21,7 @@ const missingKernels: ((tf: Tfjs) => KernelConfig)[] = [
 ];
 
 /** Faster stand-ins for wasm kernels: each returns undefined when there is nothing (left) to replace. */
-const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [transposedMatMulConfig];
+const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [transposedMatMulConfig, conv2DBackpropInputConfig];
 
 /**
  * Registers the missing kernels and the faster stand-ins for the 'wasm' backend of this tfjs instance. Call it once
