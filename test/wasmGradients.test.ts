@@ -132,10 +132,10 @@ describe("wasm gradient kernels", function () {
     for (const name of ["Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "UnsortedSegmentSum"]) {
       assert.ok(tf.getKernel(name, "wasm"), `${name} is registered for wasm`);
     }
-    const matMul = tf.getKernel("BatchMatMul", "wasm")?.kernelFunc as unknown as Record<symbol, unknown>;
-    assert.equal(matMul[Symbol.for("tfjs-studio.transposedMatMul")], true, "wasm's BatchMatMul is replaced");
-    const backpropInput = tf.getKernel("Conv2DBackpropInput", "wasm")?.kernelFunc as unknown as Record<symbol, unknown>;
-    assert.equal(backpropInput[Symbol.for("tfjs-studio.conv2DBackpropInput")], true, "wasm's Conv2DBackpropInput is replaced");
+    for (const [name, mark] of [["BatchMatMul", "transposedMatMul"], ["Conv2DBackpropInput", "conv2DBackpropInput"], ["MaxPoolGrad", "maxPoolGrad"], ["OneHot", "oneHot"]]) {
+      const kernelFunc = tf.getKernel(name, "wasm")?.kernelFunc as unknown as Record<symbol, unknown>;
+      assert.equal(kernelFunc[Symbol.for(`tfjs-studio.${mark}`)], true, `wasm's ${name} is replaced`);
+    }
     assert.deepEqual(registerWasmGradients(tf), [], "a second call registers nothing");
   });
 
@@ -195,6 +195,34 @@ describe("wasm gradient kernels", function () {
     }
   });
 
+  describe("MaxPoolGrad (replaced where windows tile the input) matches cpu", () => {
+    const cases: { name: string; x: Shape4; filterSize: number | [number, number]; strides: number | [number, number]; pad: "same" | "valid"; ties?: boolean }[] = [
+      { name: "2x2 stride 2 valid", x: [2, 8, 6, 3], filterSize: 2, strides: 2, pad: "valid" },
+      { name: "2x2 stride 2 valid, odd sizes (last row and column unused)", x: [2, 9, 7, 3], filterSize: 2, strides: 2, pad: "valid" },
+      { name: "2x2 stride 2 same, even sizes", x: [2, 8, 6, 3], filterSize: 2, strides: 2, pad: "same" },
+      { name: "2x2 stride 2 same, odd sizes (padded)", x: [2, 9, 7, 3], filterSize: 2, strides: 2, pad: "same" },
+      { name: "3x3 stride 3 same, padded on both sides", x: [2, 7, 8, 2], filterSize: 3, strides: 3, pad: "same" },
+      { name: "3x3 stride 3", x: [1, 9, 10, 2], filterSize: 3, strides: 3, pad: "valid" },
+      { name: "2x3 strides [2,3]", x: [2, 6, 9, 2], filterSize: [2, 3], strides: [2, 3], pad: "valid" },
+      { name: "3x3 stride 2, overlapping (stock kernel)", x: [2, 9, 9, 2], filterSize: 3, strides: 2, pad: "valid" },
+      { name: "ties after a ReLU go to the first maximum", x: [2, 8, 8, 3], filterSize: 2, strides: 2, pad: "valid", ties: true },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const xData = values(sizeOf(c.x), 17).map((v) => (c.ties ? Math.max(0, Math.round(v * 2) / 2) : v));
+        const info = tf.backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad);
+        const output = tf.tidy(() => tf.maxPool(tf.tensor4d(xData, c.x), c.filterSize, c.strides, c.pad).dataSync() as Float32Array);
+        const inputs = {
+          dy: { shape: info.outShape, data: values(sizeOf(info.outShape), 18) },
+          input: { shape: c.x, data: xData },
+          output: { shape: info.outShape, data: output },
+        };
+        const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
+        assertClose(await runOn("wasm", "MaxPoolGrad", inputs, attrs), await runOn("cpu", "MaxPoolGrad", inputs, attrs), c.name);
+      });
+    }
+  });
+
   describe("DepthwiseConv2dNativeBackpropFilter matches cpu", () => {
     for (const c of depthwiseCases) {
       it(c.name, async () => {
@@ -222,6 +250,16 @@ describe("wasm gradient kernels", function () {
         const wasm = await runOn("wasm", "DepthwiseConv2dNativeBackpropInput", { dy, filter: { shape: c.filter, data: filterData } }, attrs);
         const cpu = await runOn("cpu", "DepthwiseConv2dNativeBackpropInput", { dy, filter: spread }, { ...attrs, dilations: 1 });
         assertClose(wasm, cpu, c.name);
+      });
+    }
+  });
+
+  describe("OneHot (replaced: stock wasm ignores the dtype) matches cpu", () => {
+    for (const dtype of ["float32", "int32"] as const) {
+      it(dtype, async () => {
+        const inputs = { indices: { shape: [2, 3], data: Int32Array.from([0, 2, 1, 3, -1, 2]), dtype: "int32" as const } };
+        const attrs = { depth: 4, onValue: 5, offValue: -1, dtype };
+        assertClose(await runOn("wasm", "OneHot", inputs, attrs), await runOn("cpu", "OneHot", inputs, attrs), dtype);
       });
     }
   });

@@ -2,13 +2,16 @@
 // DepthwiseConv2D (SeparableConv2D) and Gather (Embedding), so models with those layers cannot train on it; every other
 // kernel that an MLP, a CNN with pooling and dropout, or a (bidirectional) LSTM text model needs is there (MaxPoolGrad,
 // AvgPoolGrad, Conv2DBackpropInput...). Some of those are slow: its transposed matrix products, which backprop is made
-// of, and Conv2DBackpropInput; faster stand-ins built from its XNNPACK kernels replace them.
+// of, Conv2DBackpropInput and MaxPoolGrad; faster stand-ins built from its XNNPACK kernels replace them. Its OneHot
+// ignores the dtype it is asked for: a stand-in casts.
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
 import { conv2DBackpropFilterConfig } from "./conv2DBackpropFilter";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
 import { conv2DBackpropInputConfig } from "./conv2DBackpropInput";
+import { maxPoolGradConfig } from "./maxPoolGrad";
+import { oneHotConfig } from "./oneHot";
 import { transposedMatMulConfig } from "./transposedMatMul";
 import { unsortedSegmentSumConfig } from "./unsortedSegmentSum";
 
@@ -20,8 +23,13 @@ const missingKernels: ((tf: Tfjs) => KernelConfig)[] = [
   unsortedSegmentSumConfig,
 ];
 
-/** Faster stand-ins for wasm kernels: each returns undefined when there is nothing (left) to replace. */
-const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [transposedMatMulConfig, conv2DBackpropInputConfig];
+/** Faster (or fixed) stand-ins for wasm kernels: each returns undefined when there is nothing (left) to replace. */
+const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [
+  transposedMatMulConfig,
+  conv2DBackpropInputConfig,
+  maxPoolGradConfig,
+  oneHotConfig,
+];
 
 /**
  * Registers the missing kernels and the faster stand-ins for the 'wasm' backend of this tfjs instance. Call it once
