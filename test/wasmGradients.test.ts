@@ -33,15 +33,27 @@ async function runOn(
   inputs: Record<string, { shape: number[]; data: Float32Array | Int32Array; dtype?: "float32" | "int32" }>,
   attrs: Attrs,
 ): Promise<{ shape: number[]; data: Float32Array }> {
+  const [result] = await runOnMany(backend, kernel, inputs, attrs);
+  return result;
+}
+
+/** The same for kernels with several outputs. */
+async function runOnMany(
+  backend: string,
+  kernel: string,
+  inputs: Record<string, { shape: number[]; data: Float32Array | Int32Array; dtype?: "float32" | "int32" }>,
+  attrs: Attrs,
+): Promise<{ shape: number[]; data: Float32Array }[]> {
   await tf.setBackend(backend);
   const tensors = Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, tf.tensor(input.data, input.shape, input.dtype ?? "float32")]));
   const before = tf.memory().numTensors;
-  const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
-  const result = { shape: out.shape, data: (await out.data()) as Float32Array };
-  out.dispose();
+  const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
+  const outs = Array.isArray(out) ? out : [out];
+  const results = await Promise.all(outs.map(async (t) => ({ shape: t.shape, data: (await t.data()) as Float32Array })));
+  tf.dispose(outs);
   assert.equal(tf.memory().numTensors, before, `${kernel} on ${backend} leaked tensors`);
   for (const tensor of Object.values(tensors)) tensor.dispose();
-  return result;
+  return results;
 }
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -132,7 +144,7 @@ describe("wasm gradient kernels", function () {
     for (const name of ["Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "UnsortedSegmentSum"]) {
       assert.ok(tf.getKernel(name, "wasm"), `${name} is registered for wasm`);
     }
-    for (const [name, mark] of [["BatchMatMul", "transposedMatMul"], ["Conv2DBackpropInput", "conv2DBackpropInput"], ["MaxPoolGrad", "maxPoolGrad"], ["OneHot", "oneHot"]]) {
+    for (const [name, mark] of [["BatchMatMul", "transposedMatMul"], ["Conv2DBackpropInput", "conv2DBackpropInput"], ["MaxPoolGrad", "maxPoolGrad"], ["OneHot", "oneHot"], ["Slice", "heapSlice"], ["Unpack", "heapSlice"], ["SplitV", "heapSlice"]]) {
       const kernelFunc = tf.getKernel(name, "wasm")?.kernelFunc as unknown as Record<symbol, unknown>;
       assert.equal(kernelFunc[Symbol.for(`tfjs-studio.${mark}`)], true, `wasm's ${name} is replaced`);
     }
@@ -260,6 +272,46 @@ describe("wasm gradient kernels", function () {
         const inputs = { indices: { shape: [2, 3], data: Int32Array.from([0, 2, 1, 3, -1, 2]), dtype: "int32" as const } };
         const attrs = { depth: 4, onValue: 5, offValue: -1, dtype };
         assertClose(await runOn("wasm", "OneHot", inputs, attrs), await runOn("cpu", "OneHot", inputs, attrs), dtype);
+      });
+    }
+  });
+
+  describe("Slice, Unpack and SplitV (replaced: the stock ones copy the whole input per piece) match cpu", () => {
+    const slices: { name: string; shape: number[]; begin: number[]; size: number[]; dtype?: "int32" }[] = [
+      { name: "rank 1", shape: [10], begin: [3], size: [4] },
+      { name: "rank 2, columns", shape: [6, 9], begin: [1, 2], size: [4, 5] },
+      { name: "rank 3, contiguous rows", shape: [5, 4, 3], begin: [2, 0, 0], size: [2, -1, -1] },
+      { name: "rank 4, inner block", shape: [3, 5, 4, 6], begin: [1, 1, 2, 1], size: [2, 3, 2, 4], dtype: "int32" },
+      { name: "rank 5", shape: [2, 3, 4, 2, 5], begin: [0, 1, 1, 0, 2], size: [2, 2, 3, 2, 3] },
+      { name: "empty", shape: [4, 5], begin: [1, 1], size: [0, 3] },
+    ];
+    for (const c of slices) {
+      it(`Slice ${c.name}`, async () => {
+        const data = c.dtype === "int32" ? Int32Array.from(values(sizeOf(c.shape), 19), (v) => Math.round(v * 100)) : values(sizeOf(c.shape), 19);
+        const inputs = { x: { shape: c.shape, data, dtype: c.dtype } };
+        const attrs = { begin: c.begin, size: c.size };
+        const wasm = await runOn("wasm", "Slice", inputs, attrs);
+        const cpu = await runOn("cpu", "Slice", inputs, attrs);
+        assert.deepEqual(wasm.shape, cpu.shape);
+        assert.deepEqual(Array.from(wasm.data), Array.from(cpu.data));
+      });
+    }
+    for (const axis of [0, 1, -1]) {
+      it(`Unpack axis ${axis}`, async () => {
+        const inputs = { value: { shape: [4, 3, 5], data: values(60, 20) } };
+        const wasm = await runOnMany("wasm", "Unpack", inputs, { axis });
+        const cpu = await runOnMany("cpu", "Unpack", inputs, { axis });
+        assert.equal(wasm.length, cpu.length);
+        wasm.forEach((piece, i) => assertClose(piece, cpu[i], `piece ${i}`));
+      });
+    }
+    for (const [numOrSizeSplits, axis] of [[[2, -1, 1], 1], [4, 2], [2, 0]] as [number | number[], number][]) {
+      it(`SplitV ${JSON.stringify(numOrSizeSplits)} on axis ${axis}`, async () => {
+        const inputs = { x: { shape: [4, 6, 8], data: values(192, 21) } };
+        const wasm = await runOnMany("wasm", "SplitV", inputs, { numOrSizeSplits, axis });
+        const cpu = await runOnMany("cpu", "SplitV", inputs, { numOrSizeSplits, axis });
+        assert.equal(wasm.length, cpu.length);
+        wasm.forEach((piece, i) => assertClose(piece, cpu[i], `piece ${i}`));
       });
     }
   });

@@ -2,14 +2,16 @@
 // DepthwiseConv2D (SeparableConv2D) and Gather (Embedding), so models with those layers cannot train on it; every other
 // kernel that an MLP, a CNN with pooling and dropout, or a (bidirectional) LSTM text model needs is there (MaxPoolGrad,
 // AvgPoolGrad, Conv2DBackpropInput...). Some of those are slow: its transposed matrix products, which backprop is made
-// of, Conv2DBackpropInput and MaxPoolGrad; faster stand-ins built from its XNNPACK kernels replace them. Its OneHot
-// ignores the dtype it is asked for: a stand-in casts.
+// of, Conv2DBackpropInput and MaxPoolGrad (faster stand-ins built from its XNNPACK kernels replace them), and Slice,
+// Unpack and SplitV, which copy their whole input per piece (an LSTM's unstacking of its sequence). Its OneHot ignores
+// the dtype it is asked for: a stand-in casts.
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
 import { conv2DBackpropFilterConfig } from "./conv2DBackpropFilter";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
 import { conv2DBackpropInputConfig } from "./conv2DBackpropInput";
+import { sliceConfig, splitVConfig, unpackConfig } from "./heapSlice";
 import { maxPoolGradConfig } from "./maxPoolGrad";
 import { oneHotConfig } from "./oneHot";
 import { transposedMatMulConfig } from "./transposedMatMul";
@@ -29,6 +31,9 @@ const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [
   conv2DBackpropInputConfig,
   maxPoolGradConfig,
   oneHotConfig,
+  sliceConfig,
+  unpackConfig,
+  splitVConfig,
 ];
 
 /**
