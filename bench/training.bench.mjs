@@ -14,9 +14,13 @@
 // Run only this benchmark: `npm run bench -- training` (or `node bench/run.mjs training` after `npm run build`).
 // Environment:
 //   BENCH_TRAINING_MODELS      models to run, default "mlp,cnn,lstm"
-//   BENCH_TRAINING_BACKENDS    tfjs backends, default "wasm,cpu" (the first is the one compared with instrumentation)
+//   BENCH_TRAINING_BACKENDS    tfjs backends, default "wasm,wasm-stock,cpu" (the first is the one compared with
+//                              instrumentation). wasm-stock: the wasm backend with only the gradient kernels it lacks
+//                              added, without our faster stand-ins for its slow kernels (the figures before them)
 //   BENCH_TRAINING_SECONDS     time per measurement, default 5
 //   BENCH_TRAINING_ROUNDS      measurements of each figure, default 3 (a cold one is not repeated)
+//   BENCH_TRAINING_TIMEOUT     seconds a measuring process may take, default 150: stock cpu trains the CNN at one
+//                              batch a minute, and the LSTM slower still (one batch took over 3 minutes and 5 GB)
 //   BENCH_TRAINING_INSTRUMENT  a CommonJS module whose install(tf) instruments training (the kernel's live metrics):
 //                              adds the first backend again with it installed, and the overhead
 // PyTorch: scripts/install-bench-deps.sh installs python3-torch; without it the PyTorch columns say so.
@@ -25,7 +29,6 @@ import * as esbuild from "esbuild";
 import * as path from "node:path";
 
 const PYTHON = "/usr/bin/python3";
-const RUN_TIMEOUT_MS = 10 * 60_000;
 
 function list(value, fallback) {
   return (value ?? fallback)
@@ -50,15 +53,19 @@ async function bundleWasmGradients(root) {
   return outfile;
 }
 
-/** Runs a measuring process and parses the JSON line it prints last. */
-function runJson(argv, cwd) {
+/** Runs a measuring process and parses the JSON line it prints last; `{ timed_out: seconds }` when it took too long. */
+function runJson(argv, cwd, timeoutSeconds) {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutSeconds * 1000);
     // Ctrl-C on the bench must not leave a training process behind.
     const kill = () => child.kill("SIGKILL");
     process.once("exit", kill);
@@ -66,7 +73,8 @@ function runJson(argv, cwd) {
       clearTimeout(timer);
       process.off("exit", kill);
       const last = stdout.trim().split("\n").at(-1) ?? "";
-      if (code === 0 && last.startsWith("{")) resolve(JSON.parse(last));
+      if (timedOut) resolve({ timed_out: timeoutSeconds });
+      else if (code === 0 && last.startsWith("{")) resolve(JSON.parse(last));
       else reject(new Error(`${path.basename(argv[1])} ${argv.slice(2, 4).join(" ")} failed (${signal ?? `exit ${code}`}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`));
     });
   });
@@ -79,14 +87,24 @@ function torchInfo() {
   return { version, threads: Number(threads) };
 }
 
-const rate = (result) => (result ? `${Math.round(result.samples_per_s).toLocaleString("en-US")}${result.cold ? " (1 cold batch)" : ""}` : "—");
-const ratio = (a, b, key = "samples_per_s") => (a && b ? `${(a[key] / b[key]).toFixed(2)}×` : "—");
+function rate(result) {
+  if (!result) return "—";
+  if (result.timed_out) return `< 1 batch in ${result.timed_out} s`;
+  return `${Math.round(result.samples_per_s).toLocaleString("en-US")}${result.cold ? " (1 cold batch)" : ""}`;
+}
+function ratio(a, b, key = "samples_per_s") {
+  if (!a?.[key] || !b?.[key]) return "—";
+  const value = a[key] / b[key];
+  return `${value < 0.1 ? value.toPrecision(2) : value.toFixed(2)}×`;
+}
 
 export default async function training({ root, log }) {
   const models = list(process.env.BENCH_TRAINING_MODELS, "mlp,cnn,lstm");
-  const backends = list(process.env.BENCH_TRAINING_BACKENDS, "wasm,cpu");
+  const backends = list(process.env.BENCH_TRAINING_BACKENDS, "wasm,wasm-stock,cpu");
   const seconds = Number(process.env.BENCH_TRAINING_SECONDS ?? 5);
   if (!(seconds > 0)) throw new Error(`BENCH_TRAINING_SECONDS must be a positive number, got ${process.env.BENCH_TRAINING_SECONDS}`);
+  const timeout = Number(process.env.BENCH_TRAINING_TIMEOUT ?? 150);
+  if (!(timeout > 0)) throw new Error(`BENCH_TRAINING_TIMEOUT must be a positive number, got ${process.env.BENCH_TRAINING_TIMEOUT}`);
   const rounds = Number(process.env.BENCH_TRAINING_ROUNDS ?? 3);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_TRAINING_ROUNDS must be a positive integer, got ${process.env.BENCH_TRAINING_ROUNDS}`);
   const instrument = process.env.BENCH_TRAINING_INSTRUMENT ? path.resolve(process.env.BENCH_TRAINING_INSTRUMENT) : undefined;
@@ -106,9 +124,14 @@ export default async function training({ root, log }) {
     for (let round = 1; round <= rounds; round++) {
       for (const variant of variants) {
         const best = results[model][variant.name];
-        if (best?.cold) continue;
+        if (best?.cold || best?.timed_out) continue;
         try {
-          const result = await runJson(variant.argv(model), root);
+          const result = await runJson(variant.argv(model), root, timeout);
+          if (result.timed_out) {
+            log(`  ${model} on ${variant.name}: no result within ${timeout} s`);
+            results[model][variant.name] = result;
+            continue;
+          }
           log(`  ${model} on ${variant.name}, round ${round}/${rounds}: ${rate(result)} samples/s`);
           const measured = [...(best?.rounds ?? []), { samples_per_s: result.samples_per_s, samples_per_cpu_s: result.samples_per_cpu_s }];
           results[model][variant.name] = {
@@ -146,7 +169,7 @@ export default async function training({ root, log }) {
     if (instrument) {
       const plain = r[tfjsNames[0]];
       const instrumented = r[tfjsNames.at(-1)];
-      const overhead = plain && instrumented ? 1 - instrumented.best_samples_per_cpu_s / plain.best_samples_per_cpu_s : undefined;
+      const overhead = plain?.best_samples_per_cpu_s && instrumented?.best_samples_per_cpu_s ? 1 - instrumented.best_samples_per_cpu_s / plain.best_samples_per_cpu_s : undefined;
       row.push(overhead === undefined ? "—" : `${(overhead * 100).toFixed(1)}%`);
     }
     return row;
@@ -154,11 +177,11 @@ export default async function training({ root, log }) {
   const notes = [
     `model.fit with adam and categorical cross-entropy on synthetic data; PyTorch: the same layers, nn.CrossEntropyLoss on logits, ${PYTHON}. Each figure: the best of ${rounds} rounds of ${seconds} s after one warm-up batch.`,
     "Ratios by CPU time divide samples per CPU second (the process's user + system time), which other work on a busy machine disturbs less than wall time.",
-    "tfjs wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), with kernel/tfjs/wasmGradients registered.",
+    "tfjs wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), with kernel/tfjs/wasmGradients registered; wasm-stock has only the gradient kernels wasm lacks, not the faster stand-ins.",
   ];
   if (!torch) notes.push(`PyTorch columns missing: ${PYTHON} cannot import torch (install it with scripts/install-bench-deps.sh).`);
   const summary = Object.fromEntries(
-    models.map((model) => [model, Object.fromEntries(Object.entries(results[model]).map(([name, result]) => [name, Math.round(result.samples_per_s)]))]),
+    models.map((model) => [model, Object.fromEntries(Object.entries(results[model]).map(([name, result]) => [name, result.timed_out ? null : Math.round(result.samples_per_s)]))]),
   );
   return {
     title: "Training throughput: tfjs against PyTorch",
@@ -166,6 +189,6 @@ export default async function training({ root, log }) {
     rows,
     notes,
     summary,
-    results: { seconds_per_measurement: seconds, batch_size: 128, torch, models: results },
+    results: { seconds_per_measurement: seconds, rounds, timeout_seconds: timeout, batch_size: 128, torch, models: results },
   };
 }

@@ -1,8 +1,9 @@
 // Training throughput of one of the benchmark's shapes in tfjs, in a process of its own (one backend per process).
 // Run by bench/training.bench.mjs:
 //   node tfjsTraining.mjs MODEL BACKEND SECONDS WASM_GRADIENTS [INSTRUMENT]
-//   MODEL: mlp | cnn | lstm; BACKEND: wasm | cpu | tensorflow; SECONDS: how long to time, after warm-up;
-//   WASM_GRADIENTS: the bundled kernel/tfjs/wasmGradients (registered when BACKEND is wasm);
+//   MODEL: mlp | cnn | lstm; BACKEND: wasm | wasm-stock | cpu | tensorflow; SECONDS: how long to time, after warm-up;
+//   WASM_GRADIENTS: the bundled kernel/tfjs/wasmGradients (registered when BACKEND is wasm; wasm-stock registers only
+//   the kernels wasm lacks, keeping its stock kernels where ours would replace them);
 //   INSTRUMENT (optional): a CommonJS module whose `install(tf)` runs before the model is built, e.g. the kernel's
 //   metrics instrumentation, to measure what it costs.
 // Prints one JSON line: {"model", "backend", "samples_per_s", "samples_per_cpu_s", "batches", "seconds", "cpu_seconds",
@@ -23,13 +24,21 @@ const [model, backend, secondsText, wasmGradients, instrument] = process.argv.sl
 const seconds = Number(secondsText);
 
 const tf = require("@tensorflow/tfjs");
-if (backend === "wasm") {
+if (backend === "wasm" || backend === "wasm-stock") {
   require("@tensorflow/tfjs-backend-wasm");
+  const stock = tf.getKernelsForBackend("wasm");
   require(wasmGradients).registerWasmGradients(tf);
+  // wasm-stock: only the missing gradient kernels, the stock kernels where ours replace them: the "before" figures.
+  if (backend === "wasm-stock") {
+    for (const config of stock) {
+      tf.unregisterKernel(config.kernelName, "wasm");
+      tf.registerKernel(config);
+    }
+  }
 } else if (backend === "tensorflow") {
   require("@tensorflow/tfjs-node");
 }
-if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialize`);
+if (!(await tf.setBackend(backend === "wasm-stock" ? "wasm" : backend))) throw new Error(`backend ${backend} did not initialize`);
 if (instrument) require(instrument).install(tf);
 
 const { sequential, data } = buildTraining(tf, model);
