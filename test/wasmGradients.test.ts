@@ -144,7 +144,7 @@ describe("wasm gradient kernels", function () {
     for (const name of ["Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "UnsortedSegmentSum"]) {
       assert.ok(tf.getKernel(name, "wasm"), `${name} is registered for wasm`);
     }
-    for (const [name, mark] of [["BatchMatMul", "transposedMatMul"], ["Conv2DBackpropInput", "conv2DBackpropInput"], ["MaxPoolGrad", "maxPoolGrad"], ["OneHot", "oneHot"], ["Slice", "heapSlice"], ["Unpack", "heapSlice"], ["SplitV", "heapSlice"]]) {
+    for (const [name, mark] of [["BatchMatMul", "transposedMatMul"], ["Conv2DBackpropInput", "conv2DBackpropInput"], ["MaxPoolGrad", "maxPoolGrad"], ["OneHot", "oneHot"], ["Slice", "heapCopy"], ["Unpack", "heapCopy"], ["SplitV", "heapCopy"], ["GatherV2", "heapCopy"]]) {
       const kernelFunc = tf.getKernel(name, "wasm")?.kernelFunc as unknown as Record<symbol, unknown>;
       assert.equal(kernelFunc[Symbol.for(`tfjs-studio.${mark}`)], true, `wasm's ${name} is replaced`);
     }
@@ -315,6 +315,34 @@ describe("wasm gradient kernels", function () {
         wasm.forEach((piece, i) => assertClose(piece, cpu[i], `piece ${i}`));
       });
     }
+  });
+
+  describe("GatherV2 (replaced: the stock one is slow per element) matches cpu", () => {
+    const cases: { name: string; x: number[]; indices: number[]; indicesShape: number[]; axis: number; batchDims?: number; int?: boolean }[] = [
+      { name: "rows (fit's batches, Embedding lookups)", x: [6, 4, 3], indices: [5, 0, 0, 2], indicesShape: [4], axis: 0 },
+      { name: "2-D indices on axis 1, int32", x: [3, 5, 2], indices: [4, 1, 1, 0, 3, 2], indicesShape: [2, 3], axis: 1, int: true },
+      { name: "last axis", x: [2, 3, 4], indices: [3, 0], indicesShape: [2], axis: -1 },
+      { name: "batchDims 1", x: [2, 5, 3], indices: [4, 0, 1, 1, 2, 3], indicesShape: [2, 3], axis: 1, batchDims: 1 },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const data = c.int ? Int32Array.from(values(sizeOf(c.x), 22), (v) => Math.round(v * 50)) : values(sizeOf(c.x), 22);
+        const inputs = { x: { shape: c.x, data, dtype: c.int ? ("int32" as const) : undefined }, indices: { shape: c.indicesShape, data: Int32Array.from(c.indices), dtype: "int32" as const } };
+        const attrs = { axis: c.axis, batchDims: c.batchDims ?? 0 };
+        const wasm = await runOn("wasm", "GatherV2", inputs, attrs);
+        const cpu = await runOn("cpu", "GatherV2", inputs, attrs);
+        assert.deepEqual(wasm.shape, cpu.shape);
+        assert.deepEqual(Array.from(wasm.data), Array.from(cpu.data));
+      });
+    }
+
+    it("an index out of range is a clear error", async () => {
+      await tf.setBackend("wasm");
+      const x = tf.zeros([3, 2]);
+      const indices = tf.tensor1d([0, 3], "int32");
+      assert.throws(() => tf.gather(x, indices), /index value 3 is not in \[0, 2\]/);
+      tf.dispose([x, indices]);
+    });
   });
 
   describe("UnsortedSegmentSum matches cpu", () => {

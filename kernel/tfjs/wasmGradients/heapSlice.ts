@@ -8,9 +8,9 @@ import type { Tfjs } from "../sharedTfjs";
 import { kernelAttrs } from "./kernelArgs";
 
 /** Marks our kernels, so that registering twice does not replace them again. */
-const OURS = Symbol.for("tfjs-studio.heapSlice");
+const OURS = Symbol.for("tfjs-studio.heapCopy");
 
-function input(inputs: NamedTensorInfoMap, kernelName: string, name: string): TensorInfo {
+export function input(inputs: NamedTensorInfoMap, kernelName: string, name: string): TensorInfo {
   const info = inputs[name];
   if (info === undefined) throw new Error(`${kernelName}: missing input '${name}'`);
   return info;
@@ -47,7 +47,7 @@ function sliceOnHeap(tf: Tfjs, backend: BackendWasm, x: TensorInfo, begin: numbe
 }
 
 /** The stock kernel with `kernelFunc` in its place, except for strings (they live outside the heap). */
-function replacing(tf: Tfjs, kernelName: string, inputName: string, kernelFunc: KernelConfig["kernelFunc"]): KernelConfig | undefined {
+export function replacing(tf: Tfjs, kernelName: string, inputName: string, kernelFunc: KernelConfig["kernelFunc"]): KernelConfig | undefined {
   const stock = tf.getKernel(kernelName, "wasm");
   if (stock === undefined || (stock.kernelFunc as { [OURS]?: true })[OURS]) return undefined;
   const ours: KernelConfig["kernelFunc"] = (args) =>

@@ -3,14 +3,16 @@
 // kernel that an MLP, a CNN with pooling and dropout, or a (bidirectional) LSTM text model needs is there (MaxPoolGrad,
 // AvgPoolGrad, Conv2DBackpropInput...). Some of those are slow: its transposed matrix products, which backprop is made
 // of, Conv2DBackpropInput and MaxPoolGrad (faster stand-ins built from its XNNPACK kernels replace them), and Slice,
-// Unpack and SplitV, which copy their whole input per piece (an LSTM's unstacking of its sequence). Its OneHot ignores
-// the dtype it is asked for: a stand-in casts.
+// Unpack and SplitV, which copy their whole input per piece (an LSTM's unstacking of its sequence), and GatherV2 (fit's
+// batches, Embedding lookups), slow per element: stand-ins copy rows through heap views. Its OneHot ignores the dtype
+// it is asked for: a stand-in casts.
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
 import { conv2DBackpropFilterConfig } from "./conv2DBackpropFilter";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
 import { conv2DBackpropInputConfig } from "./conv2DBackpropInput";
+import { gatherV2Config } from "./gatherV2";
 import { sliceConfig, splitVConfig, unpackConfig } from "./heapSlice";
 import { maxPoolGradConfig } from "./maxPoolGrad";
 import { oneHotConfig } from "./oneHot";
@@ -34,6 +36,7 @@ const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [
   sliceConfig,
   unpackConfig,
   splitVConfig,
+  gatherV2Config,
 ];
 
 /**
