@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { registerWasmGradients } from "../kernel/tfjs/wasmGradients";
+import { startStudioKernel, streamText, stripAnsi } from "./support/studioKernel";
 
 // Every kernel registered for wasm is checked against the cpu backend's kernel on the same data. The cpu backprop
 // kernels ignore dilation (tfjs' own gradients refuse dilated convolutions), so dilation is checked against cpu on the
@@ -432,5 +435,38 @@ describe("wasm gradient kernels", function () {
       tf.dispose([x, y]);
       model.dispose();
     });
+  });
+
+  it("a notebook cell trains a CNN on wasm in the kernel", async function () {
+    this.timeout(120_000);
+    // A notebook folder inside the package, so that the cell finds tfjs by ordinary resolution.
+    fs.mkdirSync(path.join(process.cwd(), ".cache"), { recursive: true });
+    const cwd = fs.mkdtempSync(path.join(process.cwd(), ".cache", "wasm-notebook-"));
+    const kernel = await startStudioKernel({ cwd });
+    try {
+      const result = await kernel.run(
+        [
+          `import * as tf from "@tensorflow/tfjs";`,
+          `import "@tensorflow/tfjs-backend-wasm";`,
+          `await tf.setBackend("wasm");`,
+          `const model = tf.sequential({ layers: [`,
+          `  tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3, activation: "relu" }),`,
+          `  tf.layers.maxPooling2d({ poolSize: 2 }),`,
+          `  tf.layers.flatten(),`,
+          `  tf.layers.dense({ units: 2, activation: "softmax" }),`,
+          `] });`,
+          `model.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });`,
+          `const history = await model.fit(tf.randomNormal([16, 8, 8, 1]), tf.oneHot(tf.tensor1d([0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 1], "int32"), 2), { epochs: 2, verbose: 0 });`,
+          `console.log(tf.getBackend(), history.history.loss.length);`,
+        ].join("\n"),
+        { timeoutMs: 100_000 },
+      );
+      const content = result.reply.content as { status: string; ename?: string; evalue?: string; traceback?: string[] };
+      assert.equal(content.status, "ok", `cell failed: ${content.ename}: ${content.evalue}\n${stripAnsi((content.traceback ?? []).join("\n"))}`);
+      assert.equal(streamText(result).trim(), "wasm 2");
+    } finally {
+      await kernel.stop();
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });
