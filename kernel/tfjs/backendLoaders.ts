@@ -6,6 +6,7 @@ import { BackendUnavailable, type BackendLoader, type LoadedBackend, type Skippe
 import { checkCuda, describeCudaReport, systemCudaProbe, type CudaProbe } from "./cudaDiagnostics";
 import type { Tfjs } from "./sharedTfjs";
 import { GPU_PACKAGE, NODE_PACKAGE, TFJS_PACKAGE, WASM_PACKAGE, findNativePackage, findPackageDir, kernelTfjsDir, packageVersionAt } from "./tfjsPackages";
+import { registerWasmGradients } from "./wasmGradients";
 
 export interface LoaderContext {
   notebookDir: string;
@@ -49,7 +50,8 @@ export function backendLoaders(context: LoaderContext): Record<BackendId, Backen
       // In Node the wasm backend reads its .wasm binaries from its own dist folder: no network.
       const wasm: WasmModule = require(wasmDir);
       await setBackend(tf, "wasm");
-      // HOOK for kernel/tfjs/wasmGradients/: registerWasmGradients(tf) goes on this line, once wasm is set.
+      // Stock wasm lacks gradients that CNN and Embedding training need, and has slow ones.
+      registerWasmGradients(tf);
       const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
       return { tf, tfjsDir, ...wasmFacts(simd, wasm.getThreadsCount()) };
     },

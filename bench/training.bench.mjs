@@ -1,0 +1,194 @@
+// Training benchmark: samples/s of model.fit, batch 128, adam, categorical cross-entropy, synthetic data, for the
+// three template shapes, on tfjs backends and in PyTorch (Debian's python3-torch, default threads) in the same run.
+//
+//   mlp    28×28×1 → Flatten → Dense 128 relu → Dropout 0.2 → Dense 10 softmax                     (templates/mnist-mlp)
+//   cnn    28×28×1 → Conv2D 32 3×3 relu → MaxPool 2 → Conv2D 64 3×3 relu → MaxPool 2 → Flatten
+//          → Dense 128 relu → Dropout 0.25 → Dense 10 softmax                                      (templates/mnist-cnn)
+//   lstm   100 word ids → Embedding 10,000×64 → LSTM 64 → Dense 2 softmax          (templates/lstm-text-classification)
+//
+// Each measurement runs in a process of its own (bench/support/tfjsTraining.mjs, bench/support/torch_training.py):
+// one warm-up batch, then batches until BENCH_TRAINING_SECONDS have passed. A tfjs batch slower than that (stock cpu's
+// CNN takes about a minute) is measured once, cold, and marked so. The machine may be busy with other work, so every
+// measurement is repeated BENCH_TRAINING_ROUNDS times, the variants taking turns, and the table shows the best round.
+//
+// Run only this benchmark: `npm run bench -- training` (or `node bench/run.mjs training` after `npm run build`).
+// Environment:
+//   BENCH_TRAINING_MODELS      models to run, default "mlp,cnn,lstm"
+//   BENCH_TRAINING_BACKENDS    tfjs backends, default "wasm,wasm-stock,cpu" (the first is the one compared with
+//                              instrumentation). wasm-stock: the wasm backend with only the gradient kernels it lacks
+//                              added, without our faster stand-ins for its slow kernels (the figures before them)
+//   BENCH_TRAINING_SECONDS     time per measurement, default 5
+//   BENCH_TRAINING_ROUNDS      measurements of each figure, default 3 (a cold one is not repeated)
+//   BENCH_TRAINING_TIMEOUT     seconds a measuring process may take, default 150: stock cpu trains the CNN at one
+//                              batch a minute, and the LSTM slower still (one batch took over 3 minutes and 5 GB)
+//   BENCH_TRAINING_INSTRUMENT  a CommonJS module whose install(tf) instruments training (the kernel's live metrics):
+//                              adds the first backend again with it installed, and the overhead
+// PyTorch: scripts/install-bench-deps.sh installs python3-torch; without it the PyTorch columns say so.
+import { spawn, spawnSync } from "node:child_process";
+import * as esbuild from "esbuild";
+import * as path from "node:path";
+
+const PYTHON = "/usr/bin/python3";
+
+function list(value, fallback) {
+  return (value ?? fallback)
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** kernel/tfjs/wasmGradients bundled for the tfjs processes, as the kernel itself bundles it. */
+async function bundleWasmGradients(root) {
+  const outfile = path.join(root, ".cache", "bench", "wasmGradients.cjs");
+  await esbuild.build({
+    entryPoints: [path.join(root, "kernel", "tfjs", "wasmGradients", "index.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    packages: "external",
+    logLevel: "warning",
+    outfile,
+  });
+  return outfile;
+}
+
+/** Runs a measuring process and parses the JSON line it prints last; `{ timed_out: seconds }` when it took too long. */
+function runJson(argv, cwd, timeoutSeconds) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutSeconds * 1000);
+    // Ctrl-C on the bench must not leave a training process behind.
+    const kill = () => child.kill("SIGKILL");
+    process.once("exit", kill);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      process.off("exit", kill);
+      const last = stdout.trim().split("\n").at(-1) ?? "";
+      if (timedOut) resolve({ timed_out: timeoutSeconds });
+      else if (code === 0 && last.startsWith("{")) resolve(JSON.parse(last));
+      else reject(new Error(`${path.basename(argv[1])} ${argv.slice(2, 4).join(" ")} failed (${signal ?? `exit ${code}`}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`));
+    });
+  });
+}
+
+function torchInfo() {
+  const probe = spawnSync(PYTHON, ["-c", "import torch; print(torch.__version__, torch.get_num_threads())"], { encoding: "utf8" });
+  if (probe.status !== 0) return undefined;
+  const [version, threads] = probe.stdout.trim().split(" ");
+  return { version, threads: Number(threads) };
+}
+
+function rate(result) {
+  if (!result) return "—";
+  if (result.timed_out) return `< 1 batch in ${result.timed_out} s`;
+  return `${Math.round(result.samples_per_s).toLocaleString("en-US")}${result.cold ? " (1 cold batch)" : ""}`;
+}
+function ratio(a, b, key = "samples_per_s") {
+  if (!a?.[key] || !b?.[key]) return "—";
+  const value = a[key] / b[key];
+  return `${value < 0.1 ? value.toPrecision(2) : value.toFixed(2)}×`;
+}
+
+export default async function training({ root, log }) {
+  const models = list(process.env.BENCH_TRAINING_MODELS, "mlp,cnn,lstm");
+  const backends = list(process.env.BENCH_TRAINING_BACKENDS, "wasm,wasm-stock,cpu");
+  const seconds = Number(process.env.BENCH_TRAINING_SECONDS ?? 5);
+  if (!(seconds > 0)) throw new Error(`BENCH_TRAINING_SECONDS must be a positive number, got ${process.env.BENCH_TRAINING_SECONDS}`);
+  const timeout = Number(process.env.BENCH_TRAINING_TIMEOUT ?? 150);
+  if (!(timeout > 0)) throw new Error(`BENCH_TRAINING_TIMEOUT must be a positive number, got ${process.env.BENCH_TRAINING_TIMEOUT}`);
+  const rounds = Number(process.env.BENCH_TRAINING_ROUNDS ?? 3);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_TRAINING_ROUNDS must be a positive integer, got ${process.env.BENCH_TRAINING_ROUNDS}`);
+  const instrument = process.env.BENCH_TRAINING_INSTRUMENT ? path.resolve(process.env.BENCH_TRAINING_INSTRUMENT) : undefined;
+  const wasmGradients = await bundleWasmGradients(root);
+  const torch = torchInfo();
+  const worker = path.join(root, "bench", "support", "tfjsTraining.mjs");
+  const variants = backends.map((backend) => ({ name: `tfjs ${backend}`, argv: (model) => [process.execPath, worker, model, backend, String(seconds), wasmGradients] }));
+  if (instrument) {
+    variants.push({ name: `tfjs ${backends[0]} + instrumentation`, argv: (model) => [...variants[0].argv(model), instrument] });
+  }
+  if (torch) variants.push({ name: "pytorch", argv: (model) => [PYTHON, path.join(root, "bench", "support", "torch_training.py"), model, String(seconds)] });
+
+  // results[model][variant]: the round with the best samples/s, the best samples per CPU second, and every round.
+  const results = {};
+  for (const model of models) {
+    results[model] = {};
+    for (let round = 1; round <= rounds; round++) {
+      for (const variant of variants) {
+        const best = results[model][variant.name];
+        if (best?.cold || best?.timed_out) continue;
+        try {
+          const result = await runJson(variant.argv(model), root, timeout);
+          if (result.timed_out) {
+            log(`  ${model} on ${variant.name}: no result within ${timeout} s`);
+            results[model][variant.name] = result;
+            continue;
+          }
+          log(`  ${model} on ${variant.name}, round ${round}/${rounds}: ${rate(result)} samples/s`);
+          const measured = [...(best?.rounds ?? []), { samples_per_s: result.samples_per_s, samples_per_cpu_s: result.samples_per_cpu_s }];
+          results[model][variant.name] = {
+            ...(best && best.samples_per_s > result.samples_per_s ? best : result),
+            best_samples_per_cpu_s: Math.max(...measured.map((r) => r.samples_per_cpu_s)),
+            rounds: measured,
+          };
+        } catch (error) {
+          log(`  ${error.message}`);
+        }
+      }
+    }
+  }
+
+  const torchName = torch ? `PyTorch ${torch.version} (${torch.threads} thread${torch.threads === 1 ? "" : "s"})` : "PyTorch (missing)";
+  const tfjsNames = variants.map((v) => v.name).filter((name) => name !== "pytorch");
+  const short = (name) => name.replace("tfjs ", "");
+  const columns = [
+    "model (samples/s, batch 128)",
+    ...tfjsNames,
+    torchName,
+    ...tfjsNames.map((name) => `${short(name)} / PyTorch`),
+    ...tfjsNames.map((name) => `${short(name)} / PyTorch, CPU time`),
+  ];
+  if (instrument) columns.push("instrumentation overhead, CPU time");
+  const rows = models.map((model) => {
+    const r = results[model];
+    const row = [
+      model,
+      ...tfjsNames.map((name) => rate(r[name])),
+      rate(r.pytorch),
+      ...tfjsNames.map((name) => ratio(r[name], r.pytorch)),
+      ...tfjsNames.map((name) => ratio(r[name], r.pytorch, "best_samples_per_cpu_s")),
+    ];
+    if (instrument) {
+      const plain = r[tfjsNames[0]];
+      const instrumented = r[tfjsNames.at(-1)];
+      const overhead = plain?.best_samples_per_cpu_s && instrumented?.best_samples_per_cpu_s ? 1 - instrumented.best_samples_per_cpu_s / plain.best_samples_per_cpu_s : undefined;
+      row.push(overhead === undefined ? "—" : `${(overhead * 100).toFixed(1)}%`);
+    }
+    return row;
+  });
+  const notes = [
+    `model.fit with adam and categorical cross-entropy on synthetic data; PyTorch: the same layers, nn.CrossEntropyLoss on logits, ${PYTHON}. Each figure: the best of ${rounds} rounds of ${seconds} s after one warm-up batch.`,
+    "Ratios by CPU time divide samples per CPU second (the process's user + system time), which other work on a busy machine disturbs less than wall time.",
+    "tfjs wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), with kernel/tfjs/wasmGradients registered; wasm-stock has only the gradient kernels wasm lacks, not the faster stand-ins.",
+  ];
+  if (!torch) notes.push(`PyTorch columns missing: ${PYTHON} cannot import torch (install it with scripts/install-bench-deps.sh).`);
+  const summary = Object.fromEntries(
+    models.map((model) => [model, Object.fromEntries(Object.entries(results[model]).map(([name, result]) => [name, result.timed_out ? null : Math.round(result.samples_per_s)]))]),
+  );
+  return {
+    title: "Training throughput: tfjs against PyTorch",
+    columns,
+    rows,
+    notes,
+    summary,
+    results: { seconds_per_measurement: seconds, rounds, timeout_seconds: timeout, batch_size: 128, torch, models: results },
+  };
+}
