@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
 import * as tar from "tar";
 import { scaffoldTemplate } from "../kernel/templates/scaffold";
 import { DataFormatError, encodeLabels, loadTextData, parseCsv, parseJsonl, readImdbArchive, splitDataset } from "../templates/lstm-text-classification/data";
@@ -180,6 +181,8 @@ describe("lstm-text-classification metrics", () => {
 });
 
 describe("lstm-text-classification model", () => {
+  // Other test files in this process may have loaded the wasm backend, which then outranks cpu uninitialized.
+  before(() => tf.setBackend("cpu"));
   it("is Embedding, LSTM (or a Bidirectional one) and Dense softmax, and classifies raw text", () => {
     const plain = buildModel({ vocabSize: 20, maxLength: 6, numClasses: 3, embeddingDim: 4, lstmUnits: 5 });
     assert.deepEqual(plain.layers.map((l) => l.getClassName()), ["Embedding", "LSTM", "Dense"]);

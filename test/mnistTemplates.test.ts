@@ -40,7 +40,11 @@ describe("MNIST data.ts", function () {
   let dir: string;
   const savedCache = process.env.TFJS_STUDIO_CACHE;
 
-  before(() => (data = loadDataModule()));
+  before(async () => {
+    data = loadDataModule();
+    // Other test files in this process may have loaded the wasm backend, which then outranks cpu uninitialized.
+    await (require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs")).setBackend("cpu");
+  });
   beforeEach(() => {
     dir = tempDir("tfjs-mnist-");
     process.env.TFJS_STUDIO_CACHE = path.join(dir, "cache");
