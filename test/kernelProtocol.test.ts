@@ -7,26 +7,12 @@ import { ExecuteOptions, ExecuteResult } from "../kernel/client/kernelClient";
 import { endpoint } from "../kernel/protocol/connectionFile";
 import { JupyterMessage, makeMessage } from "../kernel/protocol/messages";
 import { Signer, decodeMessage, encodeMessage } from "../kernel/protocol/wire";
-import { StudioKernel, delay, ofType, resultText, startStudioKernel, streamText, stripAnsi, types } from "./support/studioKernel";
+import { StudioKernel, assertOk, delay, ofType, resultText, startStudioKernel, streamText, stripAnsi, types, value } from "./support/studioKernel";
 
 const TS_VERSION: string = require("typescript/package.json").version;
 
 function requestId(result: ExecuteResult): string {
   return result.reply.parent_header.msg_id as string;
-}
-
-function assertOk(result: ExecuteResult): void {
-  if (result.reply.content.status !== "ok") {
-    const { ename, evalue, traceback } = result.reply.content as { ename: string; evalue: string; traceback: string[] };
-    assert.fail(`cell failed: ${ename}: ${evalue}\n${stripAnsi((traceback ?? []).join("\n"))}`);
-  }
-}
-
-/** Runs a cell that must succeed and returns the text/plain of its result. */
-async function value(kernel: StudioKernel, code: string): Promise<string | undefined> {
-  const result = await kernel.run(code);
-  assertOk(result);
-  return resultText(result);
 }
 
 /**

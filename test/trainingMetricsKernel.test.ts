@@ -6,20 +6,7 @@ import * as path from "node:path";
 import type { ExecuteResult } from "../kernel/client/kernelClient";
 import type { JupyterMessage } from "../kernel/protocol/messages";
 import { METRICS_MIME_TYPE, RUN_INFO_FILE, RUN_LOG_FILE, parseRunInfo, parseRunLogLine, type MetricsDisplayData, type RunInfo, type RunLogRecord } from "../kernel/training/runLogSchema";
-import { delay, ofType, resultText, startStudioKernel, stripAnsi, type StudioKernel } from "./support/studioKernel";
-
-function assertOk(result: ExecuteResult): void {
-  if (result.reply.content.status !== "ok") {
-    const { ename, evalue, traceback } = result.reply.content as { ename: string; evalue: string; traceback: string[] };
-    assert.fail(`cell failed: ${ename}: ${evalue}\n${stripAnsi((traceback ?? []).join("\n"))}`);
-  }
-}
-
-async function value(kernel: StudioKernel, code: string): Promise<string | undefined> {
-  const result = await kernel.run(code);
-  assertOk(result);
-  return resultText(result);
-}
+import { assertOk, delay, ofType, resultText, startStudioKernel, stripAnsi, type StudioKernel, value } from "./support/studioKernel";
 
 /** Our display messages (display_data and update_display_data) among a cell's IOPub messages. */
 function metricsMessages(messages: JupyterMessage[]): JupyterMessage[] {

@@ -2,10 +2,10 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { deflateSync } from "node:zlib";
 import { CONNECTION_FILE_PLACEHOLDER } from "../client/kernelLauncher";
 import { jupyterDataDir } from "../jupyterPaths";
 import { packageRoot } from "../packageRoot";
+import { toPng } from "../runtime/png";
 
 const USAGE = `usage: tfjs-studio install-kernel [--user | --sys-prefix | --prefix DIR] [--name NAME]
 
@@ -170,41 +170,5 @@ function logoPng(size: number): Buffer {
       rgba[offset + 3] = Math.round((sum[3] / (samples * samples)) * 255);
     }
   }
-  return encodePng(size, size, rgba);
-}
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** A minimal PNG encoder: 8-bit RGBA, no filtering, one IDAT chunk. */
-function encodePng(width: number, height: number, rgba: Buffer): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 6, 0, 0, 0], 8); // bit depth 8, colour type RGBA, deflate, no filter method, no interlace
-  const rowLength = width * 4;
-  const scanlines = Buffer.alloc((rowLength + 1) * height);
-  for (let y = 0; y < height; y++) rgba.copy(scanlines, y * (rowLength + 1) + 1, y * rowLength, (y + 1) * rowLength);
-  return Buffer.concat([PNG_SIGNATURE, pngChunk("IHDR", header), pngChunk("IDAT", deflateSync(scanlines)), pngChunk("IEND", Buffer.alloc(0))]);
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-/** CRC-32 as PNG defines it (zlib.crc32 only exists from Node 20.15). */
-function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return Buffer.from(toPng(rgba, size, size, 4));
 }

@@ -1,5 +1,6 @@
 // Test fixture: a tfjs-studio kernel process in a temporary notebook folder, with its own history file,
 // and a log of every IOPub message it publishes.
+import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -138,6 +139,21 @@ export function streamText(result: { iopub: JupyterMessage[] }, name = "stdout")
     .filter((message) => message.content.name === name)
     .map((message) => message.content.text)
     .join("");
+}
+
+/** Fails the test with the cell's error and traceback unless the cell succeeded. */
+export function assertOk(result: ExecuteResult): void {
+  if (result.reply.content.status !== "ok") {
+    const { ename, evalue, traceback } = result.reply.content as { ename: string; evalue: string; traceback: string[] };
+    assert.fail(`cell failed: ${ename}: ${evalue}\n${stripAnsi((traceback ?? []).join("\n"))}`);
+  }
+}
+
+/** Runs a cell that must succeed and returns the text/plain of its result. */
+export async function value(kernel: StudioKernel, code: string): Promise<string | undefined> {
+  const result = await kernel.run(code);
+  assertOk(result);
+  return resultText(result);
 }
 
 /** The text/plain of the execute_result, or undefined when there is none. */
