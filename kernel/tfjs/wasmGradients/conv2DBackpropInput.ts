@@ -5,17 +5,12 @@ import type { KernelConfig, Tensor4D } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
 import { convGeometry } from "./convGeometry";
 import { kernelAttrs, kernelInput } from "./kernelArgs";
+import { standIn } from "./standIn";
 import { frameForTransposedConvolution } from "./transposedConvolution";
 
 const NAME = "Conv2DBackpropInput";
-/** Marks our kernel, so that registering twice does not replace it again. */
-const OURS = Symbol.for("tfjs-studio.conv2DBackpropInput");
-
-/** The replacement, or undefined when wasm has no such kernel or it is already ours. */
 export function conv2DBackpropInputConfig(tf: Tfjs): KernelConfig | undefined {
-  const stock = tf.getKernel(NAME, "wasm");
-  if (stock === undefined || (stock.kernelFunc as { [OURS]?: true })[OURS]) return undefined;
-  const kernelFunc: KernelConfig["kernelFunc"] = (args) => {
+  return standIn(tf, NAME, (stock) => (args) => {
     const attrs = kernelAttrs(NAME, args.attrs);
     // Channels-first is the stock kernel's business.
     if ((attrs.dataFormat ?? "NHWC") !== "NHWC") return stock.kernelFunc(args);
@@ -32,7 +27,5 @@ export function conv2DBackpropInputConfig(tf: Tfjs): KernelConfig | undefined {
         dilations: [1, 1],
       }) as Tensor4D;
     });
-  };
-  Object.defineProperty(kernelFunc, OURS, { value: true });
-  return { ...stock, kernelFunc };
+  });
 }

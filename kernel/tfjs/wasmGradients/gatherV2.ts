@@ -4,16 +4,16 @@
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { Tfjs } from "../sharedTfjs";
-import { input, replacing } from "./heapSlice";
-import { kernelAttrs } from "./kernelArgs";
+import { heapStandIn } from "./heapSlice";
+import { kernelAttrs, kernelInputInfo } from "./kernelArgs";
 
 const NAME = "GatherV2";
 
 export function gatherV2Config(tf: Tfjs): KernelConfig | undefined {
-  return replacing(tf, NAME, "x", ({ inputs, attrs, backend }) => {
+  return heapStandIn(tf, NAME, "x", ({ inputs, attrs, backend }) => {
     const wasm = backend as BackendWasm;
-    const x = input(inputs, NAME, "x");
-    const indices = input(inputs, NAME, "indices");
+    const x = kernelInputInfo(NAME, inputs, "x");
+    const indices = kernelInputInfo(NAME, inputs, "indices");
     const $attrs = kernelAttrs(NAME, attrs);
     const axis = tf.util.parseAxisParam($attrs.axis as number, x.shape)[0];
     const info = tf.backend_util.segment_util.collectGatherOpShapeInfo(x as never, indices as never, axis, ($attrs.batchDims as number) ?? 0);

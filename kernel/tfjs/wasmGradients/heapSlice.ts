@@ -2,19 +2,11 @@
 // which copies the entire tensor out of the wasm heap, for every slice; Unpack and SplitV call it once per piece. An
 // LSTM unstacks its [time, batch, features] input into one slice per step: 100 copies of the whole sequence batch,
 // two thirds of the text model's training step. These copy only the sliced rows, through views of the heap.
-import type { KernelConfig, NamedTensorInfoMap, TensorInfo } from "@tensorflow/tfjs";
+import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { Tfjs } from "../sharedTfjs";
-import { kernelAttrs } from "./kernelArgs";
-
-/** Marks our kernels, so that registering twice does not replace them again. */
-const OURS = Symbol.for("tfjs-studio.heapCopy");
-
-export function input(inputs: NamedTensorInfoMap, kernelName: string, name: string): TensorInfo {
-  const info = inputs[name];
-  if (info === undefined) throw new Error(`${kernelName}: missing input '${name}'`);
-  return info;
-}
+import { kernelAttrs, kernelInputInfo } from "./kernelArgs";
+import { standIn } from "./standIn";
 
 /** x[begin : begin + size], copied row by row (runs of the last dimension) from the heap into a new output. */
 function sliceOnHeap(tf: Tfjs, backend: BackendWasm, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
@@ -46,19 +38,16 @@ function sliceOnHeap(tf: Tfjs, backend: BackendWasm, x: TensorInfo, begin: numbe
   return out;
 }
 
-/** The stock kernel with `kernelFunc` in its place, except for strings (they live outside the heap). */
-export function replacing(tf: Tfjs, kernelName: string, inputName: string, kernelFunc: KernelConfig["kernelFunc"]): KernelConfig | undefined {
-  const stock = tf.getKernel(kernelName, "wasm");
-  if (stock === undefined || (stock.kernelFunc as { [OURS]?: true })[OURS]) return undefined;
-  const ours: KernelConfig["kernelFunc"] = (args) =>
-    input(args.inputs, kernelName, inputName).dtype === "string" ? stock.kernelFunc(args) : kernelFunc(args);
-  Object.defineProperty(ours, OURS, { value: true });
-  return { ...stock, kernelFunc: ours };
+/** A stand-in that leaves strings (kept outside the heap) to the stock kernel. */
+export function heapStandIn(tf: Tfjs, kernelName: string, inputName: string, kernelFunc: KernelConfig["kernelFunc"]): KernelConfig | undefined {
+  return standIn(tf, kernelName, (stock) => (args) =>
+    kernelInputInfo(kernelName, args.inputs, inputName).dtype === "string" ? stock.kernelFunc(args) : kernelFunc(args),
+  );
 }
 
 export function sliceConfig(tf: Tfjs): KernelConfig | undefined {
-  return replacing(tf, "Slice", "x", ({ inputs, attrs, backend }) => {
-    const x = input(inputs, "Slice", "x");
+  return heapStandIn(tf, "Slice", "x", ({ inputs, attrs, backend }) => {
+    const x = kernelInputInfo("Slice", inputs, "x");
     const $attrs = kernelAttrs("Slice", attrs);
     const [begin, size] = tf.slice_util.parseSliceParams(x as never, $attrs.begin as number[], $attrs.size as number[]);
     return sliceOnHeap(tf, backend as BackendWasm, x, begin, size);
@@ -66,8 +55,8 @@ export function sliceConfig(tf: Tfjs): KernelConfig | undefined {
 }
 
 export function unpackConfig(tf: Tfjs): KernelConfig | undefined {
-  return replacing(tf, "Unpack", "value", ({ inputs, attrs, backend }) => {
-    const x = input(inputs, "Unpack", "value");
+  return heapStandIn(tf, "Unpack", "value", ({ inputs, attrs, backend }) => {
+    const x = kernelInputInfo("Unpack", inputs, "value");
     const rank = x.shape.length;
     const axis = (((kernelAttrs("Unpack", attrs).axis as number) % rank) + rank) % rank;
     const size = x.shape.slice();
@@ -81,8 +70,8 @@ export function unpackConfig(tf: Tfjs): KernelConfig | undefined {
 }
 
 export function splitVConfig(tf: Tfjs): KernelConfig | undefined {
-  return replacing(tf, "SplitV", "x", ({ inputs, attrs, backend }) => {
-    const x = input(inputs, "SplitV", "x");
+  return heapStandIn(tf, "SplitV", "x", ({ inputs, attrs, backend }) => {
+    const x = kernelInputInfo("SplitV", inputs, "x");
     const $attrs = kernelAttrs("SplitV", attrs);
     const axis = tf.util.parseAxisParam($attrs.axis as number, x.shape)[0];
     const sizes = tf.backend_util.prepareSplitSize(x as never, $attrs.numOrSizeSplits as number[] | number, axis);

@@ -3,30 +3,20 @@
 // (it takes the padding for the maximum). Here, as in the cpu kernel, each output's gradient goes to the first largest
 // input of its window (padding excluded), added up where windows overlap. Channels are the inner loop, so every read
 // is sequential.
-import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs";
+import type { KernelConfig } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { Tfjs } from "../sharedTfjs";
 import type { DimRoundingMode, Pad } from "./convGeometry";
-import { kernelAttrs } from "./kernelArgs";
+import { kernelAttrs, kernelInputInfo } from "./kernelArgs";
+import { standIn } from "./standIn";
 
 const NAME = "MaxPoolGrad";
-/** Marks our kernel, so that registering twice does not replace it again. */
-const OURS = Symbol.for("tfjs-studio.maxPoolGrad");
-
-function input(inputs: Record<string, TensorInfo | undefined>, name: string): TensorInfo {
-  const info = inputs[name];
-  if (info === undefined) throw new Error(`${NAME}: missing input '${name}'`);
-  return info;
-}
-
 export function maxPoolGradConfig(tf: Tfjs): KernelConfig | undefined {
-  const stock = tf.getKernel(NAME, "wasm");
-  if (stock === undefined || (stock.kernelFunc as { [OURS]?: true })[OURS]) return undefined;
-  const kernelFunc: KernelConfig["kernelFunc"] = ({ inputs, attrs, backend }) => {
+  return standIn(tf, NAME, () => ({ inputs, attrs, backend }) => {
     const wasm = backend as BackendWasm;
     const $attrs = kernelAttrs(NAME, attrs);
-    const x = input(inputs, "input");
-    const dy = input(inputs, "dy");
+    const x = kernelInputInfo(NAME, inputs, "input");
+    const dy = kernelInputInfo(NAME, inputs, "dy");
     const info = tf.backend_util.computePool2DInfo(
       x.shape as [number, number, number, number],
       $attrs.filterSize as [number, number] | number,
@@ -79,7 +69,5 @@ export function maxPoolGradConfig(tf: Tfjs): KernelConfig | undefined {
       }
     }
     return dx;
-  };
-  Object.defineProperty(kernelFunc, OURS, { value: true });
-  return { ...stock, kernelFunc };
+  });
 }

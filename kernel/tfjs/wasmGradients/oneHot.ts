@@ -4,15 +4,11 @@
 import type { KernelConfig, Tensor } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
 import { kernelAttrs } from "./kernelArgs";
+import { standIn } from "./standIn";
 
 const NAME = "OneHot";
-/** Marks our kernel, so that registering twice does not replace it again. */
-const OURS = Symbol.for("tfjs-studio.oneHot");
-
 export function oneHotConfig(tf: Tfjs): KernelConfig | undefined {
-  const stock = tf.getKernel(NAME, "wasm");
-  if (stock === undefined || (stock.kernelFunc as { [OURS]?: true })[OURS]) return undefined;
-  const kernelFunc: KernelConfig["kernelFunc"] = (args) => {
+  return standIn(tf, NAME, (stock) => (args) => {
     const attrs = kernelAttrs(NAME, args.attrs);
     if ((attrs.dtype ?? "int32") === "int32") return stock.kernelFunc(args);
     return tf.tidy(() => {
@@ -21,7 +17,5 @@ export function oneHotConfig(tf: Tfjs): KernelConfig | undefined {
       const wrapped = tf.engine().makeTensorFromTensorInfo(Array.isArray(ints) ? ints[0] : ints) as Tensor;
       return tf.cast(wrapped, attrs.dtype as "float32");
     });
-  };
-  Object.defineProperty(kernelFunc, OURS, { value: true });
-  return { ...stock, kernelFunc };
+  });
 }

@@ -2,13 +2,12 @@
 // operand is transposed; with transposeA or transposeB it falls back to a plain C++ triple loop, 4-5× slower. Those are
 // exactly the products of backprop (every Dense layer's gradient is x^T·dy and dy·W^T), so a training step spent most
 // of its time there. Transposing the operand first with wasm's Transpose kernel and then multiplying costs far less.
-import type { KernelConfig, KernelFunc, Tensor } from "@tensorflow/tfjs";
+import type { KernelConfig, Tensor } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
 import { kernelAttrs, kernelInput } from "./kernelArgs";
+import { standIn } from "./standIn";
 
 const NAME = "BatchMatMul";
-/** Marks our wrapper, so that registering twice does not wrap it again. */
-const WRAPPER = Symbol.for("tfjs-studio.transposedMatMul");
 
 /** Whether the operand is one matrix (every leading dimension 1): only then does the wasm kernel use XNNPACK. */
 function isSingleMatrix(t: Tensor): boolean {
@@ -21,11 +20,8 @@ function swapLastTwo(tf: Tfjs, t: Tensor): Tensor {
   return tf.transpose(t, axes);
 }
 
-/** The wasm BatchMatMul wrapped, or undefined when it is missing or already wrapped. */
 export function transposedMatMulConfig(tf: Tfjs): KernelConfig | undefined {
-  const original = tf.getKernel(NAME, "wasm");
-  if (original === undefined || (original.kernelFunc as { [WRAPPER]?: true })[WRAPPER]) return undefined;
-  const kernelFunc: KernelFunc = (args) => {
+  return standIn(tf, NAME, (original) => (args) => {
     const attrs = kernelAttrs(NAME, args.attrs);
     if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
     return tf.tidy(() => {
@@ -38,7 +34,5 @@ export function transposedMatMulConfig(tf: Tfjs): KernelConfig | undefined {
       // The result is a bare TensorInfo that tidy does not track: only the transposed copies are disposed.
       return original.kernelFunc({ ...args, inputs: { ...args.inputs, a, b }, attrs: { ...attrs, transposeA: false, transposeB: false } }) as Tensor;
     });
-  };
-  Object.defineProperty(kernelFunc, WRAPPER, { value: true });
-  return { ...original, kernelFunc };
+  });
 }
