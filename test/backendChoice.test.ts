@@ -9,7 +9,11 @@ import { backendLoaders, predictChoice } from "../kernel/tfjs/backendLoaders";
 import { BackendUnavailable, ForcedBackendError, chooseBackend, type BackendLoader, type LoadedBackend } from "../kernel/tfjs/chooseBackend";
 import { CUDA_LIBRARIES, checkCuda, describeCudaReport, systemCudaProbe } from "../kernel/tfjs/cudaDiagnostics";
 import type { JupyterMessage } from "../kernel/protocol/messages";
+import { dropEmscriptenProcessHandlers } from "../kernel/tfjs/emscriptenProcessHandlers";
 import { resultText, startStudioKernel, streamText, tempDir, type StudioKernel } from "./support/studioKernel";
+
+// wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.
+dropEmscriptenProcessHandlers();
 
 type TfjsField = { status: string; backend: string | null; description: string | null; version: string | null; devices: string[]; forced: string | null; skipped: { backend: string; reason: string }[]; error: string | null; simd: boolean | null; threads: number | null };
 
@@ -204,6 +208,15 @@ describe("backend in a kernel", function () {
       assert.equal(resultText(result), "'wasm'");
       const typeError = await kernel.run('import * as tf from "@tensorflow/tfjs";\nconst wrong: number = tf.getBackend();');
       assert.equal(typeError.reply.content.ename, "TypeScriptError", "tfjs's own types are used: a string is not a number");
+    });
+
+    it("survives an error thrown from a timer or a rejected promise on wasm, and shows it", async () => {
+      const result = await kernel.run('import * as tf from "@tensorflow/tfjs";\nsetTimeout(() => { throw new Error("late timer error"); }, 0);\nvoid Promise.reject(new Error("late rejection"));\nawait new Promise((resolve) => setTimeout(resolve, 100));\ntf.getBackend()');
+      assert.equal(result.reply.content.status, "ok", errorText(result));
+      assert.match(streamText(result, "stderr"), /late timer error/);
+      assert.match(streamText(result, "stderr"), /late rejection/);
+      const next = await kernel.run("6 * 7");
+      assert.equal(resultText(next), "42", "the kernel is still alive");
     });
 
     it("gives a local .ts file that imports tfjs the very same instance", async () => {

@@ -6,7 +6,11 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { registerFileSystemIO } from "../kernel/tfjs/fileSystemIO";
+import { dropEmscriptenProcessHandlers } from "../kernel/tfjs/emscriptenProcessHandlers";
 import { resultText, startStudioKernel, tempDir } from "./support/studioKernel";
+
+// wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.
+dropEmscriptenProcessHandlers();
 
 function tinyModel(): tf.LayersModel {
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 8, activation: "relu" }), tf.layers.dense({ units: 3, activation: "softmax" })] });

@@ -5,7 +5,11 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { registerWasmGradients } from "../kernel/tfjs/wasmGradients";
 import { isStandIn } from "../kernel/tfjs/wasmGradients/standIn";
+import { dropEmscriptenProcessHandlers } from "../kernel/tfjs/emscriptenProcessHandlers";
 import { startStudioKernel, streamText, stripAnsi } from "./support/studioKernel";
+
+// wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.
+dropEmscriptenProcessHandlers();
 
 // Every kernel registered for wasm is checked against the cpu backend's kernel on the same data. The cpu backprop
 // kernels ignore dilation (tfjs' own gradients refuse dilated convolutions), so dilation is checked against cpu on the

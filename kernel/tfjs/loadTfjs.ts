@@ -3,6 +3,7 @@
 import { performance } from "node:perf_hooks";
 import { parseBackendSetting } from "./backendNames";
 import { backendLoaders, predictChoice, type LoaderContext } from "./backendLoaders";
+import { dropEmscriptenProcessHandlers } from "./emscriptenProcessHandlers";
 import { chooseBackend, type LoadedBackend } from "./chooseBackend";
 import { registerFileSystemIO } from "./fileSystemIO";
 import { provideTfjs, type Tfjs } from "./sharedTfjs";
@@ -18,6 +19,8 @@ export interface LoadTfjsOptions extends LoaderContext {
 /** Never rejects: a failure is a runtime with status "failed" and the reason, shown to the user. */
 export async function loadTfjs(options: LoadTfjsOptions): Promise<TfjsRuntimeInfo> {
   const start = performance.now();
+  // Also when a cell switches to wasm later on.
+  dropEmscriptenProcessHandlers();
   const setting = options.setting?.trim();
   let info: TfjsRuntimeInfo;
   try {
