@@ -7,10 +7,10 @@
 //   TFJS_STUDIO_BENCH_REPEATS=N                           measured fits of each kind (default 5)
 // Or, from another script: `const { metricsOverhead } = await import("./metricsOverhead.bench.mjs")`,
 // then `await metricsOverhead({ backend: "wasm" })` gives the figures of one backend.
-import * as esbuild from "esbuild";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { bundleForBench } from "./support/bundle.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(benchDir);
@@ -21,17 +21,7 @@ let measure;
 /** The measurement, bundled from TypeScript next to the package so that it finds the package's tfjs. */
 async function load() {
   if (measure) return measure;
-  const outfile = path.join(root, ".cache", "bench", "metricsOverhead.cjs");
-  await esbuild.build({
-    entryPoints: [path.join(benchDir, "support", "metricsOverhead.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    packages: "external",
-    logLevel: "warning",
-    outfile,
-  });
+  const outfile = await bundleForBench(root, "metricsOverhead", { entryPoints: [path.join(benchDir, "support", "metricsOverhead.ts")] });
   measure = createRequire(import.meta.url)(outfile).measureMetricsOverhead;
   return measure;
 }

@@ -8,12 +8,12 @@
 // and result is
 //   { title, columns, rows, notes?, summary, results }  columns/rows: the table to print (strings);
 //   summary: a small JSON object printed on one line; results: written to bench/results/NAME.json.
-import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { bundleForBench } from "./support/bundle.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(benchDir);
@@ -29,21 +29,13 @@ function log(line) {
 
 /** The shared Jupyter client, bundled from TypeScript next to the package so that it finds zeromq and the package root. */
 async function bundleClient() {
-  const outfile = path.join(root, ".cache", "bench", "client.cjs");
-  await esbuild.build({
+  const outfile = await bundleForBench(root, "client", {
     stdin: {
       contents: 'export * from "./kernel/client/kernelClient";\nexport * from "./kernel/client/kernelLauncher";\n',
       resolveDir: root,
       sourcefile: "bench-client.ts",
       loader: "ts",
     },
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    packages: "external",
-    logLevel: "warning",
-    outfile,
   });
   return createRequire(import.meta.url)(outfile);
 }

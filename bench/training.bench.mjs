@@ -25,8 +25,8 @@
 //                              adds the first backend again with it installed, and the overhead
 // PyTorch: scripts/install-bench-deps.sh installs python3-torch; without it the PyTorch columns say so.
 import { spawn, spawnSync } from "node:child_process";
-import * as esbuild from "esbuild";
 import * as path from "node:path";
+import { bundleForBench } from "./support/bundle.mjs";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -38,19 +38,8 @@ function list(value, fallback) {
 }
 
 /** kernel/tfjs/wasmGradients bundled for the tfjs processes, as the kernel itself bundles it. */
-async function bundleWasmGradients(root) {
-  const outfile = path.join(root, ".cache", "bench", "wasmGradients.cjs");
-  await esbuild.build({
-    entryPoints: [path.join(root, "kernel", "tfjs", "wasmGradients", "index.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    packages: "external",
-    logLevel: "warning",
-    outfile,
-  });
-  return outfile;
+function bundleWasmGradients(root) {
+  return bundleForBench(root, "wasmGradients", { entryPoints: [path.join(root, "kernel", "tfjs", "wasmGradients", "index.ts")] });
 }
 
 /** Runs a measuring process and parses the JSON line it prints last; `{ timed_out: seconds }` when it took too long. */
