@@ -254,7 +254,7 @@ describe("backend in a kernel", function () {
       assert.match(data["text/plain"], new RegExp(`^TensorFlow\\.js ${TFJS_VERSION.replace(/\./g, "\\.")} on wasm \\(SIMD, 1 thread\\)\\n`));
       assert.match(data["text/plain"], /Device: CPU: /);
       assert.match(data["text/plain"], /Skipped node \(@tensorflow\/tfjs-node\): package @tensorflow\/tfjs-node is not installed/);
-      assert.match(data["text/html"], /<table>.*<th[^>]*>Backend<\/th><td[^>]*>wasm \(SIMD, 1 thread\) — tf\.getBackend\(\) is &quot;wasm&quot;<\/td>/);
+      assert.match(data["text/html"], /<table>.*<th[^>]*>Backend<\/th><td[^>]*>wasm \(SIMD, 1 thread\) — tf\.getBackend\(\) is &#34;wasm&#34;<\/td>/);
       const fields = await kernel.run('import { runtime } from "tfjs-studio";\n[runtime.backend, runtime.simd, runtime.threads, String(runtime)]');
       assert.equal(resultText(fields), `[ 'wasm', true, 1, 'TensorFlow.js ${TFJS_VERSION} on wasm (SIMD, 1 thread)' ]`);
     });

@@ -1,6 +1,7 @@
 // The text/html view of a model: a summary table. Its few styles are scoped to the output's own
 // class (as pandas does), use the theme's colours, and the table still reads well without them.
 import { SUMMARY_HEADERS, type ModelSummary } from "./modelSummary";
+import { escapeHtml } from "../runtime/escapeHtml";
 
 const STYLE = `<style>
 .tfjs-studio-model table{border-collapse:collapse;font-size:0.9em;margin:0.25em 0}
@@ -11,9 +12,6 @@ const STYLE = `<style>
 .tfjs-studio-model-title{font-weight:bold}
 </style>`;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 export function htmlSummary(summary: ModelSummary): string {
   const title = `<div class="tfjs-studio-model-title">${escapeHtml(summary.title)}</div>`;

@@ -2,6 +2,7 @@
 // fast progress does not flood the frontend. Outside the kernel it writes lines to stderr instead.
 import { randomUUID } from "node:crypto";
 import { display } from "./display";
+import { escapeHtml } from "./escapeHtml";
 import { kernelIO } from "./kernelIO";
 
 const MIN_INTERVAL_MS = 250;
@@ -45,6 +46,3 @@ function isInsideKernel(): boolean {
   }
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}

@@ -2,6 +2,7 @@
 // HTML of `runtime` in a cell.
 import { BACKEND_ENV, BACKEND_LABELS } from "./backendNames";
 import type { TfjsRuntimeInfo } from "./tfjsRuntime";
+import { escapeHtml } from "../runtime/escapeHtml";
 
 export function runtimeSummary(info: TfjsRuntimeInfo): string {
   if (info.status === "failed") return `TensorFlow.js: unavailable: ${info.error?.split("\n")[0]}`;
@@ -46,6 +47,3 @@ export function runtimeHtml(info: TfjsRuntimeInfo): string {
   return `<table><caption style="text-align:left"><b>${escapeHtml(runtimeSummary(info))}</b></caption>${body}</table>`;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}

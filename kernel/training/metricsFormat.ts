@@ -1,4 +1,5 @@
 // The text and HTML forms of the live metrics, for frontends that do not render our MIME type.
+import { escapeHtml } from "../runtime/escapeHtml";
 import type { MetricValues, MetricsDisplayData } from "./runLogSchema";
 
 const STATUS_PREFIX: Record<MetricsDisplayData["status"], string> = {
@@ -22,12 +23,12 @@ export function progressLine(data: MetricsDisplayData): string {
 export function progressHtml(data: MetricsDisplayData, line = progressLine(data)): string {
   const names = [...new Set([...Object.keys(data.lastBatch), ...Object.keys(data.lastEpoch)])];
   const rows = names
-    .map((name) => `<tr><td>${escape(name)}</td><td>${cell(data.lastBatch[name])}</td><td>${cell(data.lastEpoch[name])}</td></tr>`)
+    .map((name) => `<tr><td>${escapeHtml(name)}</td><td>${cell(data.lastBatch[name])}</td><td>${cell(data.lastEpoch[name])}</td></tr>`)
     .join("");
   return (
-    `<div class="tfjs-studio-metrics"><div>${escape(line)}</div>` +
+    `<div class="tfjs-studio-metrics"><div>${escapeHtml(line)}</div>` +
     `<table><thead><tr><th>metric</th><th>last batch</th><th>last epoch</th></tr></thead><tbody>${rows}</tbody></table>` +
-    `<div style="opacity:0.7">run ${escape(data.runId)}</div></div>`
+    `<div style="opacity:0.7">run ${escapeHtml(data.runId)}</div></div>`
   );
 }
 
@@ -60,9 +61,6 @@ function formatDuration(ms: number): string {
 }
 
 function cell(value: number | null | undefined): string {
-  return escape(formatValue(value));
+  return escapeHtml(formatValue(value));
 }
 
-function escape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
