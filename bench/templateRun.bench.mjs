@@ -13,7 +13,7 @@ const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 
 export default async function run({ root, log }) {
   if (!fs.existsSync(FASHION_MNIST_DIR)) {
-    throw new Error(`${FASHION_MNIST_DIR} is missing: install Debian's dataset-fashion-mnist (bash scripts/install-bench-deps.sh)`);
+    throw new Error(`${FASHION_MNIST_DIR} is missing: install Debian's dataset-fashion-mnist (bash scripts/install-system-deps.sh --bench)`);
   }
   const cli = path.join(root, "bin", "tfjs-studio");
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-bench-template-"));

@@ -23,7 +23,7 @@
 //                              batch a minute, and the LSTM slower still (one batch took over 3 minutes and 5 GB)
 //   BENCH_TRAINING_INSTRUMENT  a CommonJS module whose install(tf) instruments training (the kernel's live metrics):
 //                              adds the first backend again with it installed, and the overhead
-// PyTorch: scripts/install-bench-deps.sh installs python3-torch; without it the PyTorch columns say so.
+// PyTorch: scripts/install-system-deps.sh --bench installs python3-torch; without it the PyTorch columns say so.
 import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { bundleForBench } from "./support/bundle.mjs";
@@ -168,7 +168,7 @@ export default async function training({ root, log }) {
     "Ratios by CPU time divide samples per CPU second (the process's user + system time), which other work on a busy machine disturbs less than wall time.",
     "tfjs wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), with kernel/tfjs/wasmGradients registered; wasm-stock has only the gradient kernels wasm lacks, not the faster stand-ins.",
   ];
-  if (!torch) notes.push(`PyTorch columns missing: ${PYTHON} cannot import torch (install it with scripts/install-bench-deps.sh).`);
+  if (!torch) notes.push(`PyTorch columns missing: ${PYTHON} cannot import torch (install it with scripts/install-system-deps.sh --bench).`);
   const summary = Object.fromEntries(
     models.map((model) => [model, Object.fromEntries(Object.entries(results[model]).map(([name, result]) => [name, result.timed_out ? null : Math.round(result.samples_per_s)]))]),
   );

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests and benchmarks use, when they are missing.
+# Installs the Debian packages the tests use, when they are missing; with --bench, also those only the
+# benchmarks use (PyTorch, the reference `npm run bench` measures training against).
 # Idempotent: on a machine that has them all it changes nothing and needs no network.
 set -euo pipefail
 
@@ -9,8 +10,11 @@ packages=(
   jupyter-nbconvert        # nbconvert --execute runs notebooks on our kernel
   jupyter-console          # a terminal Jupyter frontend
   python3-nbclient         # nbconvert's executor
-  dataset-fashion-mnist    # real IDX files for the MNIST templates' data.ts
+  dataset-fashion-mnist    # real IDX files for the MNIST templates' data.ts and the template benchmark
 )
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(python3-torch)  # PyTorch for /usr/bin/python3: bench/support/torch_training.py
+fi
 
 missing=()
 for package in "${packages[@]}"; do
