@@ -165,8 +165,8 @@ async function stopKernel(kernel) {
   fs.rmSync(kernel.connectionFile, { force: true });
 }
 
-async function execute(kernel, code) {
-  const result = await kernel.kc.execute(code, { timeoutMs: EXECUTE_TIMEOUT_MS });
+async function execute(kernel, code, timeoutMs = EXECUTE_TIMEOUT_MS) {
+  const result = await kernel.kc.execute(code, { timeoutMs });
   if (result.reply.content.status !== "ok") throw new Error(`${kernel.spec.name}: ${code} failed: ${JSON.stringify(result.reply.content)}`);
   return result;
 }
@@ -176,12 +176,12 @@ async function execute(kernel, code) {
  * zeromq 6 a send that overlaps another fails with EBUSY and the message is lost: now and then an execution's
  * IOPub status idle never comes. Such a run (reply received, idle not) is counted as lost and run again.
  */
-async function executeRuns(kernel, count, onSample) {
+async function executeRuns(kernel, count, onSample, timeoutMs = EXECUTE_TIMEOUT_MS) {
   let lost = 0;
   for (let done = 0; done < count; ) {
     const started = performance.now();
     try {
-      await execute(kernel, "1+1");
+      await execute(kernel, "1+1", timeoutMs);
     } catch (error) {
       if (error.name !== "RequestTimeoutError" || /no reply/.test(error.message) || ++lost > MAX_LOST_IDLE) throw error;
       continue;
@@ -297,7 +297,7 @@ async function measure({ root, client, log }, workDir) {
         // The first cell may pay for what a kernel loads lazily (a kernel may answer kernel_info before it has
         // loaded the TypeScript compiler): time it too, once IOPub is known to flow.
         await kernel.kc.waitForReady(START_TIMEOUT_MS);
-        await executeRuns(kernel, 1, (sample) => measured[spec.name].firstExecute.push(sample));
+        await executeRuns(kernel, 1, (sample) => measured[spec.name].firstExecute.push(sample), START_TIMEOUT_MS);
         log(`  start ${round}/${STARTS} ${spec.name}: ${kernel.startMs.toFixed(0)} ms, then first 1+1 ${measured[spec.name].firstExecute.at(-1).toFixed(0)} ms`);
         await stopKernel(kernel);
         running.delete(kernel);
