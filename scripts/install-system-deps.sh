@@ -13,7 +13,10 @@ packages=(
   dataset-fashion-mnist    # real IDX files for the MNIST templates' data.ts and the template benchmark
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(python3-torch)  # PyTorch for /usr/bin/python3: bench/support/torch_training.py
+  packages+=(
+    python3-torch           # PyTorch for /usr/bin/python3: bench/support/torch_training.py
+    libopenblas0-pthread    # an optimised BLAS: without it PyTorch's matrix products use the reference one, ~4x slower
+  )
 fi
 
 missing=()
