@@ -135,7 +135,8 @@ export default async function training({ root, log }) {
     }
   }
 
-  const torchName = torch ? `PyTorch ${torch.version} (${torch.threads} thread${torch.threads === 1 ? "" : "s"})` : "PyTorch (missing)";
+  // torch's own thread count; its BLAS (OpenBLAS, see scripts/install-system-deps.sh --bench) may use more.
+  const torchName = torch ? `PyTorch ${torch.version} (${torch.threads} torch thread${torch.threads === 1 ? "" : "s"}, OpenBLAS)` : "PyTorch (missing)";
   const tfjsNames = variants.map((v) => v.name).filter((name) => name !== "pytorch");
   const short = (name) => name.replace("tfjs ", "");
   const columns = [

@@ -63,7 +63,24 @@ declare module "tfjs-studio" {
    * Every fit gets them without it, unless `trainingMetrics.disable()` or TFJS_STUDIO_METRICS=off;
    * `metricsCallback({ enabled: false })` turns them off for one fit.
    */
-  export function metricsCallback(options?: MetricsCallbackOptions): import("@tensorflow/tfjs").Callback;
+  export function metricsCallback(options?: MetricsCallbackOptions): Callback;
+  /**
+   * tfjs' tf.Callback, declared by its shape (tfjs' own types as any), so that this module does not make every
+   * cell's type check load all of tfjs' declarations. It is assignable to tf.Callback and to fit's `callbacks`.
+   */
+  export interface Callback {
+    model: any;
+    validationData: any;
+    params: any;
+    setParams(params: any): void;
+    setModel(model: any): void;
+    onEpochBegin(epoch: number, logs?: any): Promise<void>;
+    onEpochEnd(epoch: number, logs?: any): Promise<void>;
+    onBatchBegin(batch: number, logs?: any): Promise<void>;
+    onBatchEnd(batch: number, logs?: any): Promise<void>;
+    onTrainBegin(logs?: any): Promise<void>;
+    onTrainEnd(logs?: any): Promise<void>;
+  }
   /** The automatic live metrics of fit and fitDataset, on unless TFJS_STUDIO_METRICS=off. */
   export const trainingMetrics: {
     enabled: boolean;
