@@ -255,7 +255,7 @@ function assertEvaluatedSavedAndReloaded(run: NotebookRun, modelDir: string): vo
   assert.ok(png, "misclassified images as PNG");
   assert.equal(Buffer.from(joined(png.data["image/png"]), "base64").subarray(1, 4).toString(), "PNG");
   assert.match(run.text, /\d → \d/, "captions of the misclassified images");
-  // Saving with file:// needs the kernel's filesystem IO handler when tfjs-node is absent (wip-backend).
+  // Saving with file:// goes through the kernel's own filesystem IO handler when tfjs-node is absent.
   assert.equal(run.code, 0, `the notebook failed:\n${run.text}\n${run.stderr}`);
   assert.ok(fs.existsSync(path.join(modelDir, "model.json")) && fs.existsSync(path.join(modelDir, "weights.bin")));
   assert.match(run.text, /reloaded model predicts (\d, ){4}\d for test images 0-4 \(labels (\d, ){4}\d\)\nsame predictions as before saving/);
