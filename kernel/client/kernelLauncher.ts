@@ -56,9 +56,12 @@ const SHUTDOWN_GRACE_MS = 5_000;
 const OUTPUT_FLUSH_MS = 200;
 const OUTPUT_TAIL_LINES = 200;
 
-/** The argv of our own kernel: the built CLI, into which this module is bundled too, hence found from the package root. */
-export function kernelArgv(): string[] {
-  return [process.execPath, path.join(packageRoot(), "dist", "kernel", "cli.js"), "kernel", "--connection-file", CONNECTION_FILE_PLACEHOLDER];
+/**
+ * The argv of our own kernel: the built CLI, into which this module is bundled too, hence found from the package root.
+ * `node` is the runtime to run it with (the extension's choice; any env it needs goes in LaunchOptions.env).
+ */
+export function kernelArgv(node = process.execPath): string[] {
+  return [node, path.join(packageRoot(), "dist", "kernel", "cli.js"), "kernel", "--connection-file", CONNECTION_FILE_PLACEHOLDER];
 }
 
 /** Ports that were free a moment ago, found as jupyter_client does: bind port 0, read the port, close. */
