@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, when they are missing; with --bench, also those only the
-# benchmarks use (PyTorch, the reference `npm run bench` measures training against).
+# benchmarks use (PyTorch, the reference `npm run bench` measures training against); with --e2e, also those
+# that building code-server and driving it with a browser need (scripts/install-code-server.sh passes it).
+# The options combine.
 # Idempotent: on a machine that has them all it changes nothing and needs no network.
 set -euo pipefail
 
@@ -12,16 +14,35 @@ packages=(
   python3-nbclient         # nbconvert's executor
   dataset-fashion-mnist    # real IDX files for the MNIST templates' data.ts and the template benchmark
 )
-if [ "${1:-}" = "--bench" ]; then
-  packages+=(
-    python3-torch           # PyTorch for /usr/bin/python3: bench/support/torch_training.py
-    libopenblas0-pthread    # an optimised BLAS: without it PyTorch's matrix products use the reference one, ~4x slower
-  )
-fi
+for option in "$@"; do
+  case "$option" in
+    --bench)
+      packages+=(
+        python3-torch           # PyTorch for /usr/bin/python3: bench/support/torch_training.py
+        libopenblas0-pthread    # an optimised BLAS: without it PyTorch's matrix products use the reference one, ~4x slower
+      )
+      ;;
+    --e2e)
+      packages+=(
+        g++ make python3        # node-gyp builds code-server's native modules (node-pty, spdlog, kerberos, ...)
+        libkrb5-dev             # krb5.h for the kerberos module, which builds from source
+        ripgrep                 # stands in for the rg that @vscode/ripgrep would download from GitHub
+        chromium                # the browser the end-to-end tests drive with playwright-core
+      )
+      ;;
+    *)
+      echo "install-system-deps.sh: unknown option $option (known: --bench, --e2e)" >&2
+      exit 2
+      ;;
+  esac
+done
 
+# One dpkg-query for all of them (one per package took half a second).
+installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
+  awk '$3 == "ok" && $4 == "installed" { printf "%s ", $1 }' || true)"
 missing=()
 for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  [[ "$installed" == *" $package "* ]] || missing+=("$package")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"
