@@ -18,7 +18,7 @@ import {
   type RunLogRecord,
 } from "../kernel/training/runLogSchema";
 import { makeRunId, runsDirectory } from "../kernel/training/runPaths";
-import { Throttle, type Clock } from "../kernel/training/throttle";
+import { Throttle, type Clock } from "../kernel/runtime/throttle";
 import { TrainingRun, type RunDescription } from "../kernel/training/trainingRun";
 import { metricsEnabledByEnv } from "../kernel/training/trainingSettings";
 

@@ -4,29 +4,31 @@ import { randomUUID } from "node:crypto";
 import { display } from "./display";
 import { escapeHtml } from "./escapeHtml";
 import { kernelIO } from "./kernelIO";
+import { Throttle } from "./throttle";
 
 const MIN_INTERVAL_MS = 250;
 
 export class ProgressDisplay {
   private readonly displayId = `progress-${randomUUID()}`;
   private shown = false;
-  private lastUpdate = 0;
+  private latest: { text: string; fraction?: number } = { text: "" };
+  private readonly throttle = new Throttle(() => this.show(), MIN_INTERVAL_MS);
   private readonly inKernel = isInsideKernel();
 
-  /** `fraction` in [0, 1], or undefined when the total is unknown. Updates closer than 250 ms are skipped. */
+  /** `fraction` in [0, 1], or undefined when the total is unknown. Shown at most every 250 ms, the latest state last. */
   update(text: string, fraction?: number): void {
-    const now = Date.now();
-    if (this.shown && now - this.lastUpdate < MIN_INTERVAL_MS) return;
-    this.lastUpdate = now;
-    this.show(text, fraction);
+    this.latest = { text, fraction };
+    this.throttle.request();
   }
 
   /** The final state, always shown. */
   finish(text: string, fraction = 1): void {
-    this.show(text, fraction);
+    this.latest = { text, fraction };
+    this.throttle.flush();
   }
 
-  private show(text: string, fraction: number | undefined): void {
+  private show(): void {
+    const { text, fraction } = this.latest;
     if (!this.inKernel) {
       process.stderr.write(`${text}\n`);
       return;

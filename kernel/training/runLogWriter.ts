@@ -3,7 +3,7 @@
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_INFO_FILE, RUN_LOG_FILE, type RunInfo, type RunLogRecord } from "./runLogSchema";
-import { systemClock, type Clock } from "./throttle";
+import { systemClock, type Clock } from "../runtime/throttle";
 
 /** Buffered lines reach the file at least this often, so readers see a long epoch progress. */
 const FLUSH_INTERVAL_MS = 1000;
