@@ -2,7 +2,7 @@
 // and ESM-only packages (top-level await included), JSON, local .ts files, and the kernel's
 // own in-kernel modules. A package that offers CommonJS is loaded through require, so cells
 // share one instance with everything else that requires it.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -83,14 +83,7 @@ export class ModuleLoader {
 
   /** The notebook's node_modules first, then the ones installed with the kernel. */
   private findPackage(name: string): string | undefined {
-    for (const start of [this.baseDir, packageRoot()]) {
-      for (let dir = start; ; dir = dirname(dir)) {
-        const candidate = join(dir, "node_modules", name);
-        if (existsSync(join(candidate, "package.json"))) return candidate;
-        if (dirname(dir) === dir) break;
-      }
-    }
-    return undefined;
+    return findPackageDir(name, [this.baseDir, packageRoot()]);
   }
 }
 
@@ -131,4 +124,17 @@ function fileFormat(file: string): "cjs" | "esm" {
 function namespaceOf(exports: unknown): unknown {
   if (exports !== null && typeof exports === "object" && (exports as { __esModule?: boolean }).__esModule) return exports;
   return Object.assign(Object.create(null), exports, { default: exports });
+}
+
+/** The real directory of a package, looked up in node_modules from each start folder in turn, upwards. */
+export function findPackageDir(name: string, startDirs: string[]): string | undefined {
+  for (const start of startDirs) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const candidate = join(dir, "node_modules", name);
+      // Real paths: they are require's cache keys, so one file is one instance.
+      if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return undefined;
 }

@@ -1,11 +1,12 @@
 // How each backend is loaded and described. Native packages are looked up in the notebook's
 // folder and next to the kernel, and loaded by path, so a missing one is a plain "not installed".
 import { cpus } from "node:os";
+import { findPackageDir } from "../execution/moduleLoader";
 import { BACKEND_ORDER, type BackendId } from "./backendNames";
 import { BackendUnavailable, type BackendLoader, type LoadedBackend, type Skipped } from "./chooseBackend";
 import { checkCuda, describeCudaReport, systemCudaProbe, type CudaProbe } from "./cudaDiagnostics";
 import type { Tfjs } from "./sharedTfjs";
-import { GPU_PACKAGE, NODE_PACKAGE, TFJS_PACKAGE, WASM_PACKAGE, findNativePackage, findPackageDir, kernelTfjsDir, packageVersionAt } from "./tfjsPackages";
+import { GPU_PACKAGE, NODE_PACKAGE, TFJS_PACKAGE, WASM_PACKAGE, findNativePackage, kernelTfjsDir, packageVersionAt } from "./tfjsPackages";
 import { registerWasmGradients } from "./wasmGradients";
 
 export interface LoaderContext {
