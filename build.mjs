@@ -1,4 +1,4 @@
-// Bundles the kernel, its socket worker, the CLI, the extension and the tests with esbuild.
+// Bundles the kernel, its socket worker, the CLI, the extension, the webviews and the tests with esbuild.
 import * as esbuild from "esbuild";
 import { cpSync, readdirSync, rmSync } from "node:fs";
 
@@ -13,15 +13,30 @@ const common = {
   logLevel: "warning",
 };
 
+const webview = {
+  bundle: true,
+  platform: "browser",
+  target: "es2022",
+  sourcemap: "linked",
+  logLevel: "warning",
+  outdir: "dist/webviews",
+  loader: { ".ttf": "file" },
+};
+
 const builds = [
   { ...common, entryPoints: { cli: "kernel/cli.ts", socketWorker: "kernel/transport/socketWorker.ts" }, outdir: "dist/kernel" },
   { ...common, entryPoints: { extension: "extension/extension.ts" }, outdir: "dist/extension", external: ["vscode"] },
+  // Webviews run in the browser: everything bundled, no Node built-ins. The renderer must be an ES module.
+  { ...webview, entryPoints: { renderer: "webviews/renderer/index.ts", metricsPanel: "webviews/metricsPanel/main.ts", modelGraphPanel: "webviews/modelGraphPanel/main.ts" }, format: "esm" },
+  { ...webview, entryPoints: { layoutWorker: "webviews/modelGraphPanel/layoutWorker.ts" }, format: "iife" },
   { ...common, entryPoints: readdirSync("test", { recursive: true }).filter((f) => f.endsWith(".test.ts")).map((f) => `test/${f}`), outdir: "dist/test", outbase: "test" },
 ];
 
 rmSync("dist", { recursive: true, force: true });
 // The kernel's language service loads these declarations at run time.
 cpSync("kernel/types", "dist/kernel/types", { recursive: true });
+// Webview panels link the codicon font locally (the CSP allows no remote resources).
+cpSync("node_modules/@vscode/codicons/dist", "dist/webviews/codicons", { recursive: true });
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

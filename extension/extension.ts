@@ -1,6 +1,32 @@
-// VS Code entry point. The notebook controller, panels and commands arrive with the extension issue.
-import type * as vscode from "vscode";
+// VS Code entry point: wires the notebook kernel, the editor features, the panels and the commands together.
+import * as vscode from "vscode";
+import { registerNewProjectCommand } from "./commands/newProjectCommand";
+import { KernelSessions } from "./kernel/kernelSessions";
+import { CellDiagnostics } from "./language/cellDiagnostics";
+import { registerLanguageFeatures } from "./language/registerLanguageFeatures";
+import { registerNotebookController } from "./notebook/notebookController";
+import { registerMetricsPanel } from "./panels/metricsPanel";
+import { registerModelGraphPanel } from "./panels/modelGraphPanel";
+import { RendererMessaging } from "./rendererMessaging";
+import { registerKernelStatusBar } from "./statusBar/kernelStatusBar";
 
-export function activate(_context: vscode.ExtensionContext): void {}
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel("TF.js Studio", { log: true });
+  const messaging = new RendererMessaging(log);
+  const diagnostics = new CellDiagnostics();
+  const sessions = new KernelSessions(context, log);
+  context.subscriptions.push(
+    log,
+    messaging,
+    diagnostics,
+    sessions,
+    registerNotebookController(context, sessions, diagnostics, log),
+    registerKernelStatusBar(sessions),
+    registerLanguageFeatures(sessions),
+    registerMetricsPanel(context, messaging, log),
+    registerModelGraphPanel(context, messaging, log),
+    registerNewProjectCommand(context, log),
+  );
+}
 
 export function deactivate(): void {}

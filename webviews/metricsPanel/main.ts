@@ -1,0 +1,2 @@
+// STUB (wip-metrics replaces): the metrics panel page.
+document.body.textContent = "Metrics panel";

@@ -1,0 +1,2 @@
+// STUB (wip-graph replaces): elkjs layout in a web worker.
+export {};
