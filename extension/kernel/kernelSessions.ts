@@ -17,6 +17,7 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
   private readonly sessions = new Map<string, NotebookKernelSessionImpl>();
   private readonly changed = new vscode.EventEmitter<NotebookKernelSession>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly reportedFailures = new WeakSet<Error>();
   readonly onDidChangeSession = this.changed.event;
 
   constructor(
@@ -100,7 +101,13 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
     const startTimeoutMs = Math.max(5, config.get<number>("kernelStartTimeoutSeconds", 60)) * 1000;
     this.log.info(`Starting the kernel of ${name} in ${cwd}${backend === "auto" ? "" : ` with backend ${backend}`}`);
     const started = Date.now();
-    const launched = await launchKernel({ argv: kernelArgv(runtime.command), cwd, env, startTimeoutMs });
+    const launched = await launchKernel({ argv: kernelArgv(runtime.command), cwd, env, startTimeoutMs }).catch((error: Error) => {
+      // The ports are picked free just before the kernel binds them, as jupyter_client does; another process
+      // can take one in between. Fresh ports almost always work.
+      if (!error.message.includes("Address already in use")) throw error;
+      this.log.warn(`The kernel of ${name} could not bind its ports; retrying with fresh ones`);
+      return launchKernel({ argv: kernelArgv(runtime.command), cwd, env, startTimeoutMs });
+    });
     this.log.info(`Kernel of ${name} ready in ${Date.now() - started} ms (pid ${launched.process.pid})`);
     for (const stream of [launched.process.stdout, launched.process.stderr]) {
       stream?.on("data", (chunk: string) => {
@@ -126,6 +133,9 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
 
   /** Logs a failed start and tells the user; the caller shows the error in the cell too. */
   reportStartFailure(notebook: vscode.NotebookDocument, error: Error): void {
+    // The eager start at kernel selection and the first cell's run may wait for the same failed start.
+    if (this.reportedFailures.has(error)) return;
+    this.reportedFailures.add(error);
     this.log.error(`The kernel of ${notebookName(notebook)} failed to start: ${error.message}`);
     if (error instanceof NoUsableNodeError) return; // offerNodePath already said so
     void vscode.window.showErrorMessage(`The kernel of ${notebookName(notebook)} failed to start: ${error.message.split("\n")[0]}`, SHOW_LOG).then((choice) => {

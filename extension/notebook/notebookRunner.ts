@@ -6,7 +6,7 @@ import type { JupyterMessage } from "../../kernel/protocol/messages";
 import type { KernelSessions } from "../kernel/kernelSessions";
 import type { CellDiagnostics } from "../language/cellDiagnostics";
 import { OutputEdit, OutputSpec, OutputTracker } from "./outputTracker";
-import type { OutputItemSpec } from "./outputItems";
+import { OutputItemSpec, RED, RESET } from "./outputItems";
 
 type Cell = vscode.NotebookCell;
 
@@ -14,9 +14,6 @@ interface CellRun {
   cell: Cell;
   execution: vscode.NotebookCellExecution;
 }
-
-const RED = "\x1b[31m";
-const RESET = "\x1b[0m";
 
 export class NotebookRunner implements vscode.Disposable {
   private readonly queue: CellRun[] = [];
@@ -98,6 +95,7 @@ export class NotebookRunner implements vscode.Disposable {
     execution.start(Date.now());
     await execution.clearOutput();
     this.startCell(cell);
+    this.running = run;
     const session = this.sessions.open(this.notebook);
     let client;
     try {
@@ -105,13 +103,13 @@ export class NotebookRunner implements vscode.Disposable {
       this.listenForLateUpdates(client);
     } catch (error) {
       this.sessions.reportStartFailure(this.notebook, error as Error);
-      const message = (error as Error).message;
-      await this.apply(this.tracker.addError(cell, "KernelStartError", message.split("\n")[0], [`${RED}The kernel could not start.${RESET}`, message]));
+      const [first, ...rest] = (error as Error).message.split("\n");
+      await this.apply(this.tracker.addError(cell, "KernelStartError", first, [`${RED}${first}${RESET}`, ...rest]));
       execution.end(false, Date.now());
+      this.running = undefined;
       return false;
     }
     const input = new vscode.CancellationTokenSource();
-    this.running = run;
     try {
       const result = await client.execute(cell.document.getText(), {
         onIopub: (message) => this.onIopub(run, message),

@@ -17,13 +17,28 @@ export function streamItem(name: "stdout" | "stderr", text: string): OutputItemS
   return { mime: name === "stderr" ? STDERR_MIME : STDOUT_MIME, data: encoder.encode(text) };
 }
 
-/** The editor's error renderer shows `stack` (ANSI colours kept) when present, so the traceback goes there. */
+/**
+ * The editor's error renderer shows only `stack` (ANSI colours kept) when there is one, so the traceback goes
+ * there, headed by "name: message" unless its first line already says the message: the renderer turns
+ * IPython-style "Cell In[n], line m" lines into links and drops what follows them on the line.
+ */
 export function errorItem(content: Record<string, unknown>): OutputItemSpec {
   const name = String(content.ename ?? "Error");
   const message = String(content.evalue ?? "");
-  const traceback = Array.isArray(content.traceback) ? content.traceback.map(String) : [];
-  const stack = traceback.length > 0 ? traceback.join("\n") : `${name}: ${message}`;
+  const traceback = (Array.isArray(content.traceback) ? content.traceback.map(String) : []).join("\n");
+  const firstLine = stripAnsi(traceback.split("\n")[0]);
+  const header = `${RED}${name}${RESET}: ${message}`;
+  const stack = traceback === "" ? header : firstLine.includes(message) ? traceback : `${header}\n${traceback}`;
   return { mime: ERROR_MIME, data: encoder.encode(JSON.stringify({ name, message, stack })) };
+}
+
+export const RED = "\x1b[31m";
+export const RESET = "\x1b[0m";
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
 }
 
 /** One item per MIME type: JSON types as JSON, binary images decoded from base64, text as UTF-8. */
