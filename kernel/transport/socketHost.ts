@@ -29,6 +29,8 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
           this.session = message.session;
           resolve();
         } else if (message.type === "fatal") {
+          // A live worker would keep the process running, so the kernel could not exit with the error.
+          void this.worker.terminate();
           reject(new Error(message.text));
         } else {
           this.dispatch(message);
