@@ -1,6 +1,8 @@
 // KernelClient against the real tfjs-studio kernel process: what the extension relies on when it runs cells
 // (test/kernelClient.test.ts checks the same client against ipykernel and a scripted kernel).
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { ExecuteResult, InputPrompt } from "../kernel/client/kernelClient";
 import type { JupyterMessage } from "../kernel/protocol/messages";
 import { StudioKernel, assertOk, delay, ofType, resultText, startStudioKernel, streamText, types } from "./support/studioKernel";
@@ -67,7 +69,7 @@ describe("KernelClient with the tfjs-studio kernel", function () {
     it("delivers output to onIopub while the cell still runs", async () => {
       let resolvedAt = 0;
       let streamedAt = 0;
-      const execution = kernel.run(`console.log("early");\nawait new Promise((resolve) => setTimeout(resolve, 800));\n"late"`, {
+      const execution = kernel.run(`console.log("early");\nawait new Promise((resolve) => setTimeout(resolve, 1500));\n"late"`, {
         onIopub: (message) => {
           if (message.header.msg_type === "stream") streamedAt ||= Date.now();
         },
@@ -76,7 +78,7 @@ describe("KernelClient with the tfjs-studio kernel", function () {
       assertOk(result);
       assert.equal(streamText(result), "early\n");
       assert.ok(streamedAt > 0, "no stream message");
-      assert.ok(resolvedAt - streamedAt >= 500, `the stream came only ${resolvedAt - streamedAt} ms before the end`);
+      assert.ok(resolvedAt - streamedAt >= 700, `the stream came only ${resolvedAt - streamedAt} ms before the end`);
     });
 
     it("resolves an error reply with ename, evalue and traceback, and the error on IOPub", async () => {
@@ -145,9 +147,10 @@ describe("KernelClient with the tfjs-studio kernel", function () {
   describe("interrupt", () => {
     it("ends `while (true) {}` with an Interrupted error reply after interrupt_request on control; later cells see earlier variables", async () => {
       assertOk(await kernel.run(`let beforeLoop = "kept";`));
-      const cell = startCell(kernel, `let inLoop = 5;\nwhile (true) {}`);
+      // The cell says when it is in the loop: on a busy machine compiling it can take longer than any fixed wait.
+      const cell = startCell(kernel, `let inLoop = 5;\nrequire("node:fs").writeFileSync("in-loop", "");\nwhile (true) {}`);
       await cell.running;
-      await delay(300);
+      while (!fs.existsSync(path.join(kernel.cwd, "in-loop"))) await delay(20);
       const interruptReply = await kernel.client.request("control", "interrupt_request", {}, { timeoutMs: 5000 });
       assert.equal(interruptReply.header.msg_type, "interrupt_reply");
       assert.equal(interruptReply.content.status, "ok");
@@ -260,11 +263,10 @@ describe("KernelClient when the tfjs-studio kernel dies", function () {
   }
 
   it("rejects the running and the queued cell when a cell calls process.exit; later work fails at once", async () => {
-    // zeromq.js aborts a process that exits with sockets open in a worker thread (zeromq/zeromq.js#411), which the
-    // kernel's socket worker has: until the kernel closes them on process.exit, the reason may be SIGABRT.
+    // Not "killed by SIGABRT": the kernel closes its worker's sockets before it exits (zeromq/zeromq.js#411).
     await assertDeathReported(
       `console.log("bye");\nawait new Promise((resolve) => setTimeout(resolve, 200));\nprocess.exit(3);`,
-      /kernel died: kernel process (exited with code 3|was killed by SIGABRT)/,
+      /kernel died: kernel process exited with code 3(\n|$)/,
     );
   });
 
