@@ -1,9 +1,10 @@
 // The active notebook's kernel in the status bar (state and backend), and the kernel info it opens on click.
 import * as vscode from "vscode";
-import type { KernelSessionRegistry, NotebookKernelSession } from "../kernel/sessionTypes";
+import type { KernelSessionRegistry, KernelState, NotebookKernelSession } from "../kernel/sessionTypes";
 import { kernelInfoText, statusBarText } from "./kernelStatusText";
 
 const SHOW_KERNEL_INFO = "tfjsStudio.showKernelInfo";
+const BUSY_DELAY_MS = 300;
 
 export function registerKernelStatusBar(sessions: KernelSessionRegistry): vscode.Disposable {
   const item = vscode.window.createStatusBarItem("tfjsStudio.kernel", vscode.StatusBarAlignment.Right, 100);
@@ -15,20 +16,33 @@ export function registerKernelStatusBar(sessions: KernelSessionRegistry): vscode
     return notebook ? sessions.get(notebook) : undefined;
   };
 
-  const refresh = (): void => {
-    const session = activeSession();
-    // Only notebooks our kernel runs: any other editor, or a notebook on another kernel, shows nothing.
-    if (!session) return item.hide();
+  let shown: KernelState | undefined;
+  let busyTimer: NodeJS.Timeout | undefined;
+  const render = (session: NotebookKernelSession): void => {
     const { text, tooltip, error } = statusBarText(session);
     item.text = text;
     item.tooltip = tooltip;
     item.backgroundColor = error ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
+    shown = session.state;
     item.show();
+  };
+  const refresh = (): void => {
+    clearTimeout(busyTimer);
+    const session = activeSession();
+    // Only notebooks our kernel runs: any other editor, or a notebook on another kernel, shows nothing.
+    if (!session) {
+      shown = undefined;
+      return item.hide();
+    }
+    // Each completion and hover makes the kernel busy for a moment: only busy that lasts shows, so typing does not flicker.
+    if (session.state === "busy" && shown === "idle") busyTimer = setTimeout(() => render(session), BUSY_DELAY_MS);
+    else render(session);
   };
 
   refresh();
   return vscode.Disposable.from(
     item,
+    new vscode.Disposable(() => clearTimeout(busyTimer)),
     sessions.onDidChangeSession((session) => {
       if (session.notebook === vscode.window.activeNotebookEditor?.notebook) refresh();
     }),
