@@ -34,6 +34,7 @@ export interface ChartLayout {
 export type ChartData = [number[], ...(number | null)[][]];
 
 const TITLE_HEIGHT = 20;
+const STEP_INCREMENTS = [1, 2, 5].flatMap((base) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((scale) => base * scale)).sort((a, b) => a - b);
 
 export class MetricChart {
   readonly element: HTMLDivElement;
@@ -161,6 +162,9 @@ export class MetricChart {
       axes: [
         {
           ...axis(xAxis === "step" ? "step" : xAxis === "relative" ? "time since start" : undefined),
+          size: 28,
+          // Steps are whole numbers: no tick at step 2.5.
+          ...(xAxis === "step" ? { incrs: STEP_INCREMENTS } : {}),
           ...(xAxis === "relative" ? { values: (_plot: uPlot, splits: number[]) => splits.map(formatSeconds) } : {}),
         },
         { ...axis(undefined), size: 56, values: (_plot: uPlot, splits: number[]) => splits.map((value) => formatValue(value)) },
