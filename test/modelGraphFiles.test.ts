@@ -1,5 +1,5 @@
-// The model graph panel's vscode-free parts: model.json loading with weight statistics, and the
-// elkjs layout (the same code the panel's worker runs), timed on a 500-layer model.
+// The model graph's vscode-free parts: model.json loading with weight statistics, the elkjs layout
+// (the same code the panel's worker runs) timed on a 500-layer model, and the cell output's compact layout.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import type { ModelGraph } from "../kernel/modelDisplay/modelGraphSchema";
 import { registerFileSystemIO } from "../kernel/tfjs/fileSystemIO";
 import { modelJsonGraph } from "../extension/modelGraph/modelJsonGraph";
 import { elkGraph, nodeLines, placedLayout } from "../webviews/modelGraphPanel/graphLayout";
+import { compactGraphLayout } from "../webviews/renderer/compactGraphLayout";
 
 const tf: typeof Tf = require("@tensorflow/tfjs");
 
@@ -122,6 +123,32 @@ describe("model graph panel: files and layout", function () {
       console.log(`      elk layout of 501 layers: ${timings.map((ms) => ms.toFixed(0)).join(", ")} ms`);
       assert.equal(layout!.nodes.length, 501);
       assert.ok(Math.min(...timings) < 5000, `${timings}`);
+    });
+  });
+
+  describe("compact layout in the cell output", () => {
+    it("puts each layer a row below the layers it reads from, branches side by side", () => {
+      const a = tf.input({ shape: [4], name: "a" });
+      const b = tf.layers.dense({ units: 5, name: "b" }).apply(a) as Tf.SymbolicTensor;
+      const c = tf.layers.dense({ units: 5, name: "c" }).apply(a) as Tf.SymbolicTensor;
+      const graph = modelGraph(tf.model({ inputs: a, outputs: tf.layers.add({ name: "sum" }).apply([b, c]) as Tf.SymbolicTensor }));
+      const layout = compactGraphLayout(graph);
+      const at = Object.fromEntries(layout.boxes.map((box) => [box.node.name, box]));
+      assert.ok(at.a.y < at.b.y && at.b.y === at.c.y && at.c.y < at.sum.y);
+      assert.ok(at.b.x < at.c.x || at.c.x < at.b.x, "b and c side by side");
+      assert.equal(layout.hidden, 0);
+      assert.deepEqual(layout.links.map((link) => `${link.from}->${link.to}`).sort(), ["a->b", "a->c", "b->sum", "c->sum"]);
+      for (const link of layout.links) assert.ok(link.y1 < link.y2, "links go down");
+      for (const box of layout.boxes) assert.ok(box.x >= 0 && box.x + 220 <= layout.width && box.y + 36 <= layout.height);
+    });
+
+    it("draws only the first layers of a big model and counts the rest", () => {
+      const list = [tf.layers.dense({ units: 2, inputShape: [2] })];
+      for (let i = 1; i < 40; i++) list.push(tf.layers.dense({ units: 2 }));
+      const layout = compactGraphLayout(modelGraph(tf.sequential({ layers: list })), 16);
+      assert.equal(layout.boxes.length, 16);
+      assert.equal(layout.hidden, 41 - 16);
+      assert.equal(layout.links.length, 15);
     });
   });
 });
