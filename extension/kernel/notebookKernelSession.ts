@@ -122,7 +122,8 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
   }
 
   private onIopub(launched: LaunchedKernel, message: JupyterMessage): void {
-    if (launched !== this.launched || message.header.msg_type !== "status") return;
+    // A kernel being stopped still reports busy and idle for the shutdown request: not news to the user.
+    if (launched !== this.launched || this.stopping || message.header.msg_type !== "status") return;
     const status = String(message.content.execution_state);
     const parent = String((message.parent_header as { msg_id?: unknown }).msg_id ?? "");
     if (status === "busy") this.busyRequests.add(parent);
