@@ -6,9 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../../kernel/packageRoot";
 import { scaffoldTemplate } from "../../kernel/templates/scaffold";
-import { cellIndexContaining, writeNotebook } from "./support/notebookFiles";
+import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles";
 import { type StudioSession, startStudioSession } from "./support/studioSession";
-import type { NotebookEditor } from "./support/workbench";
 
 const KERNEL_LABEL = "TypeScript (TF.js Studio)";
 /** Every single wait (a click, a selector, an output) gives up after this. */
@@ -82,12 +81,10 @@ describe("VS Code end to end (code-server + Chromium)", function () {
   });
 
   describe("the mnist-mlp template notebook", () => {
-    let notebook: NotebookEditor;
-
     it("runs all its cells on the TF.js Studio kernel, with live metric charts", async function () {
       this.timeout(300_000);
       const { workbench } = session;
-      notebook = await workbench.openNotebook(MLP_NOTEBOOK);
+      const notebook = await workbench.openNotebook(MLP_NOTEBOOK);
       await notebook.selectKernel(KERNEL_LABEL, workbench);
       assert.match(await notebook.selectedKernel(), /TypeScript \(TF\.js Studio\)/);
 
@@ -96,12 +93,12 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await notebook.toolbarAction("Interrupt").waitFor({ timeout: KERNEL_TIMEOUT_MS });
       await notebook.toolbarAction("Run All").waitFor({ timeout: 180_000 });
 
-      const last = cellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "loadLayersModel");
+      const last = codeCellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "loadLayersModel");
       await notebook.revealCell(last);
       assert.equal(await notebook.cellState(last), "success", "the last cell did not succeed: an earlier one failed (see the screenshot)");
       await notebook.output("same predictions as before saving").waitFor();
 
-      const training = cellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "fitDataset");
+      const training = codeCellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "fitDataset");
       await notebook.revealCell(training);
       await notebook.output(/after 2 epochs: loss \d/).waitFor();
       // The live chart: a canvas the metrics renderer has drawn on (not blank).
@@ -128,7 +125,8 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       const layerNames: string[] = (topology.model_config ?? topology).config.layers.map((layer: { config: { name: string } }) => layer.config.name);
 
       // The model cell's output has a button that opens the full graph.
-      const modelCell = cellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "tf.sequential");
+      const notebook = await workbench.openNotebook(MLP_NOTEBOOK);
+      const modelCell = codeCellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "tf.sequential");
       await notebook.revealCell(modelCell);
       await notebook.outputs().locator("button, vscode-button", { hasText: /graph/i }).first().click();
       const panel = workbench.webviewPanel();

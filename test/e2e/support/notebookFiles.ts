@@ -15,10 +15,10 @@ export function writeNotebook(file: string, cells: string[]): void {
   fs.writeFileSync(file, JSON.stringify(notebook, null, 1));
 }
 
-/** The index of the first cell whose source contains `text`. */
-export function cellIndexContaining(file: string, text: string): number {
-  const cells = (JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { source: string | string[] }[] }).cells;
-  const index = cells.findIndex((cell) => [cell.source].flat().join("").includes(text));
-  if (index < 0) throw new Error(`no cell of ${file} contains ${JSON.stringify(text)}`);
+/** The index (among all cells) of the first code cell whose source contains `text`. */
+export function codeCellIndexContaining(file: string, text: string): number {
+  const cells = (JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { cell_type: string; source: string | string[] }[] }).cells;
+  const index = cells.findIndex((cell) => cell.cell_type === "code" && [cell.source].flat().join("").includes(text));
+  if (index < 0) throw new Error(`no code cell of ${file} contains ${JSON.stringify(text)}`);
   return index;
 }
