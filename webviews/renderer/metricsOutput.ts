@@ -11,6 +11,8 @@ import { statusLine } from "./metricsStatus";
 import { ensureRendererStyles } from "./rendererStyles";
 
 const CHART_HEIGHT = 220;
+const HEADER_HEIGHT = 24;
+const PADDING = 4;
 
 class MetricsView {
   readonly root: HTMLDivElement;
@@ -22,8 +24,12 @@ class MetricsView {
   constructor(element: HTMLElement, context: RendererContext<unknown>) {
     this.root = document.createElement("div");
     this.root.className = "tfjs-metrics-output";
+    // One height from the first update to the last: the notebook never reflows around the output.
+    this.root.style.height = `${HEADER_HEIGHT + CHART_HEIGHT + 2 * PADDING}px`;
+    this.root.style.padding = `${PADDING}px 0`;
     const header = document.createElement("div");
     header.className = "tfjs-metrics-header";
+    header.style.height = `${HEADER_HEIGHT}px`;
     this.status = document.createElement("div");
     this.status.className = "tfjs-metrics-status";
     header.append(this.status);
