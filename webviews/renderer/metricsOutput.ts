@@ -27,6 +27,8 @@ class MetricsView {
     // One height from the first update to the last: the notebook never reflows around the output.
     this.root.style.height = `${HEADER_HEIGHT + CHART_HEIGHT + 2 * PADDING}px`;
     this.root.style.padding = `${PADDING}px 0`;
+    // Set here, not only in renderer.css, which arrives a moment after the first update.
+    this.root.style.boxSizing = "border-box";
     const header = document.createElement("div");
     header.className = "tfjs-metrics-header";
     header.style.height = `${HEADER_HEIGHT}px`;

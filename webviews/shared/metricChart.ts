@@ -6,32 +6,8 @@ import "uplot/dist/uPlot.min.css";
 import "./metricChart.css";
 import { formatValue } from "../../kernel/training/metricsFormat";
 import type { XAxis } from "./chartLines";
+import type { ChartData, ChartLayout } from "./chartTypes";
 import { onThemeChange, readChartTheme, resolveColor, type ChartTheme } from "./chartTheme";
-
-export interface ChartSeriesStyle {
-  label: string;
-  /** Any CSS colour, var(--vscode-...) included. */
-  color: string;
-  dashed?: boolean;
-  /** Drawn thin and translucent, behind the others (e.g. per-batch values under the epoch means). */
-  faint?: boolean;
-  /** Dots on the points (series with few points, e.g. one per epoch). */
-  points?: boolean;
-}
-
-export interface ChartLayout {
-  title: string;
-  /** Height of the whole chart, title row included, in CSS pixels. */
-  height: number;
-  xAxis: XAxis;
-  logY: boolean;
-  series: ChartSeriesStyle[];
-  /** A key of the series in the title row (the panel shows runs' colours in its run list instead). */
-  legend: boolean;
-}
-
-/** uPlot's AlignedData: one shared x column, then one y column per series. */
-export type ChartData = [number[], ...(number | null)[][]];
 
 const TITLE_HEIGHT = 20;
 const STEP_INCREMENTS = [1, 2, 5].flatMap((base) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((scale) => base * scale)).sort((a, b) => a - b);
