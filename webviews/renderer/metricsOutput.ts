@@ -8,7 +8,7 @@ import { RUN_LOG_SCHEMA_VERSION, type MetricsDisplayData } from "../../kernel/tr
 import { MetricChart } from "../shared/metricChart";
 import { displayCharts } from "./metricsDisplayLines";
 import { statusLine } from "./metricsStatus";
-import { ensureRendererStyles } from "./rendererStyles";
+import { rendererStyles } from "./rendererStyles";
 
 const CHART_HEIGHT = 220;
 const HEADER_HEIGHT = 24;
@@ -100,9 +100,11 @@ class MetricsView {
 const viewsByElement = new WeakMap<HTMLElement, MetricsView>();
 const viewsByOutput = new Map<string, MetricsView>();
 
-export function renderMetricsOutput(item: OutputItem, element: HTMLElement, context: RendererContext<unknown>, _signal: AbortSignal): void {
-  ensureRendererStyles();
+export async function renderMetricsOutput(item: OutputItem, element: HTMLElement, context: RendererContext<unknown>, signal: AbortSignal): Promise<void> {
   const data = displayDataOf(item);
+  await rendererStyles();
+  // A newer update of this output arrived meanwhile: it draws instead.
+  if (signal.aborted) return;
   let view = viewsByElement.get(element);
   if (!view || !element.contains(view.root)) {
     viewsByOutput.get(item.id)?.dispose();
