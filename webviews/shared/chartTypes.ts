@@ -1,4 +1,5 @@
-// The data and layout a MetricChart draws: plain types, free of the DOM, so tests and the series code can use them.
+// The shapes a metric chart is described by: kept apart from the chart (which needs the DOM) so that
+// code without a DOM, and its tests, can build them.
 import type { XAxis } from "./chartLines";
 
 export interface ChartSeriesStyle {

@@ -50,19 +50,30 @@ export class MetricChart {
   setData(data: ChartData, yRange: [number, number] | null = null): void {
     this.data = data;
     this.yRange = yRange;
+    // How many x positions are drawn: lets tests and tools see that a chart has data without reading pixels.
+    this.element.dataset.points = String(data[0].length);
     this.plot?.setData(data, !this.zoomed);
   }
 
-  /** The chart as a PNG data URL, on the theme's background (the canvas itself is transparent). */
+  /** The chart with its title as a PNG data URL, on the theme's background (the canvas itself is transparent). */
   toPng(): string {
     const source = this.plot!.ctx.canvas;
+    const scale = source.width / this.plot!.width;
+    const titleHeight = Math.round(TITLE_HEIGHT * scale);
     const canvas = document.createElement("canvas");
     canvas.width = source.width;
-    canvas.height = source.height;
+    canvas.height = source.height + titleHeight;
     const context = canvas.getContext("2d")!;
-    context.fillStyle = readChartTheme().background;
+    const theme = readChartTheme();
+    context.fillStyle = theme.background;
     context.fillRect(0, 0, canvas.width, canvas.height);
-    context.drawImage(source, 0, 0);
+    context.scale(scale, scale);
+    context.fillStyle = theme.foreground;
+    context.font = `600 ${theme.font}`;
+    context.textBaseline = "middle";
+    context.fillText(this.layout.title, 4, TITLE_HEIGHT / 2);
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.drawImage(source, 0, titleHeight);
     return canvas.toDataURL("image/png");
   }
 
