@@ -75,20 +75,6 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     await this.launched?.interrupt();
   }
 
-  /** Resolves true as soon as the kernel reports idle, false after timeoutMs or when it is gone. */
-  waitForIdle(timeoutMs: number): Promise<boolean> {
-    if (this.state === "idle") return Promise.resolve(true);
-    const deadline = Date.now() + timeoutMs;
-    return new Promise((resolve) => {
-      const timer = setInterval(() => {
-        if (this.state === "idle" || !this.launched || Date.now() >= deadline) {
-          clearInterval(timer);
-          resolve(this.state === "idle");
-        }
-      }, 100);
-    });
-  }
-
   private async start(): Promise<LaunchedKernel> {
     // A start in the middle of a restart keeps showing "restarting" until the kernel answers.
     if (this.state !== "restarting") this.setState("starting");

@@ -1,7 +1,7 @@
 // Runs one notebook's cells on its kernel, one at a time in the order queued, and turns the kernel's output
 // into cell outputs as it arrives.
 import * as vscode from "vscode";
-import type { InputPrompt } from "../../kernel/client/kernelClient";
+import type { InputPrompt, KernelClient } from "../../kernel/client/kernelClient";
 import type { JupyterMessage } from "../../kernel/protocol/messages";
 import type { KernelSessions } from "../kernel/kernelSessions";
 import type { CellDiagnostics } from "../language/cellDiagnostics";
@@ -149,7 +149,7 @@ export class NotebookRunner implements vscode.Disposable {
   }
 
   /** Display updates published after their cell finished, e.g. by a training loop that was not awaited. */
-  private listenForLateUpdates(client: NonNullable<ReturnType<KernelSessions["open"]>["client"]>): void {
+  private listenForLateUpdates(client: KernelClient): void {
     if (this.listening.has(client)) return;
     this.listening.add(client);
     client.on("iopub", (message) => {
