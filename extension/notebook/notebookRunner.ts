@@ -22,7 +22,7 @@ export class NotebookRunner implements vscode.Disposable {
   private readonly tracker = new OutputTracker<Cell>();
   /** Every output this runner created, by the tracker's id: updates of a display need the output object. */
   private readonly outputs = new Map<string, { cell: Cell; output: vscode.NotebookCellOutput }>();
-  /** Output edits are applied strictly in order; a running cell's execution ends only after all of its edits. */
+  /** Output edits are applied strictly in order, and this never rejects; a cell's execution ends after all its edits. */
   private edits: Promise<void> = Promise.resolve();
   /** Display updates of idle cells waiting to be applied: only the latest per output matters. */
   private readonly idleUpdates = new Map<string, { cell: Cell; items: OutputItemSpec[] }>();
@@ -170,7 +170,7 @@ export class NotebookRunner implements vscode.Disposable {
         // Coalesced: a fast-updating display in an idle cell gets its latest state, not a backlog.
         const waiting = this.idleUpdates.has(edit.outputId);
         this.idleUpdates.set(edit.outputId, { cell: edit.cell, items: edit.items });
-        if (!waiting) this.edits = this.edits.then(() => this.updateIdleCell(edit.outputId));
+        if (!waiting) this.edits = this.edits.then(() => this.updateIdleCell(edit.outputId)).catch((error: Error) => this.log.warn(`Display update failed: ${error.message}`));
         continue;
       }
       this.edits = this.edits.then(() => this.applyToRunning(edit)).catch((error: Error) => this.log.warn(`Output edit failed: ${error.message}`));
