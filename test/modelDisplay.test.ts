@@ -6,6 +6,7 @@ import { isLayersModel } from "../kernel/modelDisplay/isLayersModel";
 import { formatModel, installModelDisplay } from "../kernel/modelDisplay/modelDisplayFormatter";
 import { modelGraph } from "../kernel/modelDisplay/modelGraph";
 import { MODEL_GRAPH_MIME, MODEL_GRAPH_SCHEMA_VERSION, type ModelGraph } from "../kernel/modelDisplay/modelGraphSchema";
+import { weightStats } from "../kernel/modelDisplay/weightStats";
 import { toDisplayBundle } from "../kernel/runtime/mimeBundle";
 import { StudioKernel, ofType, startStudioKernel, stripAnsi, types } from "./support/studioKernel";
 
@@ -209,6 +210,51 @@ describe("model display", function () {
       assert.match(text, /^Non-trainable params: 12$/m);
       assert.match(html, /<tr class="frozen" title="not trainable"><td>frozen \(Dense\)/);
       assert.equal((html.match(/class="frozen"/g) ?? []).length, 1);
+    });
+  });
+
+  describe("weight statistics", () => {
+    it("summarises each weight's values in the display payload: min, max, mean, std, zeros and a histogram", () => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2], name: "fixed" })] });
+      model.layers[0].setWeights([tf.tensor2d([[0, 1], [2, 3]]), tf.tensor1d([0, 0])]);
+      const { graph } = bundleOf(model);
+      assert.equal(graph.statsSkipped, undefined);
+      const [kernel, bias] = node(graph, "fixed").weights;
+      assert.equal(kernel.name, "fixed/kernel");
+      const { histogram, std, ...rest } = kernel.stats!;
+      assert.deepEqual(rest, { count: 4, nonFinite: 0, min: 0, max: 3, mean: 1.5, zeros: 0.25 });
+      assert.ok(Math.abs(std - Math.sqrt(1.25)) < 1e-9, `${std}`);
+      assert.equal(histogram.length, 30);
+      assert.equal(histogram.reduce((a, b) => a + b, 0), 4);
+      assert.equal(histogram[0], 1, "0 in the first bin");
+      assert.equal(histogram[29], 1, "the maximum in the last bin");
+      assert.deepEqual({ ...bias.stats, histogram: undefined }, { count: 2, nonFinite: 0, min: 0, max: 0, mean: 0, std: 0, zeros: 1, histogram: undefined });
+      assert.equal(bias.stats!.histogram[0], 2, "a constant weight fills the first bin");
+      assert.deepEqual(JSON.parse(JSON.stringify(graph)), graph);
+    });
+
+    it("counts NaN and infinities apart, so the statistics stay finite JSON", () => {
+      const stats = weightStats(new Float32Array([NaN, -1, Infinity, 1, -Infinity]), 4);
+      assert.deepEqual(stats, { count: 5, nonFinite: 3, min: -1, max: 1, mean: 0, std: 1, zeros: 0, histogram: [1, 0, 0, 1] });
+      assert.deepEqual(weightStats(new Float32Array([NaN])), { count: 1, nonFinite: 1, min: 0, max: 0, mean: 0, std: 0, zeros: 0, histogram: [] });
+    });
+
+    it("leaves statistics out of models above the parameter cap and says so", () => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [4], name: "wide" })] });
+      const capped = modelGraph(model, { statsMaxParams: 10 });
+      assert.match(capped.statsSkipped ?? "", /left out: the model has 20 parameters, more than the 10 summarised/);
+      assert.ok(capped.nodes.every((each) => each.weights.every((weight) => weight.stats === undefined)));
+      assert.equal(modelGraph(model, { statsMaxParams: 20 }).nodes[1].weights[0].stats?.count, 16);
+      assert.equal(modelGraph(model).nodes[1].weights[0].stats, undefined, "no statistics unless asked for");
+    });
+
+    it("still shows the graph of a disposed model, saying its statistics could not be read", () => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], name: "gone" })] });
+      model.dispose();
+      const { graph } = bundleOf(model);
+      assert.equal(node(graph, "gone").params, 2);
+      assert.match(graph.statsSkipped ?? "", /could not be read: .*disposed/i);
+      assert.equal(node(graph, "gone").weights[0].stats, undefined);
     });
   });
 

@@ -10,8 +10,14 @@ import { MODEL_GRAPH_MIME } from "./modelGraphSchema";
 import { modelSummary } from "./modelSummary";
 import { textSummary } from "./textSummary";
 
+/**
+ * Weight statistics cost a read of every weight (a GPU download on GPU backends) on each display, so
+ * models above this many parameters show without them.
+ */
+export const DISPLAY_STATS_MAX_PARAMS = 5_000_000;
+
 export function modelBundle(model: LayersModel): MimeBundle {
-  const graph = modelGraph(model);
+  const graph = modelGraph(model, { statsMaxParams: DISPLAY_STATS_MAX_PARAMS });
   const summary = modelSummary(graph);
   return { [MODEL_GRAPH_MIME]: graph, "text/html": htmlSummary(summary), "text/plain": textSummary(summary) };
 }

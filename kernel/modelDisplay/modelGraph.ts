@@ -15,6 +15,15 @@ import {
   type Shape,
   type WeightInfo,
 } from "./modelGraphSchema";
+import { weightStats } from "./weightStats";
+
+export interface ModelGraphOptions {
+  /**
+   * Adds each weight's statistics (`WeightInfo.stats`) when the model has at most this many
+   * parameters; above it `statsSkipped` says why they are missing. Left out: no statistics.
+   */
+  statsMaxParams?: number;
+}
 
 /** A layer's output tensor, named as Keras does: `layer[call][output]`. */
 interface TensorSource {
@@ -23,7 +32,7 @@ interface TensorSource {
   output: number;
 }
 
-export function modelGraph(model: LayersModel): ModelGraph {
+export function modelGraph(model: LayersModel, options: ModelGraphOptions = {}): ModelGraph {
   const trainable = countParams(model.trainableWeights);
   const nonTrainable = countParams(model.nonTrainableWeights);
   const header: Pick<ModelGraph, "schemaVersion" | "name" | "className" | "params"> = {
@@ -39,12 +48,15 @@ export function modelGraph(model: LayersModel): ModelGraph {
   const topology = new Topology(model);
   const outputs = model.outputs.map((tensor) => topology.source(tensor));
   for (const output of outputs) topology.visit(output.layer, output.call);
+  const nodes = topology.orderedLayers().map((layer) => layerNode(layer, topology.callsOf(layer)));
+  const statsSkipped = options.statsMaxParams === undefined ? undefined : addWeightStats(model, nodes, options.statsMaxParams);
   return {
     ...header,
     built: true,
+    ...(statsSkipped ? { statsSkipped } : {}),
     inputs: model.inputs.map((tensor) => ({ layer: tensor.sourceLayer.name, call: tensor.nodeIndex, output: tensor.tensorIndex, shape: [...tensor.shape] })),
     outputs: outputs.map((output, i): ModelTensor => ({ layer: output.layer.name, call: output.call, output: output.output, shape: [...model.outputs[i].shape] })),
-    nodes: topology.orderedLayers().map((layer) => layerNode(layer, topology.callsOf(layer))),
+    nodes,
     edges: topology.edges,
   };
 }
@@ -198,6 +210,28 @@ function layerNode(layer: Layer, calls: LayerCall[]): LayerNode {
     })),
     ...(nested ? { model: modelGraph(nested) } : {}),
   };
+}
+
+/** Fills in `stats` of every node's weights from their values; returns why not, when it does not. */
+function addWeightStats(model: LayersModel, nodes: LayerNode[], maxParams: number): string | undefined {
+  const total = model.countParams();
+  if (total > maxParams) {
+    return `Weight statistics are left out: the model has ${total.toLocaleString("en-US")} parameters, more than the ${maxParams.toLocaleString("en-US")} summarised on display.`;
+  }
+  const layers = new Map(model.layers.map((layer) => [layer.name, layer]));
+  try {
+    for (const node of nodes) {
+      const weights = layers.get(node.name)?.weights ?? [];
+      // layer.weights and node.weights are the same list in the same order (see layerNode).
+      node.weights.forEach((info, i) => {
+        if (weights[i]) info.stats = weightStats(weights[i].read().dataSync());
+      });
+    }
+  } catch (error) {
+    for (const node of nodes) for (const info of node.weights) delete info.stats;
+    return `Weight statistics could not be read: ${(error as Error)?.message ?? error}`;
+  }
+  return undefined;
 }
 
 function layerConfig(layer: Layer): LayerNode["config"] {

@@ -24,6 +24,11 @@ export interface ModelGraph {
    */
   built: boolean;
   notBuiltReason?: string;
+  /**
+   * Set when the weights' statistics were left out (`WeightInfo.stats`), in words meant for the user,
+   * e.g. because the model is too big to summarise on every display.
+   */
+  statsSkipped?: string;
   /** The model's input tensors, in `model.inputs` order: the input layer's name and the shape it takes. */
   inputs: ModelTensor[];
   /** The model's output tensors, in `model.outputs` order: the layer that produces each, and its shape. */
@@ -119,4 +124,23 @@ export interface WeightInfo {
   dtype: string;
   /** Whether training updates it: false for every weight of a frozen layer. */
   trainable: boolean;
+  /** Statistics of its values at display (or load) time, when they were computed. */
+  stats?: WeightStats;
+}
+
+/** A weight's values summarised. Only finite values count in min, max, mean, std and the histogram. */
+export interface WeightStats {
+  /** Number of values. */
+  count: number;
+  /** How many of them are NaN or infinite. */
+  nonFinite: number;
+  min: number;
+  max: number;
+  mean: number;
+  /** Population standard deviation. */
+  std: number;
+  /** Fraction (0..1) of all values that are exactly zero. */
+  zeros: number;
+  /** Counts of equal-width bins from min to max (the last bin includes max); empty when no value is finite. */
+  histogram: number[];
 }

@@ -61,7 +61,8 @@ async function saveModel(tf: Tfjs, dir: string, artifacts: io.ModelArtifacts): P
   };
 }
 
-async function loadModel(tf: Tfjs, path: string): Promise<io.ModelArtifacts> {
+/** Reads a model.json (or the directory holding one) and its weight files, as `file://` loading does. */
+export async function loadModel(tf: Tfjs, path: string): Promise<io.ModelArtifacts> {
   const stats = statSync(path, { throwIfNoEntry: false });
   if (!stats) throw new Error(`Cannot load ${SCHEME}${path}: no such file. Give the path of a ${MODEL_JSON} written by model.save("${SCHEME}DIR").`);
   // A directory saved by model.save() is accepted as well as its model.json.

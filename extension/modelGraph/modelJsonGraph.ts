@@ -1,0 +1,73 @@
+// Builds the layer graph, with each weight's statistics, of a model.json on disk (a tf.LayersModel
+// saved by model.save() or converted from Keras). Runs in the extension host with tfjs' plain CPU
+// backend, loaded only when the first model is opened. No vscode import: tested under mocha.
+import { readFileSync } from "node:fs";
+import { modelGraph } from "../../kernel/modelDisplay/modelGraph";
+import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import { loadModel } from "../../kernel/tfjs/fileSystemIO";
+import type { Tfjs } from "../../kernel/tfjs/sharedTfjs";
+
+/** Saved weights are read once when the panel opens, so a bigger cap than on every cell display. */
+export const FILE_STATS_MAX_PARAMS = 50_000_000;
+
+export async function modelJsonGraph(path: string): Promise<ModelGraph> {
+  checkLayersModelJson(path);
+  const tf = await cpuTfjs();
+  let model;
+  try {
+    model = await tf.loadLayersModel({ load: () => loadModel(tf, path) });
+  } catch (error) {
+    const message = (error as Error)?.message ?? String(error);
+    throw new Error(message.startsWith("Cannot load") ? message : `Cannot load ${path} as a layers model: ${message}`);
+  }
+  try {
+    return modelGraph(model, { statsMaxParams: FILE_STATS_MAX_PARAMS });
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Says clearly what is wrong with a file that is not a layers model.json, before tfjs fails obscurely. */
+function checkLayersModelJson(path: string): void {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON (${(error as Error).message})`);
+  }
+  const model = json as { format?: unknown; modelTopology?: Record<string, unknown> | null } | null;
+  if (typeof model !== "object" || model === null || typeof model.modelTopology !== "object" || model.modelTopology === null) {
+    throw new Error(`${path} has no modelTopology, so it is not a TensorFlow.js model.json`);
+  }
+  const topology = model.modelTopology;
+  if (model.format === "graph-model" || Array.isArray(topology.node)) {
+    throw new Error(
+      `${path} is a graph model (converted from a TensorFlow SavedModel or frozen graph): it has ops, not layers. The model graph shows layers models (tf.LayersModel) only.`,
+    );
+  }
+  const config = (topology.model_config ?? topology) as { class_name?: unknown };
+  if (typeof config.class_name !== "string") {
+    throw new Error(`${path} is not a layers model: its modelTopology names no model class (class_name)`);
+  }
+}
+
+let tfjs: Promise<Tfjs> | undefined;
+
+function cpuTfjs(): Promise<Tfjs> {
+  tfjs ??= (async () => {
+    // Loaded on first use: tfjs is large and most sessions never open a model.json.
+    const tf = require("@tensorflow/tfjs") as Tfjs;
+    await tf.setBackend("cpu");
+    return tf;
+  })().catch((error) => {
+    tfjs = undefined;
+    throw error;
+  });
+  return tfjs;
+}
