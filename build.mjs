@@ -29,6 +29,8 @@ const builds = [
   // Webviews run in the browser: everything bundled, no Node built-ins. The renderer must be an ES module.
   { ...webview, entryPoints: { renderer: "webviews/renderer/index.ts", metricsPanel: "webviews/metricsPanel/main.ts", modelGraphPanel: "webviews/modelGraphPanel/main.ts" }, format: "esm" },
   { ...webview, entryPoints: { layoutWorker: "webviews/modelGraphPanel/layoutWorker.ts" }, format: "iife" },
+  // `npm start`: code-server with the extension (scripts/codeServer.ts, which the end-to-end tests share).
+  { ...common, entryPoints: { start: "scripts/start.ts" }, outdir: "dist/scripts" },
   { ...common, entryPoints: readdirSync("test", { recursive: true }).filter((f) => f.endsWith(".test.ts")).map((f) => `test/${f}`), outdir: "dist/test", outbase: "test" },
 ];
 

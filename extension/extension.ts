@@ -10,11 +10,14 @@ import { registerModelGraphPanel } from "./panels/modelGraphPanel";
 import { RendererMessaging } from "./rendererMessaging";
 import { registerKernelStatusBar } from "./statusBar/kernelStatusBar";
 
+let kernelSessions: KernelSessions | undefined;
+
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("TF.js Studio", { log: true });
   const messaging = new RendererMessaging(log);
   const diagnostics = new CellDiagnostics();
   const sessions = new KernelSessions(context, log);
+  kernelSessions = sessions;
   context.subscriptions.push(
     log,
     messaging,
@@ -29,4 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 }
 
-export function deactivate(): void {}
+/** Waits for the kernels to stop, so that none outlives the extension host. */
+export function deactivate(): Promise<void> | undefined {
+  return kernelSessions?.dispose();
+}

@@ -80,6 +80,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.on("message", (routed) => kernel!.handle(routed));
   sockets.on("interrupt", () => interrupts.interrupt("message"));
   sockets.on("shutdown", (routed) => void kernel!.shutdown(routed));
+  process.on("exit", () => sockets.closeBeforeExit());
 
   log(`kernel ready (pid ${process.pid}, protocol ${currentKernelInfo().protocol_version})`);
   // Load the compiler and the standard library now, while the user is still reading the notebook;

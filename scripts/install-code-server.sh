@@ -6,6 +6,7 @@
 # (no network) and prints the install prefix.
 #
 # Usage: bash scripts/install-code-server.sh     (prints the prefix on its last line)
+# TFJS_STUDIO_CODE_SERVER_PREFIX=DIR installs into (or checks) DIR instead, e.g. one shared by several checkouts.
 # Start: node <prefix>/node_modules/code-server/out/node/entry.js --auth none --bind-addr 127.0.0.1:0 ...
 set -euo pipefail
 
@@ -14,7 +15,7 @@ CODE_SERVER_VERSION=4.100.3
 PLAYWRIGHT_CORE_VERSION=1.65.1   # drives Debian's /usr/bin/chromium; it downloads no browser
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-prefix="$root/.cache/code-server"
+prefix="${TFJS_STUDIO_CODE_SERVER_PREFIX:-$root/.cache/code-server}"
 marker="$prefix/.installed"
 entry="$prefix/node_modules/code-server/out/node/entry.js"
 

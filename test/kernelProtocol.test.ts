@@ -577,6 +577,22 @@ describe("tfjs-studio kernel: TypeScript cells", function () {
     assert.equal(await value(kernel, `typeof (globalThis as any).typeErrorSideEffect`), "'undefined'");
   });
 
+  it("lists each type error's line, column (UTF-16) and length in `diagnostics`, for editors to mark", async () => {
+    const lines = [`const ok = 1;`, `const party = "🎉"; const wrong: number = "text";`, `ok.toFixed(1).nope;`];
+    const result = await runFailing(kernel, lines.join("\n"));
+    const expected = [
+      { line: 2, column: lines[1].indexOf("wrong") + 1, length: "wrong".length, code: 2322, category: "error" },
+      { line: 3, column: lines[2].indexOf("nope") + 1, length: "nope".length, code: 2339, category: "error" },
+    ];
+    for (const content of [result.reply.content, ofType(result, "error")[0]?.content]) {
+      const diagnostics = content?.diagnostics as { message: string }[];
+      assert.deepEqual(diagnostics.map(({ message, ...where }) => where), expected);
+      assert.match(diagnostics[0].message, /Type 'string' is not assignable to type 'number'/);
+      assert.match(diagnostics[1].message, /Property 'nope' does not exist on type 'string'/);
+    }
+    assert.equal((await runFailing(kernel, `throw new Error("runtime")`)).reply.content.diagnostics, undefined);
+  });
+
   it("lets later cells redeclare let, const, function and class with a new type", async () => {
     assertOk(await kernel.run(`let redeclaredLet = 1;\nconst redeclaredConst = 1;\nfunction redeclaredFn(): number { return 1; }\nclass RedeclaredClass { size = 1; }`));
     assert.equal(await value(kernel, `redeclaredConst + redeclaredLet + redeclaredFn() + new RedeclaredClass().size`), "4");

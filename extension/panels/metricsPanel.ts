@@ -1,7 +1,196 @@
-// STUB (wip-metrics replaces): the metrics panel.
+// The metrics panel: every run of the workspace, live runs followed while they train. The page keeps its
+// own state (setState) and this side re-reads the run logs, so a window reload restores the panel without
+// retainContextWhenHidden: whenever the page (re)loads it says "ready" and gets the whole picture again.
+import * as path from "node:path";
 import * as vscode from "vscode";
+import type { RunLogRecord } from "../../kernel/training/runLogSchema";
+import type { FromPanelMessage, PanelBoot, PanelRun, ToPanelMessage } from "../../webviews/shared/metricsPanelProtocol";
+import { RunCollection, type Run } from "../metrics/runCollection";
+import { RunDiscovery } from "../metrics/runDiscovery";
 import type { RendererMessaging } from "../rendererMessaging";
+import { webviewHtml, webviewOptions } from "./webviewHtml";
 
-export function registerMetricsPanel(_context: vscode.ExtensionContext, _messaging: RendererMessaging, _log: vscode.LogOutputChannel): vscode.Disposable {
-  return new vscode.Disposable(() => undefined);
+export const METRICS_PANEL_VIEW_TYPE = "tfjsStudio.metricsPanel";
+const TITLE = "Training Metrics";
+/** Live updates reach the page at most this often: smooth enough, and cheap while several runs train. */
+const POST_INTERVAL_MS = 250;
+
+export function registerMetricsPanel(context: vscode.ExtensionContext, messaging: RendererMessaging, log: vscode.LogOutputChannel): vscode.Disposable {
+  let current: MetricsPanel | undefined;
+  const adopt = (panel: vscode.WebviewPanel): void => {
+    current?.dispose();
+    current = new MetricsPanel(panel, context.extensionUri, log);
+    panel.onDidDispose(() => {
+      if (current?.panel === panel) current = undefined;
+    });
+  };
+  const open = (): void => {
+    if (current) current.panel.reveal();
+    else adopt(vscode.window.createWebviewPanel(METRICS_PANEL_VIEW_TYPE, TITLE, vscode.ViewColumn.Beside, webviewOptions(context.extensionUri)));
+  };
+  messaging.handle("openMetricsPanel", open);
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand("tfjsStudio.openMetricsPanel", open),
+    vscode.window.registerWebviewPanelSerializer(METRICS_PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel) {
+        panel.webview.options = webviewOptions(context.extensionUri);
+        adopt(panel);
+      },
+    }),
+    new vscode.Disposable(() => current?.panel.dispose()),
+  );
+}
+
+class MetricsPanel {
+  private readonly runs: RunCollection;
+  private readonly discovery: RunDiscovery;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** The page listens (it said "ready" and is visible); until then nothing is sent, "ready" gets it all. */
+  private pageReady = false;
+  private runsDirty = false;
+  private readonly pendingRecords = new Map<string, RunLogRecord[]>();
+  private readonly pendingSeries = new Set<string>();
+  private postTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const boot: PanelBoot = { smoothing: vscode.workspace.getConfiguration("tfjsStudio").get<number>("metrics.smoothing", 0.6) };
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, { title: TITLE, script: "metricsPanel.js", boot });
+    this.runs = new RunCollection({
+      runsChanged: () => this.schedule(() => (this.runsDirty = true)),
+      records: (run, records, reset) => this.schedule(() => this.queueRecords(run, records, reset)),
+      problem: (message) => log.warn(`metrics panel: ${message}`),
+    });
+    this.discovery = new RunDiscovery(
+      {
+        found: (file) => void this.runs.add(file),
+        changed: (file) => void this.runs.refresh(file),
+        deleted: (file) => this.runs.remove(file),
+        cleared: () => {
+          for (const run of this.runs.list()) this.runs.remove(run.id);
+        },
+      },
+      log,
+    );
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage((message: FromPanelMessage) => void this.receive(message)),
+      panel.onDidChangeViewState(() => {
+        // A hidden page is torn down (no retainContextWhenHidden); shown again, it loads and says "ready".
+        if (!panel.visible) this.pageReady = false;
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  dispose(): void {
+    clearTimeout(this.postTimer);
+    this.discovery.dispose();
+    this.runs.dispose();
+    vscode.Disposable.from(...this.subscriptions).dispose();
+    this.subscriptions.length = 0;
+  }
+
+  private async receive(message: FromPanelMessage): Promise<void> {
+    try {
+      switch (message.type) {
+        case "ready":
+          this.pageReady = true;
+          this.sendEverything();
+          break;
+        case "exportCsv":
+          await this.save(message.fileName, Buffer.from(message.csv, "utf8"), { CSV: ["csv"] });
+          break;
+        case "exportPng":
+          await this.save(message.fileName, pngBytes(message.dataUrl), { "PNG image": ["png"] });
+          break;
+        default:
+          this.log.warn(`metrics panel: unknown message ${JSON.stringify((message as { type?: unknown }).type)}`);
+      }
+    } catch (error) {
+      this.log.error(`metrics panel: ${(error as Error).stack ?? error}`);
+      void vscode.window.showErrorMessage(`TF.js Studio: ${(error as Error).message}`);
+    }
+  }
+
+  private sendEverything(): void {
+    this.pendingRecords.clear();
+    this.pendingSeries.clear();
+    this.post({ type: "runs", runs: this.runs.list().map(panelRun) });
+    for (const run of this.runs.list()) this.post({ type: "series", id: run.id, series: run.series });
+    this.runsDirty = false;
+  }
+
+  private queueRecords(run: Run, records: RunLogRecord[], reset: boolean): void {
+    if (reset || this.pendingSeries.has(run.id)) {
+      // The whole history goes anyway: the records are in it.
+      this.pendingSeries.add(run.id);
+      this.pendingRecords.delete(run.id);
+      return;
+    }
+    const pending = this.pendingRecords.get(run.id);
+    if (pending) pending.push(...records);
+    else this.pendingRecords.set(run.id, [...records]);
+  }
+
+  /** Records a change and sends the changes at most every POST_INTERVAL_MS. */
+  private schedule(change: () => void): void {
+    if (!this.pageReady) return;
+    change();
+    this.postTimer ??= setTimeout(() => {
+      this.postTimer = undefined;
+      this.flush();
+    }, POST_INTERVAL_MS);
+  }
+
+  private flush(): void {
+    if (!this.pageReady) return;
+    if (this.runsDirty) this.post({ type: "runs", runs: this.runs.list().map(panelRun) });
+    this.runsDirty = false;
+    for (const id of this.pendingSeries) {
+      const run = this.runs.get(id);
+      if (run) this.post({ type: "series", id, series: run.series });
+    }
+    for (const [id, records] of this.pendingRecords) this.post({ type: "records", id, records });
+    this.pendingSeries.clear();
+    this.pendingRecords.clear();
+  }
+
+  private post(message: ToPanelMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async save(fileName: string, bytes: Uint8Array, filters: Record<string, string[]>): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+      filters,
+      saveLabel: "Export",
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, bytes);
+    this.log.info(`metrics panel: exported ${target.fsPath}`);
+    void vscode.window.showInformationMessage(`Exported ${path.basename(target.fsPath)}`);
+  }
+}
+
+function panelRun(run: Run): PanelRun {
+  return {
+    id: run.id,
+    runId: run.runId,
+    name: run.name,
+    location: vscode.workspace.asRelativePath(path.dirname(run.id)),
+    status: run.status,
+    startTime: run.startTime,
+    problems: run.problems,
+  };
+}
+
+/** The bytes of a `data:image/png;base64,...` URL; anything else is refused. */
+function pngBytes(dataUrl: string): Buffer {
+  const prefix = "data:image/png;base64,";
+  if (!dataUrl.startsWith(prefix)) throw new Error("the chart image is not a PNG data URL");
+  return Buffer.from(dataUrl.slice(prefix.length), "base64");
 }

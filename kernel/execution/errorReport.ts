@@ -9,6 +9,21 @@ export interface ErrorContent {
   ename: string;
   evalue: string;
   traceback: string[];
+  /** Type errors only: where they are, so editors can mark them (the traceback is for people). */
+  diagnostics?: ErrorDiagnostic[];
+}
+
+/**
+ * A type error in the cell. line and column are 1-based (line 0: the error has no position in the cell); column and
+ * length count UTF-16 code units, as TypeScript and editors do.
+ */
+export interface ErrorDiagnostic {
+  line: number;
+  column: number;
+  length: number;
+  code: number;
+  message: string;
+  category: "error";
 }
 
 const RED = "\x1b[31m";
@@ -50,6 +65,7 @@ export function typeErrorReport(diagnostics: CellDiagnostic[], label: string): E
     ename: "TypeScriptError",
     evalue: `TS${first.code}: ${first.message} (line ${first.line}, column ${first.column})`,
     traceback: [lines.join("\n")],
+    diagnostics: diagnostics.map(({ line, column, length, code, message }) => ({ line, column, length, code, message, category: "error" })),
   };
 }
 

@@ -16,6 +16,7 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
   private worker!: Worker;
   private syncs = new Map<number, () => void>();
   private nextSync = 0;
+  private closed = false;
   /** The session id that goes into every header this kernel sends. */
   session = "";
 
@@ -29,6 +30,8 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
           this.session = message.session;
           resolve();
         } else if (message.type === "fatal") {
+          // A live worker would keep the process running, so the kernel could not exit with the error.
+          void this.worker.terminate();
           reject(new Error(message.text));
         } else {
           this.dispatch(message);
@@ -110,6 +113,7 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
 
   /** Flushes what is queued and closes the sockets; the worker then ends. */
   async close(): Promise<void> {
+    this.closed = true;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 3000);
       this.worker.on("message", (message: FromWorker) => {
@@ -121,5 +125,16 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
       this.post({ type: "close" });
     });
     await this.worker.terminate();
+  }
+
+  /**
+   * For a process that exits without close() (a cell's process.exit): blocks until the worker has closed its
+   * sockets, since zeromq aborts the process when a worker ends with open ones (zeromq/zeromq.js#411).
+   */
+  closeBeforeExit(timeoutMs = 2000): void {
+    if (this.closed || !this.worker) return;
+    this.closed = true;
+    this.post({ type: "close" });
+    Atomics.wait(this.shared, SharedSlot.SocketsClosed, 0, timeoutMs);
   }
 }

@@ -192,6 +192,8 @@ async function closeSockets(): Promise<void> {
     socket.close();
   }
   terminator?.disconnect();
+  Atomics.store(shared, SharedSlot.SocketsClosed, 1);
+  Atomics.notify(shared, SharedSlot.SocketsClosed);
 }
 
 port.on("message", async (message: ToWorker) => {

@@ -11,8 +11,10 @@ export const enum SharedSlot {
   InterruptPending = 2,
   /** 1 while a training batch computes: cutting it short would corrupt tfjs, so an interrupt waits for its end. */
   TrainingBatch = 3,
+  /** Set by the worker once its sockets are closed, for a main thread that waits for it while the process exits. */
+  SocketsClosed = 4,
 }
-export const SHARED_SLOTS = 4;
+export const SHARED_SLOTS = 5;
 
 export const enum UserCodePhase {
   None = 0,

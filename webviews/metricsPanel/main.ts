@@ -1,2 +1,121 @@
-// STUB (wip-metrics replaces): the metrics panel page.
-document.body.textContent = "Metrics panel";
+// The metrics panel page: the run list and chart controls on the left, one chart per metric on the right.
+// Runs and their histories come from the extension; the choices made here live in vscode.setState.
+import "@vscode-elements/elements/dist/vscode-badge/index.js";
+import "@vscode-elements/elements/dist/vscode-button/index.js";
+import "@vscode-elements/elements/dist/vscode-checkbox/index.js";
+import "@vscode-elements/elements/dist/vscode-option/index.js";
+import "@vscode-elements/elements/dist/vscode-single-select/index.js";
+import "./metricsPanel.css";
+import type { ChartRun } from "../shared/chartLines";
+import { linesCsv } from "../shared/csvExport";
+import type { FromPanelMessage, PanelBoot, PanelRun, PanelState, ToPanelMessage } from "../shared/metricsPanelProtocol";
+import { runColor } from "../shared/runColors";
+import { appendRecords, emptyRunSeries, type RunSeries } from "../shared/runSeries";
+import { ChartGrid } from "./chartGrid";
+import { buildControls } from "./controls";
+import { restoreState } from "./panelState";
+import { renderRunList } from "./runList";
+
+const vscode = acquireVsCodeApi<PanelState>();
+const boot = JSON.parse(document.getElementById("boot")!.textContent ?? "null") as PanelBoot;
+const state = restoreState(vscode.getState(), boot);
+
+let runs: PanelRun[] = [];
+const series = new Map<string, RunSeries>();
+
+const post = (message: FromPanelMessage): void => vscode.postMessage(message);
+
+const layout = document.createElement("div");
+layout.className = "tfjs-metrics-panel";
+const sidebar = document.createElement("aside");
+sidebar.className = "tfjs-metrics-sidebar";
+const heading = document.createElement("h2");
+heading.textContent = "Runs ";
+const runCount = document.createElement("vscode-badge");
+runCount.className = "tfjs-metrics-run-count";
+heading.append(runCount);
+const problems = document.createElement("div");
+problems.className = "tfjs-metrics-problems";
+problems.hidden = true;
+const runList = document.createElement("div");
+runList.className = "tfjs-metrics-run-list";
+runList.setAttribute("role", "list");
+const chartsArea = document.createElement("main");
+chartsArea.className = "tfjs-metrics-charts-area";
+const grid = new ChartGrid(chartsArea, (title, dataUrl) => post({ type: "exportPng", fileName: `${title}.png`, dataUrl }));
+sidebar.append(heading, problems, runList, buildControls(state, () => changed(), exportCsv));
+layout.append(sidebar, chartsArea);
+document.body.append(layout);
+
+function runLabel(run: PanelRun): string {
+  const time = run.startTime === null ? "" : ` ${new Date(run.startTime).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })}`;
+  return `${run.name}${time}`;
+}
+
+function chartRuns(): ChartRun[] {
+  return runs.flatMap((run, index) =>
+    state.hiddenRuns.includes(run.id) ? [] : [{ id: run.id, label: runLabel(run), color: runColor(index), series: series.get(run.id) ?? emptyRunSeries() }],
+  );
+}
+
+function showRuns(): void {
+  renderRunList(
+    runList,
+    runs.map((run, index) => ({ run, label: runLabel(run), color: runColor(index), shown: !state.hiddenRuns.includes(run.id) })),
+    (id, shown) => {
+      state.hiddenRuns = shown ? state.hiddenRuns.filter((hidden) => hidden !== id) : [...state.hiddenRuns, id];
+      changed();
+    },
+  );
+  runCount.textContent = String(runs.length);
+  const withProblems = runs.filter((run) => run.problems.length > 0);
+  problems.hidden = withProblems.length === 0;
+  problems.textContent = `⚠ ${withProblems.length} run${withProblems.length === 1 ? " has" : "s have"} problems in its files (hover the run's warning; details in the "TF.js Studio" output).`;
+}
+
+// Redraws at most once a frame, however many messages and clicks arrive.
+let drawPending = false;
+function scheduleDraw(): void {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(() => {
+    drawPending = false;
+    grid.draw(chartRuns(), state);
+  });
+}
+
+function changed(): void {
+  vscode.setState(state);
+  scheduleDraw();
+}
+
+function exportCsv(): void {
+  const lines = grid.lines();
+  if (lines.length === 0) return;
+  post({ type: "exportCsv", fileName: "metrics.csv", csv: linesCsv(lines) });
+}
+
+window.addEventListener("message", (event: MessageEvent<ToPanelMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case "runs":
+      runs = message.runs;
+      for (const id of series.keys()) if (!runs.some((run) => run.id === id)) series.delete(id);
+      showRuns();
+      break;
+    case "series":
+      series.set(message.id, message.series);
+      break;
+    case "records": {
+      let run = series.get(message.id);
+      if (!run) series.set(message.id, (run = emptyRunSeries()));
+      appendRecords(run, message.records);
+      break;
+    }
+  }
+  scheduleDraw();
+});
+
+vscode.setState(state);
+showRuns();
+post({ type: "ready" });

@@ -1,0 +1,151 @@
+// One notebook's kernel across starts, restarts and deaths: its process, its state from IOPub status, its
+// kernel_info. Only vscode types: the process is launched by the function the registry passes in.
+import type * as vscode from "vscode";
+import type { KernelClient } from "../../kernel/client/kernelClient";
+import type { KernelExit, LaunchedKernel } from "../../kernel/client/kernelLauncher";
+import type { JupyterMessage } from "../../kernel/protocol/messages";
+import type { KernelState, NotebookKernelSession } from "./sessionTypes";
+
+export interface KernelLaunch {
+  launched: LaunchedKernel;
+  runtimeDescription: string;
+}
+
+export interface KernelEnd {
+  session: NotebookKernelSession;
+  exit: KernelExit;
+  /** True when the process ended without being asked to: a crash, an OOM kill, process.exit in a cell. */
+  unexpected: boolean;
+  /** How it ended, with the kernel's last output lines when it died. */
+  reason: string;
+}
+
+export interface SessionListener {
+  changed(session: NotebookKernelSession): void;
+  ended(end: KernelEnd): void;
+}
+
+const STATUS_STATES: Record<string, KernelState> = { restarting: "restarting", dead: "dead" };
+
+export class NotebookKernelSessionImpl implements NotebookKernelSession {
+  state: KernelState = "starting";
+  kernelInfo: Record<string, unknown> | undefined;
+  runtimeDescription: string | undefined;
+  private launched: LaunchedKernel | undefined;
+  /** The requests the kernel reported busy with and not yet idle: a completion finishing during a cell's run leaves it busy. */
+  private readonly busyRequests = new Set<string>();
+  private starting: Promise<LaunchedKernel> | undefined;
+  /** Set while we stop the process, so that its exit does not count as a death. */
+  private stopping = false;
+
+  constructor(
+    readonly notebook: vscode.NotebookDocument,
+    private readonly launch: () => Promise<KernelLaunch>,
+    private readonly listener: SessionListener,
+  ) {}
+
+  get client(): KernelClient | undefined {
+    return this.launched?.client;
+  }
+
+  /** The running kernel, started first if there is none; concurrent callers share one start. */
+  ensureStarted(): Promise<LaunchedKernel> {
+    if (this.launched) return Promise.resolve(this.launched);
+    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  /** True once we asked the current process to stop; its pending executions then fail without it being a death. */
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  async restart(): Promise<void> {
+    this.setState("restarting");
+    await this.stop();
+    await this.ensureStarted();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.stop();
+    this.setState("shutdown");
+  }
+
+  async interrupt(): Promise<void> {
+    await this.launched?.interrupt();
+  }
+
+  /** Resolves true as soon as the kernel reports idle, false after timeoutMs or when it is gone. */
+  waitForIdle(timeoutMs: number): Promise<boolean> {
+    if (this.state === "idle") return Promise.resolve(true);
+    const deadline = Date.now() + timeoutMs;
+    return new Promise((resolve) => {
+      const timer = setInterval(() => {
+        if (this.state === "idle" || !this.launched || Date.now() >= deadline) {
+          clearInterval(timer);
+          resolve(this.state === "idle");
+        }
+      }, 100);
+    });
+  }
+
+  private async start(): Promise<LaunchedKernel> {
+    // A start in the middle of a restart keeps showing "restarting" until the kernel answers.
+    if (this.state !== "restarting") this.setState("starting");
+    this.kernelInfo = undefined;
+    let launch: KernelLaunch;
+    try {
+      launch = await this.launch();
+    } catch (error) {
+      this.setState("dead");
+      throw error;
+    }
+    const { launched } = launch;
+    this.stopping = false;
+    this.busyRequests.clear();
+    this.launched = launched;
+    this.runtimeDescription = launch.runtimeDescription;
+    this.kernelInfo = launched.kernelInfo.content as Record<string, unknown>;
+    launched.client.on("iopub", (message) => this.onIopub(launched, message));
+    void launched.exited.then((exit) => this.onExit(launched, exit));
+    this.setState("idle");
+    return launched;
+  }
+
+  private async stop(): Promise<void> {
+    const starting = this.starting;
+    if (starting) await starting.catch(() => undefined);
+    const launched = this.launched;
+    if (!launched) return;
+    this.stopping = true;
+    await launched.shutdown();
+  }
+
+  private onIopub(launched: LaunchedKernel, message: JupyterMessage): void {
+    // A kernel being stopped still reports busy and idle for the shutdown request: not news to the user.
+    if (launched !== this.launched || this.stopping || message.header.msg_type !== "status") return;
+    const status = String(message.content.execution_state);
+    const parent = String((message.parent_header as { msg_id?: unknown }).msg_id ?? "");
+    if (status === "busy") this.busyRequests.add(parent);
+    else if (status === "idle") this.busyRequests.delete(parent);
+    else if (status === "starting") return;
+    const state = status === "busy" || status === "idle" ? (this.busyRequests.size > 0 ? "busy" : "idle") : STATUS_STATES[status];
+    if (state && state !== this.state) this.setState(state);
+  }
+
+  private onExit(launched: LaunchedKernel, exit: KernelExit): void {
+    if (launched !== this.launched) return;
+    this.launched = undefined;
+    const unexpected = !this.stopping;
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    const tail = launched.outputTail();
+    const reason = unexpected ? `The kernel process ${how}.${tail ? `\nLast kernel output:\n${tail}` : ""}` : `The kernel was stopped.`;
+    if (this.state !== "restarting") this.setState(unexpected ? "dead" : "shutdown");
+    this.listener.ended({ session: this, exit, unexpected, reason });
+  }
+
+  private setState(state: KernelState): void {
+    this.state = state;
+    this.listener.changed(this);
+  }
+}

@@ -1,0 +1,227 @@
+// Starts code-server (VS Code in the browser) with this extension loaded, isolated from the user's files:
+// fresh user data and extensions folders, XDG folders and TMPDIR of its own, bound to 127.0.0.1 only.
+// Shared by `npm start` and the end-to-end tests; it knows nothing of either.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as os from "node:os";
+import * as path from "node:path";
+import { packageRoot } from "../kernel/packageRoot";
+
+/** Where scripts/install-code-server.sh put code-server and playwright-core. */
+export function codeServerPrefix(): string {
+  return path.resolve(process.env.TFJS_STUDIO_CODE_SERVER_PREFIX || path.join(packageRoot(), ".cache", "code-server"));
+}
+
+/** `require` that resolves from the install prefix, for playwright-core. */
+export function requireFromPrefix(prefix = codeServerPrefix()): NodeRequire {
+  return createRequire(path.join(prefix, "package.json"));
+}
+
+export interface CodeServerOptions {
+  /** The folder the workbench opens. */
+  workspace: string;
+  /** The extension to load (a folder with package.json and dist/); default: this package. */
+  extensionDir?: string;
+  prefix?: string;
+  /** Added to code-server's environment, which its extension host and so the kernels inherit. */
+  env?: NodeJS.ProcessEnv;
+  /** Added to the quiet default user settings. */
+  settings?: Record<string, unknown>;
+  startTimeoutMs?: number;
+}
+
+export interface CodeServer {
+  /** Opens the workspace: `http://127.0.0.1:<port>/?folder=...`. */
+  url: string;
+  /** Ends with a slash. */
+  baseUrl: string;
+  logFile: string;
+  /** XDG_* and TMPDIR in this server's temporary folder: give them to a browser, too, to keep $HOME and /tmp clean. */
+  isolatedEnv: Record<string, string>;
+  /** A fresh folder inside the server's temporary folder, removed by stop(). */
+  makeTempDir(name: string): string;
+  /** Resolves when the server process exits, with its exit description. */
+  exited: Promise<string>;
+  /** Ends code-server and everything it started (extension hosts, kernels), then removes the temporary folders. */
+  stop(): Promise<void>;
+}
+
+/** User settings that keep welcome pages, trust prompts, update checks and telemetry away. */
+const QUIET_SETTINGS = {
+  "workbench.startupEditor": "none",
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "update.mode": "none",
+  "workbench.tips.enabled": false,
+  "git.enabled": false,
+};
+
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  const prefix = options.prefix ?? codeServerPrefix();
+  const entry = path.join(prefix, "node_modules", "code-server", "out", "node", "entry.js");
+  if (!fs.existsSync(entry)) throw new Error(`code-server is not installed in ${prefix}: run bash scripts/install-code-server.sh`);
+  const extensionDir = path.resolve(options.extensionDir ?? packageRoot());
+  const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8")) as { publisher: string; name: string; version: string; main?: string };
+  if (manifest.main && !fs.existsSync(path.join(extensionDir, manifest.main))) {
+    throw new Error(`the extension is not built (${manifest.main} is missing): run npm run build`);
+  }
+
+  const root = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tfjs-studio-code-server-"));
+  const dir = (name: string): string => {
+    const made = path.join(root, name);
+    fs.mkdirSync(made, { recursive: true });
+    return made;
+  };
+  const userData = dir("user-data");
+  const extensions = dir("extensions");
+  const isolatedEnv = {
+    XDG_CONFIG_HOME: dir("xdg/config"),
+    XDG_DATA_HOME: dir("xdg/data"),
+    XDG_CACHE_HOME: dir("xdg/cache"),
+    // Extension hosts leave their sockets in TMPDIR; kernels their connection files.
+    TMPDIR: dir("tmp"),
+  };
+  fs.mkdirSync(path.join(userData, "User"));
+  fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+  // A fresh extensions folder picks up a linked extension (once it has an extensions.json, new folders are ignored).
+  fs.symlinkSync(extensionDir, path.join(extensions, `${manifest.publisher}.${manifest.name}-${manifest.version}`));
+
+  const logFile = path.join(root, "code-server.log");
+  const log = fs.openSync(logFile, "w");
+  const server = spawn(
+    process.execPath,
+    [
+      entry,
+      ...["--user-data-dir", userData, "--extensions-dir", extensions],
+      ...["--auth", "none", "--bind-addr", "127.0.0.1:0"],
+      ...["--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override"],
+      options.workspace,
+    ],
+    // Its own process group: extension hosts outlive a killed server unless the whole group ends.
+    { env: { ...process.env, ...options.env, ...isolatedEnv }, detached: true, stdio: ["ignore", log, log] },
+  );
+  fs.closeSync(log);
+  const exited = new Promise<string>((resolve) => {
+    server.once("exit", (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
+    server.once("error", (error) => resolve(`failed to start: ${error.message}`));
+  });
+  let exitDescription: string | undefined;
+  void exited.then((description) => (exitDescription = description));
+
+  // When our process exits without stop() (an exception, a Ctrl+C that ends it), nothing may stay behind.
+  const killNow = (): void => {
+    if (server.pid !== undefined) signalGroups(processGroups(server.pid), "SIGKILL");
+    fs.rmSync(root, { recursive: true, force: true });
+  };
+  process.once("exit", killNow);
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      if (server.pid !== undefined) await endProcessTree(server.pid, exited);
+      process.off("exit", killNow);
+      fs.rmSync(root, { recursive: true, force: true });
+    })());
+
+  try {
+    const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+    const logTail = (): string => fs.readFileSync(logFile, "utf8").split("\n").slice(-20).join("\n");
+    let baseUrl: string | undefined;
+    while (!baseUrl) {
+      baseUrl = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(fs.readFileSync(logFile, "utf8"))?.[1];
+      if (exitDescription) throw new Error(`code-server stopped while starting (${exitDescription}):\n${logTail()}`);
+      if (Date.now() > deadline) throw new Error(`code-server did not report its port in time:\n${logTail()}`);
+      if (!baseUrl) await sleep(50);
+    }
+    while (!(await fetch(`${baseUrl}healthz`).then((response) => response.ok, () => false))) {
+      if (exitDescription) throw new Error(`code-server stopped while starting (${exitDescription}):\n${logTail()}`);
+      if (Date.now() > deadline) throw new Error(`code-server did not answer ${baseUrl}healthz in time:\n${logTail()}`);
+      await sleep(50);
+    }
+    return {
+      url: `${baseUrl}?folder=${encodeURIComponent(path.resolve(options.workspace))}`,
+      baseUrl,
+      logFile,
+      isolatedEnv,
+      makeTempDir: (name) => fs.mkdtempSync(path.join(root, `${name}-`)),
+      exited,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Ends a detached process, its group and every descendant, including those in groups of their own (kernels
+ * start in their own group): SIGTERM first, SIGKILL to whatever is left after a grace period.
+ */
+async function endProcessTree(pid: number, exited: Promise<string>, graceMs = 3000): Promise<void> {
+  // Collected before the signal: once a parent dies, its children are re-parented and no longer found.
+  const groups = processGroups(pid);
+  signalGroups(groups, "SIGTERM");
+  await Promise.race([exited, sleep(graceMs)]);
+  // Grandchildren (extension hosts, kernels) may still be stopping after the server itself exited.
+  for (const group of processGroups(pid)) groups.add(group);
+  await sleep(200);
+  signalGroups(groups, "SIGKILL");
+  await exited;
+}
+
+/** The process group of `pid` and those of all its descendants. */
+function processGroups(pid: number): Set<number> {
+  const ours = processGroupOf(process.pid);
+  return new Set([pid, ...descendants(pid).map(processGroupOf).filter((group): group is number => group !== undefined && group !== ours)]);
+}
+
+function signalGroups(groups: Set<number>, signal: NodeJS.Signals): void {
+  for (const group of groups) {
+    try {
+      process.kill(-group, signal);
+    } catch {
+      // That group has already ended.
+    }
+  }
+}
+
+/** Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, ... */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return undefined;
+  }
+}
+
+function processGroupOf(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields ? Number(fields[2]) : undefined;
+}
+
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const fields = statFields(Number(name));
+    if (!fields) continue;
+    const parent = Number(fields[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

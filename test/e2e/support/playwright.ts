@@ -1,0 +1,74 @@
+// playwright-core, loaded from where scripts/install-code-server.sh installed it (beside code-server, outside
+// node_modules, so that its own declarations are not visible to tsc): the part of its API these tests use.
+import { requireFromPrefix } from "../../../scripts/codeServer";
+
+export interface WaitOptions {
+  state?: "attached" | "detached" | "visible" | "hidden";
+  timeout?: number;
+}
+
+/** What code evaluated in the page sees of an element (the tests have no DOM declarations). */
+export interface PageElement {
+  className: string;
+  textContent: string | null;
+}
+
+export interface Locator {
+  click(options?: { timeout?: number; button?: "left" | "right"; force?: boolean; position?: { x: number; y: number } }): Promise<void>;
+  hover(options?: { timeout?: number }): Promise<void>;
+  fill(value: string, options?: { timeout?: number }): Promise<void>;
+  press(key: string, options?: { timeout?: number }): Promise<void>;
+  pressSequentially(text: string, options?: { delay?: number; timeout?: number }): Promise<void>;
+  waitFor(options?: WaitOptions): Promise<void>;
+  isVisible(): Promise<boolean>;
+  count(): Promise<number>;
+  innerText(options?: { timeout?: number }): Promise<string>;
+  allInnerTexts(): Promise<string[]>;
+  getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
+  evaluate<R, E = PageElement>(fn: (element: E) => R | Promise<R>): Promise<R>;
+  evaluateAll<R, E = PageElement>(fn: (elements: E[]) => R | Promise<R>): Promise<R>;
+  locator(selector: string, options?: { hasText?: string | RegExp; has?: Locator }): Locator;
+  filter(options: { hasText?: string | RegExp; has?: Locator; visible?: boolean }): Locator;
+  or(other: Locator): Locator;
+  first(): Locator;
+  last(): Locator;
+  nth(index: number): Locator;
+  frameLocator(selector: string): FrameLocator;
+}
+
+export interface FrameLocator {
+  locator(selector: string, options?: { hasText?: string | RegExp; has?: Locator }): Locator;
+  frameLocator(selector: string): FrameLocator;
+  owner(): Locator;
+}
+
+export interface Page extends Pick<Locator, "locator"> {
+  goto(url: string, options?: { timeout?: number }): Promise<unknown>;
+  frameLocator(selector: string): FrameLocator;
+  keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void> };
+  screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
+  waitForTimeout(ms: number): Promise<void>;
+  setDefaultTimeout(ms: number): void;
+  on(event: "pageerror", listener: (error: Error) => void): void;
+  on(event: "console", listener: (message: { type(): string; text(): string }) => void): void;
+  isClosed(): boolean;
+}
+
+export interface BrowserContext {
+  pages(): Page[];
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+interface Playwright {
+  chromium: {
+    launchPersistentContext(
+      userDataDir: string,
+      options: { executablePath: string; headless: boolean; env: NodeJS.ProcessEnv; args: string[]; viewport: { width: number; height: number }; timeout?: number },
+    ): Promise<BrowserContext>;
+  };
+}
+
+export function loadPlaywright(): Playwright {
+  return requireFromPrefix()("playwright-core") as Playwright;
+}

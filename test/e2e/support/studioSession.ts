@@ -1,0 +1,70 @@
+// One code-server with the extension plus one headless Chromium on it, for the whole end-to-end suite
+// (each takes seconds to start). Debian's /usr/bin/chromium, driven by playwright-core.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type CodeServer, startCodeServer } from "../../../scripts/codeServer";
+import { type BrowserContext, loadPlaywright, type Page } from "./playwright";
+import { Workbench } from "./workbench";
+
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+export interface StudioSessionOptions {
+  /** Fills the workspace folder before code-server opens it. */
+  prepareWorkspace(dir: string): void;
+  /** For code-server, its extension host and the kernels it starts. */
+  env?: NodeJS.ProcessEnv;
+  /** User settings on top of the quiet defaults. */
+  settings?: Record<string, unknown>;
+  /** A command of the extension under test: the session is ready when the palette lists it. */
+  readyCommand: string;
+  /** Default timeout of every wait, in ms. */
+  stepTimeoutMs: number;
+}
+
+export interface StudioSession {
+  workspace: string;
+  server: CodeServer;
+  page: Page;
+  workbench: Workbench;
+  /** Lines the page logged as errors, for failure reports. */
+  pageErrors: string[];
+  stop(): Promise<void>;
+}
+
+export async function startStudioSession(options: StudioSessionOptions): Promise<StudioSession> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: run bash scripts/install-system-deps.sh --e2e (or set CHROMIUM)`);
+  const workspace = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tfjs-studio-e2e-workspace-"));
+  let server: CodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  const stop = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  };
+  try {
+    options.prepareWorkspace(workspace);
+    server = await startCodeServer({ workspace, env: options.env, settings: options.settings });
+    browser = await loadPlaywright().chromium.launchPersistentContext(server.makeTempDir("chromium-profile"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      env: { ...process.env, ...server.isolatedEnv },
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      viewport: { width: 1400, height: 900 },
+      timeout: options.stepTimeoutMs,
+    });
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(options.stepTimeoutMs);
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(String(error).slice(0, 500)));
+    await page.goto(server.url);
+    const workbench = new Workbench(page, options.stepTimeoutMs);
+    await workbench.waitUntilReady();
+    // Our extension's contributions are registered once the palette knows one of its commands.
+    await workbench.waitForCommand(options.readyCommand, 60_000);
+    return { workspace, server, page, workbench, pageErrors, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

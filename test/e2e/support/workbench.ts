@@ -1,0 +1,231 @@
+// Driving VS Code's workbench (1.100) from the page: the command palette, quick picks, opening files and
+// notebooks, notebook cells and their outputs. Selectors are VS Code's own DOM classes.
+import * as path from "node:path";
+import type { FrameLocator, Locator, Page } from "./playwright";
+
+/** Matches the whole text of a label, not a part of it (hasText alone is a case-insensitive substring match). */
+export function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
+}
+
+export class Workbench {
+  readonly quickInput: Locator;
+
+  constructor(
+    readonly page: Page,
+    readonly timeoutMs: number,
+  ) {
+    this.quickInput = page.locator(".quick-input-widget:visible");
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await this.page.locator(".monaco-workbench").waitFor();
+    await this.page.locator(".explorer-folders-view .monaco-list-row").first().waitFor();
+  }
+
+  /**
+   * Waits until the command palette lists a command. Extensions (ours and the built-in ipynb support) register
+   * their contributions some seconds after the workbench shows; until then the palette does not know them.
+   */
+  async waitForCommand(title: string, timeoutMs = this.timeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.openCommandPalette(title);
+      const found = await this.quickPickRow(title)
+        .waitFor({ timeout: 2000 })
+        .then(() => true, () => false);
+      await this.closeQuickInput();
+      if (found) return;
+      if (Date.now() > deadline) throw new Error(`the command palette does not list "${title}" after ${timeoutMs} ms`);
+      await this.page.waitForTimeout(500);
+    }
+  }
+
+  /** Closes the command palette or quick pick, if one is open. */
+  async closeQuickInput(): Promise<void> {
+    if (await this.quickInput.isVisible()) await this.page.keyboard.press("Escape");
+    await this.quickInput.waitFor({ state: "hidden" });
+  }
+
+  /** The row of the open quick pick whose label is `label` (a string matches the whole label). */
+  quickPickRow(label: string | RegExp): Locator {
+    const text = typeof label === "string" ? exactly(label) : label;
+    return this.quickInput.locator(".monaco-list-row").filter({ has: this.page.locator(".label-name", { hasText: text }) }).first();
+  }
+
+  async pickQuickItem(label: string | RegExp): Promise<void> {
+    await this.quickPickRow(label).click();
+  }
+
+  /** Runs a command by its palette title, e.g. "TF.js Studio: Open Metrics Panel". */
+  async runCommand(title: string): Promise<void> {
+    await this.openCommandPalette(title);
+    await this.pickQuickItem(title);
+    await this.quickInput.waitFor({ state: "hidden" });
+  }
+
+  /** Opens the command palette with `filter` typed in it. */
+  async openCommandPalette(filter: string): Promise<void> {
+    await this.page.keyboard.press("F1");
+    await this.quickInput.locator("input").fill(`>${filter}`);
+  }
+
+  /** Opens a file of the workspace through Quick Open. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press("F1");
+    const input = this.quickInput.locator("input");
+    await input.fill(relativePath);
+    await this.pickQuickItem(path.basename(relativePath));
+    await this.quickInput.waitFor({ state: "hidden" });
+  }
+
+  /**
+   * Opens a notebook. Right after start-up the built-in ipynb support may not be registered yet and the file
+   * opens as JSON text: then the tab is closed and the file opened again.
+   */
+  async openNotebook(relativePath: string): Promise<NotebookEditor> {
+    const notebook = new NotebookEditor(this.page);
+    const name = path.basename(relativePath);
+    const asText = this.page.locator(`.editor-group-container .monaco-editor[data-uri$="${name}"]`);
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      await this.openFile(relativePath);
+      await notebook.cells.first().or(asText).first().waitFor();
+      if (await notebook.cells.first().isVisible()) return notebook;
+      if (Date.now() > deadline) throw new Error(`${relativePath} keeps opening as text, not as a notebook`);
+      await this.closeEditor(name);
+      await this.page.waitForTimeout(1000);
+    }
+  }
+
+  async closeEditor(tabLabel: string): Promise<void> {
+    await this.page.locator(".tabs-container .tab", { hasText: tabLabel }).locator(".codicon-close").click();
+  }
+
+  /** The editor tab with this label. */
+  tab(label: string | RegExp): Locator {
+    return this.page.locator(".tabs-container .tab").filter({ has: this.page.locator(".label-name", { hasText: label }) });
+  }
+
+  /** The content of the visible webview panel (not a notebook's outputs) whose tab is active. */
+  webviewPanel(): FrameLocator {
+    return this.page.frameLocator("iframe.webview.ready:visible:not([src*='purpose=notebookRenderer'])").frameLocator("#active-frame");
+  }
+
+  /** Notification toasts currently shown, by text. */
+  notifications(): Locator {
+    return this.page.locator(".notifications-toasts .notification-toast");
+  }
+}
+
+export class NotebookEditor {
+  readonly root: Locator;
+  readonly cells: Locator;
+  readonly kernelPicker: Locator;
+
+  constructor(readonly page: Page) {
+    // There is a hidden second .notebook-editor.
+    this.root = page.locator(".notebook-editor:visible");
+    this.cells = this.root.locator(".code-cell-row");
+    this.kernelPicker = page.locator(".notebook-toolbar-container:visible .kernel-action-view-item");
+  }
+
+  /** The outputs of every cell of this notebook live in one webview. */
+  outputs(): FrameLocator {
+    return this.page.frameLocator("iframe.webview.ready:visible[src*='purpose=notebookRenderer']").frameLocator("#active-frame");
+  }
+
+  async selectedKernel(): Promise<string> {
+    return (await this.kernelPicker.innerText()).trim();
+  }
+
+  /** Selects the kernel unless it already is: through the picker's suggestions, or "Select Another Kernel...". */
+  async selectKernel(label: string, workbench: Workbench): Promise<void> {
+    await this.kernelPicker.waitFor();
+    if ((await this.selectedKernel()).includes(label)) return;
+    await this.kernelPicker.click();
+    await workbench.quickInput.waitFor();
+    const row = workbench.quickPickRow(label);
+    const another = workbench.quickPickRow(/^\s*Select Another Kernel/);
+    await row.or(another).first().waitFor();
+    if (!(await row.isVisible())) {
+      await another.click();
+      await row.waitFor();
+    }
+    await row.click();
+    await workbench.quickInput.waitFor({ state: "hidden" });
+  }
+
+  /** The cell at this index (markdown cells count too); in the DOM only while it is scrolled into view. */
+  cell(index: number): Locator {
+    return this.root.locator(`.monaco-list-row[data-index="${index}"]`);
+  }
+
+  /** Scrolls a cell into view by moving the notebook's cell focus to it, as the arrow keys do. */
+  async revealCell(index: number): Promise<Locator> {
+    await this.focusCellList();
+    await this.page.keyboard.press("Control+Home");
+    for (let i = 0; i < index; i++) await this.page.keyboard.press("ArrowDown");
+    const cell = this.cell(index);
+    await cell.waitFor();
+    return cell;
+  }
+
+  /** Focus on the cell list itself ("command mode"), where arrow keys move between cells. */
+  async focusCellList(): Promise<void> {
+    // The row's top-left corner is neither editor nor button; force: rows animate while outputs grow.
+    await this.root.locator(".monaco-list-row").first().click({ force: true, position: { x: 4, y: 4 } });
+    await this.page.keyboard.press("Escape");
+  }
+
+  /** Puts the cursor at the end of a cell's text. */
+  async focusCellEnd(index: number): Promise<void> {
+    await this.cell(index).locator(".monaco-editor .view-lines").click();
+    await this.page.keyboard.press("Control+End");
+  }
+
+  async runCell(index: number): Promise<void> {
+    const cell = this.cell(index);
+    await cell.hover();
+    await cell.locator(".codicon-notebook-execute").first().click();
+  }
+
+  /** The stop button a running cell shows in place of its run button. */
+  async stopCell(index: number): Promise<void> {
+    const cell = this.cell(index);
+    await cell.hover();
+    await cell.locator(".codicon-notebook-stop").first().click();
+  }
+
+  /** "success", "error", "executing", "pending" or "" (never ran): the icon in the cell's status bar. */
+  async cellState(index: number): Promise<string> {
+    const classes = await this.cell(index).locator("[class*='codicon-notebook-state-']").evaluateAll((icons) => icons.map((icon) => icon.className));
+    return /codicon-notebook-state-(\w+)/.exec(classes.join(" "))?.[1] ?? "";
+  }
+
+  /** Waits until the cell's state is one of `states`. */
+  async waitForCellState(index: number, states: string[], timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await this.cellState(index);
+      if (states.includes(state)) return state;
+      if (Date.now() > deadline) throw new Error(`cell ${index} is "${state}" after ${timeoutMs} ms, not ${states.join(" or ")}`);
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  /** A notebook toolbar button by its label, e.g. "Run All", "Interrupt". */
+  toolbarAction(label: string): Locator {
+    return this.page.locator(`.notebook-toolbar-container:visible .action-item a[aria-label="${label}"]`);
+  }
+
+  /** Rendered outputs whose text contains `text` (only of cells scrolled into view). */
+  output(text: string | RegExp): Locator {
+    return this.outputs().locator(".output", { hasText: text });
+  }
+
+  /** The cell's execution order label ("[3]"), empty before it ran. */
+  async executionCount(index: number): Promise<string> {
+    return (await this.cell(index).locator(".execution-count-label").innerText()).trim();
+  }
+}

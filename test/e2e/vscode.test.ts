@@ -1,0 +1,204 @@
+// End-to-end tests in real VS Code: code-server with the extension, driven through Debian's Chromium by
+// playwright-core. One server and one browser serve the whole suite; a failing test leaves a screenshot in
+// test-results/e2e/. Needs `bash scripts/install-code-server.sh` (npm test runs it) and a build.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { packageRoot } from "../../kernel/packageRoot";
+import { scaffoldTemplate } from "../../kernel/templates/scaffold";
+import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles";
+import { type StudioSession, startStudioSession } from "./support/studioSession";
+
+const KERNEL_LABEL = "TypeScript (TF.js Studio)";
+/** Every single wait (a click, a selector, an output) gives up after this. */
+const STEP_TIMEOUT_MS = 30_000;
+/** The first kernel start of a session also loads TypeScript and TensorFlow.js. */
+const KERNEL_TIMEOUT_MS = 90_000;
+const SCREENSHOTS = path.join(packageRoot(), "test-results", "e2e");
+
+/** The mnist-mlp template trains on 600 Fashion-MNIST images (Debian's dataset-fashion-mnist) for 2 epochs. */
+const TINY_TRAINING_ENV = { MNIST_DATASET: "fashion-mnist", MNIST_LIMIT: "600", MNIST_TEST_LIMIT: "200", EPOCHS: "2", BATCH_SIZE: "64" };
+const MLP_NOTEBOOK = "mnist-mlp/mnist-mlp.ipynb";
+
+/** A canvas element as code evaluated in the page sees it. */
+interface Canvas {
+  width: number;
+  height: number;
+  getContext(type: "2d"): { getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> } } | null;
+}
+
+describe("VS Code end to end (code-server + Chromium)", function () {
+  this.timeout(120_000);
+  let session: StudioSession;
+
+  before(async function () {
+    this.timeout(180_000);
+    session = await startStudioSession({
+      stepTimeoutMs: STEP_TIMEOUT_MS,
+      readyCommand: "TF.js Studio: Open Metrics Panel",
+      env: TINY_TRAINING_ENV,
+      // Completions must come from the kernel: without these, VS Code's own TypeScript and word lists answer too.
+      settings: { "editor.wordBasedSuggestions": "off", "typescript.suggest.enabled": false },
+      prepareWorkspace(dir) {
+        scaffoldTemplate("mnist-mlp", path.join(dir, "mnist-mlp"));
+        writeNotebook(path.join(dir, "interrupt.ipynb"), ["const kept = 41;", "while (true) {}", "kept + 1"]);
+        writeNotebook(path.join(dir, "completion.ipynb"), ["const point = { xCoord: 1, yCoord: 2 };", ""]);
+        fs.mkdirSync(path.join(dir, "new-project"));
+      },
+    });
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  afterEach(async function () {
+    const test = this.currentTest;
+    if (!session || !test || test.state !== "failed") return;
+    // A failed test may leave a quick pick or widget open: the next test starts from a clean workbench.
+    const resetWorkbench = async () => {
+      await session.page.keyboard.press("Escape");
+      await session.workbench.closeQuickInput();
+      await session.workbench.runCommand("View: Close All Editors");
+    };
+    const file = path.join(SCREENSHOTS, `${test.fullTitle().replace(/[^\w.-]+/g, "_").slice(0, 150)}.png`);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await session.page.screenshot({ path: file }).then(
+      () => console.log(`    screenshot: ${file}`),
+      (error: Error) => console.log(`    no screenshot (${error.message})`),
+    );
+    if (session.pageErrors.length > 0) console.log(`    page errors:\n      ${session.pageErrors.slice(-5).join("\n      ")}`);
+    await resetWorkbench().catch((error: Error) => console.log(`    could not reset the workbench: ${error.message}`));
+  });
+
+  it("loads the extension: the command palette lists its commands", async () => {
+    const { workbench } = session;
+    await workbench.openCommandPalette("TF.js Studio: ");
+    for (const title of ["Open Metrics Panel", "Open Model Graph", "New Project from Template…", "Show Kernel Info"]) {
+      await workbench.quickPickRow(`TF.js Studio: ${title}`).waitFor();
+    }
+    await workbench.closeQuickInput();
+  });
+
+  describe("the mnist-mlp template notebook", () => {
+    it("runs all its cells on the TF.js Studio kernel, with live metric charts", async function () {
+      this.timeout(300_000);
+      const { workbench } = session;
+      const notebook = await workbench.openNotebook(MLP_NOTEBOOK);
+      await notebook.selectKernel(KERNEL_LABEL, workbench);
+      assert.match(await notebook.selectedKernel(), /TypeScript \(TF\.js Studio\)/);
+
+      await notebook.toolbarAction("Run All").click();
+      // Run All is done when the toolbar offers Run All again instead of Interrupt.
+      await notebook.toolbarAction("Interrupt").waitFor({ timeout: KERNEL_TIMEOUT_MS });
+      await notebook.toolbarAction("Run All").waitFor({ timeout: 180_000 });
+
+      const last = codeCellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "loadLayersModel");
+      await notebook.revealCell(last);
+      assert.equal(await notebook.cellState(last), "success", "the last cell did not succeed: an earlier one failed (see the screenshot)");
+      await notebook.output("same predictions as before saving").waitFor();
+
+      const training = codeCellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "fitDataset");
+      await notebook.revealCell(training);
+      await notebook.output(/after 2 epochs: loss \d/).waitFor();
+      // The live chart: a canvas the metrics renderer has drawn on (not blank).
+      const canvases = notebook.outputs().locator("canvas");
+      await canvases.first().waitFor();
+      const drawn = await canvases.evaluateAll<number, Canvas>((elements) =>
+        elements.filter((canvas) => {
+          const { width, height } = canvas;
+          const context = canvas.getContext("2d");
+          if (!context || width === 0 || height === 0) return false;
+          const pixels = context.getImageData(0, 0, width, height).data;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+          return false;
+        }).length,
+      );
+      assert.ok(drawn >= 1, "no chart canvas has anything drawn on it");
+    });
+
+    it("the model graph panel shows the model's layers", async () => {
+      const { workbench } = session;
+      const modelFile = path.join(session.workspace, "mnist-mlp", "mnist-mlp-model", "model.json");
+      assert.ok(fs.existsSync(modelFile), "the template run saved no model (the previous test failed?)");
+      const topology = JSON.parse(fs.readFileSync(modelFile, "utf8")).modelTopology;
+      const layerNames: string[] = (topology.model_config ?? topology).config.layers.map((layer: { config: { name: string } }) => layer.config.name);
+
+      // The model cell's output has a button that opens the full graph.
+      const notebook = await workbench.openNotebook(MLP_NOTEBOOK);
+      const modelCell = codeCellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "tf.sequential");
+      await notebook.revealCell(modelCell);
+      await notebook.outputs().locator("button, vscode-button", { hasText: /graph/i }).first().click();
+      const panel = workbench.webviewPanel();
+      await panel.locator("body", { hasText: layerNames[0] }).waitFor();
+      const text = await panel.locator("body").evaluate((body) => body.textContent ?? "");
+      for (const name of layerNames) assert.ok(text.includes(name), `the graph panel does not show layer ${name}`);
+      await workbench.runCommand("View: Close All Editors");
+    });
+
+    it("the metrics panel lists the run", async () => {
+      const { workbench } = session;
+      const runsDir = path.join(session.workspace, "mnist-mlp", "runs");
+      const runs = fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : [];
+      assert.equal(runs.length, 1, `expected the template run's log in ${runsDir}`);
+      await workbench.runCommand("TF.js Studio: Open Metrics Panel");
+      await workbench.webviewPanel().locator("body", { hasText: runs[0] }).waitFor();
+      await workbench.runCommand("View: Close All Editors");
+    });
+  });
+
+  it("interrupts `while (true) {}`, and the next cell still sees earlier variables", async () => {
+    const { workbench } = session;
+    const notebook = await workbench.openNotebook("interrupt.ipynb");
+    await notebook.selectKernel(KERNEL_LABEL, workbench);
+    await notebook.runCell(0);
+    assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+
+    await notebook.runCell(1);
+    await notebook.waitForCellState(1, ["executing"], STEP_TIMEOUT_MS);
+    await session.page.waitForTimeout(1000); // well inside the loop
+    await notebook.stopCell(1);
+    assert.equal(await notebook.waitForCellState(1, ["success", "error"], STEP_TIMEOUT_MS), "error");
+    await notebook.output(/Interrupt/).waitFor();
+
+    await notebook.runCell(2);
+    assert.equal(await notebook.waitForCellState(2, ["success", "error"], STEP_TIMEOUT_MS), "success");
+    await notebook.output(/^\s*42\s*$/).waitFor();
+    await workbench.runCommand("View: Close All Editors");
+  });
+
+  it("completes a property of a variable declared in an earlier cell", async () => {
+    const { workbench, page } = session;
+    const notebook = await workbench.openNotebook("completion.ipynb");
+    await notebook.selectKernel(KERNEL_LABEL, workbench);
+    await notebook.runCell(0);
+    assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+
+    await notebook.focusCellEnd(1);
+    await page.keyboard.type("point.");
+    const suggestions = page.locator(".suggest-widget.visible .monaco-list-row");
+    // "." may trigger suggestions by itself; Ctrl+Space asks explicitly.
+    await suggestions.first().waitFor({ timeout: 3000 }).catch(() => page.keyboard.press("Control+Space"));
+    await page.locator(".suggest-widget.visible .monaco-list-row .label-name", { hasText: /^xCoord$/ }).waitFor();
+    await page.keyboard.press("Escape");
+    await workbench.runCommand("View: Close All Editors");
+  });
+
+  it("New Project from Template… scaffolds a project and opens its notebook", async () => {
+    const { workbench, page } = session;
+    const target = path.join(session.workspace, "new-project");
+    await workbench.runCommand("TF.js Studio: New Project from Template…");
+    await workbench.pickQuickItem(/mnist-cnn/);
+    // code-server's folder picker is a quick input with a path: type the folder, then accept it.
+    const pathBox = workbench.quickInput.locator("input");
+    await pathBox.fill(`${target}/`);
+    await page.waitForTimeout(500);
+    await pathBox.press("Enter");
+    await workbench.quickInput.waitFor({ state: "hidden" });
+
+    await workbench.tab("mnist-cnn.ipynb").waitFor();
+    await page.locator(".notebook-editor:visible .monaco-list-row").first().waitFor();
+    assert.ok(fs.existsSync(path.join(target, "mnist-cnn.ipynb")), "the notebook was not written into the chosen folder");
+    assert.ok(fs.existsSync(path.join(target, "data.ts")), "the template's data.ts was not written");
+  });
+});

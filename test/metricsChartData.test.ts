@@ -1,0 +1,194 @@
+// The chart logic of the metrics renderer and panel that needs no DOM: which metrics share a chart,
+// TensorBoard-style smoothing, outlier clipping, lines from run logs, CSV, run colours, status line, state.
+import * as assert from "node:assert/strict";
+import { RUN_LOG_SCHEMA_VERSION, type MetricsDisplayData, type RunLogRecord } from "../kernel/training/runLogSchema";
+import { restoreState } from "../webviews/metricsPanel/panelState";
+import { displayCharts } from "../webviews/renderer/metricsDisplayLines";
+import { remainingMs, statusLine } from "../webviews/renderer/metricsStatus";
+import { alignLines, chartLines, type ChartRun } from "../webviews/shared/chartLines";
+import { csvField, linesCsv } from "../webviews/shared/csvExport";
+import { groupMetricNames } from "../webviews/shared/metricGroups";
+import { clippedRange } from "../webviews/shared/outlierClipping";
+import { runColor } from "../webviews/shared/runColors";
+import { appendRecords, emptyRunSeries, metricNames } from "../webviews/shared/runSeries";
+import { emaSmooth } from "../webviews/shared/smoothing";
+
+const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+
+function runRecords(lossAt: (step: number) => number, steps = 6, stepsPerEpoch = 3): RunLogRecord[] {
+  const records: RunLogRecord[] = [{ type: "start", schemaVersion: RUN_LOG_SCHEMA_VERSION, runId: "r", time: T0, epochs: steps / stepsPerEpoch, stepsPerEpoch, batchSize: 8, samples: 24 }];
+  for (let step = 1; step <= steps; step++) {
+    const epoch = Math.ceil(step / stepsPerEpoch);
+    records.push({ type: "batch", step, epoch, batch: ((step - 1) % stepsPerEpoch) + 1, time: T0 + step * 100, elapsedMs: step * 100, size: 8, metrics: { loss: lossAt(step), acc: step / 10 } });
+    if (step % stepsPerEpoch === 0) {
+      records.push({ type: "epoch", step, epoch, time: T0 + step * 100 + 5, elapsedMs: step * 100 + 5, epochMs: 300, metrics: { loss: lossAt(step), acc: step / 10, val_loss: lossAt(step) + 0.1, val_acc: step / 12 } });
+    }
+  }
+  records.push({ type: "end", step: steps, time: T0 + steps * 100 + 10, elapsedMs: steps * 100 + 10, status: "completed", finalMetrics: {} });
+  return records;
+}
+
+function chartRun(id: string, records: RunLogRecord[], index = 0): ChartRun {
+  const series = emptyRunSeries();
+  appendRecords(series, records);
+  return { id, label: id, color: runColor(index), series };
+}
+
+describe("metrics chart data", () => {
+  it("puts each metric with its val_ twin, loss first", () => {
+    assert.deepEqual(groupMetricNames(["val_acc", "acc", "val_loss", "loss", "mse"]), [
+      { base: "loss", names: ["loss", "val_loss"] },
+      { base: "acc", names: ["acc", "val_acc"] },
+      { base: "mse", names: ["mse"] },
+    ]);
+  });
+
+  it("smooths like TensorBoard: debiased, so a constant stays constant and the first point is itself", () => {
+    assert.deepEqual(emaSmooth([2, 2, 2], 0.9).map((value) => Number(value!.toFixed(9))), [2, 2, 2]);
+    const smoothed = emaSmooth([0, 10], 0.5);
+    assert.equal(smoothed[0], 0);
+    // average = 0.5*0 + 0.5*10 = 5 (after 0.5*0 for the first point); debiased by 1 - 0.5² = 0.75.
+    assert.equal(smoothed[1], 5 / 0.75);
+    assert.deepEqual(emaSmooth([1, null, 3], 0), [1, null, 3]);
+    const withGap = emaSmooth([1, null, 1], 0.6);
+    assert.equal(withGap[1], null, "a gap stays a gap");
+    assert.ok(Math.abs(withGap[2]! - 1) < 1e-12, "and does not pull the average");
+  });
+
+  it("ignores outliers when it scales y, and only positive values on a log axis", () => {
+    const values = [...Array.from({ length: 100 }, (_, index) => 1 + index / 100), 1e6];
+    const [low, high] = clippedRange([values], false)!;
+    assert.ok(low < 1 && low > 0.8, `low ${low}`);
+    assert.ok(high < 2.5, `the 1e6 outlier is outside the range (high ${high})`);
+    const [logLow] = clippedRange([[0, -1, 0.01, 0.1, 1]], true)!;
+    assert.ok(logLow > 0, "a log range stays positive");
+    assert.equal(clippedRange([[null, NaN]], false), null);
+  });
+
+  it("pads a metric that appears late with nulls, and keeps the run's end status", () => {
+    const series = emptyRunSeries();
+    appendRecords(series, [{ type: "batch", step: 1, epoch: 1, batch: 1, time: T0, elapsedMs: 0, size: 1, metrics: { loss: 1 } }]);
+    appendRecords(series, [{ type: "batch", step: 2, epoch: 1, batch: 2, time: T0 + 1, elapsedMs: 1, size: 1, metrics: { loss: 0.5, acc: 0.7 } }]);
+    assert.deepEqual(series.batches.values, { loss: [1, 0.5], acc: [null, 0.7] });
+    assert.equal(series.status, "running");
+    appendRecords(series, [{ type: "end", step: 2, time: T0 + 2, elapsedMs: 2, status: "interrupted", error: "stopped", finalMetrics: {} }]);
+    assert.equal(series.status, "interrupted");
+    assert.deepEqual(metricNames(series).sort(), ["acc", "loss"]);
+  });
+
+  it("draws each run's training line by batch or by epoch, and val_ at epoch ends, on the chosen x", () => {
+    const a = chartRun("a", runRecords((step) => 1 / step));
+    const b = chartRun("b", runRecords((step) => 2 / step, 3), 1);
+    const [loss] = groupMetricNames(metricNames(a.series));
+    const byBatch = chartLines([a, b], loss!, { xAxis: "step", granularity: "batch", smoothing: 0 });
+    assert.deepEqual(byBatch.map((line) => `${line.runId}:${line.metric}:${line.x.join(" ")}`), ["a:loss:1 2 3 4 5 6", "a:val_loss:3 6", "b:loss:1 2 3", "b:val_loss:3"]);
+    assert.ok(byBatch[1]!.validation && !byBatch[0]!.validation);
+    assert.notEqual(byBatch[0]!.color, byBatch[2]!.color, "runs differ in colour");
+    const byEpoch = chartLines([a], loss!, { xAxis: "relative", granularity: "epoch", smoothing: 0.5 });
+    assert.deepEqual(byEpoch[0]!.x, [0.305, 0.605], "seconds since the start");
+    assert.deepEqual(byEpoch[0]!.raw, [1 / 3, 1 / 6]);
+    assert.notDeepEqual(byEpoch[0]!.smoothed, byEpoch[0]!.raw);
+    const wall = chartLines([a], loss!, { xAxis: "wall", granularity: "batch", smoothing: 0 });
+    assert.equal(wall[0]!.x[0], (T0 + 100) / 1000, "uPlot's time unit: seconds");
+  });
+
+  it("aligns lines with different x on their union, with gaps", () => {
+    assert.deepEqual(
+      alignLines([
+        { x: [1, 2, 3], y: [10, 20, 30] },
+        { x: [2, 4], y: [5, null] },
+      ]),
+      [
+        [1, 2, 3, 4],
+        [10, 20, 30, null],
+        [null, 5, null, null],
+      ],
+    );
+  });
+
+  it("exports the drawn series as CSV, one row per point, quoted where needed", () => {
+    const run = chartRun('run "x", 1', runRecords((step) => step));
+    const [loss] = groupMetricNames(metricNames(run.series));
+    const csv = linesCsv(chartLines([run], loss!, { xAxis: "step", granularity: "batch", smoothing: 0 }));
+    const rows = csv.trim().split("\n");
+    assert.equal(rows[0], "run,metric,step,epoch,elapsed_s,wall_time,value,smoothed");
+    assert.equal(rows.length, 1 + 6 + 2);
+    assert.equal(rows[1], `"run ""x"", 1",loss,1,1,0.1,${new Date(T0 + 100).toISOString()},1,1`);
+    assert.equal(rows[7]!.split(",").slice(-7, -4).join(","), "val_loss,3,1");
+    assert.equal(csvField("plain"), "plain");
+  });
+
+  it("gives runs distinct colours, however many", () => {
+    const colors = Array.from({ length: 40 }, (_, index) => runColor(index));
+    assert.equal(new Set(colors).size, 40);
+    assert.match(colors[0]!, /^var\(--vscode-charts-blue, #[0-9a-f]{6}\)$/);
+  });
+
+  it("turns the live display into charts: batches faint, epoch means, and val_ dashed", () => {
+    const data = displayData({
+      batches: { step: [1, 2, 3, 4], epoch: [1, 1, 2, 2], elapsedMs: [10, 20, 30, 40], values: { loss: [1, 0.8, 0.6, 0.5], acc: [0.1, 0.2, 0.3, 0.4] } },
+      epochsSeries: { step: [2, 4], epoch: [1, 2], elapsedMs: [21, 41], values: { val_loss: [0.9, 0.7], loss: [0.9, 0.55] } },
+    });
+    const charts = displayCharts(data);
+    assert.deepEqual(charts.map((chart) => chart.title), ["loss", "acc"]);
+    const loss = charts[0]!;
+    assert.deepEqual(loss.series.map((series) => series.label), ["loss (batch)", "loss (epoch)", "val_loss"]);
+    assert.ok(loss.series[0]!.faint && loss.series[2]!.dashed);
+    assert.deepEqual(loss.data, [
+      [1, 2, 3, 4],
+      [1, 0.8, 0.6, 0.5],
+      [null, 0.9, null, 0.55],
+      [null, 0.9, null, 0.7],
+    ]);
+    assert.deepEqual(displayCharts(displayData({})), [], "no chart before the first batch");
+  });
+
+  it("says the status, with an ETA while training", () => {
+    const running = displayData({ epochs: 2, stepsPerEpoch: 10, epoch: 1, batch: 5, step: 5, elapsedMs: 1000, samplesPerSec: 400 });
+    assert.equal(remainingMs(running), 15 * 200);
+    assert.match(statusLine(running), /^Epoch 1\/2 · batch 5\/10 · .*400 samples\/s · ETA 3\.0 s$/);
+    const done = displayData({ status: "completed", epochs: 2, stepsPerEpoch: 10, epoch: 2, batch: 10, step: 20, elapsedMs: 4000 });
+    assert.equal(remainingMs(done), null);
+    assert.match(statusLine(done), /^Completed · Epoch 2\/2/);
+    assert.equal(remainingMs(displayData({ epochs: null, step: 3 })), null, "unknown length: no ETA");
+  });
+
+  it("restores the panel's saved state field by field, falling back on bad values", () => {
+    const boot = { smoothing: 0.6 };
+    assert.deepEqual(restoreState(undefined, boot), { hiddenRuns: [], smoothing: 0.6, xAxis: "step", granularity: "batch", logY: false, clipOutliers: false });
+    assert.deepEqual(restoreState({ hiddenRuns: ["a", 3], smoothing: 0.2, xAxis: "wall", granularity: "epoch", logY: true, clipOutliers: true }, boot), {
+      hiddenRuns: ["a"],
+      smoothing: 0.2,
+      xAxis: "wall",
+      granularity: "epoch",
+      logY: true,
+      clipOutliers: true,
+    });
+    assert.deepEqual(restoreState({ smoothing: 7, xAxis: "sideways", logY: "yes" }, boot), restoreState(null, boot));
+  });
+});
+
+function displayData(overrides: Partial<MetricsDisplayData>): MetricsDisplayData {
+  const empty = { step: [], epoch: [], elapsedMs: [], values: {} };
+  return {
+    schemaVersion: RUN_LOG_SCHEMA_VERSION,
+    runId: "r",
+    runDir: "/tmp/runs/r",
+    name: "m",
+    status: "running",
+    startTime: T0,
+    elapsedMs: 0,
+    epochs: 1,
+    stepsPerEpoch: 1,
+    epoch: 1,
+    batch: 0,
+    step: 0,
+    samplesPerSec: null,
+    learningRate: null,
+    lastBatch: {},
+    lastEpoch: {},
+    batches: empty,
+    epochsSeries: empty,
+    ...overrides,
+  };
+}

@@ -1,0 +1,56 @@
+// The VS Code theme as a canvas needs it: concrete colours and fonts read from the --vscode-* variables
+// on <body>, and a signal when the user switches theme (VS Code changes the body's class).
+
+export interface ChartTheme {
+  foreground: string;
+  mutedForeground: string;
+  grid: string;
+  background: string;
+  font: string;
+}
+
+function cssVariable(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+export function readChartTheme(): ChartTheme {
+  const foreground = cssVariable("--vscode-foreground", cssVariable("--vscode-editor-foreground", "#cccccc"));
+  const family = cssVariable("--vscode-font-family", "sans-serif");
+  const size = cssVariable("--vscode-font-size", "12px");
+  return {
+    foreground,
+    mutedForeground: cssVariable("--vscode-descriptionForeground", foreground),
+    grid: cssVariable("--vscode-editorWidget-border", cssVariable("--vscode-panel-border", "rgba(128,128,128,0.35)")),
+    background: cssVariable("--vscode-editor-background", cssVariable("--vscode-notebook-outputContainerBackgroundColor", "#1e1e1e")),
+    font: `${parseInt(size, 10) - 1 || 11}px ${family}`,
+  };
+}
+
+/** A CSS colour the canvas can use: `var(--name, fallback)` resolved against the current theme. */
+export function resolveColor(color: string): string {
+  const match = /^var\((--[\w-]+),\s*(.+)\)$/.exec(color);
+  return match ? cssVariable(match[1]!, match[2]!) : color;
+}
+
+const listeners = new Set<() => void>();
+let observer: MutationObserver | undefined;
+
+/** Calls back after each theme switch: VS Code changes the body's class (vscode-light, vscode-dark, ...)
+ * and rewrites the variables in the root element's style attribute. */
+export function onThemeChange(listener: () => void): () => void {
+  if (!observer) {
+    // Compared by what the charts use: VS Code also rewrites the style attribute for other reasons.
+    const themeKey = (): string => `${document.body.className}|${JSON.stringify(readChartTheme())}`;
+    let lastKey = themeKey();
+    observer = new MutationObserver(() => {
+      const key = themeKey();
+      if (key === lastKey) return;
+      lastKey = key;
+      for (const each of [...listeners]) each();
+    });
+    observer.observe(document.body, { attributes: true, attributeFilter: ["class"] });
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ["style"] });
+  }
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}

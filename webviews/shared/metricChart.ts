@@ -1,0 +1,243 @@
+// One metric chart (uPlot on a canvas), shared by the notebook renderer and the metrics panel: themed
+// from the --vscode-* variables and redrawn on a theme switch, fixed height (no reflow), new data without
+// a rebuild, a hover tooltip with every series' value at the cursor, and a PNG of itself.
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import "./metricChart.css";
+import { formatValue } from "../../kernel/training/metricsFormat";
+import type { XAxis } from "./chartLines";
+import type { ChartData, ChartLayout } from "./chartTypes";
+import { onThemeChange, readChartTheme, resolveColor, type ChartTheme } from "./chartTheme";
+
+const TITLE_HEIGHT = 20;
+const STEP_INCREMENTS = [1, 2, 5].flatMap((base) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((scale) => base * scale)).sort((a, b) => a - b);
+
+export class MetricChart {
+  readonly element: HTMLDivElement;
+  private readonly host: HTMLDivElement;
+  private readonly tooltip: HTMLDivElement;
+  private plot: uPlot | undefined;
+  private data: ChartData;
+  private yRange: [number, number] | null = null;
+  private zoomed = false;
+  private readonly resizeObserver: ResizeObserver;
+  private readonly stopThemeWatch: () => void;
+
+  constructor(parent: HTMLElement, private readonly layout: ChartLayout) {
+    this.element = document.createElement("div");
+    this.element.className = "tfjs-metrics-chart";
+    this.element.style.height = `${layout.height}px`;
+    this.element.append(this.titleRow());
+    this.host = document.createElement("div");
+    this.host.className = "tfjs-metrics-chart-plot";
+    this.element.append(this.host);
+    this.tooltip = document.createElement("div");
+    this.tooltip.className = "tfjs-metrics-tooltip";
+    parent.append(this.element);
+    this.data = [[], ...layout.series.map(() => [])];
+    this.build();
+    this.resizeObserver = new ResizeObserver(() => this.fitWidth());
+    this.resizeObserver.observe(this.element);
+    this.stopThemeWatch = onThemeChange(() => this.build());
+  }
+
+  /** Whether this chart already draws that layout, so new data needs no rebuild. */
+  hasLayout(layout: ChartLayout): boolean {
+    return JSON.stringify(layout) === JSON.stringify(this.layout);
+  }
+
+  /** New points; a y range clips the view (outliers), null lets it follow the data. A zoom the user made stays. */
+  setData(data: ChartData, yRange: [number, number] | null = null): void {
+    this.data = data;
+    this.yRange = yRange;
+    // How many x positions are drawn: lets tests and tools see that a chart has data without reading pixels.
+    this.element.dataset.points = String(data[0].length);
+    this.plot?.setData(data, !this.zoomed);
+  }
+
+  /** The chart with its title as a PNG data URL, on the theme's background (the canvas itself is transparent). */
+  toPng(): string {
+    const source = this.plot!.ctx.canvas;
+    const scale = source.width / this.plot!.width;
+    const titleHeight = Math.round(TITLE_HEIGHT * scale);
+    const canvas = document.createElement("canvas");
+    canvas.width = source.width;
+    canvas.height = source.height + titleHeight;
+    const context = canvas.getContext("2d")!;
+    const theme = readChartTheme();
+    context.fillStyle = theme.background;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.scale(scale, scale);
+    context.fillStyle = theme.foreground;
+    context.font = `600 ${theme.font}`;
+    context.textBaseline = "middle";
+    context.fillText(this.layout.title, 4, TITLE_HEIGHT / 2);
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.drawImage(source, 0, titleHeight);
+    return canvas.toDataURL("image/png");
+  }
+
+  destroy(): void {
+    this.resizeObserver.disconnect();
+    this.stopThemeWatch();
+    this.plot?.destroy();
+    this.element.remove();
+  }
+
+  private titleRow(): HTMLElement {
+    const row = document.createElement("div");
+    row.className = "tfjs-metrics-chart-title";
+    row.style.height = `${TITLE_HEIGHT}px`;
+    const title = document.createElement("span");
+    title.className = "tfjs-metrics-chart-name";
+    title.textContent = this.layout.title;
+    row.append(title);
+    if (this.layout.legend) {
+      for (const series of this.layout.series) {
+        const key = document.createElement("span");
+        key.className = "tfjs-metrics-legend-item";
+        const swatch = document.createElement("span");
+        swatch.className = `tfjs-metrics-swatch${series.dashed ? " dashed" : ""}`;
+        swatch.style.borderColor = series.color;
+        if (series.faint) swatch.style.opacity = "0.45";
+        key.append(swatch, series.label);
+        row.append(key);
+      }
+    }
+    return row;
+  }
+
+  private build(): void {
+    this.plot?.destroy();
+    const theme = readChartTheme();
+    this.plot = new uPlot(this.options(theme), this.data, this.host);
+    this.plot.over.append(this.tooltip);
+    this.fitWidth();
+  }
+
+  private fitWidth(): void {
+    const width = Math.max(120, Math.floor(this.host.clientWidth));
+    if (this.plot && this.plot.width !== width) this.plot.setSize({ width, height: this.plotHeight() });
+  }
+
+  private plotHeight(): number {
+    return this.layout.height - TITLE_HEIGHT;
+  }
+
+  private options(theme: ChartTheme): uPlot.Options {
+    const axis = (label: string | undefined): uPlot.Axis => ({
+      stroke: theme.mutedForeground,
+      font: theme.font,
+      labelFont: theme.font,
+      grid: { stroke: theme.grid, width: 1 },
+      ticks: { stroke: theme.grid, width: 1 },
+      ...(label ? { label, labelSize: 14 } : {}),
+    });
+    const xAxis = this.layout.xAxis;
+    return {
+      width: Math.max(120, Math.floor(this.host.clientWidth)),
+      height: this.plotHeight(),
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+      scales: {
+        x: { time: xAxis === "wall" },
+        y: {
+          distr: this.layout.logY ? 3 : 1,
+          range: (_plot, min, max) => this.yRange ?? (this.layout.logY ? uPlot.rangeLog(min, max, 10, true) : uPlot.rangeNum(min, max, 0.1, true)),
+        },
+      },
+      axes: [
+        {
+          ...axis(xAxis === "step" ? "step" : xAxis === "relative" ? "time since start" : undefined),
+          size: 28,
+          // Steps are whole numbers: no tick at step 2.5.
+          ...(xAxis === "step" ? { incrs: STEP_INCREMENTS } : {}),
+          ...(xAxis === "relative" ? { values: (_plot: uPlot, splits: number[]) => splits.map(formatSeconds) } : {}),
+        },
+        { ...axis(undefined), size: 56, values: (_plot: uPlot, splits: number[]) => splits.map((value) => formatValue(value)) },
+      ],
+      series: [
+        {},
+        ...this.layout.series.map((series): uPlot.Series => {
+          const color = resolveColor(series.color);
+          return {
+            label: series.label,
+            stroke: color,
+            width: series.faint ? 1 : 1.75,
+            alpha: series.faint ? 0.4 : 1,
+            spanGaps: true,
+            ...(series.dashed ? { dash: [5, 4] } : {}),
+            points: series.points ? { show: true, size: 5, stroke: color, fill: color } : { show: false },
+          };
+        }),
+      ],
+      hooks: {
+        setSelect: [(plot) => {
+          if (plot.select.width > 0) this.zoomed = true;
+        }],
+        setCursor: [(plot) => this.showTooltip(plot)],
+        ready: [(plot) => {
+          // uPlot's own double click zooms out; from then on the view follows the data again.
+          plot.over.addEventListener("dblclick", () => (this.zoomed = false));
+        }],
+      },
+    };
+  }
+
+  private showTooltip(plot: uPlot): void {
+    const index = plot.cursor.idx;
+    const left = plot.cursor.left ?? -1;
+    if (index === null || index === undefined || left < 0) {
+      this.tooltip.style.display = "none";
+      return;
+    }
+    const x = plot.data[0][index]!;
+    const rows: HTMLElement[] = [];
+    const heading = document.createElement("div");
+    heading.className = "tfjs-metrics-tooltip-x";
+    heading.textContent = formatX(x, this.layout.xAxis);
+    rows.push(heading);
+    this.layout.series.forEach((series, position) => {
+      const value = valueAtOrBefore(plot.data[position + 1] as (number | null | undefined)[], index);
+      if (value === undefined) return;
+      const row = document.createElement("div");
+      const swatch = document.createElement("span");
+      swatch.className = "tfjs-metrics-swatch";
+      swatch.style.borderColor = resolveColor(series.color);
+      row.append(swatch, `${series.label}: ${formatValue(value)}`);
+      rows.push(row);
+    });
+    this.tooltip.replaceChildren(...rows);
+    this.tooltip.style.display = "block";
+    // Beside the cursor, on whichever side has room.
+    const overWidth = plot.over.clientWidth;
+    const onRight = left < overWidth / 2;
+    this.tooltip.style.left = onRight ? `${left + 12}px` : "";
+    this.tooltip.style.right = onRight ? "" : `${overWidth - left + 12}px`;
+    this.tooltip.style.top = `${Math.max(0, (plot.cursor.top ?? 0) - 10)}px`;
+  }
+}
+
+/** The series' last value at or before the cursor: lines with sparser points (epochs, other runs) still show one. */
+function valueAtOrBefore(column: readonly (number | null | undefined)[], index: number): number | null | undefined {
+  for (let at = index; at >= 0; at--) {
+    const value = column[at];
+    if (value !== null && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function formatX(x: number, xAxis: XAxis): string {
+  if (xAxis === "step") return `step ${x}`;
+  if (xAxis === "relative") return formatSeconds(x);
+  return new Date(x * 1000).toLocaleString();
+}
+
+/** 42 → "42s", 125 → "2m05s", 7300 → "2h01m". */
+export function formatSeconds(seconds: number): string {
+  const whole = Math.round(seconds);
+  if (Math.abs(seconds) < 60) return `${Number(seconds.toPrecision(3))}s`;
+  const pad = (value: number) => String(value).padStart(2, "0");
+  if (whole < 3600) return `${Math.floor(whole / 60)}m${pad(whole % 60)}s`;
+  return `${Math.floor(whole / 3600)}h${pad(Math.floor((whole % 3600) / 60))}m`;
+}
