@@ -102,7 +102,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await notebook.revealCell(training);
       await notebook.output(/after 2 epochs: loss \d/).waitFor();
       // The live chart: a canvas the metrics renderer has drawn on (not blank).
-      const canvases = notebook.outputs().locator("canvas");
+      const canvases = notebook.outputs().locator(".tfjs-metrics-output canvas");
       await canvases.first().waitFor();
       const drawn = await canvases.evaluateAll<number, Canvas>((elements) =>
         elements.filter((canvas) => {
@@ -128,7 +128,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       const notebook = await workbench.openNotebook(MLP_NOTEBOOK);
       const modelCell = codeCellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "tf.sequential");
       await notebook.revealCell(modelCell);
-      await notebook.outputs().locator("button, vscode-button", { hasText: /graph/i }).first().click();
+      await notebook.outputs().locator(".tfjs-model-output button.open-graph").click();
       const panel = workbench.webviewPanel();
       await panel.locator("body", { hasText: layerNames[0] }).waitFor();
       const text = await panel.locator("body").evaluate((body) => body.textContent ?? "");
@@ -142,7 +142,10 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       const runs = fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : [];
       assert.equal(runs.length, 1, `expected the template run's log in ${runsDir}`);
       await workbench.runCommand("TF.js Studio: Open Metrics Panel");
-      await workbench.webviewPanel().locator("body", { hasText: runs[0] }).waitFor();
+      const panel = workbench.webviewPanel();
+      const row = panel.locator(".tfjs-metrics-run-row", { has: panel.locator(`.tfjs-metrics-run-name[title*="${runs[0]}"]`) });
+      await row.waitFor();
+      assert.equal(await row.getAttribute("data-status"), "completed");
       await workbench.runCommand("View: Close All Editors");
     });
   });
@@ -189,15 +192,18 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     const target = path.join(session.workspace, "new-project");
     await workbench.runCommand("TF.js Studio: New Project from Template…");
     await workbench.pickQuickItem(/mnist-cnn/);
-    // code-server's folder picker is a quick input with a path: type the folder, then accept it.
-    const pathBox = workbench.quickInput.locator("input");
-    await pathBox.fill(`${target}/`);
-    await page.waitForTimeout(500);
-    await pathBox.press("Enter");
+    // code-server's folder picker is a quick input with a path and the folder's listing. Once it lists the workspace
+    // folder, type the target; once it lists the target's contents (only ".."), accept it.
+    const listed = (name: string) => workbench.quickPickRow(name);
+    await listed("mnist-mlp").waitFor();
+    await workbench.quickInput.locator("input").fill(`${target}/`);
+    await listed("mnist-mlp").waitFor({ state: "hidden" });
+    await listed("..").waitFor();
+    await workbench.quickInput.locator("input").press("Enter");
     await workbench.quickInput.waitFor({ state: "hidden" });
 
-    await workbench.tab("mnist-cnn.ipynb").waitFor();
-    await page.locator(".notebook-editor:visible .monaco-list-row").first().waitFor();
+    await page.locator('.tabs-container .tab.active[data-resource-name="mnist-cnn.ipynb"]').waitFor();
+    await page.locator(".notebook-editor:visible").waitFor();
     assert.ok(fs.existsSync(path.join(target, "mnist-cnn.ipynb")), "the notebook was not written into the chosen folder");
     assert.ok(fs.existsSync(path.join(target, "data.ts")), "the template's data.ts was not written");
   });

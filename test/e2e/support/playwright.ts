@@ -15,7 +15,8 @@ export interface PageElement {
 
 export interface Locator {
   click(options?: { timeout?: number; button?: "left" | "right"; force?: boolean; position?: { x: number; y: number } }): Promise<void>;
-  hover(options?: { timeout?: number }): Promise<void>;
+  hover(options?: { timeout?: number; force?: boolean }): Promise<void>;
+  boundingBox(options?: { timeout?: number }): Promise<{ x: number; y: number; width: number; height: number } | null>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
   press(key: string, options?: { timeout?: number }): Promise<void>;
   pressSequentially(text: string, options?: { delay?: number; timeout?: number }): Promise<void>;
@@ -46,6 +47,7 @@ export interface Page extends Pick<Locator, "locator"> {
   goto(url: string, options?: { timeout?: number }): Promise<unknown>;
   frameLocator(selector: string): FrameLocator;
   keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void> };
+  mouse: { move(x: number, y: number): Promise<void>; wheel(deltaX: number, deltaY: number): Promise<void> };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
   waitForTimeout(ms: number): Promise<void>;
   setDefaultTimeout(ms: number): void;
