@@ -23,11 +23,20 @@ function sourceFiles(dir: string): string[] {
   return (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).filter((file) => file.endsWith(".ts")).map((file) => path.join(root, dir, file));
 }
 
-/** Command ids passed as string literals to registerCommand in extension/. */
+/** Command ids passed to registerCommand in extension/, as string literals or as constants defined there. */
 function registeredCommands(): string[] {
+  const texts = sourceFiles("extension").map((file) => fs.readFileSync(file, "utf8"));
+  const constants = new Map<string, string>();
+  for (const text of texts) {
+    for (const match of text.matchAll(/const\s+(\w+)\s*=\s*["'`](tfjsStudio\.[\w.]+)["'`]/g)) constants.set(match[1], match[2]);
+  }
   const ids: string[] = [];
-  for (const file of sourceFiles("extension")) {
-    for (const match of fs.readFileSync(file, "utf8").matchAll(/registerCommand\(\s*["'`]([^"'`]+)["'`]/g)) ids.push(match[1]);
+  for (const text of texts) {
+    for (const match of text.matchAll(/registerCommand\(\s*(?:["'`]([^"'`]+)["'`]|(\w+))/g)) {
+      const id = match[1] ?? constants.get(match[2]);
+      assert.ok(id, `registerCommand(${match[2]}: no string constant of that name in extension/`);
+      ids.push(id);
+    }
   }
   return ids;
 }
@@ -65,12 +74,17 @@ describe("package.json manifest", () => {
 
   it("declares every setting the code reads", () => {
     const declared = new Set(Object.keys(manifest.contributes.configuration.properties));
+    let reads = 0;
     for (const file of sourceFiles("extension")) {
       const text = fs.readFileSync(file, "utf8");
-      for (const match of text.matchAll(/getConfiguration\(\s*["']tfjsStudio["']\s*(?:,[^)]*)?\)\s*\.(?:get|inspect|update)(?:<[^>]*>)?\(\s*["']([\w.]+)["']/g)) {
+      // In files that open the tfjsStudio section: every get/inspect/update of a literal key is a setting.
+      if (!/getConfiguration\(\s*["']tfjsStudio["']/.test(text)) continue;
+      for (const match of text.matchAll(/\.(?:get|inspect|update)(?:<[^>]*>)?\(\s*["']([\w.]+)["']/g)) {
+        reads++;
         assert.ok(declared.has(`tfjsStudio.${match[1]}`), `${path.relative(root, file)} reads undeclared setting tfjsStudio.${match[1]}`);
       }
     }
+    assert.ok(reads >= declared.size, `found ${reads} reads of ${declared.size} settings`);
   });
 
   it("ships the renderer and walkthrough files it names", () => {

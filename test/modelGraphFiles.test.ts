@@ -110,7 +110,7 @@ describe("model graph panel: files and layout", function () {
       assert.deepEqual(elkGraph(graph, "DOWN").edges?.map((edge) => `${edge.sources}->${edge.targets}`).sort(), ["twice->sum", "x->twice"]);
     });
 
-    it("lays out a 500-layer model in a few seconds", async () => {
+    it("lays out a 500-layer model in seconds, not minutes", async () => {
       const graph = chainGraph(500);
       const elk = new ELK();
       const timings: number[] = [];
@@ -122,7 +122,8 @@ describe("model graph panel: files and layout", function () {
       }
       console.log(`      elk layout of 501 layers: ${timings.map((ms) => ms.toFixed(0)).join(", ")} ms`);
       assert.equal(layout!.nodes.length, 501);
-      assert.ok(Math.min(...timings) < 5000, `${timings}`);
+      // About 0.3 s warm on an idle machine; the bound only catches a blow-up, not a busy shared CI machine.
+      assert.ok(Math.min(...timings) < 20_000, `${timings}`);
     });
   });
 

@@ -91,7 +91,7 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
       if (error instanceof NoUsableNodeError) this.offerNodePath(error);
       throw error;
     }
-    for (const rejected of runtime.rejected) this.log.warn(`Not using ${rejected.command ?? rejected.source} for the kernel: ${rejected.reason}`);
+    for (const rejected of runtime.rejected) this.log.warn(`Not running the kernel with ${rejected.command ?? `node from ${rejected.source}`}: ${rejected.reason}`);
     this.log.info(runtime.reason);
 
     const env: Record<string, string> = { ...runtime.env };

@@ -75,20 +75,6 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     await this.launched?.interrupt();
   }
 
-  /** Resolves true as soon as the kernel reports idle, false after timeoutMs or when it is gone. */
-  waitForIdle(timeoutMs: number): Promise<boolean> {
-    if (this.state === "idle") return Promise.resolve(true);
-    const deadline = Date.now() + timeoutMs;
-    return new Promise((resolve) => {
-      const timer = setInterval(() => {
-        if (this.state === "idle" || !this.launched || Date.now() >= deadline) {
-          clearInterval(timer);
-          resolve(this.state === "idle");
-        }
-      }, 100);
-    });
-  }
-
   private async start(): Promise<LaunchedKernel> {
     // A start in the middle of a restart keeps showing "restarting" until the kernel answers.
     if (this.state !== "restarting") this.setState("starting");
@@ -122,7 +108,8 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
   }
 
   private onIopub(launched: LaunchedKernel, message: JupyterMessage): void {
-    if (launched !== this.launched || message.header.msg_type !== "status") return;
+    // A kernel being stopped still reports busy and idle for the shutdown request: not news to the user.
+    if (launched !== this.launched || this.stopping || message.header.msg_type !== "status") return;
     const status = String(message.content.execution_state);
     const parent = String((message.parent_header as { msg_id?: unknown }).msg_id ?? "");
     if (status === "busy") this.busyRequests.add(parent);

@@ -6,7 +6,9 @@ import type { JupyterMessage } from "../../kernel/protocol/messages";
 import type { KernelSessionRegistry } from "../kernel/sessionTypes";
 import { completionsFromReply, cursorPos, hoverFromReply } from "./kernelReplies";
 
-const CELLS: vscode.DocumentSelector = { notebookType: "jupyter-notebook", language: "typescript", scheme: "vscode-notebook-cell" };
+// Not narrowed with notebookType "jupyter-notebook": in code-server (remote notebooks) such a filter matches no cell.
+// Cells of notebooks without our kernel get nothing anyway: only notebooks with a session are asked.
+const CELLS: vscode.DocumentSelector = { scheme: "vscode-notebook-cell", language: "typescript" };
 /** A kernel stuck in a synchronous loop answers nothing; past this the editor stops waiting (the kernel answers later, unheard). */
 const REQUEST_TIMEOUT_MS = 5000;
 

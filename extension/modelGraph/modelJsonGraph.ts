@@ -65,6 +65,9 @@ function cpuTfjs(): Promise<Tfjs> {
     const tf = require("@tensorflow/tfjs") as Tfjs;
     await tf.setBackend("cpu");
     return tf;
-  })();
+  })().catch((error) => {
+    tfjs = undefined;
+    throw error;
+  });
   return tfjs;
 }

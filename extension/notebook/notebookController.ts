@@ -9,7 +9,7 @@ import { notebookFromCommandArgument } from "./commandTarget";
 
 const NOTEBOOK_TYPE = "jupyter-notebook";
 /** The toolbar's `when` clauses match `notebookKernel =~ /tfjs-studio/`. */
-export const CONTROLLER_ID = `${KERNEL_NAME}-kernel`;
+const CONTROLLER_ID = `${KERNEL_NAME}-kernel`;
 const RESTART = "Restart Kernel";
 
 export function registerNotebookController(_context: vscode.ExtensionContext, sessions: KernelSessions, diagnostics: CellDiagnostics, log: vscode.LogOutputChannel): vscode.Disposable {

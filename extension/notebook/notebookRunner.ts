@@ -1,7 +1,7 @@
 // Runs one notebook's cells on its kernel, one at a time in the order queued, and turns the kernel's output
 // into cell outputs as it arrives.
 import * as vscode from "vscode";
-import type { InputPrompt } from "../../kernel/client/kernelClient";
+import type { InputPrompt, KernelClient } from "../../kernel/client/kernelClient";
 import type { JupyterMessage } from "../../kernel/protocol/messages";
 import type { KernelSessions } from "../kernel/kernelSessions";
 import type { CellDiagnostics } from "../language/cellDiagnostics";
@@ -22,7 +22,7 @@ export class NotebookRunner implements vscode.Disposable {
   private readonly tracker = new OutputTracker<Cell>();
   /** Every output this runner created, by the tracker's id: updates of a display need the output object. */
   private readonly outputs = new Map<string, { cell: Cell; output: vscode.NotebookCellOutput }>();
-  /** Output edits are applied strictly in order; a running cell's execution ends only after all of its edits. */
+  /** Output edits are applied strictly in order, and this never rejects; a cell's execution ends after all its edits. */
   private edits: Promise<void> = Promise.resolve();
   /** Display updates of idle cells waiting to be applied: only the latest per output matters. */
   private readonly idleUpdates = new Map<string, { cell: Cell; items: OutputItemSpec[] }>();
@@ -149,7 +149,7 @@ export class NotebookRunner implements vscode.Disposable {
   }
 
   /** Display updates published after their cell finished, e.g. by a training loop that was not awaited. */
-  private listenForLateUpdates(client: NonNullable<ReturnType<KernelSessions["open"]>["client"]>): void {
+  private listenForLateUpdates(client: KernelClient): void {
     if (this.listening.has(client)) return;
     this.listening.add(client);
     client.on("iopub", (message) => {
@@ -170,7 +170,7 @@ export class NotebookRunner implements vscode.Disposable {
         // Coalesced: a fast-updating display in an idle cell gets its latest state, not a backlog.
         const waiting = this.idleUpdates.has(edit.outputId);
         this.idleUpdates.set(edit.outputId, { cell: edit.cell, items: edit.items });
-        if (!waiting) this.edits = this.edits.then(() => this.updateIdleCell(edit.outputId));
+        if (!waiting) this.edits = this.edits.then(() => this.updateIdleCell(edit.outputId)).catch((error: Error) => this.log.warn(`Display update failed: ${error.message}`));
         continue;
       }
       this.edits = this.edits.then(() => this.applyToRunning(edit)).catch((error: Error) => this.log.warn(`Output edit failed: ${error.message}`));

@@ -4,6 +4,7 @@
 import { basename, dirname } from "node:path";
 import * as vscode from "vscode";
 import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import type { Direction } from "../../webviews/modelGraphPanel/graphLayout";
 import type { FromPageMessage, GraphSource, PanelBoot, PanelState, ToPageMessage } from "../../webviews/modelGraphPanel/panelMessages";
 import { modelJsonGraph } from "../modelGraph/modelJsonGraph";
 import type { RendererMessaging } from "../rendererMessaging";
@@ -29,6 +30,12 @@ export function registerModelGraphPanel(context: vscode.ExtensionContext, messag
 
 class ModelGraphPanels {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
+  /**
+   * Each panel's content, sent whenever its page says it is ready: a hidden panel's page is
+   * destroyed and starts again when shown, and messages posted before it listens are lost.
+   */
+  private readonly contents = new WeakMap<vscode.WebviewPanel, ToPageMessage>();
+  private readonly readyPages = new WeakSet<vscode.WebviewPanel>();
   /** What the palette command offers besides model.json files. */
   private lastCellGraph: ModelGraph | undefined;
 
@@ -48,50 +55,61 @@ class ModelGraphPanels {
   showCellGraph(graph: ModelGraph): void {
     this.lastCellGraph = graph;
     const source: GraphSource = { kind: "cell", title: graph.name };
-    this.show(source, { source, graph });
+    this.post(this.show(source), { type: "show", source, graph });
   }
 
   async showFile(path: string): Promise<void> {
     const source: GraphSource = { kind: "file", path };
-    const panel = this.show(source, { source });
-    await this.load(panel, path);
+    await this.load(this.show(source), path);
   }
 
   async restore(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
     const source = state?.source;
     if (source?.kind === "file") {
-      this.adopt(panel, source, { source, direction: state?.direction });
+      this.adopt(panel, source, state?.direction);
       await this.load(panel, source.path);
     } else if (source?.kind === "cell" && state?.graph) {
-      this.adopt(panel, source, { source, graph: state.graph, direction: state.direction });
+      this.adopt(panel, source, state.direction);
+      this.post(panel, { type: "show", source, graph: state.graph });
     } else {
       const unknown: GraphSource = { kind: "cell", title: "model" };
-      this.adopt(panel, unknown, { source: unknown, error: "This panel's model was not kept. Open it again from the cell output or the model.json." });
+      this.adopt(panel, unknown);
+      this.post(panel, { type: "error", source: unknown, message: "This panel's model was not kept. Open it again from the cell output or the model.json." });
     }
   }
 
-  /** Reveals the panel of this model (sending it the latest content) or opens a new one. */
-  private show(source: GraphSource, boot: PanelBoot): vscode.WebviewPanel {
+  /** Reveals the panel of this model or opens a new one. */
+  private show(source: GraphSource): vscode.WebviewPanel {
     const existing = this.panels.get(keyOf(source));
     if (existing) {
       existing.reveal();
-      if (boot.graph) void existing.webview.postMessage({ type: "show", source, graph: boot.graph } satisfies ToPageMessage);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, titleOf(source), vscode.ViewColumn.Beside, webviewOptions(this.extensionUri));
-    this.adopt(panel, source, boot);
+    this.adopt(panel, source);
     return panel;
   }
 
-  private adopt(panel: vscode.WebviewPanel, source: GraphSource, boot: PanelBoot): void {
+  private adopt(panel: vscode.WebviewPanel, source: GraphSource, direction?: Direction): void {
     const key = keyOf(source);
     this.panels.set(key, panel);
     panel.title = titleOf(source);
     panel.webview.options = webviewOptions(this.extensionUri);
+    const boot: PanelBoot = { source, direction };
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { title: titleOf(source), script: "modelGraphPanel.js", boot, workers: true });
-    const received = panel.webview.onDidReceiveMessage((message: FromPageMessage) => this.onPageMessage(source, message));
+    const received = panel.webview.onDidReceiveMessage((message: FromPageMessage) => {
+      if (message?.type !== "ready") return this.onPageMessage(source, message);
+      this.readyPages.add(panel);
+      const content = this.contents.get(panel);
+      if (content) void panel.webview.postMessage(content);
+    });
+    // A hidden panel's page is gone; it says "ready" again when shown.
+    const viewState = panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.readyPages.delete(panel);
+    });
     panel.onDidDispose(() => {
       received.dispose();
+      viewState.dispose();
       if (this.panels.get(key) === panel) this.panels.delete(key);
     });
   }
@@ -109,7 +127,12 @@ class ModelGraphPanels {
       void vscode.window.showErrorMessage(`TF.js Studio: ${text}`);
       message = { type: "error", source, message: text };
     }
-    await panel.webview.postMessage(message);
+    this.post(panel, message);
+  }
+
+  private post(panel: vscode.WebviewPanel, message: ToPageMessage): void {
+    this.contents.set(panel, message);
+    if (this.readyPages.has(panel)) void panel.webview.postMessage(message);
   }
 
   private async onPageMessage(source: GraphSource, message: FromPageMessage): Promise<void> {

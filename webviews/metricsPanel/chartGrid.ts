@@ -3,7 +3,8 @@
 import { alignLines, chartLines, type ChartLine, type ChartRun, type LineOptions } from "../shared/chartLines";
 import { clippedRange } from "../shared/outlierClipping";
 import { groupMetricNames } from "../shared/metricGroups";
-import { MetricChart, type ChartLayout } from "../shared/metricChart";
+import type { ChartLayout } from "../shared/chartTypes";
+import { MetricChart } from "../shared/metricChart";
 import { metricNames } from "../shared/runSeries";
 
 const CHART_HEIGHT = 260;

@@ -1,5 +1,6 @@
 // The metrics panel page: the run list and chart controls on the left, one chart per metric on the right.
 // Runs and their histories come from the extension; the choices made here live in vscode.setState.
+import "@vscode-elements/elements/dist/vscode-badge/index.js";
 import "@vscode-elements/elements/dist/vscode-button/index.js";
 import "@vscode-elements/elements/dist/vscode-checkbox/index.js";
 import "@vscode-elements/elements/dist/vscode-option/index.js";
@@ -29,7 +30,10 @@ layout.className = "tfjs-metrics-panel";
 const sidebar = document.createElement("aside");
 sidebar.className = "tfjs-metrics-sidebar";
 const heading = document.createElement("h2");
-heading.textContent = "Runs";
+heading.textContent = "Runs ";
+const runCount = document.createElement("vscode-badge");
+runCount.className = "tfjs-metrics-run-count";
+heading.append(runCount);
 const problems = document.createElement("div");
 problems.className = "tfjs-metrics-problems";
 problems.hidden = true;
@@ -63,6 +67,7 @@ function showRuns(): void {
       changed();
     },
   );
+  runCount.textContent = String(runs.length);
   const withProblems = runs.filter((run) => run.problems.length > 0);
   problems.hidden = withProblems.length === 0;
   problems.textContent = `⚠ ${withProblems.length} run${withProblems.length === 1 ? " has" : "s have"} problems in its files (hover the run's warning; details in the "TF.js Studio" output).`;

@@ -13,7 +13,8 @@ export function standaloneSvg(svg: SVGSVGElement, layout: GraphLayout): string {
   const copies = copy.querySelectorAll<SVGElement>("rect, text, path");
   originals.forEach((original, i) => {
     const computed = getComputedStyle(original);
-    copies[i].setAttribute("style", INLINED.map((property) => `${property}:${computed.getPropertyValue(property)}`).join(";"));
+    // Presentation attributes, not style="": the page's CSP forbids inline styles.
+    for (const property of INLINED) copies[i].setAttribute(property, computed.getPropertyValue(property));
   });
   copy.querySelector("g.viewport")?.removeAttribute("transform");
   copy.removeAttribute("class");

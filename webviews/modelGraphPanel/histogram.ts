@@ -8,8 +8,8 @@ export function histogramSvg(stats: WeightStats): SVGSVGElement {
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("class", "histogram");
   svg.setAttribute("viewBox", `0 0 ${WIDTH} ${HEIGHT}`);
-  svg.setAttribute("width", String(WIDTH));
-  svg.setAttribute("height", String(HEIGHT));
+  // Stretches to the side pane's width (up to WIDTH, set in CSS).
+  svg.setAttribute("preserveAspectRatio", "none");
   const highest = Math.max(1, ...stats.histogram);
   const barWidth = WIDTH / Math.max(1, stats.histogram.length);
   const binWidth = (stats.max - stats.min) / Math.max(1, stats.histogram.length);

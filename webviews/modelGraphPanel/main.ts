@@ -34,7 +34,7 @@ document.body.insertAdjacentHTML(
   <vscode-button id="export-svg" secondary icon="file-media">SVG</vscode-button>
   <vscode-button id="export-png" secondary icon="file-media">PNG</vscode-button>
 </div>
-<vscode-split-layout class="main" initial-handle-position="68%">
+<vscode-split-layout class="main" initial-handle-position="65%" min-start="160px" min-end="220px">
   <div slot="start" id="graph-host" class="graph-host"></div>
   <div slot="end" id="side" class="side"><p class="note">Click a layer to see its config, its weights and their statistics.</p></div>
 </vscode-split-layout>
@@ -104,9 +104,11 @@ async function relayout(): Promise<void> {
   }
   const start = performance.now();
   view = new GraphView(host, current, layout, selectLayer);
-  view.initialView();
   const drawMs = performance.now() - start;
   const selected = state.selected && current.nodes.find((node) => node.name === state.selected);
+  // After a direction change or a restore, the selected layer stays in view.
+  if (selected) view.center(selected.name);
+  else view.initialView();
   if (selected) selectLayer(selected);
   else side.replaceChildren(Object.assign(document.createElement("p"), { className: "note", textContent: "Click a layer to see its config, its weights and their statistics." }));
   if (find.value) runFind(false);
@@ -183,10 +185,8 @@ window.addEventListener("message", (event: MessageEvent<ToPageMessage>) => {
   else if (message.type === "error") showError(message.source, message.message);
 });
 
-if (boot.error) showError(boot.source, boot.error);
-else if (boot.graph) void show(boot.source, boot.graph);
-else {
-  document.body.dataset.state = "loading";
-  showStatus(boot.source.kind === "file" ? `Loading ${boot.source.path}…` : "Loading…", true);
-  saveState();
-}
+document.body.dataset.state = "loading";
+// A window reload while a model.json loads must still know what to restore.
+if (!vscode.getState()) saveState();
+showStatus(boot.source.kind === "file" ? `Loading ${boot.source.path}…` : "Loading…", true);
+vscode.postMessage({ type: "ready" } satisfies FromPageMessage);

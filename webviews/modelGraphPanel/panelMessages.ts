@@ -5,18 +5,19 @@ import type { Direction } from "./graphLayout";
 /** Where the shown graph comes from: a model.json (re-read on restore) or a cell output (kept in the state). */
 export type GraphSource = { kind: "file"; path: string } | { kind: "cell"; title: string };
 
-/** The page's first content, in its #boot element. */
+/** The page's start, in its #boot element; the graph (or an error) follows in a message once the page is ready. */
 export interface PanelBoot {
   source: GraphSource;
-  /** Absent while a model.json is still loading; a `show` or `error` message follows. */
-  graph?: ModelGraph;
-  error?: string;
+  /** The restored panel's direction. */
   direction?: Direction;
 }
 
 export type ToPageMessage = { type: "show"; source: GraphSource; graph: ModelGraph } | { type: "error"; source: GraphSource; message: string };
 
-export type FromPageMessage = { type: "export"; format: "svg" | "png"; fileName: string; /** SVG text, or PNG bytes in base64. */ data: string };
+export type FromPageMessage =
+  /** The page listens: messages posted before this may be lost. */
+  | { type: "ready" }
+  | { type: "export"; format: "svg" | "png"; fileName: string; /** SVG text, or PNG bytes in base64. */ data: string };
 
 /** What the page keeps with setState so that a window reload restores it. */
 export interface PanelState {

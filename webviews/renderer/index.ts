@@ -8,9 +8,9 @@ const METRICS_MIME = "application/vnd.tfjs-studio.metrics+json";
 const MODEL_MIME = "application/vnd.tfjs-studio.model+json";
 
 export const activate: ActivationFunction = (context) => ({
-  renderOutputItem(item, element, signal) {
+  async renderOutputItem(item, element, signal) {
     try {
-      if (item.mime === METRICS_MIME) renderMetricsOutput(item, element, context, signal);
+      if (item.mime === METRICS_MIME) await renderMetricsOutput(item, element, context, signal);
       else if (item.mime === MODEL_MIME) renderModelOutput(item, element, context, signal);
       else throw new Error(`no renderer for ${item.mime}`);
     } catch (error) {

@@ -8,9 +8,11 @@ import { RUN_LOG_SCHEMA_VERSION, type MetricsDisplayData } from "../../kernel/tr
 import { MetricChart } from "../shared/metricChart";
 import { displayCharts } from "./metricsDisplayLines";
 import { statusLine } from "./metricsStatus";
-import { ensureRendererStyles } from "./rendererStyles";
+import { rendererStyles } from "./rendererStyles";
 
 const CHART_HEIGHT = 220;
+const HEADER_HEIGHT = 24;
+const PADDING = 4;
 
 class MetricsView {
   readonly root: HTMLDivElement;
@@ -22,8 +24,14 @@ class MetricsView {
   constructor(element: HTMLElement, context: RendererContext<unknown>) {
     this.root = document.createElement("div");
     this.root.className = "tfjs-metrics-output";
+    // One height from the first update to the last: the notebook never reflows around the output.
+    this.root.style.height = `${HEADER_HEIGHT + CHART_HEIGHT + 2 * PADDING}px`;
+    this.root.style.padding = `${PADDING}px 0`;
+    // Set here, not only in renderer.css, which arrives a moment after the first update.
+    this.root.style.boxSizing = "border-box";
     const header = document.createElement("div");
     header.className = "tfjs-metrics-header";
+    header.style.height = `${HEADER_HEIGHT}px`;
     this.status = document.createElement("div");
     this.status.className = "tfjs-metrics-status";
     header.append(this.status);
@@ -92,9 +100,11 @@ class MetricsView {
 const viewsByElement = new WeakMap<HTMLElement, MetricsView>();
 const viewsByOutput = new Map<string, MetricsView>();
 
-export function renderMetricsOutput(item: OutputItem, element: HTMLElement, context: RendererContext<unknown>, _signal: AbortSignal): void {
-  ensureRendererStyles();
+export async function renderMetricsOutput(item: OutputItem, element: HTMLElement, context: RendererContext<unknown>, signal: AbortSignal): Promise<void> {
   const data = displayDataOf(item);
+  await rendererStyles();
+  // A newer update of this output arrived meanwhile: it draws instead.
+  if (signal.aborted) return;
   let view = viewsByElement.get(element);
   if (!view || !element.contains(view.root)) {
     viewsByOutput.get(item.id)?.dispose();

@@ -39,7 +39,8 @@ let observer: MutationObserver | undefined;
  * and rewrites the variables in the root element's style attribute. */
 export function onThemeChange(listener: () => void): () => void {
   if (!observer) {
-    const themeKey = (): string => `${document.body.className}|${document.documentElement.getAttribute("style") ?? ""}`;
+    // Compared by what the charts use: VS Code also rewrites the style attribute for other reasons.
+    const themeKey = (): string => `${document.body.className}|${JSON.stringify(readChartTheme())}`;
     let lastKey = themeKey();
     observer = new MutationObserver(() => {
       const key = themeKey();

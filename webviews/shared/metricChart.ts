@@ -6,32 +6,8 @@ import "uplot/dist/uPlot.min.css";
 import "./metricChart.css";
 import { formatValue } from "../../kernel/training/metricsFormat";
 import type { XAxis } from "./chartLines";
+import type { ChartData, ChartLayout } from "./chartTypes";
 import { onThemeChange, readChartTheme, resolveColor, type ChartTheme } from "./chartTheme";
-
-export interface ChartSeriesStyle {
-  label: string;
-  /** Any CSS colour, var(--vscode-...) included. */
-  color: string;
-  dashed?: boolean;
-  /** Drawn thin and translucent, behind the others (e.g. per-batch values under the epoch means). */
-  faint?: boolean;
-  /** Dots on the points (series with few points, e.g. one per epoch). */
-  points?: boolean;
-}
-
-export interface ChartLayout {
-  title: string;
-  /** Height of the whole chart, title row included, in CSS pixels. */
-  height: number;
-  xAxis: XAxis;
-  logY: boolean;
-  series: ChartSeriesStyle[];
-  /** A key of the series in the title row (the panel shows runs' colours in its run list instead). */
-  legend: boolean;
-}
-
-/** uPlot's AlignedData: one shared x column, then one y column per series. */
-export type ChartData = [number[], ...(number | null)[][]];
 
 const TITLE_HEIGHT = 20;
 const STEP_INCREMENTS = [1, 2, 5].flatMap((base) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((scale) => base * scale)).sort((a, b) => a - b);
@@ -74,19 +50,30 @@ export class MetricChart {
   setData(data: ChartData, yRange: [number, number] | null = null): void {
     this.data = data;
     this.yRange = yRange;
+    // How many x positions are drawn: lets tests and tools see that a chart has data without reading pixels.
+    this.element.dataset.points = String(data[0].length);
     this.plot?.setData(data, !this.zoomed);
   }
 
-  /** The chart as a PNG data URL, on the theme's background (the canvas itself is transparent). */
+  /** The chart with its title as a PNG data URL, on the theme's background (the canvas itself is transparent). */
   toPng(): string {
     const source = this.plot!.ctx.canvas;
+    const scale = source.width / this.plot!.width;
+    const titleHeight = Math.round(TITLE_HEIGHT * scale);
     const canvas = document.createElement("canvas");
     canvas.width = source.width;
-    canvas.height = source.height;
+    canvas.height = source.height + titleHeight;
     const context = canvas.getContext("2d")!;
-    context.fillStyle = readChartTheme().background;
+    const theme = readChartTheme();
+    context.fillStyle = theme.background;
     context.fillRect(0, 0, canvas.width, canvas.height);
-    context.drawImage(source, 0, 0);
+    context.scale(scale, scale);
+    context.fillStyle = theme.foreground;
+    context.font = `600 ${theme.font}`;
+    context.textBaseline = "middle";
+    context.fillText(this.layout.title, 4, TITLE_HEIGHT / 2);
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.drawImage(source, 0, titleHeight);
     return canvas.toDataURL("image/png");
   }
 
