@@ -33,6 +33,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
 
   before(async function () {
     this.timeout(180_000);
+    const started = Date.now();
     session = await startStudioSession({
       stepTimeoutMs: STEP_TIMEOUT_MS,
       readyCommand: "TF.js Studio: Open Metrics Panel",
@@ -46,6 +47,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         fs.mkdirSync(path.join(dir, "new-project"));
       },
     });
+    console.log(`    code-server and Chromium ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
   after(async () => {
