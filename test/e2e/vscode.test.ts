@@ -56,21 +56,27 @@ describe("VS Code end to end (code-server + Chromium)", function () {
 
   afterEach(async function () {
     const test = this.currentTest;
-    if (!session || !test || test.state !== "failed") return;
-    // A failed test may leave a quick pick or widget open: the next test starts from a clean workbench.
-    const resetWorkbench = async () => {
+    if (!session || !test) return;
+    if (test.state === "failed") {
+      const file = path.join(SCREENSHOTS, `${test.fullTitle().replace(/[^\w.-]+/g, "_").slice(0, 150)}.png`);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await session.page.screenshot({ path: file }).then(
+        () => console.log(`    screenshot: ${file}`),
+        (error: Error) => console.log(`    no screenshot (${error.message})`),
+      );
+      if (session.pageErrors.length > 0) console.log(`    page errors:\n      ${session.pageErrors.slice(-5).join("\n      ")}`);
+    }
+    // Every test starts from a clean workbench: no quick pick or widget left open, no editor (a hidden notebook's
+    // output webview would be a second candidate for the next notebook's outputs).
+    try {
       await session.page.keyboard.press("Escape");
       await session.workbench.closeQuickInput();
+      // Saved first: closing an edited notebook would ask whether to save it.
+      await session.workbench.runCommand("File: Save All Files");
       await session.workbench.runCommand("View: Close All Editors");
-    };
-    const file = path.join(SCREENSHOTS, `${test.fullTitle().replace(/[^\w.-]+/g, "_").slice(0, 150)}.png`);
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await session.page.screenshot({ path: file }).then(
-      () => console.log(`    screenshot: ${file}`),
-      (error: Error) => console.log(`    no screenshot (${error.message})`),
-    );
-    if (session.pageErrors.length > 0) console.log(`    page errors:\n      ${session.pageErrors.slice(-5).join("\n      ")}`);
-    await resetWorkbench().catch((error: Error) => console.log(`    could not reset the workbench: ${error.message}`));
+    } catch (error) {
+      console.log(`    could not reset the workbench: ${(error as Error).message}`);
+    }
   });
 
   it("loads the extension: the command palette lists its commands", async () => {
@@ -135,7 +141,6 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await panel.locator("body", { hasText: layerNames[0] }).waitFor();
       const text = await panel.locator("body").evaluate((body) => body.textContent ?? "");
       for (const name of layerNames) assert.ok(text.includes(name), `the graph panel does not show layer ${name}`);
-      await workbench.runCommand("View: Close All Editors");
     });
 
     it("the metrics panel lists the run", async () => {
@@ -148,7 +153,6 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       const row = panel.locator(".tfjs-metrics-run-row", { has: panel.locator(`.tfjs-metrics-run-name[title*="${runs[0]}"]`) });
       await row.waitFor();
       assert.equal(await row.getAttribute("data-status"), "completed");
-      await workbench.runCommand("View: Close All Editors");
     });
   });
 
@@ -169,7 +173,6 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     await notebook.runCell(2);
     assert.equal(await notebook.waitForCellState(2, ["success", "error"], STEP_TIMEOUT_MS), "success");
     await notebook.output(/^\s*42\s*$/).waitFor();
-    await workbench.runCommand("View: Close All Editors");
   });
 
   it("completes a property of a variable declared in an earlier cell", async () => {
@@ -185,8 +188,6 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     // "." may trigger suggestions by itself; Ctrl+Space asks explicitly.
     await suggestions.first().waitFor({ timeout: 3000 }).catch(() => page.keyboard.press("Control+Space"));
     await page.locator(".suggest-widget.visible .monaco-list-row .label-name", { hasText: /^xCoord$/ }).waitFor();
-    await page.keyboard.press("Escape");
-    await workbench.runCommand("View: Close All Editors");
   });
 
   it("New Project from Template… scaffolds a project and opens its notebook", async () => {
