@@ -125,8 +125,10 @@ export class NotebookRunner implements vscode.Disposable {
     } catch (error) {
       await this.edits;
       this.diagnostics.update(cell, undefined);
-      // A restart or shutdown we asked for ends the cell quietly; anything else is a death the user must see.
-      if (!session.isStopping) {
+      if (session.isStopping) {
+        const message = "The kernel was restarted or shut down while this cell was running; its variables are gone.";
+        await this.apply(this.tracker.addError(cell, "KernelStopped", message, [`${RED}${message}${RESET}`]));
+      } else {
         const reason = (error as Error).message.replace(/^kernel died: /, "");
         const [first, ...rest] = reason.split("\n");
         await this.apply(this.tracker.addError(cell, "KernelDied", `The kernel died while running this cell: ${first}`, [`${RED}The kernel died while running this cell: ${first}${RESET}`, ...rest]));

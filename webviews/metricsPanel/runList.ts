@@ -29,6 +29,7 @@ export function renderRunList(container: HTMLElement, rows: readonly RunRow[], t
       const row = document.createElement("div");
       row.className = "tfjs-metrics-run-row";
       row.dataset.runId = run.id;
+      row.dataset.runFolder = run.runId;
       row.dataset.status = run.status;
       const checkbox = document.createElement("vscode-checkbox") as HTMLElement & { checked: boolean };
       checkbox.checked = shown;
@@ -39,8 +40,12 @@ export function renderRunList(container: HTMLElement, rows: readonly RunRow[], t
       swatch.style.background = color;
       const name = document.createElement("span");
       name.className = "tfjs-metrics-run-name";
-      name.textContent = label;
       name.title = `${run.runId}\n${run.location}`;
+      const folder = document.createElement("span");
+      folder.className = "tfjs-metrics-run-folder";
+      // The run folder's name tells apart runs of one model started in the same second.
+      folder.textContent = run.runId;
+      name.append(label, folder);
       const status = STATUS_ICONS[run.status];
       const statusIcon = icon(status.icon, status.text);
       statusIcon.classList.add("tfjs-metrics-run-status");

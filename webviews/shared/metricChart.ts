@@ -152,9 +152,10 @@ export class MetricChart {
           size: 28,
           // Steps are whole numbers: no tick at step 2.5.
           ...(xAxis === "step" ? { incrs: STEP_INCREMENTS } : {}),
-          ...(xAxis === "relative" ? { values: (_plot: uPlot, splits: number[]) => splits.map(formatSeconds) } : {}),
+          ...(xAxis === "relative" ? { values: (_plot: uPlot, splits: (number | null)[]) => splits.map((value) => (value === null ? "" : formatSeconds(value))) } : {}),
         },
-        { ...axis(undefined), size: 56, values: (_plot: uPlot, splits: number[]) => splits.map((value) => formatValue(value)) },
+        // A log axis leaves the splits it shows no label for as null.
+        { ...axis(undefined), size: 56, values: (_plot: uPlot, splits: (number | null)[]) => splits.map((value) => (value === null ? "" : formatValue(value))) },
       ],
       series: [
         {},
