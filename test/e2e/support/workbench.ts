@@ -129,10 +129,8 @@ export class NotebookEditor {
     return (await this.kernelPicker.innerText()).trim();
   }
 
-  /** Selects the kernel unless it already is: through the picker's suggestions, or "Select Another Kernel...". */
+  /** Selects the kernel in the toolbar's kernel picker (also when it already is): in its list, or under "Select Another Kernel...". */
   async selectKernel(label: string, workbench: Workbench): Promise<void> {
-    await this.kernelPicker.waitFor();
-    if ((await this.selectedKernel()).includes(label)) return;
     await this.kernelPicker.click();
     await workbench.quickInput.waitFor();
     const row = workbench.quickPickRow(label);
