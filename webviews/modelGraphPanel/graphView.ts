@@ -8,6 +8,11 @@ const MIN_SCALE = 0.02;
 const MAX_SCALE = 4;
 /** Below this, "fit" would make the boxes unreadable: the first view shows the start at a readable size. */
 const READABLE_SCALE = 0.6;
+/**
+ * Below this, box text is too small to read and is hidden (with the arrow heads): text is most of
+ * the drawing cost, so a zoomed-out 500-layer graph still pans smoothly.
+ */
+const TEXT_SCALE = 0.4;
 /** Pointer travel (px) that turns a click into a drag. */
 const DRAG_THRESHOLD = 4;
 
@@ -114,6 +119,7 @@ export class GraphView {
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.viewport.setAttribute("transform", `translate(${this.tx.toFixed(1)},${this.ty.toFixed(1)}) scale(${this.scale.toFixed(4)})`);
+      this.svg.classList.toggle("far", this.scale < TEXT_SCALE);
     });
   }
 

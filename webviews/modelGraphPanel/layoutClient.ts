@@ -18,7 +18,8 @@ export class LayoutClient {
     });
   }
 
-  private start(): Promise<Worker> {
+  /** Starts the worker (fetch, parse, elk's set-up) ahead of the first layout; a failure shows on that layout. */
+  start(): Promise<Worker> {
     this.worker ??= (async () => {
       const response = await fetch(new URL("layoutWorker.js", import.meta.url));
       if (!response.ok) throw new Error(`the layout worker could not be loaded (HTTP ${response.status})`);

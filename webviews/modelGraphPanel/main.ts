@@ -190,3 +190,5 @@ document.body.dataset.state = "loading";
 if (!vscode.getState()) saveState();
 showStatus(boot.source.kind === "file" ? `Loading ${boot.source.path}…` : "Loading…", true);
 vscode.postMessage({ type: "ready" } satisfies FromPageMessage);
+// While the extension reads a model.json, the worker gets ready.
+layouts.start().catch(() => undefined);

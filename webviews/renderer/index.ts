@@ -11,7 +11,7 @@ export const activate: ActivationFunction = (context) => ({
   async renderOutputItem(item, element, signal) {
     try {
       if (item.mime === METRICS_MIME) await renderMetricsOutput(item, element, context, signal);
-      else if (item.mime === MODEL_MIME) renderModelOutput(item, element, context, signal);
+      else if (item.mime === MODEL_MIME) await renderModelOutput(item, element, context, signal);
       else throw new Error(`no renderer for ${item.mime}`);
     } catch (error) {
       element.textContent = `TF.js Studio could not draw this output: ${(error as Error).message}`;

@@ -4,16 +4,19 @@ import type { OutputItem, RendererContext } from "vscode-notebook-renderer";
 import { escapeHtml } from "../../kernel/runtime/escapeHtml";
 import { MODEL_GRAPH_SCHEMA_VERSION, type LayerNode, type ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
 import { BOX_HEIGHT, BOX_WIDTH, compactGraphLayout } from "./compactGraphLayout";
+import "./modelOutput.css";
+import { rendererStyles } from "./rendererStyles";
 
 /** Characters that fit on a box line at 12px. */
 const LINE_CHARS = 30;
 
-export function renderModelOutput(item: OutputItem, element: HTMLElement, context: RendererContext<unknown>, _signal: AbortSignal): void {
+export async function renderModelOutput(item: OutputItem, element: HTMLElement, context: RendererContext<unknown>, signal: AbortSignal): Promise<void> {
   const graph = item.json() as ModelGraph;
+  await rendererStyles();
+  if (signal.aborted) return;
   const root = document.createElement("div");
   root.className = "tfjs-model-output";
   root.dataset.modelName = String(graph?.name);
-  root.innerHTML = STYLE;
   element.replaceChildren(root);
   if (graph?.schemaVersion !== MODEL_GRAPH_SCHEMA_VERSION) {
     root.append(paragraph("error", `This model output has format version ${JSON.stringify(graph?.schemaVersion)}; this TF.js Studio reads version ${MODEL_GRAPH_SCHEMA_VERSION}. Run the cell again.`));
@@ -76,20 +79,3 @@ function paragraph(className: string, text: string): HTMLParagraphElement {
   result.textContent = text;
   return result;
 }
-
-const STYLE = `<style>
-.tfjs-model-output { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 4px 0; }
-.tfjs-model-output .header { display: flex; align-items: center; gap: 12px; margin-bottom: 6px; }
-.tfjs-model-output p { margin: 0; }
-.tfjs-model-output .note, .tfjs-model-output .more { color: var(--vscode-descriptionForeground); }
-.tfjs-model-output .error { color: var(--vscode-errorForeground); }
-.tfjs-model-output .open-graph { font: inherit; color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; padding: 2px 10px; cursor: pointer; }
-.tfjs-model-output .open-graph:hover { background: var(--vscode-button-hoverBackground); }
-.tfjs-model-output .open-graph:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
-.tfjs-model-output svg { display: block; max-width: 100%; height: auto; font-family: var(--vscode-editor-font-family, monospace); font-size: 12px; }
-.tfjs-model-output .link { fill: none; stroke: var(--vscode-descriptionForeground); stroke-width: 1px; }
-.tfjs-model-output .compact-node rect { fill: var(--vscode-editorWidget-background, transparent); stroke: var(--vscode-editorWidget-border, var(--vscode-descriptionForeground)); }
-.tfjs-model-output .compact-node.frozen rect { stroke-dasharray: 4 2; }
-.tfjs-model-output .compact-node .name { fill: var(--vscode-foreground); }
-.tfjs-model-output .compact-node .detail { fill: var(--vscode-descriptionForeground); }
-</style>`;
