@@ -221,9 +221,4 @@ export class NotebookEditor {
   output(text: string | RegExp): Locator {
     return this.outputs().locator(".output", { hasText: text });
   }
-
-  /** The cell's execution order label ("[3]"), empty before it ran. */
-  async executionCount(index: number): Promise<string> {
-    return (await this.cell(index).locator(".execution-count-label").innerText()).trim();
-  }
 }
