@@ -37,6 +37,8 @@ export interface CodeServer {
   /** Ends with a slash. */
   baseUrl: string;
   logFile: string;
+  /** The temporary folder with everything of this server (user data, extensions, XDG folders, TMPDIR). */
+  tempRoot: string;
   /** XDG_* and TMPDIR in this server's temporary folder: give them to a browser, too, to keep $HOME and /tmp clean. */
   isolatedEnv: Record<string, string>;
   /** A fresh folder inside the server's temporary folder, removed by stop(). */
@@ -144,6 +146,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       url: `${baseUrl}?folder=${encodeURIComponent(path.resolve(options.workspace))}`,
       baseUrl,
       logFile,
+      tempRoot: root,
       isolatedEnv,
       makeTempDir: (name) => fs.mkdtempSync(path.join(root, `${name}-`)),
       exited,
@@ -185,6 +188,23 @@ function signalGroups(groups: Set<number>, signal: NodeJS.Signals): void {
       // That group has already ended.
     }
   }
+}
+
+/** Processes (pid and command line) whose command line or working directory is inside one of `dirs`. */
+export function processesInside(dirs: string[]): string[] {
+  const inside = (text: string): boolean => dirs.some((dir) => text === dir || text.includes(`${dir}/`));
+  const found: string[] = [];
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const commandLine = fs.readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").join(" ").trim();
+      const cwd = fs.readlinkSync(`/proc/${name}/cwd`).replace(/ \(deleted\)$/, "");
+      if (inside(commandLine) || inside(cwd)) found.push(`${name} ${commandLine}`);
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
 }
 
 /** Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, ... */

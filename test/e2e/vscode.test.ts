@@ -33,6 +33,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
 
   before(async function () {
     this.timeout(180_000);
+    const started = Date.now();
     session = await startStudioSession({
       stepTimeoutMs: STEP_TIMEOUT_MS,
       readyCommand: "TF.js Studio: Open Metrics Panel",
@@ -46,6 +47,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         fs.mkdirSync(path.join(dir, "new-project"));
       },
     });
+    console.log(`    code-server and Chromium ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
   after(async () => {
@@ -54,21 +56,27 @@ describe("VS Code end to end (code-server + Chromium)", function () {
 
   afterEach(async function () {
     const test = this.currentTest;
-    if (!session || !test || test.state !== "failed") return;
-    // A failed test may leave a quick pick or widget open: the next test starts from a clean workbench.
-    const resetWorkbench = async () => {
+    if (!session || !test) return;
+    if (test.state === "failed") {
+      const file = path.join(SCREENSHOTS, `${test.fullTitle().replace(/[^\w.-]+/g, "_").slice(0, 150)}.png`);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await session.page.screenshot({ path: file }).then(
+        () => console.log(`    screenshot: ${file}`),
+        (error: Error) => console.log(`    no screenshot (${error.message})`),
+      );
+      if (session.pageErrors.length > 0) console.log(`    page errors:\n      ${session.pageErrors.slice(-5).join("\n      ")}`);
+    }
+    // Every test starts from a clean workbench: no quick pick or widget left open, no editor (a hidden notebook's
+    // output webview would be a second candidate for the next notebook's outputs).
+    try {
       await session.page.keyboard.press("Escape");
       await session.workbench.closeQuickInput();
+      // Saved first: closing an edited notebook would ask whether to save it.
+      await session.workbench.runCommand("File: Save All Files");
       await session.workbench.runCommand("View: Close All Editors");
-    };
-    const file = path.join(SCREENSHOTS, `${test.fullTitle().replace(/[^\w.-]+/g, "_").slice(0, 150)}.png`);
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await session.page.screenshot({ path: file }).then(
-      () => console.log(`    screenshot: ${file}`),
-      (error: Error) => console.log(`    no screenshot (${error.message})`),
-    );
-    if (session.pageErrors.length > 0) console.log(`    page errors:\n      ${session.pageErrors.slice(-5).join("\n      ")}`);
-    await resetWorkbench().catch((error: Error) => console.log(`    could not reset the workbench: ${error.message}`));
+    } catch (error) {
+      console.log(`    could not reset the workbench: ${(error as Error).message}`);
+    }
   });
 
   it("loads the extension: the command palette lists its commands", async () => {
@@ -102,7 +110,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await notebook.revealCell(training);
       await notebook.output(/after 2 epochs: loss \d/).waitFor();
       // The live chart: a canvas the metrics renderer has drawn on (not blank).
-      const canvases = notebook.outputs().locator("canvas");
+      const canvases = notebook.outputs().locator(".tfjs-metrics-output canvas");
       await canvases.first().waitFor();
       const drawn = await canvases.evaluateAll<number, Canvas>((elements) =>
         elements.filter((canvas) => {
@@ -128,12 +136,11 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       const notebook = await workbench.openNotebook(MLP_NOTEBOOK);
       const modelCell = codeCellIndexContaining(path.join(session.workspace, MLP_NOTEBOOK), "tf.sequential");
       await notebook.revealCell(modelCell);
-      await notebook.outputs().locator("button, vscode-button", { hasText: /graph/i }).first().click();
+      await notebook.outputs().locator(".tfjs-model-output button.open-graph").click();
       const panel = workbench.webviewPanel();
       await panel.locator("body", { hasText: layerNames[0] }).waitFor();
       const text = await panel.locator("body").evaluate((body) => body.textContent ?? "");
       for (const name of layerNames) assert.ok(text.includes(name), `the graph panel does not show layer ${name}`);
-      await workbench.runCommand("View: Close All Editors");
     });
 
     it("the metrics panel lists the run", async () => {
@@ -142,8 +149,10 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       const runs = fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : [];
       assert.equal(runs.length, 1, `expected the template run's log in ${runsDir}`);
       await workbench.runCommand("TF.js Studio: Open Metrics Panel");
-      await workbench.webviewPanel().locator("body", { hasText: runs[0] }).waitFor();
-      await workbench.runCommand("View: Close All Editors");
+      const panel = workbench.webviewPanel();
+      const row = panel.locator(".tfjs-metrics-run-row", { has: panel.locator(`.tfjs-metrics-run-name[title*="${runs[0]}"]`) });
+      await row.waitFor();
+      assert.equal(await row.getAttribute("data-status"), "completed");
     });
   });
 
@@ -164,7 +173,6 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     await notebook.runCell(2);
     assert.equal(await notebook.waitForCellState(2, ["success", "error"], STEP_TIMEOUT_MS), "success");
     await notebook.output(/^\s*42\s*$/).waitFor();
-    await workbench.runCommand("View: Close All Editors");
   });
 
   it("completes a property of a variable declared in an earlier cell", async () => {
@@ -180,8 +188,6 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     // "." may trigger suggestions by itself; Ctrl+Space asks explicitly.
     await suggestions.first().waitFor({ timeout: 3000 }).catch(() => page.keyboard.press("Control+Space"));
     await page.locator(".suggest-widget.visible .monaco-list-row .label-name", { hasText: /^xCoord$/ }).waitFor();
-    await page.keyboard.press("Escape");
-    await workbench.runCommand("View: Close All Editors");
   });
 
   it("New Project from Template… scaffolds a project and opens its notebook", async () => {
@@ -189,15 +195,18 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     const target = path.join(session.workspace, "new-project");
     await workbench.runCommand("TF.js Studio: New Project from Template…");
     await workbench.pickQuickItem(/mnist-cnn/);
-    // code-server's folder picker is a quick input with a path: type the folder, then accept it.
-    const pathBox = workbench.quickInput.locator("input");
-    await pathBox.fill(`${target}/`);
-    await page.waitForTimeout(500);
-    await pathBox.press("Enter");
+    // code-server's folder picker is a quick input with a path and the folder's listing. Once it lists the workspace
+    // folder, type the target; once it lists the target's contents (only ".."), accept it.
+    const listed = (name: string) => workbench.quickPickRow(name);
+    await listed("mnist-mlp").waitFor();
+    await workbench.quickInput.locator("input").fill(`${target}/`);
+    await listed("mnist-mlp").waitFor({ state: "hidden" });
+    await listed("..").waitFor();
+    await workbench.quickInput.locator("input").press("Enter");
     await workbench.quickInput.waitFor({ state: "hidden" });
 
-    await workbench.tab("mnist-cnn.ipynb").waitFor();
-    await page.locator(".notebook-editor:visible .monaco-list-row").first().waitFor();
+    await page.locator('.tabs-container .tab.active[data-resource-name="mnist-cnn.ipynb"]').waitFor();
+    await page.locator(".notebook-editor:visible").waitFor();
     assert.ok(fs.existsSync(path.join(target, "mnist-cnn.ipynb")), "the notebook was not written into the chosen folder");
     assert.ok(fs.existsSync(path.join(target, "data.ts")), "the template's data.ts was not written");
   });

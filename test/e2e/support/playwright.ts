@@ -15,15 +15,14 @@ export interface PageElement {
 
 export interface Locator {
   click(options?: { timeout?: number; button?: "left" | "right"; force?: boolean; position?: { x: number; y: number } }): Promise<void>;
-  hover(options?: { timeout?: number }): Promise<void>;
+  hover(options?: { timeout?: number; force?: boolean }): Promise<void>;
+  boundingBox(options?: { timeout?: number }): Promise<{ x: number; y: number; width: number; height: number } | null>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
   press(key: string, options?: { timeout?: number }): Promise<void>;
-  pressSequentially(text: string, options?: { delay?: number; timeout?: number }): Promise<void>;
   waitFor(options?: WaitOptions): Promise<void>;
   isVisible(): Promise<boolean>;
   count(): Promise<number>;
   innerText(options?: { timeout?: number }): Promise<string>;
-  allInnerTexts(): Promise<string[]>;
   getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
   evaluate<R, E = PageElement>(fn: (element: E) => R | Promise<R>): Promise<R>;
   evaluateAll<R, E = PageElement>(fn: (elements: E[]) => R | Promise<R>): Promise<R>;
@@ -31,27 +30,23 @@ export interface Locator {
   filter(options: { hasText?: string | RegExp; has?: Locator; visible?: boolean }): Locator;
   or(other: Locator): Locator;
   first(): Locator;
-  last(): Locator;
-  nth(index: number): Locator;
   frameLocator(selector: string): FrameLocator;
 }
 
 export interface FrameLocator {
   locator(selector: string, options?: { hasText?: string | RegExp; has?: Locator }): Locator;
   frameLocator(selector: string): FrameLocator;
-  owner(): Locator;
 }
 
 export interface Page extends Pick<Locator, "locator"> {
   goto(url: string, options?: { timeout?: number }): Promise<unknown>;
   frameLocator(selector: string): FrameLocator;
   keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void> };
+  mouse: { move(x: number, y: number): Promise<void>; wheel(deltaX: number, deltaY: number): Promise<void> };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
   waitForTimeout(ms: number): Promise<void>;
   setDefaultTimeout(ms: number): void;
   on(event: "pageerror", listener: (error: Error) => void): void;
-  on(event: "console", listener: (message: { type(): string; text(): string }) => void): void;
-  isClosed(): boolean;
 }
 
 export interface BrowserContext {

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type CodeServer, startCodeServer } from "../../../scripts/codeServer";
+import { type CodeServer, processesInside, startCodeServer } from "../../../scripts/codeServer";
 import { type BrowserContext, loadPlaywright, type Page } from "./playwright";
 import { Workbench } from "./workbench";
 
@@ -39,8 +39,12 @@ export async function startStudioSession(options: StudioSessionOptions): Promise
   let browser: BrowserContext | undefined;
   const stop = async (): Promise<void> => {
     await browser?.close().catch(() => undefined);
+    const dirs = [workspace, ...(server ? [server.tempRoot] : [])];
     await server?.stop();
+    // Kernels run in the workspace, code-server and Chromium in the server's folder: nothing may outlive the suite.
+    const leftovers = processesInside(dirs);
     fs.rmSync(workspace, { recursive: true, force: true });
+    if (leftovers.length > 0) throw new Error(`processes left behind:\n${leftovers.join("\n")}`);
   };
   try {
     options.prepareWorkspace(workspace);

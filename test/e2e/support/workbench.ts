@@ -102,19 +102,9 @@ export class Workbench {
     await this.page.locator(".tabs-container .tab", { hasText: tabLabel }).locator(".codicon-close").click();
   }
 
-  /** The editor tab with this label. */
-  tab(label: string | RegExp): Locator {
-    return this.page.locator(".tabs-container .tab").filter({ has: this.page.locator(".label-name", { hasText: label }) });
-  }
-
   /** The content of the visible webview panel (not a notebook's outputs) whose tab is active. */
   webviewPanel(): FrameLocator {
     return this.page.frameLocator("iframe.webview.ready:visible:not([src*='purpose=notebookRenderer'])").frameLocator("#active-frame");
-  }
-
-  /** Notification toasts currently shown, by text. */
-  notifications(): Locator {
-    return this.page.locator(".notifications-toasts .notification-toast");
   }
 }
 
@@ -139,10 +129,8 @@ export class NotebookEditor {
     return (await this.kernelPicker.innerText()).trim();
   }
 
-  /** Selects the kernel unless it already is: through the picker's suggestions, or "Select Another Kernel...". */
+  /** Selects the kernel in the toolbar's kernel picker (also when it already is): in its list, or under "Select Another Kernel...". */
   async selectKernel(label: string, workbench: Workbench): Promise<void> {
-    await this.kernelPicker.waitFor();
-    if ((await this.selectedKernel()).includes(label)) return;
     await this.kernelPicker.click();
     await workbench.quickInput.waitFor();
     const row = workbench.quickPickRow(label);
@@ -161,21 +149,30 @@ export class NotebookEditor {
     return this.root.locator(`.monaco-list-row[data-index="${index}"]`);
   }
 
-  /** Scrolls a cell into view by moving the notebook's cell focus to it, as the arrow keys do. */
+  /** Scrolls the notebook with the mouse wheel until the cell's top is in view (cells out of view are not in the DOM). */
   async revealCell(index: number): Promise<Locator> {
-    await this.focusCellList();
-    await this.page.keyboard.press("Control+Home");
-    for (let i = 0; i < index; i++) await this.page.keyboard.press("ArrowDown");
     const cell = this.cell(index);
-    await cell.waitFor();
-    return cell;
-  }
-
-  /** Focus on the cell list itself ("command mode"), where arrow keys move between cells. */
-  async focusCellList(): Promise<void> {
-    // The row's top-left corner is neither editor nor button; force: rows animate while outputs grow.
-    await this.root.locator(".monaco-list-row").first().click({ force: true, position: { x: 4, y: 4 } });
-    await this.page.keyboard.press("Escape");
+    const view = await this.root.boundingBox();
+    if (!view) throw new Error("the notebook editor is not visible");
+    await this.page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
+    for (let step = 0; step < 300; step++) {
+      const box = (await cell.count()) > 0 ? await cell.boundingBox() : null;
+      let delta: number;
+      if (box) {
+        // Its top within the upper part of the view, below the toolbar.
+        const offset = box.y - (view.y + 80);
+        if (offset >= 0 && offset < view.height / 2) return cell;
+        delta = offset;
+      } else {
+        const rendered = await this.root.locator(".monaco-list-row[data-index]").evaluateAll<number[], { getAttribute(name: string): string | null }>((rows) =>
+          rows.map((row) => Number(row.getAttribute("data-index"))),
+        );
+        delta = rendered.length > 0 && index < Math.min(...rendered) ? -view.height / 2 : view.height / 2;
+      }
+      await this.page.mouse.wheel(0, delta);
+      await this.page.waitForTimeout(100);
+    }
+    throw new Error(`could not scroll cell ${index} into view`);
   }
 
   /** Puts the cursor at the end of a cell's text. */
@@ -186,14 +183,15 @@ export class NotebookEditor {
 
   async runCell(index: number): Promise<void> {
     const cell = this.cell(index);
-    await cell.hover();
+    // The run button shows on hover; force: a row moves while outputs above it grow, and need not be still.
+    await cell.hover({ force: true });
     await cell.locator(".codicon-notebook-execute").first().click();
   }
 
   /** The stop button a running cell shows in place of its run button. */
   async stopCell(index: number): Promise<void> {
     const cell = this.cell(index);
-    await cell.hover();
+    await cell.hover({ force: true });
     await cell.locator(".codicon-notebook-stop").first().click();
   }
 
@@ -222,10 +220,5 @@ export class NotebookEditor {
   /** Rendered outputs whose text contains `text` (only of cells scrolled into view). */
   output(text: string | RegExp): Locator {
     return this.outputs().locator(".output", { hasText: text });
-  }
-
-  /** The cell's execution order label ("[3]"), empty before it ran. */
-  async executionCount(index: number): Promise<string> {
-    return (await this.cell(index).locator(".execution-count-label").innerText()).trim();
   }
 }
