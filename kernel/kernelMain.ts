@@ -13,6 +13,7 @@ import { Kernel } from "./kernel";
 import { kernelInfo } from "./kernelInfo";
 import { installModelDisplay } from "./modelDisplay/modelDisplayFormatter";
 import { packageRoot } from "./packageRoot";
+import { exitWhenOrphaned } from "./parentWatch";
 import { readConnectionFile } from "./protocol/connectionFile";
 import { setKernelIO } from "./runtime/kernelIO";
 import { studioModule } from "./runtime/studioModule";
@@ -81,6 +82,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.on("interrupt", () => interrupts.interrupt("message"));
   sockets.on("shutdown", (routed) => void kernel!.shutdown(routed));
   process.on("exit", () => sockets.closeBeforeExit());
+  exitWhenOrphaned(log);
 
   log(`kernel ready (pid ${process.pid}, protocol ${currentKernelInfo().protocol_version})`);
   // Load the compiler and the standard library now, while the user is still reading the notebook;

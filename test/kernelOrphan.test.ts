@@ -1,0 +1,51 @@
+// A kernel whose frontend dies without shutting it down (VS Code killed, Jupyter crashed) exits by itself.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import { KernelClient } from "../kernel/client/kernelClient";
+import { kernelArgv, writeConnectionFile } from "../kernel/client/kernelLauncher";
+import { tempDir } from "./support/studioKernel";
+
+/** Whether pid runs; a zombie (exited, not yet reaped by init) counts as gone. */
+function running(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/status`, "utf8").match(/^State:\s+(\S)/m)?.[1] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+describe("a kernel whose parent dies", function () {
+  this.timeout(60_000);
+  let dir: string;
+  let kernelPid = 0;
+  beforeEach(() => (dir = tempDir("orphan-")));
+  afterEach(() => {
+    if (kernelPid && running(kernelPid)) process.kill(kernelPid, "SIGKILL");
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("exits within seconds, and not before", async () => {
+    const { path: connectionFile, info } = await writeConnectionFile({ runtimeDir: dir });
+    const argv = kernelArgv().map((arg) => (arg === "{connection_file}" ? connectionFile : arg));
+    // A stand-in frontend: starts the kernel in its own process group, prints its pid, then waits to be killed.
+    const frontend = spawn(process.execPath, ["-e", `
+      const { spawn } = require("node:child_process");
+      const kernel = spawn(${JSON.stringify(argv[0])}, ${JSON.stringify(argv.slice(1))}, { detached: true, stdio: "ignore", cwd: ${JSON.stringify(dir)} });
+      console.log(kernel.pid);
+      setInterval(() => {}, 1000);`], { stdio: ["ignore", "pipe", "inherit"] });
+    kernelPid = Number(await new Promise<string>((resolve) => frontend.stdout!.once("data", (chunk) => resolve(String(chunk)))));
+    const client = await KernelClient.connect(info);
+    try {
+      await client.waitForReady(30_000);
+      assert.ok(running(kernelPid), "the kernel runs while its frontend does");
+      frontend.kill("SIGKILL");
+      const deadline = Date.now() + 15_000;
+      while (running(kernelPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      assert.equal(running(kernelPid), false, "the orphaned kernel exited");
+    } finally {
+      client.close();
+      frontend.kill("SIGKILL");
+    }
+  });
+});
