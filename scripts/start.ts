@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     scaffoldTemplate(TEMPLATE, workspace);
     console.log(`made ${workspace} from the ${TEMPLATE} template`);
   }
-  const server = await startCodeServer({ workspace });
+  const server = await startCodeServer({ workspace, env: datasetEnv() });
   let stopping = false;
   const stop = (reason: string): void => {
     if (stopping) return;
@@ -32,6 +32,17 @@ async function main(): Promise<void> {
     void server.stop().then(() => process.exit(1));
   });
   console.log(`\nTF.js Studio in VS Code (code-server, workspace ${workspace}):\n\n    ${server.url}\n\nOpen it in a browser on this machine; Ctrl+C stops it.`);
+}
+
+/**
+ * Offline machines cannot download MNIST; when Debian's dataset-fashion-mnist is installed and no data set is chosen,
+ * the template's notebook trains on Fashion-MNIST (same format, same sizes) instead. The kernels inherit this.
+ */
+function datasetEnv(): NodeJS.ProcessEnv {
+  const debianFashionMnist = "/usr/share/datasets/fashion-mnist";
+  if (process.env.MNIST_DATASET || process.env.MNIST_DIR || !fs.existsSync(debianFashionMnist)) return {};
+  console.log(`training data: Fashion-MNIST from ${debianFashionMnist} (set MNIST_DATASET=mnist to download MNIST instead)`);
+  return { MNIST_DATASET: "fashion-mnist" };
 }
 
 main().catch((error: Error) => {

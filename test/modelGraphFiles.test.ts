@@ -8,7 +8,7 @@ import type * as Tf from "@tensorflow/tfjs";
 import ELK from "elkjs/lib/elk.bundled.js";
 import { modelGraph } from "../kernel/modelDisplay/modelGraph";
 import type { ModelGraph } from "../kernel/modelDisplay/modelGraphSchema";
-import { registerFileSystemIO } from "../kernel/tfjs/fileSystemIO";
+import { fileSystemHandler } from "../kernel/tfjs/fileSystemIO";
 import { modelJsonGraph } from "../extension/modelGraph/modelJsonGraph";
 import { elkGraph, nodeLines, placedLayout } from "../webviews/modelGraphPanel/graphLayout";
 import { compactGraphLayout } from "../webviews/renderer/compactGraphLayout";
@@ -22,7 +22,6 @@ describe("model graph panel: files and layout", function () {
   before(async () => {
     await tf.setBackend("cpu");
     dir = mkdtempSync(join(tmpdir(), "model-graph-"));
-    registerFileSystemIO(tf, dir);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -31,7 +30,7 @@ describe("model graph panel: files and layout", function () {
       layers: [tf.layers.dense({ units: 2, inputShape: [2], name: "first" }), tf.layers.dense({ units: 1, name: "second", activation: "sigmoid" })],
     });
     model.layers[0].setWeights([tf.tensor2d([[1, 2], [3, 4]]), tf.tensor1d([0, -1])]);
-    await model.save(`file://${name}`);
+    await model.save(fileSystemHandler(tf, join(dir, name)));
     return join(dir, name, "model.json");
   }
 

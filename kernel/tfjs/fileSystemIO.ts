@@ -15,15 +15,15 @@ type IORouter = (url: string | string[]) => io.IOHandler | null;
 const asRouter = (router: IORouter) => router as Parameters<Tfjs["io"]["registerSaveRouter"]>[0];
 
 export function registerFileSystemIO(tf: Tfjs, baseDir: string): void {
-  const pathOf = (url: string | string[]) => (typeof url === "string" && url.startsWith(SCHEME) ? resolve(baseDir, url.slice(SCHEME.length)) : undefined);
-  tf.io.registerSaveRouter(asRouter((url) => {
-    const path = pathOf(url);
-    return path === undefined ? null : { save: (artifacts: io.ModelArtifacts) => saveModel(tf, path, artifacts) };
-  }));
-  tf.io.registerLoadRouter(asRouter((url) => {
-    const path = pathOf(url);
-    return path === undefined ? null : { load: () => loadModel(tf, path) };
-  }));
+  const handlerOf = (url: string | string[]) =>
+    typeof url === "string" && url.startsWith(SCHEME) ? fileSystemHandler(tf, resolve(baseDir, url.slice(SCHEME.length))) : null;
+  tf.io.registerSaveRouter(asRouter(handlerOf));
+  tf.io.registerLoadRouter(asRouter(handlerOf));
+}
+
+/** Saves to and loads from one model folder (model.json + weights.bin), without a `file://` router. */
+export function fileSystemHandler(tf: Tfjs, dir: string): io.IOHandler {
+  return { save: (artifacts: io.ModelArtifacts) => saveModel(tf, dir, artifacts), load: () => loadModel(tf, dir) };
 }
 
 async function saveModel(tf: Tfjs, dir: string, artifacts: io.ModelArtifacts): Promise<io.SaveResult> {

@@ -199,7 +199,12 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     // folder, type the target; once it lists the target's contents (only ".."), accept it.
     const listed = (name: string) => workbench.quickPickRow(name);
     await listed("mnist-mlp").waitFor();
-    await workbench.quickInput.locator("input").fill(`${target}/`);
+    // The picker may still rewrite its box with the folder it lists right after that: type until the path stays.
+    const box = workbench.quickInput.locator("input");
+    for (let attempt = 0; attempt < 5 && (await box.inputValue()) !== `${target}/`; attempt++) {
+      await box.fill(`${target}/`);
+      await page.waitForTimeout(500);
+    }
     await listed("mnist-mlp").waitFor({ state: "hidden" });
     await listed("..").waitFor();
     await workbench.quickInput.locator("input").press("Enter");

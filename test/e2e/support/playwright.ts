@@ -18,6 +18,7 @@ export interface Locator {
   hover(options?: { timeout?: number; force?: boolean }): Promise<void>;
   boundingBox(options?: { timeout?: number }): Promise<{ x: number; y: number; width: number; height: number } | null>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
+  inputValue(options?: { timeout?: number }): Promise<string>;
   press(key: string, options?: { timeout?: number }): Promise<void>;
   waitFor(options?: WaitOptions): Promise<void>;
   isVisible(): Promise<boolean>;

@@ -156,7 +156,8 @@ export class NotebookEditor {
     if (!view) throw new Error("the notebook editor is not visible");
     await this.page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
     for (let step = 0; step < 300; step++) {
-      const box = (await cell.count()) > 0 ? await cell.boundingBox() : null;
+      // A row the list keeps but hides has no box yet: scroll on rather than wait for it.
+      const box = (await cell.count()) > 0 ? await cell.boundingBox({ timeout: 1000 }).catch(() => null) : null;
       let delta: number;
       if (box) {
         // Its top within the upper part of the view, below the toolbar.
