@@ -18,39 +18,10 @@ import {
   type RunLogRecord,
 } from "../kernel/training/runLogSchema";
 import { makeRunId, runsDirectory } from "../kernel/training/runPaths";
-import { Throttle, type Clock } from "../kernel/runtime/throttle";
+import { Throttle } from "../kernel/runtime/throttle";
 import { TrainingRun, type RunDescription } from "../kernel/training/trainingRun";
 import { metricsEnabledByEnv } from "../kernel/training/trainingSettings";
-
-/** A clock whose time moves only when the test says, running due timers in order. */
-class FakeClock implements Clock {
-  time = 1_800_000_000_000;
-  private timers: { at: number; callback: () => void; id: number }[] = [];
-  private nextId = 0;
-
-  now(): number {
-    return this.time;
-  }
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ at: this.time + ms, callback, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((timer) => timer.id !== handle);
-  }
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      const due = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.clearTimeout(due.id);
-      this.time = due.at;
-      due.callback();
-    }
-    this.time = end;
-  }
-}
+import { ManualClock } from "./support/manualClock";
 
 /** At most `perSecond` emissions in any window of one second. */
 function maxPerSecond(times: number[]): number {
@@ -65,7 +36,7 @@ function maxPerSecond(times: number[]): number {
 
 describe("throttle", () => {
   it("emits at most 10 times a second however often it is asked, and the latest request always goes out", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_800_000_000_000);
     const emitted: number[] = [];
     let state = 0;
     let shown = -1;
@@ -83,7 +54,7 @@ describe("throttle", () => {
   });
 
   it("sends a lone request at once, and one that comes too soon when the interval has passed", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_800_000_000_000);
     const emitted: number[] = [];
     const throttle = new Throttle(() => emitted.push(clock.now()), 100, clock);
     const start = clock.now();
@@ -99,7 +70,7 @@ describe("throttle", () => {
   });
 
   it("emits on the call path when timers cannot run (training that never yields)", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_800_000_000_000);
     let count = 0;
     const throttle = new Throttle(() => count++, 100, clock);
     for (let i = 0; i < 10; i++) {
@@ -110,7 +81,7 @@ describe("throttle", () => {
   });
 
   it("flush emits now, and cancels the pending trailing emission", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_800_000_000_000);
     let count = 0;
     const throttle = new Throttle(() => count++, 100, clock);
     throttle.request();
@@ -199,7 +170,7 @@ describe("training run", () => {
     fs.rmSync(runsDir, { recursive: true, force: true });
   });
 
-  function startRun(clock: FakeClock, published: { bundle: MimeBundle; first: boolean; time: number; displayId: string }[], warnings: string[] = [], dir = runsDir): TrainingRun {
+  function startRun(clock: ManualClock, published: { bundle: MimeBundle; first: boolean; time: number; displayId: string }[], warnings: string[] = [], dir = runsDir): TrainingRun {
     const run = new TrainingRun({
       description: DESCRIPTION,
       runsDir: dir,
@@ -219,7 +190,7 @@ describe("training run", () => {
   }
 
   it("publishes at most 10 updates a second under one display id, the last one complete", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_800_000_000_000);
     const published: { bundle: MimeBundle; first: boolean; time: number; displayId: string }[] = [];
     const run = startRun(clock, published);
     for (let epoch = 0; epoch < 3; epoch++) {
@@ -255,7 +226,7 @@ describe("training run", () => {
   });
 
   it("writes every record in order, and run.json at the start and the end", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_800_000_000_000);
     const run = startRun(clock, []);
     const runJson = () => {
       const parsed = parseRunInfo(fs.readFileSync(path.join(run.runDir, RUN_INFO_FILE), "utf8"));
@@ -298,7 +269,7 @@ describe("training run", () => {
   });
 
   it("flushes the log at least every second within a long epoch", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_800_000_000_000);
     const run = startRun(clock, []);
     for (let batch = 0; batch < 30; batch++) {
       clock.advance(50);
@@ -309,7 +280,7 @@ describe("training run", () => {
   });
 
   it("warns once and keeps training when the run log cannot be written", () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock(1_800_000_000_000);
     const warnings: string[] = [];
     const blocker = path.join(runsDir, "file");
     fs.writeFileSync(blocker, "");

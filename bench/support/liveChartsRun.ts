@@ -4,9 +4,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Clock } from "../../kernel/runtime/throttle";
 import { METRICS_MIME_TYPE, type MetricValues } from "../../kernel/training/runLogSchema";
 import { TrainingRun, type RunDescription } from "../../kernel/training/trainingRun";
+import { ManualClock } from "../../test/support/manualClock";
 
 export interface LiveChartsRunOptions {
   epochs: number;
@@ -30,36 +30,6 @@ export interface LiveChartsRun {
   /** What tfjs `onBatchEnd` / `onEpochEnd` callbacks receive, in order. */
   batchLogs: MetricValues[];
   epochLogs: MetricValues[];
-}
-
-/** Time moves only when the simulation says, running the display throttle's due timers in order. */
-class SimulatedClock implements Clock {
-  time = Date.UTC(2026, 0, 1);
-  private timers: { at: number; callback: () => void; id: number }[] = [];
-  private nextId = 0;
-
-  now(): number {
-    return this.time;
-  }
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ at: this.time + ms, callback, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((timer) => timer.id !== handle);
-  }
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      const due = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.clearTimeout(due.id);
-      this.time = due.at;
-      due.callback();
-    }
-    this.time = end;
-  }
 }
 
 /** Deterministic noise (mulberry32), so every run of the benchmark draws the same curves. */
@@ -87,7 +57,7 @@ const DESCRIPTION: RunDescription = {
 export function simulateLiveChartsRun(options: LiveChartsRunOptions): LiveChartsRun {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-live-charts-"));
   try {
-    const clock = new SimulatedClock();
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const start = clock.now();
     const updates: DisplayUpdate[] = [];
     const batchLogs: MetricValues[] = [];
