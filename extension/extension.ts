@@ -16,19 +16,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("TF.js Studio", { log: true });
   const messaging = new RendererMessaging(log);
   const diagnostics = new CellDiagnostics();
-  const sessions = new KernelSessions(context, log);
+  const sessions = new KernelSessions(log);
   kernelSessions = sessions;
   context.subscriptions.push(
     log,
     messaging,
     diagnostics,
     sessions,
-    registerNotebookController(context, sessions, diagnostics, log),
+    registerNotebookController(sessions, diagnostics, log),
     registerKernelStatusBar(sessions),
     registerLanguageFeatures(sessions),
     registerMetricsPanel(context, messaging, log),
     registerModelGraphPanel(context, messaging, log),
-    registerNewProjectCommand(context, log),
+    registerNewProjectCommand(log),
   );
 }
 

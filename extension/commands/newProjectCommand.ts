@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import { TemplateInfo, listTemplates, scaffoldTemplate } from "../../kernel/templates/scaffold";
 import { projectFolder } from "./projectFolder";
 
-export function registerNewProjectCommand(_context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerNewProjectCommand(log: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand("tfjsStudio.newProject", async (templateName?: unknown, folder?: unknown) => {
     try {
       await newProject(log, typeof templateName === "string" ? templateName : undefined, folder instanceof vscode.Uri ? folder : undefined);

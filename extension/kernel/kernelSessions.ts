@@ -20,10 +20,7 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
   private readonly reportedFailures = new WeakSet<Error>();
   readonly onDidChangeSession = this.changed.event;
 
-  constructor(
-    _context: vscode.ExtensionContext,
-    private readonly log: vscode.LogOutputChannel,
-  ) {
+  constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       this.changed,
       registerSetNodePathCommand(log),

@@ -12,7 +12,7 @@ const NOTEBOOK_TYPE = "jupyter-notebook";
 const CONTROLLER_ID = `${KERNEL_NAME}-kernel`;
 const RESTART = "Restart Kernel";
 
-export function registerNotebookController(_context: vscode.ExtensionContext, sessions: KernelSessions, diagnostics: CellDiagnostics, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerNotebookController(sessions: KernelSessions, diagnostics: CellDiagnostics, log: vscode.LogOutputChannel): vscode.Disposable {
   const controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, KERNEL_DISPLAY_NAME);
   controller.supportedLanguages = ["typescript"];
   controller.supportsExecutionOrder = true;
