@@ -167,26 +167,24 @@ export type ParseResult<T> = { ok: true; record: T } | { ok: false; error: strin
 
 /** Parses one line of metrics.jsonl into a typed record, or says what is wrong with it. */
 export function parseRunLogLine(line: string): ParseResult<RunLogRecord> {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    return { ok: false, error: `not JSON: ${(error as Error).message}` };
-  }
-  const problem = runLogRecordProblem(value);
-  return problem ? { ok: false, error: problem } : { ok: true, record: value as RunLogRecord };
+  return parseChecked<RunLogRecord>(line, runLogRecordProblem);
 }
 
 /** Parses the text of run.json. */
 export function parseRunInfo(text: string): ParseResult<RunInfo> {
+  return parseChecked<RunInfo>(text, runInfoProblem);
+}
+
+/** JSON that `problemOf` finds nothing wrong with (it returns what is wrong, or undefined). */
+function parseChecked<T>(text: string, problemOf: (value: unknown) => string | undefined): ParseResult<T> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return { ok: false, error: `not JSON: ${(error as Error).message}` };
   }
-  const problem = runInfoProblem(value);
-  return problem ? { ok: false, error: problem } : { ok: true, record: value as RunInfo };
+  const problem = problemOf(value);
+  return problem ? { ok: false, error: problem } : { ok: true, record: value as T };
 }
 
 const STATUSES: readonly string[] = ["running", "completed", "interrupted", "failed"];

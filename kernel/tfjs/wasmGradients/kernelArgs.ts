@@ -1,5 +1,5 @@
 // The inputs and attributes a kernel function receives, checked, as tensors the kernels can pass to tf ops.
-import type { NamedAttrMap, NamedTensorInfoMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
+import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, TensorInfo } from "@tensorflow/tfjs";
 import type { Tfjs } from "../sharedTfjs";
 
 /** The named input as the engine passed it, for kernels that work on the wasm heap directly. */
@@ -21,4 +21,20 @@ export function kernelInput<T extends Tensor>(tf: Tfjs, kernelName: string, inpu
 export function kernelAttrs(kernelName: string, attrs: NamedAttrMap | undefined): NamedAttrMap {
   if (attrs === undefined) throw new Error(`${kernelName}: missing attributes`);
   return attrs;
+}
+
+export interface OpsKernelArgs {
+  /** The named input as a Tensor (see kernelInput). */
+  input<T extends Tensor>(name: string): T;
+  attrs: NamedAttrMap;
+}
+
+/** A wasm kernel composed of tf ops: the body gets checked inputs and attributes and runs in a tidy. */
+export function opsKernelConfig(tf: Tfjs, kernelName: string, body: (args: OpsKernelArgs) => Tensor): KernelConfig {
+  return {
+    kernelName,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, attrs }) =>
+      tf.tidy(() => body({ input: <T extends Tensor>(name: string) => kernelInput<T>(tf, kernelName, inputs, name), attrs: kernelAttrs(kernelName, attrs) })),
+  };
 }
