@@ -71,16 +71,20 @@ export class RunCollection {
     if (!entry) return;
     const { run, follower } = entry;
     const before = summary(run);
+    let grew = false;
     try {
       const { records, reset } = await follower.read();
       if (reset) run.series = emptyRunSeries();
       appendRecords(run.series, records);
-      if (records.length > 0 || reset) this.events.records(run, records, reset);
+      grew = records.length > 0 || reset;
+      if (grew) this.events.records(run, records, reset);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return this.remove(metricsFile);
       this.events.problem(`cannot read ${metricsFile}: ${(error as Error).message}`);
     }
-    await this.readInfo(entry);
+    // run.json is written at the start and the end of a run, and the end also adds a log line: the once-a-second
+    // poll of a quiet live run need not read it again.
+    if (grew || !run.info || entry.infoProblem) await this.readInfo(entry);
     run.startTime = run.info?.startTime ?? run.series.startTime;
     // The log's end record is the last word on how a run ended; run.json's status covers the rest.
     run.status = run.series.status !== "running" ? run.series.status : (run.info?.status ?? "running");
