@@ -98,13 +98,7 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
     const startTimeoutMs = Math.max(5, config.get<number>("kernelStartTimeoutSeconds", 60)) * 1000;
     this.log.info(`Starting the kernel of ${name} in ${cwd}${backend === "auto" ? "" : ` with backend ${backend}`}`);
     const started = Date.now();
-    const launched = await launchKernel({ argv: kernelArgv(runtime.command), cwd, env, startTimeoutMs }).catch((error: Error) => {
-      // The ports are picked free just before the kernel binds them, as jupyter_client does; another process
-      // can take one in between. Fresh ports almost always work.
-      if (!error.message.includes("Address already in use")) throw error;
-      this.log.warn(`The kernel of ${name} could not bind its ports; retrying with fresh ones`);
-      return launchKernel({ argv: kernelArgv(runtime.command), cwd, env, startTimeoutMs });
-    });
+    const launched = await launchKernel({ argv: kernelArgv(runtime.command), cwd, env, startTimeoutMs });
     this.log.info(`Kernel of ${name} ready in ${Date.now() - started} ms (pid ${launched.process.pid})`);
     for (const stream of [launched.process.stdout, launched.process.stderr]) {
       stream?.on("data", (chunk: string) => {

@@ -110,6 +110,15 @@ export async function writeConnectionFile(
 
 export async function launchKernel(options: LaunchOptions): Promise<LaunchedKernel> {
   if (options.argv.length === 0) throw new Error("launchKernel: argv is empty");
+  return launchOnce(options).catch((error: Error) => {
+    // The ports are picked free just before the kernel binds them, as jupyter_client does; another process can
+    // take one in between. Fresh ports almost always work.
+    if (!error.message.includes("Address already in use")) throw error;
+    return launchOnce(options);
+  });
+}
+
+async function launchOnce(options: LaunchOptions): Promise<LaunchedKernel> {
   const { path: connectionFile, info } = await writeConnectionFile(options);
   const [command, ...args] = options.argv.map((arg) => arg.split(CONNECTION_FILE_PLACEHOLDER).join(connectionFile));
   // Connecting first is fine with ZeroMQ, which reconnects until the kernel binds, and leaves nothing between the
