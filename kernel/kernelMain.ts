@@ -32,6 +32,9 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile);
   const notebookDir = process.cwd();
   const sockets = new SocketHost();
+  const interrupts = new InterruptController({ isPending: () => sockets.interruptPending(), acknowledge: () => sockets.acknowledgeInterrupt() });
+  // Before anything else: SIGINT's default action would kill a kernel interrupted (or shut down) while starting.
+  process.on("SIGINT", () => interrupts.interrupt("signal"));
   await sockets.start(connectionFile);
   // Loading tfjs keeps this thread busy for a few hundred ms; the socket worker answers meanwhile.
   // (Started after the worker, which would otherwise start slower on a busy machine.)
@@ -53,7 +56,6 @@ export async function runKernel(connectionFile: string): Promise<void> {
     }
     return compiler;
   };
-  const interrupts = new InterruptController({ isPending: () => sockets.interruptPending(), acknowledge: () => sockets.acknowledgeInterrupt() });
   const history = new HistoryStore(historyPath(info.kernel_name || "tfjs-studio"), log);
   const comms = new CommRegistry({ publish: (type, content, buffers) => kernel!.publish(type, content, buffers), log });
   const isKernelFile = Kernel.isKernelFile(packageRoot());
@@ -73,7 +75,6 @@ export async function runKernel(connectionFile: string): Promise<void> {
   installCellGlobals(notebookDir);
   installModelDisplay();
   installTraining({ interrupts, setTrainingBatch: (inBatch) => sockets.setTrainingBatch(inBatch), notebookDir });
-  process.on("SIGINT", () => interrupts.interrupt("signal"));
   // Errors from timers and floating promises in user code are shown, never fatal.
   process.on("uncaughtException", (error) => output.write("stderr", `Uncaught ${error.stack ?? error}\n`));
   process.on("unhandledRejection", (reason) => output.write("stderr", `Unhandled promise rejection: ${(reason as Error)?.stack ?? reason}\n`));

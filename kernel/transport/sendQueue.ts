@@ -1,5 +1,6 @@
 // zeromq v6 rejects a second send with EBUSY while one is in flight, so each socket's sends wait their turn.
 import type { Writable } from "zeromq";
+import type { Frame } from "./zeroCopyGuard";
 
 export class SendQueue {
   private tail: Promise<unknown> = Promise.resolve();
@@ -7,7 +8,7 @@ export class SendQueue {
   constructor(private readonly socket: Writable) {}
 
   /** Resolves when ZeroMQ has taken the frames; rejects, for this caller only, when it cannot. */
-  send(frames: Buffer[]): Promise<void> {
+  send(frames: Frame[]): Promise<void> {
     const sent = this.tail.then(() => this.socket.send(frames));
     this.tail = sent.catch(() => {});
     return sent;

@@ -9,6 +9,7 @@ import { endpoint, readConnectionFile } from "../protocol/connectionFile";
 import { makeMessage, replyType, type Channel, type JupyterMessage, type JsonObject } from "../protocol/messages";
 import { Signer, WireError, decodeMessage, encodeMessage } from "../protocol/wire";
 import { SendQueue } from "./sendQueue";
+import { ZeroCopyGuard } from "./zeroCopyGuard";
 import { SharedSlot, UserCodePhase, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
 
 /** How long the main thread gets to act on an interrupt before its JavaScript is terminated. */
@@ -19,6 +20,8 @@ const TRAINING_BATCH_WAIT_MS = 30_000;
 const KERNEL_INFO_HOLD_MS = 10_000;
 /** How long a shutdown may take on the main thread before the process is ended from here. */
 const SHUTDOWN_GRACE_MS = 5000;
+/** How long closed sockets keep trying to deliver what is queued: the last replies of a shutdown. */
+const LINGER_MS = 1000;
 
 const data = workerData as WorkerData;
 const port = parentPort!;
@@ -34,6 +37,7 @@ const iopub = new zmq.Publisher();
 const heartbeat = new zmq.Reply();
 const allSockets = [shell, control, stdin, iopub, heartbeat];
 const routers: Record<Exclude<Channel, "iopub">, zmq.Router> = { shell, control, stdin };
+const zeroCopy = new ZeroCopyGuard(LINGER_MS);
 const queues = new Map<zmq.Writable, SendQueue>(
   [shell, control, stdin, iopub].map((socket) => [socket, new SendQueue(socket)]),
 );
@@ -54,7 +58,7 @@ function log(text: string): void {
 
 function send(channel: Channel, identities: Buffer[], message: JupyterMessage<object>): Promise<void> {
   const socket = channel === "iopub" ? iopub : routers[channel];
-  return queues.get(socket)!.send(encodeMessage(message, identities, signer)).catch((error: Error) => log(`send on ${channel} failed: ${error.message}`));
+  return queues.get(socket)!.send(zeroCopy.frames(encodeMessage(message, identities, signer))).catch((error: Error) => log(`send on ${channel} failed: ${error.message}`));
 }
 
 function publishStatus(state: "busy" | "idle", parent: JupyterMessage): Promise<void> {
@@ -77,7 +81,7 @@ async function bindAll(): Promise<void> {
 
 async function serveHeartbeat(): Promise<void> {
   for await (const frames of heartbeat) {
-    await heartbeat.send(frames);
+    await heartbeat.send(zeroCopy.frames(frames));
   }
 }
 
@@ -188,10 +192,11 @@ async function closeSockets(): Promise<void> {
   closing = true;
   await Promise.all([...queues.values()].map((queue) => queue.drain()));
   for (const socket of allSockets) {
-    socket.linger = 1000;
+    socket.linger = LINGER_MS;
     socket.close();
   }
   terminator?.disconnect();
+  await zeroCopy.released();
   Atomics.store(shared, SharedSlot.SocketsClosed, 1);
   Atomics.notify(shared, SharedSlot.SocketsClosed);
 }
