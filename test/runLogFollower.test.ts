@@ -1,9 +1,12 @@
 // Following run logs on disk while they grow, as the metrics panel does: real files in a temporary folder,
 // appended to (in pieces, malformed, truncated, rewritten) while they are followed.
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import * as fs from "node:fs";
+import { hostname } from "node:os";
 import * as path from "node:path";
-import { RUN_INFO_FILE, RUN_LOG_SCHEMA_VERSION, type RunLogRecord } from "../kernel/training/runLogSchema";
+import { RUN_INFO_FILE, RUN_LOG_SCHEMA_VERSION, type RunInfo, type RunLogRecord } from "../kernel/training/runLogSchema";
 import { RunCollection, type Run } from "../extension/metrics/runCollection";
 import { RunLogFollower, type MalformedLine } from "../extension/metrics/runLogFollower";
 import { tempDir } from "./support/studioKernel";
@@ -130,6 +133,38 @@ describe("run log following", () => {
       assert.deepEqual(runs.list(), []);
     } finally {
       runs.dispose();
+    }
+  });
+
+  it("shows a run whose kernel exited mid-training as stopped, not as training forever", async () => {
+    const runDir = path.join(dir, "runs", "2026-dead");
+    fs.mkdirSync(runDir, { recursive: true });
+    const file = path.join(runDir, "metrics.jsonl");
+    fs.writeFileSync(file, line(start) + line(batch(1)));
+    const kernel = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    const info: RunInfo = {
+      schemaVersion: RUN_LOG_SCHEMA_VERSION, runId: "2026-dead", name: "dense", notebook: null, notebookDir: dir, method: "fit",
+      status: "running", startTime: T0, endTime: null, backend: { name: "wasm", tfjsVersion: "4.22.0" },
+      model: { name: "dense", layers: [], totalParams: 0, trainableParams: 0 }, compile: null, fit: {},
+      epochsCompleted: 0, stepsCompleted: 1, finalMetrics: {}, writer: { pid: kernel.pid!, host: hostname() },
+    };
+    fs.writeFileSync(path.join(runDir, RUN_INFO_FILE), JSON.stringify(info));
+    const runs = new RunCollection({ runsChanged: () => {}, records: () => {}, problem: assert.fail }, 50);
+    try {
+      await runs.add(file);
+      const run = runs.get(file)!;
+      assert.equal(run.status, "running", "its kernel is alive");
+      kernel.kill("SIGKILL");
+      await once(kernel, "exit");
+      await until(() => run.status === "kernelExited", "the run to show its kernel exited");
+      // A run written on another machine (a remote kernel) cannot be checked, so it is taken at its word.
+      fs.writeFileSync(path.join(runDir, RUN_INFO_FILE), JSON.stringify({ ...info, writer: { pid: kernel.pid, host: `not-${hostname()}` } }));
+      fs.appendFileSync(file, line(batch(2)));
+      await runs.refresh(file);
+      assert.equal(run.status, "running");
+    } finally {
+      runs.dispose();
+      kernel.kill("SIGKILL");
     }
   });
 });

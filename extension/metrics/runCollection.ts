@@ -2,8 +2,9 @@
 // its run.json, and the problems met reading it. Runs still training are polled, so they grow on screen
 // even where file-change events are late or missing; the panel adds change events on top.
 import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { RUN_INFO_FILE, parseRunInfo, type RunInfo, type RunLogRecord, type RunStatus } from "../../kernel/training/runLogSchema";
+import { RUN_INFO_FILE, parseRunInfo, type ObservedRunStatus, type RunInfo, type RunLogRecord } from "../../kernel/training/runLogSchema";
 import { appendRecords, emptyRunSeries, type RunSeries } from "../../webviews/shared/runSeries";
 import { RunLogFollower, type MalformedLine } from "./runLogFollower";
 
@@ -13,7 +14,7 @@ export interface Run {
   /** The run folder's name (the kernel's run id). */
   runId: string;
   name: string;
-  status: RunStatus;
+  status: ObservedRunStatus;
   startTime: number | null;
   info: RunInfo | null;
   series: RunSeries;
@@ -88,6 +89,7 @@ export class RunCollection {
     run.startTime = run.info?.startTime ?? run.series.startTime;
     // The log's end record is the last word on how a run ended; run.json's status covers the rest.
     run.status = run.series.status !== "running" ? run.series.status : (run.info?.status ?? "running");
+    if (run.status === "running" && writerGone(run.info)) run.status = "kernelExited";
     run.problems = [
       ...(follower.malformedLines > 0 ? [`${follower.malformedLines} malformed line${follower.malformedLines === 1 ? "" : "s"} skipped`] : []),
       ...(entry.infoProblem ? [entry.infoProblem] : []),
@@ -128,6 +130,18 @@ export class RunCollection {
 
   private malformed(problem: MalformedLine): void {
     this.events.problem(`${problem.file} line ${problem.line} is skipped: ${problem.error} (further malformed lines of this file are only counted)`);
+  }
+}
+
+/** Whether the kernel that wrote a run has exited; only known for a kernel on this host. */
+function writerGone(info: RunInfo | null): boolean {
+  if (!info?.writer || info.writer.host !== hostname()) return false;
+  try {
+    process.kill(info.writer.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: alive, but another user's.
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 

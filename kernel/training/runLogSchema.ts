@@ -128,7 +128,17 @@ export interface RunInfo {
   stepsCompleted: number;
   /** The last epoch's metrics, or the last batch's when no epoch completed. */
   finalMetrics: MetricValues;
+  /** The kernel writing the run: a reader on the same host tells a run whose kernel died from a live one. */
+  writer?: RunWriter;
 }
+
+export interface RunWriter {
+  pid: number;
+  host: string;
+}
+
+/** How a reader sees a run: a run still "running" whose writer is gone on this host ended with its kernel. */
+export type ObservedRunStatus = RunStatus | "kernelExited";
 
 /** One series of points, columnar: x[i] belongs with every values[name][i]. */
 export interface MetricSeries {
@@ -241,6 +251,7 @@ function runInfoProblem(value: unknown): string | undefined {
     epochsCompleted: isNumber,
     stepsCompleted: isNumber,
     finalMetrics: isMetrics,
+    writer: optional((writer) => isObject(writer) && isNumber(writer.pid) && isString(writer.host)),
   }, "run.json");
   if (problem) return problem;
   const model = value.model as Record<string, unknown>;

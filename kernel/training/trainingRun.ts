@@ -1,5 +1,6 @@
 // One training run from start to end: keeps its state and history, appends it to the run log, and
 // publishes it as one live display, throttled, whose last update is always the complete final state.
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { MimeBundle } from "../protocol/messages";
 import { DecimatedSeries } from "./decimatedSeries";
@@ -232,6 +233,7 @@ export class TrainingRun {
       epochsCompleted: this.epochsCompleted,
       stepsCompleted: this.step,
       finalMetrics: this.finalMetrics(),
+      writer: { pid: process.pid, host: hostname() },
     };
   }
 

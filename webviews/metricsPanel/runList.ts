@@ -7,6 +7,7 @@ const STATUS_ICONS: Record<PanelRun["status"], { icon: string; text: string }> =
   completed: { icon: "pass", text: "completed" },
   interrupted: { icon: "debug-pause", text: "interrupted" },
   failed: { icon: "error", text: "failed" },
+  kernelExited: { icon: "debug-disconnect", text: "stopped: its kernel exited" },
 };
 
 export interface RunRow {

@@ -1,6 +1,6 @@
 // The messages between the metrics panel (extension/panels/metricsPanel.ts) and its page
 // (webviews/metricsPanel/), and the page's saved state.
-import type { RunLogRecord, RunStatus } from "../../kernel/training/runLogSchema";
+import type { ObservedRunStatus, RunLogRecord } from "../../kernel/training/runLogSchema";
 import type { Granularity, XAxis } from "./chartLines";
 import type { RunSeries } from "./runSeries";
 
@@ -11,7 +11,7 @@ export interface PanelRun {
   name: string;
   /** The run folder relative to the workspace, for the list's tooltip. */
   location: string;
-  status: RunStatus;
+  status: ObservedRunStatus;
   startTime: number | null;
   problems: string[];
 }
