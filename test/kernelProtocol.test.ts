@@ -1,9 +1,12 @@
 // The tfjs-studio kernel through the Jupyter protocol: a real kernel process, driven by KernelClient.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as zmq from "zeromq";
-import { ExecuteOptions, ExecuteResult } from "../kernel/client/kernelClient";
+import { ExecuteOptions, ExecuteResult, KernelClient } from "../kernel/client/kernelClient";
+import { CONNECTION_FILE_PLACEHOLDER, kernelArgv, writeConnectionFile } from "../kernel/client/kernelLauncher";
 import { endpoint } from "../kernel/protocol/connectionFile";
 import { JupyterMessage, makeMessage } from "../kernel/protocol/messages";
 import { Signer, decodeMessage, encodeMessage } from "../kernel/protocol/wire";
@@ -955,6 +958,33 @@ describe("tfjs-studio kernel: an interrupt right after the cell starts", functio
     // The interrupt may land before the cell's first statement: then the cell does not run at all.
     // Either way the kernel is not wedged and answers the next cell.
     assert.equal(await value(kernel, `6 * 7`), "42");
+  });
+});
+
+describe("tfjs-studio kernel: an interrupt while it starts", function () {
+  this.timeout(30_000);
+
+  it("survives an interrupt_request that arrives before it is ready, and runs the next cell", async () => {
+    const { path: connectionFile, info } = await writeConnectionFile();
+    const client = await KernelClient.connect(info);
+    const [node, ...args] = kernelArgv().map((arg) => arg.replace(CONNECTION_FILE_PLACEHOLDER, connectionFile));
+    const kernel = spawn(node, args, { cwd: fs.realpathSync(os.tmpdir()), stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    kernel.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    kernel.on("exit", (code, signal) => client.kernelDied(`exit ${code ?? signal}: ${stderr}`));
+    try {
+      // ZeroMQ holds it until the kernel binds its sockets: it arrives while the kernel is still starting.
+      const interrupted = client.request("control", "interrupt_request", {}, { timeoutMs: 20_000 });
+      await client.waitForReady(20_000);
+      assert.equal((await interrupted).content.status, "ok");
+      const result = await client.execute(`6 * 7`, { timeoutMs: 20_000 });
+      assert.equal(result.reply.content.status, "ok");
+      assert.equal(resultText(result), "42");
+    } finally {
+      kernel.kill("SIGKILL");
+      client.close();
+      fs.rmSync(connectionFile, { force: true });
+    }
   });
 });
 
