@@ -25,7 +25,7 @@ const webview = {
 
 const builds = [
   { ...common, entryPoints: { cli: "kernel/cli.ts", socketWorker: "kernel/transport/socketWorker.ts" }, outdir: "dist/kernel" },
-  { ...common, entryPoints: { extension: "extension/extension.ts" }, outdir: "dist/extension", external: ["vscode"] },
+  { ...common, entryPoints: { extension: "extension/extension.ts", modelJsonWorker: "extension/modelGraph/modelJsonWorker.ts" }, outdir: "dist/extension", external: ["vscode"] },
   // Webviews run in the browser: everything bundled, no Node built-ins. The renderer must be an ES module.
   { ...webview, entryPoints: { renderer: "webviews/renderer/index.ts", metricsPanel: "webviews/metricsPanel/main.ts", modelGraphPanel: "webviews/modelGraphPanel/main.ts" }, format: "esm" },
   { ...webview, entryPoints: { layoutWorker: "webviews/modelGraphPanel/layoutWorker.ts" }, format: "iife" },

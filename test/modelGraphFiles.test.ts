@@ -9,7 +9,7 @@ import ELK from "elkjs/lib/elk.bundled.js";
 import { modelGraph } from "../kernel/modelDisplay/modelGraph";
 import type { ModelGraph } from "../kernel/modelDisplay/modelGraphSchema";
 import { fileSystemHandler } from "../kernel/tfjs/fileSystemIO";
-import { modelJsonGraph } from "../extension/modelGraph/modelJsonGraph";
+import { ModelJsonLoader } from "../extension/modelGraph/modelJsonLoader";
 import { elkGraph, nodeLines, placedLayout } from "../webviews/modelGraphPanel/graphLayout";
 import { compactGraphLayout } from "../webviews/renderer/compactGraphLayout";
 
@@ -18,12 +18,18 @@ const tf: typeof Tf = require("@tensorflow/tfjs");
 describe("model graph panel: files and layout", function () {
   this.timeout(120_000);
   let dir: string;
+  // As the panel does: files are read on the loader's worker thread.
+  let loader: ModelJsonLoader;
 
   before(async () => {
     await tf.setBackend("cpu");
     dir = mkdtempSync(join(tmpdir(), "model-graph-"));
+    loader = new ModelJsonLoader();
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    loader.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   async function savedModel(name: string): Promise<string> {
     const model = tf.sequential({
@@ -42,7 +48,7 @@ describe("model graph panel: files and layout", function () {
 
   describe("model.json from disk", () => {
     it("builds the layer graph with statistics of the saved weights", async () => {
-      const graph = await modelJsonGraph(await savedModel("saved"));
+      const graph = await loader.load(await savedModel("saved"));
       assert.deepEqual(graph.nodes.map((node) => `${node.name}:${node.className}`).slice(1), ["first:Dense", "second:Dense"]);
       assert.deepEqual(graph.edges.map((edge) => `${edge.from}->${edge.to}`).sort(), ["first->second", "first_input->first"]);
       assert.equal(graph.params.total, 9);
@@ -71,7 +77,18 @@ describe("model graph panel: files and layout", function () {
         weightsManifest: [],
       }));
       cases.push([unknown, /Cannot load .*custom\.json as a layers model: .*NoSuchLayer/]);
-      for (const [path, expected] of cases) await assert.rejects(modelJsonGraph(path), expected, path);
+      for (const [path, expected] of cases) await assert.rejects(loader.load(path), expected, path);
+    });
+
+    it("fails a file too big for the reader's memory with a clear error, and the caller lives on", async () => {
+      // A heap cap too small even for tfjs stands in for a model too big for the default cap.
+      const cramped = new ModelJsonLoader({ maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 });
+      try {
+        await assert.rejects(cramped.load(await savedModel("big")), /the model reader failed: .*memory/);
+        assert.equal((await loader.load(await savedModel("next"))).params.total, 9);
+      } finally {
+        cramped.dispose();
+      }
     });
   });
 

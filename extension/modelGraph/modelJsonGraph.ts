@@ -1,6 +1,6 @@
 // Builds the layer graph, with each weight's statistics, of a model.json on disk (a tf.LayersModel
-// saved by model.save() or converted from Keras). Runs in the extension host with tfjs' plain CPU
-// backend, loaded only when the first model is opened. No vscode import: tested under mocha.
+// saved by model.save() or converted from Keras). Runs on the model reader's worker thread
+// (modelJsonWorker.ts) with tfjs' plain CPU backend, loaded only when the first model is opened.
 import { readFileSync } from "node:fs";
 import { modelGraph } from "../../kernel/modelDisplay/modelGraph";
 import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";

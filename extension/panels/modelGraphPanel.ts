@@ -6,14 +6,15 @@ import * as vscode from "vscode";
 import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
 import type { Direction } from "../../webviews/modelGraphPanel/graphLayout";
 import type { FromPageMessage, GraphSource, PanelBoot, PanelState, ToPageMessage } from "../../webviews/modelGraphPanel/panelMessages";
-import { modelJsonGraph } from "../modelGraph/modelJsonGraph";
+import { ModelJsonLoader } from "../modelGraph/modelJsonLoader";
 import type { RendererMessaging } from "../rendererMessaging";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
 
 const VIEW_TYPE = "tfjsStudio.modelGraphPanel";
 
 export function registerModelGraphPanel(context: vscode.ExtensionContext, messaging: RendererMessaging, log: vscode.LogOutputChannel): vscode.Disposable {
-  const panels = new ModelGraphPanels(context.extensionUri, log);
+  const loader = new ModelJsonLoader();
+  const panels = new ModelGraphPanels(context.extensionUri, loader, log);
   messaging.handle("openModelGraph", (message) => {
     const graph = message.graph as ModelGraph | undefined;
     if (typeof graph !== "object" || graph === null || !Array.isArray(graph.nodes)) throw new Error("the cell output holds no model graph to open");
@@ -21,6 +22,7 @@ export function registerModelGraphPanel(context: vscode.ExtensionContext, messag
   });
   // Panels are not disposed with the extension: the window restores them after a reload.
   return vscode.Disposable.from(
+    loader,
     vscode.commands.registerCommand("tfjsStudio.openModelGraph", (target?: unknown) => panels.open(target)),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: PanelState | undefined) => panels.restore(panel, state),
@@ -41,6 +43,7 @@ class ModelGraphPanels {
 
   constructor(
     private readonly extensionUri: vscode.Uri,
+    private readonly loader: ModelJsonLoader,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -118,7 +121,7 @@ class ModelGraphPanels {
     const source: GraphSource = { kind: "file", path };
     let message: ToPageMessage;
     try {
-      const graph = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading ${basename(dirname(path))}/${basename(path)}` }, () => modelJsonGraph(path));
+      const graph = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading ${basename(dirname(path))}/${basename(path)}` }, () => this.loader.load(path));
       this.log.info(`model graph of ${path}: ${graph.nodes.length} layers, ${graph.params.total} params`);
       message = { type: "show", source, graph };
     } catch (error) {

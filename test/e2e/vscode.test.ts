@@ -130,7 +130,8 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       const modelFile = path.join(session.workspace, "mnist-mlp", "mnist-mlp-model", "model.json");
       assert.ok(fs.existsSync(modelFile), "the template run saved no model (the previous test failed?)");
       const topology = JSON.parse(fs.readFileSync(modelFile, "utf8")).modelTopology;
-      const layerNames: string[] = (topology.model_config ?? topology).config.layers.map((layer: { config: { name: string } }) => layer.config.name);
+      const layers: { class_name: string; config: { name: string } }[] = (topology.model_config ?? topology).config.layers;
+      const layerNames = layers.map((layer) => layer.config.name);
 
       // The model cell's output has a button that opens the full graph.
       const notebook = await workbench.openNotebook(MLP_NOTEBOOK);
@@ -141,6 +142,18 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await panel.locator("body", { hasText: layerNames[0] }).waitFor();
       const text = await panel.locator("body").evaluate((body) => body.textContent ?? "");
       for (const name of layerNames) assert.ok(text.includes(name), `the graph panel does not show layer ${name}`);
+
+      // The saved model.json, read on the extension's model reader thread: its layers, and a layer's weight histograms.
+      // (The cell's panel is closed first, so that the file's panel is the only webview panel in sight.)
+      await workbench.closeEditor("Model Graph:");
+      await workbench.runCommand("TF.js Studio: Open Model Graph");
+      await workbench.pickQuickItem(/mnist-mlp-model\/model\.json/);
+      await session.page.locator(".tabs-container .tab.active", { hasText: "mnist-mlp-model/model.json" }).waitFor();
+      const filePanel = workbench.webviewPanel();
+      await filePanel.locator("body[data-state='ready']").waitFor();
+      const dense = layers.find((layer) => layer.class_name === "Dense")!.config.name;
+      await filePanel.locator(`g.layer-node[data-name="${dense}"]`).click();
+      await filePanel.locator("svg.histogram").first().waitFor();
     });
 
     it("the metrics panel lists the run", async () => {
