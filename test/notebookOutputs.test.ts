@@ -2,6 +2,7 @@
 // to a model of the notebook's outputs as VS Code would apply them.
 import assert from "node:assert/strict";
 import type { JupyterMessage } from "../kernel/protocol/messages";
+import { METRICS_MIME_TYPE, type MetricsDisplayData } from "../kernel/training/runLogSchema";
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, mimeBundleItems } from "../extension/notebook/outputItems";
 import { OutputEdit, OutputSpec, OutputTracker } from "../extension/notebook/outputTracker";
 import { prefersTfjsStudio, withTfjsStudioKernelspec } from "../extension/notebook/notebookMetadata";
@@ -147,6 +148,45 @@ describe("notebook outputs from a real kernel", function () {
     assert.equal(result.metadata.outputType, "execute_result");
     assert.equal(result.metadata.executionCount, reply.content.execution_count);
     assert.equal(show(result), "text/plain: 42");
+  });
+
+  it("ends live metrics still training when their kernel dies, instead of leaving them training forever", async () => {
+    const dying = await startStudioKernel();
+    try {
+      tracker.startCell("fit");
+      notebook.set("fit", []);
+      // Training goes on after the cell: its updates arrive as late update_display_data.
+      dying.client.on("iopub", (message) => apply(notebook, tracker.updateDisplay(message)));
+      const code = [
+        'import * as tf from "@tensorflow/tfjs";',
+        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });",
+        'model.compile({ optimizer: "sgd", loss: "meanSquaredError" });',
+        "const xs = tf.randomNormal([64, 1]);",
+        "void model.fit(xs, xs, { epochs: 100000, batchSize: 8 });",
+      ].join("\n");
+      assertOk(await dying.run(code, { onIopub: (message) => apply(notebook, tracker.handle("fit", message)) }));
+      const metrics = () => {
+        const item = notebook.get("fit")?.flatMap((output) => output.items).find((candidate) => candidate.mime === METRICS_MIME_TYPE);
+        return item && (JSON.parse(text(item.data)) as MetricsDisplayData);
+      };
+      const deadline = Date.now() + 30_000;
+      while (!(metrics()?.step ?? 0)) {
+        assert.ok(Date.now() < deadline, "no live metrics with a trained batch arrived");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(metrics()!.status, "running");
+
+      dying.launched.kill();
+      await dying.launched.exited;
+      apply(notebook, tracker.kernelEnded(true, "killed by SIGKILL\nlast lines"));
+      assert.equal(metrics()!.status, "failed");
+      assert.equal(metrics()!.error, "The kernel died during training: killed by SIGKILL");
+      const plain = text(notebook.get("fit")![0].items.find((item) => item.mime === "text/plain")!.data);
+      assert.match(plain, /^Failed · Epoch \d+\/100000 · [\s\S]*\nThe kernel died during training: killed by SIGKILL$/);
+      assert.deepEqual(tracker.kernelEnded(false, ""), [], "an ended run is not ended again");
+    } finally {
+      await dying.stop();
+    }
   });
 });
 

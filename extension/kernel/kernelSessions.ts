@@ -16,13 +16,17 @@ const SHOW_LOG = "Show Log";
 export class KernelSessions implements KernelSessionRegistry, vscode.Disposable {
   private readonly sessions = new Map<string, NotebookKernelSessionImpl>();
   private readonly changed = new vscode.EventEmitter<NotebookKernelSession>();
+  private readonly ended = new vscode.EventEmitter<KernelEnd>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly reportedFailures = new WeakSet<Error>();
   readonly onDidChangeSession = this.changed.event;
+  /** Fires when a kernel process has ended: died, restarted or shut down. */
+  readonly onDidEndKernel = this.ended.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       this.changed,
+      this.ended,
       registerSetNodePathCommand(log),
       vscode.workspace.onDidCloseNotebookDocument((notebook) => void this.closeNotebook(notebook)),
     );
@@ -110,6 +114,7 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
   }
 
   private onEnded(end: KernelEnd): void {
+    this.ended.fire(end);
     const name = notebookName(end.session.notebook);
     if (!end.unexpected) {
       this.log.info(`Kernel of ${name} stopped`);

@@ -4,11 +4,15 @@ import * as vscode from "vscode";
 import type { InputPrompt, KernelClient } from "../../kernel/client/kernelClient";
 import type { JupyterMessage } from "../../kernel/protocol/messages";
 import type { KernelSessions } from "../kernel/kernelSessions";
+import type { KernelEnd } from "../kernel/notebookKernelSession";
 import type { CellDiagnostics } from "../language/cellDiagnostics";
 import { OutputEdit, OutputSpec, OutputTracker } from "./outputTracker";
 import { OutputItemSpec, RED, RESET } from "./outputItems";
 
 type Cell = vscode.NotebookCell;
+
+/** How long a kernel's end waits for the cell it was running to end (it fails at once when the kernel is gone). */
+const CELL_END_WAIT_MS = 5000;
 
 interface CellRun {
   cell: Cell;
@@ -27,6 +31,7 @@ export class NotebookRunner implements vscode.Disposable {
   /** Display updates of idle cells waiting to be applied: only the latest per output matters. */
   private readonly idleUpdates = new Map<string, { cell: Cell; items: OutputItemSpec[] }>();
   private readonly listening = new WeakSet<object>();
+  private readonly kernelEnds: vscode.Disposable;
 
   constructor(
     readonly notebook: vscode.NotebookDocument,
@@ -34,7 +39,11 @@ export class NotebookRunner implements vscode.Disposable {
     private readonly sessions: KernelSessions,
     private readonly diagnostics: CellDiagnostics,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.kernelEnds = sessions.onDidEndKernel((end) => {
+      if (end.session.notebook === notebook) void this.endLiveMetrics(end);
+    });
+  }
 
   enqueue(cells: readonly Cell[]): void {
     for (const cell of cells) {
@@ -80,7 +89,14 @@ export class NotebookRunner implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.kernelEnds.dispose();
     this.cancelQueued();
+  }
+
+  /** Live metrics of the ended kernel would say "training" forever; they end once its running cell has. */
+  private async endLiveMetrics(end: KernelEnd): Promise<void> {
+    await this.waitUntilStopped(CELL_END_WAIT_MS);
+    this.schedule(this.tracker.kernelEnded(end.unexpected, end.reason));
   }
 
   private async drain(): Promise<void> {

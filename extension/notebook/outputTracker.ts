@@ -1,6 +1,8 @@
 // Turns a notebook's IOPub output messages into edits of its cell outputs: streams coalesced, display ids tracked
 // across cells, clear_output(wait) deferred. No vscode import: the controller applies the edits, the tests read them.
 import type { JupyterMessage } from "../../kernel/protocol/messages";
+import { METRICS_MIME_TYPE, type MetricsDisplayData } from "../../kernel/training/runLogSchema";
+import { progressHtml, progressLine } from "../../kernel/training/metricsFormat";
 import { OutputItemSpec, errorItem, mimeBundleItems, streamItem } from "./outputItems";
 
 export interface OutputSpec {
@@ -23,6 +25,8 @@ interface ShownOutput {
   id: string;
   stream?: string;
   displayId?: string;
+  /** The live metrics it shows while their run is training: the kernel's end would leave them "training" forever. */
+  liveRun?: MetricsDisplayData;
 }
 
 interface CellState {
@@ -63,12 +67,12 @@ export class OutputTracker<Cell> {
         const items = mimeBundleItems(content.data);
         const metadata = { outputType: "display_data", metadata: content.metadata ?? {} };
         // As in Jupyter, a new display under a known id also updates the earlier ones.
-        return [...this.updateDisplays(displayId, items), ...this.add(cell, state, { items, metadata }, { displayId })];
+        return [...this.updateDisplays(displayId, content.data), ...this.add(cell, state, { items, metadata }, { displayId, liveRun: liveRunOf(content.data) })];
       }
       case "execute_result": {
         const items = mimeBundleItems(content.data);
         const metadata = { outputType: "execute_result", executionCount: content.execution_count ?? null, metadata: content.metadata ?? {} };
-        return [...this.updateDisplays(displayId, items), ...this.add(cell, state, { items, metadata }, { displayId })];
+        return [...this.updateDisplays(displayId, content.data), ...this.add(cell, state, { items, metadata }, { displayId, liveRun: liveRunOf(content.data) })];
       }
       case "error": {
         const originalError = { output_type: "error", ename: content.ename, evalue: content.evalue, traceback: content.traceback };
@@ -91,7 +95,26 @@ export class OutputTracker<Cell> {
   updateDisplay(message: JupyterMessage): OutputEdit<Cell>[] {
     if (message.header.msg_type !== "update_display_data") return [];
     const content = message.content as Record<string, unknown>;
-    return this.updateDisplays(displayIdOf(content), mimeBundleItems(content.data));
+    return this.updateDisplays(displayIdOf(content), content.data);
+  }
+
+  /**
+   * The kernel process ended: live metrics it was still updating would say "training" forever, so they end,
+   * as "failed" when it died and "interrupted" when it was restarted or shut down, with why.
+   */
+  kernelEnded(died: boolean, reason: string): OutputEdit<Cell>[] {
+    const edits: OutputEdit<Cell>[] = [];
+    for (const [cell, state] of this.cells) {
+      for (const output of state.outputs) {
+        if (!output.liveRun) continue;
+        const error = died ? `The kernel died during training: ${reason.split("\n")[0]}` : "The kernel was restarted or shut down during training.";
+        const ended: MetricsDisplayData = { ...output.liveRun, status: died ? "failed" : "interrupted", error };
+        const line = progressLine(ended);
+        output.liveRun = undefined;
+        edits.push({ kind: "replaceItems", cell, outputId: output.id, items: mimeBundleItems({ [METRICS_MIME_TYPE]: ended, "text/plain": line, "text/html": progressHtml(ended, line) }) });
+      }
+    }
+    return edits;
   }
 
   /** An error output of our own (kernel death, failed start), shown like the kernel's errors. */
@@ -117,16 +140,25 @@ export class OutputTracker<Cell> {
     return [{ kind: "append", cell, output: spec }];
   }
 
-  private updateDisplays(displayId: string | undefined, items: OutputItemSpec[]): OutputEdit<Cell>[] {
+  private updateDisplays(displayId: string | undefined, data: unknown): OutputEdit<Cell>[] {
     if (displayId === undefined) return [];
     const edits: OutputEdit<Cell>[] = [];
+    let items: OutputItemSpec[] | undefined;
     for (const [cell, state] of this.cells) {
       for (const output of state.outputs) {
-        if (output.displayId === displayId) edits.push({ kind: "replaceItems", cell, outputId: output.id, items });
+        if (output.displayId !== displayId) continue;
+        items ??= mimeBundleItems(data);
+        output.liveRun = liveRunOf(data);
+        edits.push({ kind: "replaceItems", cell, outputId: output.id, items });
       }
     }
     return edits;
   }
+}
+
+function liveRunOf(data: unknown): MetricsDisplayData | undefined {
+  const metrics = (data as Record<string, unknown> | undefined)?.[METRICS_MIME_TYPE] as MetricsDisplayData | undefined;
+  return metrics?.status === "running" ? metrics : undefined;
 }
 
 function displayIdOf(content: Record<string, unknown>): string | undefined {

@@ -44,6 +44,15 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         scaffoldTemplate("mnist-mlp", path.join(dir, "mnist-mlp"));
         writeNotebook(path.join(dir, "interrupt.ipynb"), ["const kept = 41;", "while (true) {}", "kept + 1"]);
         writeNotebook(path.join(dir, "completion.ipynb"), ["const point = { xCoord: 1, yCoord: 2 };", ""]);
+        writeNotebook(path.join(dir, "restart.ipynb"), [
+          [
+            'import * as tf from "@tensorflow/tfjs";',
+            "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });",
+            'model.compile({ optimizer: "sgd", loss: "meanSquaredError" });',
+            "const xs = tf.randomNormal([64, 1]);",
+            "void model.fit(xs, xs, { epochs: 100000, batchSize: 8 });",
+          ].join("\n"),
+        ]);
         fs.mkdirSync(path.join(dir, "new-project"));
       },
     });
@@ -186,6 +195,20 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     await notebook.runCell(2);
     assert.equal(await notebook.waitForCellState(2, ["success", "error"], STEP_TIMEOUT_MS), "success");
     await notebook.output(/^\s*42\s*$/).waitFor();
+  });
+
+  it("a restart ends live metrics that were still training, instead of leaving them training forever", async () => {
+    const { workbench } = session;
+    const notebook = await workbench.openNotebook("restart.ipynb");
+    await notebook.selectKernel(KERNEL_LABEL, workbench);
+    await notebook.runCell(0);
+    // The cell ends at once; the training it started goes on, updating the output.
+    assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+    const status = notebook.outputs().locator(".tfjs-metrics-status");
+    await status.filter({ hasText: /^Epoch \d+\/100000 · batch/ }).waitFor();
+    await workbench.runCommand("TF.js Studio: Restart Kernel");
+    await status.filter({ hasText: /^Interrupted · Epoch \d+\/100000/ }).waitFor();
+    assert.match((await status.getAttribute("title")) ?? "", /The kernel was restarted or shut down during training/);
   });
 
   it("completes a property of a variable declared in an earlier cell", async () => {
