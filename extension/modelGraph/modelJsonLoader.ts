@@ -30,7 +30,9 @@ export class ModelJsonLoader {
   }
 
   dispose(): void {
-    void this.worker?.terminate();
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate();
     this.failAll("TF.js Studio is shutting down");
   }
 
