@@ -8,6 +8,7 @@ import { packageRoot } from "../../kernel/packageRoot";
 import { scaffoldTemplate } from "../../kernel/templates/scaffold";
 import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles";
 import { type StudioSession, startStudioSession } from "./support/studioSession";
+import type { NotebookEditor } from "./support/workbench";
 
 const KERNEL_LABEL = "TypeScript (TF.js Studio)";
 /** Every single wait (a click, a selector, an output) gives up after this. */
@@ -178,12 +179,18 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     });
   });
 
-  it("interrupts `while (true) {}`, and the next cell still sees earlier variables", async () => {
+  /** Opens a notebook of the workspace on the TF.js Studio kernel and runs its first cell, which must succeed. */
+  async function openAndRunFirstCell(relativePath: string): Promise<NotebookEditor> {
     const { workbench } = session;
-    const notebook = await workbench.openNotebook("interrupt.ipynb");
+    const notebook = await workbench.openNotebook(relativePath);
     await notebook.selectKernel(KERNEL_LABEL, workbench);
     await notebook.runCell(0);
     assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+    return notebook;
+  }
+
+  it("interrupts `while (true) {}`, and the next cell still sees earlier variables", async () => {
+    const notebook = await openAndRunFirstCell("interrupt.ipynb");
 
     await notebook.runCell(1);
     await notebook.waitForCellState(1, ["executing"], STEP_TIMEOUT_MS);
@@ -198,25 +205,18 @@ describe("VS Code end to end (code-server + Chromium)", function () {
   });
 
   it("a restart ends live metrics that were still training, instead of leaving them training forever", async () => {
-    const { workbench } = session;
-    const notebook = await workbench.openNotebook("restart.ipynb");
-    await notebook.selectKernel(KERNEL_LABEL, workbench);
-    await notebook.runCell(0);
     // The cell ends at once; the training it started goes on, updating the output.
-    assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+    const notebook = await openAndRunFirstCell("restart.ipynb");
     const status = notebook.outputs().locator(".tfjs-metrics-status");
     await status.filter({ hasText: /^Epoch \d+\/100000 · batch/ }).waitFor();
-    await workbench.runCommand("TF.js Studio: Restart Kernel");
+    await session.workbench.runCommand("TF.js Studio: Restart Kernel");
     await status.filter({ hasText: /^Interrupted · Epoch \d+\/100000/ }).waitFor();
     assert.match((await status.getAttribute("title")) ?? "", /The kernel was restarted or shut down during training/);
   });
 
   it("completes a property of a variable declared in an earlier cell", async () => {
-    const { workbench, page } = session;
-    const notebook = await workbench.openNotebook("completion.ipynb");
-    await notebook.selectKernel(KERNEL_LABEL, workbench);
-    await notebook.runCell(0);
-    assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+    const { page } = session;
+    const notebook = await openAndRunFirstCell("completion.ipynb");
 
     await notebook.focusCellEnd(1);
     await page.keyboard.type("point.");
