@@ -22,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     messaging,
     diagnostics,
-    sessions,
+    // `sessions` is disposed by deactivate, which waits for the kernels to stop.
     registerNotebookController(sessions, diagnostics, log),
     registerKernelStatusBar(sessions),
     registerLanguageFeatures(sessions),

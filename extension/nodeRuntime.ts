@@ -115,6 +115,11 @@ function nodesOnPath(env: NodeJS.ProcessEnv): string[] {
 
 type CheckResult = { version: string } | { reason: string };
 
+/** Whether one file can run the kernel (for the "Set Node.js Path" picker): its Node version, or why not. */
+export function checkNodeExecutable(command: string, env: NodeJS.ProcessEnv): Promise<CheckResult> {
+  return checkCandidate(command, {}, env, DEFAULT_PROBE_TIMEOUT_MS);
+}
+
 async function checkCandidate(command: string, extraEnv: Record<string, string>, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CheckResult> {
   if (!path.isAbsolute(command)) return { reason: "not an absolute path" };
   let stat: fs.Stats;

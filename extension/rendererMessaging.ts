@@ -2,7 +2,7 @@
 // answers it: each registers the message types it handles.
 import * as vscode from "vscode";
 
-export const RENDERER_ID = "tfjs-studio-renderer";
+const RENDERER_ID = "tfjs-studio-renderer";
 
 export interface RendererMessage {
   type: string;

@@ -2,7 +2,7 @@
 // kernel_info. Only vscode types: the process is launched by the function the registry passes in.
 import type * as vscode from "vscode";
 import type { KernelClient } from "../../kernel/client/kernelClient";
-import type { KernelExit, LaunchedKernel } from "../../kernel/client/kernelLauncher";
+import { describeExit, type KernelExit, type LaunchedKernel } from "../../kernel/client/kernelLauncher";
 import type { JupyterMessage } from "../../kernel/protocol/messages";
 import type { KernelState, NotebookKernelSession } from "./sessionTypes";
 
@@ -123,9 +123,8 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     if (launched !== this.launched) return;
     this.launched = undefined;
     const unexpected = !this.stopping;
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     const tail = launched.outputTail();
-    const reason = unexpected ? `The kernel process ${how}.${tail ? `\nLast kernel output:\n${tail}` : ""}` : `The kernel was stopped.`;
+    const reason = unexpected ? `The ${describeExit(exit)}.${tail ? `\nLast kernel output:\n${tail}` : ""}` : `The kernel was stopped.`;
     if (this.state !== "restarting") this.setState(unexpected ? "dead" : "shutdown");
     this.listener.ended({ session: this, exit, unexpected, reason });
   }

@@ -4,18 +4,19 @@
 import { readFileSync } from "node:fs";
 import { modelGraph } from "../../kernel/modelDisplay/modelGraph";
 import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
-import { loadModel } from "../../kernel/tfjs/fileSystemIO";
+import type { io } from "@tensorflow/tfjs";
+import { modelArtifacts } from "../../kernel/tfjs/fileSystemIO";
 import type { Tfjs } from "../../kernel/tfjs/sharedTfjs";
 
 /** Saved weights are read once when the panel opens, so a bigger cap than on every cell display. */
-export const FILE_STATS_MAX_PARAMS = 50_000_000;
+const FILE_STATS_MAX_PARAMS = 50_000_000;
 
 export async function modelJsonGraph(path: string): Promise<ModelGraph> {
-  checkLayersModelJson(path);
+  const modelJSON = checkedLayersModelJson(path);
   const tf = await cpuTfjs();
   let model;
   try {
-    model = await tf.loadLayersModel({ load: () => loadModel(tf, path) });
+    model = await tf.loadLayersModel({ load: () => modelArtifacts(tf, path, modelJSON) });
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
     throw new Error(message.startsWith("Cannot load") ? message : `Cannot load ${path} as a layers model: ${message}`);
@@ -27,8 +28,8 @@ export async function modelJsonGraph(path: string): Promise<ModelGraph> {
   }
 }
 
-/** Says clearly what is wrong with a file that is not a layers model.json, before tfjs fails obscurely. */
-function checkLayersModelJson(path: string): void {
+/** The parsed model.json; says clearly what is wrong with a file that is not a layers model.json, before tfjs fails obscurely. */
+function checkedLayersModelJson(path: string): io.ModelJSON {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -55,6 +56,7 @@ function checkLayersModelJson(path: string): void {
   if (typeof config.class_name !== "string") {
     throw new Error(`${path} is not a layers model: its modelTopology names no model class (class_name)`);
   }
+  return json as io.ModelJSON;
 }
 
 let tfjs: Promise<Tfjs> | undefined;

@@ -7,7 +7,7 @@ import type { KernelSessions } from "../kernel/kernelSessions";
 import type { KernelEnd } from "../kernel/notebookKernelSession";
 import type { CellDiagnostics } from "../language/cellDiagnostics";
 import { OutputEdit, OutputSpec, OutputTracker } from "./outputTracker";
-import { OutputItemSpec, RED, RESET } from "./outputItems";
+import type { OutputItemSpec } from "./outputItems";
 
 type Cell = vscode.NotebookCell;
 
@@ -119,8 +119,7 @@ export class NotebookRunner implements vscode.Disposable {
       this.listenForLateUpdates(client);
     } catch (error) {
       this.sessions.reportStartFailure(this.notebook, error as Error);
-      const [first, ...rest] = (error as Error).message.split("\n");
-      await this.apply(this.tracker.addError(cell, "KernelStartError", first, [`${RED}${first}${RESET}`, ...rest]));
+      await this.apply(this.tracker.addError(cell, "KernelStartError", (error as Error).message));
       execution.end(false, Date.now());
       this.running = undefined;
       return false;
@@ -142,12 +141,10 @@ export class NotebookRunner implements vscode.Disposable {
       await this.edits;
       this.diagnostics.update(cell, undefined);
       if (session.isStopping) {
-        const message = "The kernel was restarted or shut down while this cell was running; its variables are gone.";
-        await this.apply(this.tracker.addError(cell, "KernelStopped", message, [`${RED}${message}${RESET}`]));
+        await this.apply(this.tracker.addError(cell, "KernelStopped", "The kernel was restarted or shut down while this cell was running; its variables are gone."));
       } else {
         const reason = (error as Error).message.replace(/^kernel died: /, "");
-        const [first, ...rest] = reason.split("\n");
-        await this.apply(this.tracker.addError(cell, "KernelDied", `The kernel died while running this cell: ${first}`, [`${RED}The kernel died while running this cell: ${first}${RESET}`, ...rest]));
+        await this.apply(this.tracker.addError(cell, "KernelDied", `The kernel died while running this cell: ${reason}`));
       }
       execution.end(false, Date.now());
       return false;

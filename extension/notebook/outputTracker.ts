@@ -2,8 +2,8 @@
 // across cells, clear_output(wait) deferred. No vscode import: the controller applies the edits, the tests read them.
 import type { JupyterMessage } from "../../kernel/protocol/messages";
 import { METRICS_MIME_TYPE, type MetricsDisplayData } from "../../kernel/training/runLogSchema";
-import { progressHtml, progressLine } from "../../kernel/training/metricsFormat";
-import { OutputItemSpec, errorItem, mimeBundleItems, streamItem } from "./outputItems";
+import { metricsBundle } from "../../kernel/training/metricsFormat";
+import { OutputItemSpec, RED, RESET, errorItem, mimeBundleItems, streamItem } from "./outputItems";
 
 export interface OutputSpec {
   /** Our own id of the output, stable while it exists. */
@@ -74,10 +74,8 @@ export class OutputTracker<Cell> {
         const metadata = { outputType: "execute_result", executionCount: content.execution_count ?? null, metadata: content.metadata ?? {} };
         return [...this.updateDisplays(displayId, content.data), ...this.add(cell, state, { items, metadata }, { displayId, liveRun: liveRunOf(content.data) })];
       }
-      case "error": {
-        const originalError = { output_type: "error", ename: content.ename, evalue: content.evalue, traceback: content.traceback };
-        return this.add(cell, state, { items: [errorItem(content)], metadata: { outputType: "error", originalError } }, {});
-      }
+      case "error":
+        return this.add(cell, state, errorOutput(content), {});
       case "clear_output":
         if (content.wait) {
           state.clearBeforeNextOutput = true;
@@ -109,19 +107,18 @@ export class OutputTracker<Cell> {
         if (!output.liveRun) continue;
         const error = died ? `The kernel died during training: ${reason.split("\n")[0]}` : "The kernel was restarted or shut down during training.";
         const ended: MetricsDisplayData = { ...output.liveRun, status: died ? "failed" : "interrupted", error };
-        const line = progressLine(ended);
         output.liveRun = undefined;
-        edits.push({ kind: "replaceItems", cell, outputId: output.id, items: mimeBundleItems({ [METRICS_MIME_TYPE]: ended, "text/plain": line, "text/html": progressHtml(ended, line) }) });
+        edits.push({ kind: "replaceItems", cell, outputId: output.id, items: mimeBundleItems(metricsBundle(ended)) });
       }
     }
     return edits;
   }
 
-  /** An error output of our own (kernel death, failed start), shown like the kernel's errors. */
-  addError(cell: Cell, ename: string, evalue: string, traceback: string[]): OutputEdit<Cell>[] {
+  /** An error output of our own (kernel death, failed start), shown like the kernel's errors: its first line in red. */
+  addError(cell: Cell, ename: string, text: string): OutputEdit<Cell>[] {
     const state = this.cells.get(cell) ?? this.started(cell);
-    const content = { ename, evalue, traceback };
-    return this.add(cell, state, { items: [errorItem(content)], metadata: { outputType: "error", originalError: { output_type: "error", ...content } } }, {});
+    const [first, ...rest] = text.split("\n");
+    return this.add(cell, state, errorOutput({ ename, evalue: first, traceback: [`${RED}${first}${RESET}`, ...rest] }), {});
   }
 
   private started(cell: Cell): CellState {
@@ -154,6 +151,12 @@ export class OutputTracker<Cell> {
     }
     return edits;
   }
+}
+
+/** An error output, with what the ipynb serializer saves as the nbformat error. */
+function errorOutput(content: Record<string, unknown>): Omit<OutputSpec, "id"> {
+  const originalError = { output_type: "error", ename: content.ename, evalue: content.evalue, traceback: content.traceback };
+  return { items: [errorItem(content)], metadata: { outputType: "error", originalError } };
 }
 
 function liveRunOf(data: unknown): MetricsDisplayData | undefined {

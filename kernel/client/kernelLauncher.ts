@@ -230,7 +230,8 @@ function waitForExit(child: ChildProcess, onSpawnError: (message: string) => voi
   });
 }
 
-function describeExit(exit: KernelExit): string {
+/** "kernel process exited with code 1", "kernel process was killed by SIGKILL", … */
+export function describeExit(exit: KernelExit): string {
   if (exit.signal) return `kernel process was killed by ${exit.signal}`;
   if (exit.code === null) return "kernel process could not be started";
   return `kernel process exited with code ${exit.code}`;

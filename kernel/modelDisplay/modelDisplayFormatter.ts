@@ -14,7 +14,7 @@ import { textSummary } from "./textSummary";
  * Weight statistics cost a read of every weight (a GPU download on GPU backends) on each display, so
  * models above this many parameters show without them.
  */
-export const DISPLAY_STATS_MAX_PARAMS = 5_000_000;
+const DISPLAY_STATS_MAX_PARAMS = 5_000_000;
 
 export function modelBundle(model: LayersModel): MimeBundle {
   const graph = modelGraph(model, { statsMaxParams: DISPLAY_STATS_MAX_PARAMS });

@@ -2,7 +2,7 @@
 // JSON-safe (NaN and infinities are counted apart, never stored), and small (a fixed number of bins).
 import type { WeightStats } from "./modelGraphSchema";
 
-export const HISTOGRAM_BINS = 30;
+const HISTOGRAM_BINS = 30;
 
 export function weightStats(values: ArrayLike<number>, bins = HISTOGRAM_BINS): WeightStats {
   let finite = 0;

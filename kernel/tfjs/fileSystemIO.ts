@@ -62,7 +62,7 @@ async function saveModel(tf: Tfjs, dir: string, artifacts: io.ModelArtifacts): P
 }
 
 /** Reads a model.json (or the directory holding one) and its weight files, as `file://` loading does. */
-export async function loadModel(tf: Tfjs, path: string): Promise<io.ModelArtifacts> {
+async function loadModel(tf: Tfjs, path: string): Promise<io.ModelArtifacts> {
   const stats = statSync(path, { throwIfNoEntry: false });
   if (!stats) throw new Error(`Cannot load ${SCHEME}${path}: no such file. Give the path of a ${MODEL_JSON} written by model.save("${SCHEME}DIR").`);
   // A directory saved by model.save() is accepted as well as its model.json.
@@ -77,6 +77,11 @@ export async function loadModel(tf: Tfjs, path: string): Promise<io.ModelArtifac
   if (!modelJSON || typeof modelJSON !== "object" || !("modelTopology" in modelJSON)) {
     throw new Error(`Cannot load ${SCHEME}${file}: it has no modelTopology, so it is not a tfjs model.json`);
   }
+  return modelArtifacts(tf, file, modelJSON);
+}
+
+/** The artifacts of an already parsed model.json, its weight files read from beside it. */
+export function modelArtifacts(tf: Tfjs, file: string, modelJSON: io.ModelJSON): Promise<io.ModelArtifacts> {
   return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
     const buffers: ArrayBuffer[] = [];
     for (const group of manifest) {

@@ -1,6 +1,6 @@
 // The text and HTML forms of the live metrics, for frontends that do not render our MIME type.
 import { escapeHtml } from "../runtime/escapeHtml";
-import type { MetricValues, MetricsDisplayData } from "./runLogSchema";
+import { METRICS_MIME_TYPE, type MetricValues, type MetricsDisplayData } from "./runLogSchema";
 
 const STATUS_PREFIX: Record<MetricsDisplayData["status"], string> = {
   running: "",
@@ -18,6 +18,12 @@ export function progressLine(data: MetricsDisplayData): string {
   if (data.status !== "running") parts.push(formatDuration(data.elapsedMs));
   const line = STATUS_PREFIX[data.status] + parts.join(" · ");
   return data.error ? `${line}\n${data.error}` : line;
+}
+
+/** The live display's MIME bundle: our chart type, and text and HTML for frontends without our renderer. */
+export function metricsBundle(data: MetricsDisplayData): Record<string, unknown> {
+  const line = progressLine(data);
+  return { [METRICS_MIME_TYPE]: data, "text/plain": line, "text/html": progressHtml(data, line) };
 }
 
 export function progressHtml(data: MetricsDisplayData, line = progressLine(data)): string {

@@ -129,12 +129,7 @@ export interface RunInfo {
   /** The last epoch's metrics, or the last batch's when no epoch completed. */
   finalMetrics: MetricValues;
   /** The kernel writing the run: a reader on the same host tells a run whose kernel died from a live one. */
-  writer?: RunWriter;
-}
-
-export interface RunWriter {
-  pid: number;
-  host: string;
+  writer?: { pid: number; host: string };
 }
 
 /** How a reader sees a run: a run still "running" whose writer is gone on this host ended with its kernel. */

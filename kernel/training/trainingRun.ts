@@ -4,11 +4,10 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { MimeBundle } from "../protocol/messages";
 import { DecimatedSeries } from "./decimatedSeries";
-import { progressHtml, progressLine } from "./metricsFormat";
+import { metricsBundle } from "./metricsFormat";
 import { makeRunId } from "./runPaths";
 import { RunLogWriter } from "./runLogWriter";
 import {
-  METRICS_MIME_TYPE,
   RUN_LOG_SCHEMA_VERSION,
   type FinalStatus,
   type MetricValues,
@@ -239,11 +238,8 @@ export class TrainingRun {
 
   private publish(): void {
     if (this.displayBroken) return;
-    const data = this.displayData();
-    const line = progressLine(data);
-    const bundle = { [METRICS_MIME_TYPE]: data, "text/plain": line, "text/html": progressHtml(data, line) };
     try {
-      this.output.publish(bundle, this.runId, !this.shown);
+      this.output.publish(metricsBundle(this.displayData()), this.runId, !this.shown);
       this.shown = true;
     } catch (error) {
       this.displayBroken = true;
