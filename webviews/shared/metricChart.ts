@@ -16,6 +16,8 @@ export class MetricChart {
   readonly element: HTMLDivElement;
   private readonly host: HTMLDivElement;
   private readonly tooltip: HTMLDivElement;
+  /** The layout as JSON, for hasLayout (the layout does not change). */
+  private readonly layoutKey: string;
   private plot: uPlot | undefined;
   private data: ChartData;
   private yRange: [number, number] | null = null;
@@ -24,6 +26,7 @@ export class MetricChart {
   private readonly stopThemeWatch: () => void;
 
   constructor(parent: HTMLElement, private readonly layout: ChartLayout) {
+    this.layoutKey = JSON.stringify(layout);
     this.element = document.createElement("div");
     this.element.className = "tfjs-metrics-chart";
     this.element.style.height = `${layout.height}px`;
@@ -43,7 +46,7 @@ export class MetricChart {
 
   /** Whether this chart already draws that layout, so new data needs no rebuild. */
   hasLayout(layout: ChartLayout): boolean {
-    return JSON.stringify(layout) === JSON.stringify(this.layout);
+    return JSON.stringify(layout) === this.layoutKey;
   }
 
   /** New points; a y range clips the view (outliers), null lets it follow the data. A zoom the user made stays. */
