@@ -238,7 +238,7 @@ function formatX(x: number, xAxis: XAxis): string {
 }
 
 /** 42 → "42s", 125 → "2m05s", 7300 → "2h01m". */
-export function formatSeconds(seconds: number): string {
+function formatSeconds(seconds: number): string {
   const whole = Math.round(seconds);
   if (Math.abs(seconds) < 60) return `${Number(seconds.toPrecision(3))}s`;
   const pad = (value: number) => String(value).padStart(2, "0");

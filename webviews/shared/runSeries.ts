@@ -20,7 +20,7 @@ export interface RunSeries {
   status: RunStatus;
 }
 
-export function emptyColumns(): SeriesColumns {
+function emptyColumns(): SeriesColumns {
   return { step: [], epoch: [], elapsedMs: [], time: [], values: {} };
 }
 
