@@ -22,7 +22,7 @@ export interface Run {
   problems: string[];
 }
 
-export interface RunCollectionEvents {
+interface RunCollectionEvents {
   /** A run came or went, or its status, name or problems changed. */
   runsChanged(): void;
   /** New records of a run; `reset`: its history was read again from the start (run.series is the whole of it). */
@@ -31,7 +31,7 @@ export interface RunCollectionEvents {
   problem(message: string): void;
 }
 
-export const LIVE_POLL_MS = 1000;
+const LIVE_POLL_MS = 1000;
 
 export class RunCollection {
   private readonly runs = new Map<string, { run: Run; follower: RunLogFollower; infoProblem?: string }>();

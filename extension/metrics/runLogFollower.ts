@@ -5,7 +5,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { parseRunLogLine, type RunLogRecord } from "../../kernel/training/runLogSchema";
 
-export interface FollowUpdate {
+interface FollowUpdate {
   records: RunLogRecord[];
   /** The file was truncated or replaced: records are its whole content, earlier ones are void. */
   reset: boolean;

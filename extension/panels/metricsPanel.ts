@@ -10,7 +10,7 @@ import { RunDiscovery } from "../metrics/runDiscovery";
 import type { RendererMessaging } from "../rendererMessaging";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
 
-export const METRICS_PANEL_VIEW_TYPE = "tfjsStudio.metricsPanel";
+const METRICS_PANEL_VIEW_TYPE = "tfjsStudio.metricsPanel";
 const TITLE = "Training Metrics";
 /** Live updates reach the page at most this often: smooth enough, and cheap while several runs train. */
 const POST_INTERVAL_MS = 250;

@@ -14,7 +14,7 @@ export interface WebviewPage {
   workers?: boolean;
 }
 
-export function webviewsRoot(extensionUri: vscode.Uri): vscode.Uri {
+function webviewsRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, "dist", "webviews");
 }
 

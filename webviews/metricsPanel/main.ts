@@ -47,8 +47,11 @@ sidebar.append(heading, problems, runList, buildControls(state, () => changed(),
 layout.append(sidebar, chartsArea);
 document.body.append(layout);
 
+// One formatter for every run label (toLocaleTimeString would build one per call).
+const startTimeFormat = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
 function runLabel(run: PanelRun): string {
-  const time = run.startTime === null ? "" : ` ${new Date(run.startTime).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })}`;
+  const time = run.startTime === null ? "" : ` ${startTimeFormat.format(run.startTime)}`;
   return `${run.name}${time}`;
 }
 

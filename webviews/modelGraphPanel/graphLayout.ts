@@ -15,12 +15,12 @@ export function formatShape(shape: Shape): string {
 }
 
 /** Box size from the text it holds, estimated (the worker cannot measure text). */
-export const NODE_HEIGHT = 68;
+const NODE_HEIGHT = 68;
 const CHAR_WIDTH = 7.2;
 const NODE_PADDING = 20;
 const NODE_MIN_WIDTH = 120;
 
-export function nodeWidth(node: LayerNode): number {
+function nodeWidth(node: LayerNode): number {
   const longest = Math.max(...nodeLines(node).map((line) => line.length));
   return Math.max(NODE_MIN_WIDTH, Math.ceil(longest * CHAR_WIDTH + NODE_PADDING));
 }

@@ -105,10 +105,6 @@ export class GraphView {
     return matches;
   }
 
-  get zoom(): number {
-    return this.scale;
-  }
-
   private fitScale(): number {
     const { width, height } = this.host.getBoundingClientRect();
     return Math.max(MIN_SCALE, Math.min(width / Math.max(1, this.layout.width), height / Math.max(1, this.layout.height)));

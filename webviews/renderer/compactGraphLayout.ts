@@ -2,7 +2,7 @@
 // the deepest layer it reads from, side by side within a row. No layout engine: small and instant.
 import type { LayerNode, ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
 
-export const COMPACT_MAX_LAYERS = 16;
+const COMPACT_MAX_LAYERS = 16;
 export const BOX_WIDTH = 220;
 export const BOX_HEIGHT = 36;
 const GAP_X = 14;

@@ -1,17 +1,16 @@
 // The notebook renderer of TF.js Studio's MIME types (declared under contributes.notebookRenderer).
 // VS Code loads it as an ES module into the notebook's output webview.
 import type { ActivationFunction } from "vscode-notebook-renderer";
+import { MODEL_GRAPH_MIME } from "../../kernel/modelDisplay/modelGraphSchema";
+import { METRICS_MIME_TYPE } from "../../kernel/training/runLogSchema";
 import { renderMetricsOutput, disposeMetricsOutput } from "./metricsOutput";
-import { renderModelOutput, disposeModelOutput } from "./modelOutput";
-
-const METRICS_MIME = "application/vnd.tfjs-studio.metrics+json";
-const MODEL_MIME = "application/vnd.tfjs-studio.model+json";
+import { renderModelOutput } from "./modelOutput";
 
 export const activate: ActivationFunction = (context) => ({
   async renderOutputItem(item, element, signal) {
     try {
-      if (item.mime === METRICS_MIME) await renderMetricsOutput(item, element, context, signal);
-      else if (item.mime === MODEL_MIME) await renderModelOutput(item, element, context, signal);
+      if (item.mime === METRICS_MIME_TYPE) await renderMetricsOutput(item, element, context, signal);
+      else if (item.mime === MODEL_GRAPH_MIME) await renderModelOutput(item, element, context, signal);
       else throw new Error(`no renderer for ${item.mime}`);
     } catch (error) {
       element.textContent = `TF.js Studio could not draw this output: ${(error as Error).message}`;
@@ -19,7 +18,7 @@ export const activate: ActivationFunction = (context) => ({
     }
   },
   disposeOutputItem(id) {
+    // Model outputs are static SVG: nothing to release.
     disposeMetricsOutput(id);
-    disposeModelOutput(id);
   },
 });

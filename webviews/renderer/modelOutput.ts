@@ -3,6 +3,7 @@
 import type { OutputItem, RendererContext } from "vscode-notebook-renderer";
 import { escapeHtml } from "../../kernel/runtime/escapeHtml";
 import { MODEL_GRAPH_SCHEMA_VERSION, type LayerNode, type ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import { formatShape } from "../modelGraphPanel/graphLayout";
 import { BOX_HEIGHT, BOX_WIDTH, compactGraphLayout } from "./compactGraphLayout";
 import "./modelOutput.css";
 import { rendererStyles } from "./rendererStyles";
@@ -43,9 +44,6 @@ export async function renderModelOutput(item: OutputItem, element: HTMLElement, 
   root.insertAdjacentHTML("beforeend", compactSvg(graph));
 }
 
-/** Nothing to release: the output is static SVG. */
-export function disposeModelOutput(_id: string | undefined): void {}
-
 function compactSvg(graph: ModelGraph): string {
   const layout = compactGraphLayout(graph);
   const links = layout.links
@@ -65,7 +63,7 @@ function compactSvg(graph: ModelGraph): string {
 }
 
 function detail(node: LayerNode): string {
-  const shape = node.outputShapes.map((shape) => `[${shape.map((dim) => dim ?? "?").join(",")}]`).join(" ");
+  const shape = node.outputShapes.map(formatShape).join(" ");
   return `${shape} · ${node.params.toLocaleString("en-US")} params`;
 }
 

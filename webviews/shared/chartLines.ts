@@ -36,7 +36,7 @@ export interface LineOptions {
 }
 
 /** x in the unit the chart's axis shows: steps, seconds since the start, or seconds since 1970 (uPlot's time unit). */
-export function xValues(columns: SeriesColumns, xAxis: XAxis): number[] {
+function xValues(columns: SeriesColumns, xAxis: XAxis): number[] {
   if (xAxis === "step") return columns.step;
   if (xAxis === "relative") return columns.elapsedMs.map((ms) => ms / 1000);
   return columns.time.map((ms) => ms / 1000);

@@ -16,6 +16,8 @@ export class MetricChart {
   readonly element: HTMLDivElement;
   private readonly host: HTMLDivElement;
   private readonly tooltip: HTMLDivElement;
+  /** The layout as JSON, for hasLayout (the layout does not change). */
+  private readonly layoutKey: string;
   private plot: uPlot | undefined;
   private data: ChartData;
   private yRange: [number, number] | null = null;
@@ -24,6 +26,7 @@ export class MetricChart {
   private readonly stopThemeWatch: () => void;
 
   constructor(parent: HTMLElement, private readonly layout: ChartLayout) {
+    this.layoutKey = JSON.stringify(layout);
     this.element = document.createElement("div");
     this.element.className = "tfjs-metrics-chart";
     this.element.style.height = `${layout.height}px`;
@@ -43,7 +46,7 @@ export class MetricChart {
 
   /** Whether this chart already draws that layout, so new data needs no rebuild. */
   hasLayout(layout: ChartLayout): boolean {
-    return JSON.stringify(layout) === JSON.stringify(this.layout);
+    return JSON.stringify(layout) === this.layoutKey;
   }
 
   /** New points; a y range clips the view (outliers), null lets it follow the data. A zoom the user made stays. */
@@ -235,7 +238,7 @@ function formatX(x: number, xAxis: XAxis): string {
 }
 
 /** 42 → "42s", 125 → "2m05s", 7300 → "2h01m". */
-export function formatSeconds(seconds: number): string {
+function formatSeconds(seconds: number): string {
   const whole = Math.round(seconds);
   if (Math.abs(seconds) < 60) return `${Number(seconds.toPrecision(3))}s`;
   const pad = (value: number) => String(value).padStart(2, "0");

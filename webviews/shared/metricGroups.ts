@@ -8,13 +8,13 @@ export interface MetricGroup {
   names: string[];
 }
 
-export const VALIDATION_PREFIX = "val_";
+const VALIDATION_PREFIX = "val_";
 
 export function isValidationMetric(name: string): boolean {
   return name.startsWith(VALIDATION_PREFIX);
 }
 
-export function metricBase(name: string): string {
+function metricBase(name: string): string {
   return isValidationMetric(name) ? name.slice(VALIDATION_PREFIX.length) : name;
 }
 

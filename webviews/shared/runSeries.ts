@@ -18,10 +18,9 @@ export interface RunSeries {
   startTime: number | null;
   /** The status the log itself shows: "running" until its end record. */
   status: RunStatus;
-  error?: string;
 }
 
-export function emptyColumns(): SeriesColumns {
+function emptyColumns(): SeriesColumns {
   return { step: [], epoch: [], elapsedMs: [], time: [], values: {} };
 }
 
@@ -44,7 +43,6 @@ export function appendRecords(series: RunSeries, records: readonly RunLogRecord[
         break;
       case "end":
         series.status = record.status;
-        if (record.error !== undefined) series.error = record.error;
         break;
     }
   }
