@@ -20,7 +20,6 @@ const webview = {
   sourcemap: "linked",
   logLevel: "warning",
   outdir: "dist/webviews",
-  loader: { ".ttf": "file" },
 };
 
 const builds = [
@@ -37,8 +36,9 @@ const builds = [
 rmSync("dist", { recursive: true, force: true });
 // The kernel's language service loads these declarations at run time.
 cpSync("kernel/types", "dist/kernel/types", { recursive: true });
-// Webview panels link the codicon font locally (the CSP allows no remote resources).
-cpSync("node_modules/@vscode/codicons/dist", "dist/webviews/codicons", { recursive: true });
+// Webview panels link the codicon font locally (the CSP allows no remote resources): codicon.css, which loads
+// codicon.ttf beside it. The rest of the package's dist (a 1.2 MB preview page, an SVG sprite, metadata) stays out.
+for (const file of ["codicon.css", "codicon.ttf"]) cpSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webviews/codicons/${file}`);
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -22,7 +22,6 @@ import { bundleForBench } from "./support/bundle.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(benchDir);
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const RUN = { epochs: 20, batchesPerEpoch: 200, msPerBatch: 2.5 };
 const UPDATE_BUDGET_MS = 100;
 const BACK_TO_BACK_DRAWS = 6;
@@ -37,9 +36,13 @@ const SIZES = [
 
 const require = createRequire(import.meta.url);
 
+/** scripts/codeServer.ts: where playwright-core is, and the Chromium (path, flags) the end-to-end tests drive too. */
+async function loadCodeServerModule() {
+  return require(await bundleForBench(root, "codeServer", { entryPoints: [path.join(root, "scripts", "codeServer.ts")] }));
+}
+
 /** playwright-core from where scripts/install-code-server.sh installs it, installing it when it is missing. */
-async function loadPlaywright(log) {
-  const codeServer = require(await bundleForBench(root, "codeServer", { entryPoints: [path.join(root, "scripts", "codeServer.ts")] }));
+function loadPlaywright(codeServer, log) {
   const prefix = codeServer.codeServerPrefix();
   const load = () => codeServer.requireFromPrefix(prefix)("playwright-core");
   try {
@@ -243,8 +246,9 @@ const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(dig
 const spread = ({ p50, p95, max }) => `${fixed(p50)} / ${fixed(p95)} / ${fixed(max)} ms`;
 
 export default async function run({ log } = { log: (line) => process.stderr.write(`${line}\n`) }) {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: run bash scripts/install-system-deps.sh --e2e (or set CHROMIUM)`);
-  const { chromium } = await loadPlaywright(log);
+  const codeServer = await loadCodeServerModule();
+  codeServer.checkChromium();
+  const { chromium } = loadPlaywright(codeServer, log);
   const { simulateLiveChartsRun } = require(await bundleForBench(root, "liveChartsRun", { entryPoints: [path.join(benchDir, "support", "liveChartsRun.ts")] }));
   const simulated = simulateLiveChartsRun(RUN);
   const loadBefore = os.loadavg();
@@ -252,12 +256,11 @@ export default async function run({ log } = { log: (line) => process.stderr.writ
   const base = `http://127.0.0.1:${server.address().port}`;
   // Chromium's profile and caches go to a temporary folder, not $HOME.
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-live-charts-"));
-  const xdg = { XDG_CONFIG_HOME: path.join(temp, "config"), XDG_CACHE_HOME: path.join(temp, "cache"), XDG_DATA_HOME: path.join(temp, "data"), TMPDIR: temp };
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: codeServer.CHROMIUM,
     headless: true,
-    env: { ...process.env, ...xdg },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    env: { ...process.env, ...codeServer.isolatedEnvIn(temp) },
+    args: codeServer.CHROMIUM_ARGS,
   });
   const measured = [];
   try {

@@ -1,6 +1,7 @@
 // Starts code-server (VS Code in the browser) with this extension loaded, isolated from the user's files:
 // fresh user data and extensions folders, XDG folders and TMPDIR of its own, bound to 127.0.0.1 only.
-// Shared by `npm start` and the end-to-end tests; it knows nothing of either.
+// Shared by `npm start` and the end-to-end tests; it knows nothing of either. Also the one place that says which
+// Chromium, with which flags, the end-to-end tests and the liveCharts benchmark drive.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
@@ -18,24 +19,40 @@ export function requireFromPrefix(prefix = codeServerPrefix()): NodeRequire {
   return createRequire(path.join(prefix, "package.json"));
 }
 
+/** The Chromium the end-to-end tests and the liveCharts benchmark drive: Debian's, or $CHROMIUM. */
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+/** Headless Chromium's flags: no sandbox, no GPU, and no first-run, sync, update or other background traffic. */
+export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** Throws, saying how to install it, when there is no browser at CHROMIUM. */
+export function checkChromium(): void {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: run bash scripts/install-system-deps.sh --e2e (or set CHROMIUM)`);
+}
+
+/** XDG_* and TMPDIR folders made inside `root`: given to code-server or a browser, they keep $HOME and /tmp clean. */
+export function isolatedEnvIn(root: string): Record<string, string> {
+  return {
+    XDG_CONFIG_HOME: madeDir(root, "xdg/config"),
+    XDG_DATA_HOME: madeDir(root, "xdg/data"),
+    XDG_CACHE_HOME: madeDir(root, "xdg/cache"),
+    // Extension hosts leave their sockets in TMPDIR; kernels their connection files.
+    TMPDIR: madeDir(root, "tmp"),
+  };
+}
+
 export interface CodeServerOptions {
   /** The folder the workbench opens. */
   workspace: string;
-  /** The extension to load (a folder with package.json and dist/); default: this package. */
-  extensionDir?: string;
-  prefix?: string;
   /** Added to code-server's environment, which its extension host and so the kernels inherit. */
   env?: NodeJS.ProcessEnv;
   /** Added to the quiet default user settings. */
   settings?: Record<string, unknown>;
-  startTimeoutMs?: number;
 }
 
 export interface CodeServer {
   /** Opens the workspace: `http://127.0.0.1:<port>/?folder=...`. */
   url: string;
-  /** Ends with a slash. */
-  baseUrl: string;
   logFile: string;
   /** The temporary folder with everything of this server (user data, extensions, XDG folders, TMPDIR). */
   tempRoot: string;
@@ -62,30 +79,20 @@ const QUIET_SETTINGS = {
 };
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
-  const prefix = options.prefix ?? codeServerPrefix();
+  const prefix = codeServerPrefix();
   const entry = path.join(prefix, "node_modules", "code-server", "out", "node", "entry.js");
   if (!fs.existsSync(entry)) throw new Error(`code-server is not installed in ${prefix}: run bash scripts/install-code-server.sh`);
-  const extensionDir = path.resolve(options.extensionDir ?? packageRoot());
+  // The extension to load: this package (package.json and dist/).
+  const extensionDir = packageRoot();
   const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8")) as { publisher: string; name: string; version: string; main?: string };
   if (manifest.main && !fs.existsSync(path.join(extensionDir, manifest.main))) {
     throw new Error(`the extension is not built (${manifest.main} is missing): run npm run build`);
   }
 
   const root = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tfjs-studio-code-server-"));
-  const dir = (name: string): string => {
-    const made = path.join(root, name);
-    fs.mkdirSync(made, { recursive: true });
-    return made;
-  };
-  const userData = dir("user-data");
-  const extensions = dir("extensions");
-  const isolatedEnv = {
-    XDG_CONFIG_HOME: dir("xdg/config"),
-    XDG_DATA_HOME: dir("xdg/data"),
-    XDG_CACHE_HOME: dir("xdg/cache"),
-    // Extension hosts leave their sockets in TMPDIR; kernels their connection files.
-    TMPDIR: dir("tmp"),
-  };
+  const userData = madeDir(root, "user-data");
+  const extensions = madeDir(root, "extensions");
+  const isolatedEnv = isolatedEnvIn(root);
   fs.mkdirSync(path.join(userData, "User"));
   fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
   // A fresh extensions folder picks up a linked extension (once it has an extensions.json, new folders are ignored).
@@ -128,7 +135,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     })());
 
   try {
-    const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+    const deadline = Date.now() + 60_000;
     const logTail = (): string => fs.readFileSync(logFile, "utf8").split("\n").slice(-20).join("\n");
     let baseUrl: string | undefined;
     while (!baseUrl) {
@@ -144,7 +151,6 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     }
     return {
       url: `${baseUrl}?folder=${encodeURIComponent(path.resolve(options.workspace))}`,
-      baseUrl,
       logFile,
       tempRoot: root,
       isolatedEnv,
@@ -240,6 +246,12 @@ function descendants(root: number): number[] {
     }
   }
   return found;
+}
+
+function madeDir(root: string, name: string): string {
+  const made = path.join(root, name);
+  fs.mkdirSync(made, { recursive: true });
+  return made;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,15 +1,14 @@
 // Notebook files for the end-to-end workspace.
 import * as fs from "node:fs";
+import { withTfjsStudioKernelspec } from "../../../extension/notebook/notebookMetadata";
 
 /** Writes an .ipynb of code cells with the tfjs-studio kernelspec, as a notebook made by the extension has. */
 export function writeNotebook(file: string, cells: string[]): void {
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: "tfjs-studio", display_name: "TypeScript (TF.js Studio)", language: "typescript" },
-      language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/x.typescript" },
-    },
+    // The kernelspec and language_info the extension writes (under `metadata.metadata` in VS Code's notebook metadata).
+    metadata: withTfjsStudioKernelspec({})!.metadata,
     cells: cells.map((source, index) => ({ id: `cell-${index}`, cell_type: "code", metadata: {}, source, outputs: [], execution_count: null })),
   };
   fs.writeFileSync(file, JSON.stringify(notebook, null, 1));

@@ -3,11 +3,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type CodeServer, processesInside, startCodeServer } from "../../../scripts/codeServer";
+import { CHROMIUM, CHROMIUM_ARGS, checkChromium, type CodeServer, processesInside, startCodeServer } from "../../../scripts/codeServer";
 import { type BrowserContext, loadPlaywright, type Page } from "./playwright";
 import { Workbench } from "./workbench";
-
-export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
 export interface StudioSessionOptions {
   /** Fills the workspace folder before code-server opens it. */
@@ -33,7 +31,7 @@ export interface StudioSession {
 }
 
 export async function startStudioSession(options: StudioSessionOptions): Promise<StudioSession> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: run bash scripts/install-system-deps.sh --e2e (or set CHROMIUM)`);
+  checkChromium();
   const workspace = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tfjs-studio-e2e-workspace-"));
   let server: CodeServer | undefined;
   let browser: BrowserContext | undefined;
@@ -53,7 +51,7 @@ export async function startStudioSession(options: StudioSessionOptions): Promise
       executablePath: CHROMIUM,
       headless: true,
       env: { ...process.env, ...server.isolatedEnv },
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 900 },
       timeout: options.stepTimeoutMs,
     });

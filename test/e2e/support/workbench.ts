@@ -66,17 +66,20 @@ export class Workbench {
 
   /** Opens the command palette with `filter` typed in it. */
   async openCommandPalette(filter: string): Promise<void> {
-    await this.page.keyboard.press("F1");
-    await this.quickInput.locator("input").fill(`>${filter}`);
+    await this.openQuickInput(`>${filter}`);
   }
 
   /** Opens a file of the workspace through Quick Open. */
   async openFile(relativePath: string): Promise<void> {
-    await this.page.keyboard.press("F1");
-    const input = this.quickInput.locator("input");
-    await input.fill(relativePath);
+    await this.openQuickInput(relativePath);
     await this.pickQuickItem(path.basename(relativePath));
     await this.quickInput.waitFor({ state: "hidden" });
+  }
+
+  /** F1, then `text` in place of the palette's ">": with a leading ">" the command palette, without it Quick Open. */
+  private async openQuickInput(text: string): Promise<void> {
+    await this.page.keyboard.press("F1");
+    await this.quickInput.locator("input").fill(text);
   }
 
   /**
