@@ -13,6 +13,11 @@ type Cell = vscode.NotebookCell;
 
 /** How long a kernel's end waits for the cell it was running to end (it fails at once when the kernel is gone). */
 const CELL_END_WAIT_MS = 5000;
+/**
+ * The least time between display updates of idle cells. Each is a short cell execution, for which VS Code
+ * shows the cell's spinner for at least 500 ms: at a training's 10 Hz the cell would look running all the time.
+ */
+const IDLE_UPDATE_INTERVAL_MS = 2000;
 
 interface CellRun {
   cell: Cell;
@@ -30,6 +35,7 @@ export class NotebookRunner implements vscode.Disposable {
   private edits: Promise<void> = Promise.resolve();
   /** Display updates of idle cells waiting to be applied: only the latest per output matters. */
   private readonly idleUpdates = new Map<string, { cell: Cell; items: OutputItemSpec[] }>();
+  private lastIdleUpdateAt = 0;
   private readonly listening = new WeakSet<object>();
   private readonly kernelEnds: vscode.Disposable;
 
@@ -185,7 +191,7 @@ export class NotebookRunner implements vscode.Disposable {
         // Coalesced: a fast-updating display in an idle cell gets its latest state, not a backlog.
         const waiting = this.idleUpdates.has(edit.outputId);
         this.idleUpdates.set(edit.outputId, { cell: edit.cell, items: edit.items });
-        if (!waiting) this.edits = this.edits.then(() => this.updateIdleCell(edit.outputId)).catch((error: Error) => this.log.warn(`Display update failed: ${error.message}`));
+        if (!waiting) this.scheduleIdleUpdate(edit.outputId);
         continue;
       }
       this.edits = this.edits.then(() => this.applyToRunning(edit)).catch((error: Error) => this.log.warn(`Output edit failed: ${error.message}`));
@@ -213,7 +219,16 @@ export class NotebookRunner implements vscode.Disposable {
    * Output can only be changed through a cell execution, so an idle cell gets a short one that puts back its
    * execution order, timing and success as they were: the user sees the output change and nothing else.
    */
+  /** Waits out the interval outside the edit queue, so that it holds up no output of the running cell. */
+  private scheduleIdleUpdate(outputId: string): void {
+    const wait = Math.max(0, this.lastIdleUpdateAt + IDLE_UPDATE_INTERVAL_MS - Date.now());
+    setTimeout(() => {
+      this.edits = this.edits.then(() => this.updateIdleCell(outputId)).catch((error: Error) => this.log.warn(`Display update failed: ${error.message}`));
+    }, wait);
+  }
+
   private async updateIdleCell(outputId: string): Promise<void> {
+    this.lastIdleUpdateAt = Date.now();
     const update = this.idleUpdates.get(outputId);
     this.idleUpdates.delete(outputId);
     const output = this.outputs.get(outputId)?.output;
