@@ -13,7 +13,7 @@ import { Kernel } from "./kernel";
 import { kernelInfo } from "./kernelInfo";
 import { installModelDisplay } from "./modelDisplay/modelDisplayFormatter";
 import { packageRoot } from "./packageRoot";
-import { exitWhenOrphaned } from "./parentWatch";
+import { exitWhenOrphaned, kernelParent } from "./parentWatch";
 import { readConnectionFile } from "./protocol/connectionFile";
 import { setKernelIO } from "./runtime/kernelIO";
 import { studioModule } from "./runtime/studioModule";
@@ -29,6 +29,9 @@ import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
 import { CellCompiler } from "./typescript/cellCompiler";
 
 export async function runKernel(connectionFile: string): Promise<void> {
+  // The socket worker answers clients while this thread still loads, so the parent can be gone by the time
+  // the watch below starts.
+  const parent = kernelParent();
   const info = readConnectionFile(connectionFile);
   const notebookDir = process.cwd();
   const sockets = new SocketHost();
@@ -83,7 +86,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.on("interrupt", () => interrupts.interrupt("message"));
   sockets.on("shutdown", (routed) => void kernel!.shutdown(routed));
   process.on("exit", () => sockets.closeBeforeExit());
-  exitWhenOrphaned(log);
+  exitWhenOrphaned(parent, log);
 
   log(`kernel ready (pid ${process.pid}, protocol ${currentKernelInfo().protocol_version})`);
   // Load the compiler and the standard library now, while the user is still reading the notebook;

@@ -1,9 +1,10 @@
 // A kernel whose frontend dies without shutting it down (VS Code killed, Jupyter crashed) exits by itself.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { KernelClient } from "../kernel/client/kernelClient";
 import { kernelArgv, writeConnectionFile } from "../kernel/client/kernelLauncher";
+import type { ConnectionInfo } from "../kernel/protocol/connectionFile";
 import { tempDir } from "./support/studioKernel";
 
 /** Whether pid runs; a zombie (exited, not yet reaped by init) counts as gone. */
@@ -25,27 +26,46 @@ describe("a kernel whose parent dies", function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("exits within seconds, and not before", async () => {
+  /**
+   * A stand-in frontend: starts the kernel in its own process group, then waits to be killed. declareParent:
+   * set JPY_PARENT_PID as Jupyter clients do; otherwise the kernel has only its ppid to go by.
+   */
+  async function startFrontend(declareParent: boolean): Promise<{ frontend: ChildProcess; info: ConnectionInfo }> {
     const { path: connectionFile, info } = await writeConnectionFile({ runtimeDir: dir });
     const argv = kernelArgv().map((arg) => (arg === "{connection_file}" ? connectionFile : arg));
-    // A stand-in frontend: starts the kernel in its own process group, prints its pid, then waits to be killed.
     const frontend = spawn(process.execPath, ["-e", `
       const { spawn } = require("node:child_process");
-      const kernel = spawn(${JSON.stringify(argv[0])}, ${JSON.stringify(argv.slice(1))}, { detached: true, stdio: "ignore", cwd: ${JSON.stringify(dir)} });
+      const env = { ...process.env, JPY_PARENT_PID: ${declareParent ? "String(process.pid)" : '""'} };
+      const kernel = spawn(${JSON.stringify(argv[0])}, ${JSON.stringify(argv.slice(1))}, { detached: true, stdio: "ignore", cwd: ${JSON.stringify(dir)}, env });
       console.log(kernel.pid);
       setInterval(() => {}, 1000);`], { stdio: ["ignore", "pipe", "inherit"] });
     kernelPid = Number(await new Promise<string>((resolve) => frontend.stdout!.once("data", (chunk) => resolve(String(chunk)))));
+    return { frontend, info };
+  }
+
+  async function assertExitsSoon(pid: number): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (running(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.equal(running(pid), false, "the orphaned kernel exited");
+  }
+
+  it("exits within seconds, and not before", async () => {
+    const { frontend, info } = await startFrontend(false);
     const client = await KernelClient.connect(info);
     try {
       await client.waitForReady(30_000);
       assert.ok(running(kernelPid), "the kernel runs while its frontend does");
       frontend.kill("SIGKILL");
-      const deadline = Date.now() + 15_000;
-      while (running(kernelPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      assert.equal(running(kernelPid), false, "the orphaned kernel exited");
+      await assertExitsSoon(kernelPid);
     } finally {
       client.close();
       frontend.kill("SIGKILL");
     }
+  });
+
+  it("exits when the frontend that declared itself in JPY_PARENT_PID dies before the kernel has started", async () => {
+    const { frontend } = await startFrontend(true);
+    frontend.kill("SIGKILL");
+    await assertExitsSoon(kernelPid);
   });
 });
