@@ -7,6 +7,10 @@
 //              after 5 warm-up executions
 //   first      the first `1+1` after start (cold: whatever a kernel loads lazily); median of 5
 //   RSS        VmRSS of the kernel process (and any children) after the first kernel_info_reply and after warm-up
+//   interrupt  an interrupt 500 ms after a cell's status busy → its execute_reply, for a cell that awaits and for
+//              `while (true) {}`; median of 5, on a fresh kernel per cell. Each kernel is interrupted as Jupyter
+//              does it from its kernelspec: ours by interrupt_request on control (interrupt_mode "message"),
+//              tslab by SIGINT (no interrupt_mode, so Jupyter's default "signal")
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -23,6 +27,14 @@ const EXECUTE_TIMEOUT_MS = 3_000;
 const MAX_LOST_IDLE = 20;
 const SHUTDOWN_GRACE_MS = 5_000;
 const START_TARGET_MS = 1000;
+const INTERRUPT_RUNS = 5;
+const INTERRUPT_SETTLE_MS = 500;
+const INTERRUPT_TIMEOUT_MS = 10_000;
+const INTERRUPT_TARGET_MS = 1000;
+const INTERRUPT_CELLS = {
+  await: "await new Promise((resolve) => setTimeout(resolve, 60000));",
+  loop: "while (true) {}",
+};
 const PYTHON = "/usr/bin/python3";
 const PLACEHOLDER = "{connection_file}";
 
@@ -204,6 +216,59 @@ async function measureExecute(kernel, log) {
   return { samples, rssWarmKb, lostIdle };
 }
 
+/**
+ * Interrupts `code` INTERRUPT_RUNS times, INTERRUPT_SETTLE_MS after its status busy, each time once `1+1` runs
+ * again (tslab answers "abort" to cells sent just after an error). Stops at the first interrupt that gets no reply
+ * in INTERRUPT_TIMEOUT_MS (the kernel is then wedged or dead): `failure` says so.
+ */
+async function measureInterrupt(kernel, code) {
+  await kernel.kc.waitForReady(START_TIMEOUT_MS);
+  const samples = [];
+  let lostIdle = 0;
+  while (samples.length < INTERRUPT_RUNS) {
+    await untilUsable(kernel);
+    let sentAt;
+    let interruptTimer;
+    const outcome = await kernel.kc
+      .execute(code, {
+        stop_on_error: false,
+        timeoutMs: INTERRUPT_SETTLE_MS + INTERRUPT_TIMEOUT_MS,
+        onIopub: (message) => {
+          // tslab publishes no execute_input: status busy is what both send as the cell starts.
+          if (interruptTimer || message.header.msg_type !== "status" || message.content.execution_state !== "busy") return;
+          interruptTimer = setTimeout(() => {
+            sentAt = performance.now();
+            if (kernel.spec.interruptMode === "message") kernel.kc.request("control", "interrupt_request", {}).catch(() => {});
+            // To the process group, as jupyter_client's signal_kernel does.
+            else process.kill(-kernel.child.pid, "SIGINT");
+          }, INTERRUPT_SETTLE_MS);
+        },
+      })
+      .then(() => ({ repliedAt: performance.now() }), (error) => ({ error }));
+    clearTimeout(interruptTimer);
+    if (outcome.repliedAt !== undefined && sentAt !== undefined) {
+      samples.push(outcome.repliedAt - sentAt);
+      continue;
+    }
+    // The reply came and the status idle did not (tslab's lost sends): run it again, as executeRuns does.
+    if (/no status idle/.test(outcome.error?.message) && !/no reply/.test(outcome.error.message) && ++lostIdle <= MAX_LOST_IDLE) continue;
+    const died = kernel.child.exitCode !== null || kernel.child.signalCode !== null;
+    const failure = died ? `the kernel died (${kernel.child.signalCode ?? `exit ${kernel.child.exitCode}`})` : `no reply within ${INTERRUPT_TIMEOUT_MS / 1000} s`;
+    return { samples, failure };
+  }
+  return { samples };
+}
+
+/** Waits until `1+1` runs: after an interrupt, a kernel may refuse cells for a moment. */
+async function untilUsable(kernel) {
+  for (let attempt = 1; ; attempt++) {
+    const result = await kernel.kc.execute("1+1", { timeoutMs: EXECUTE_TIMEOUT_MS }).catch((error) => ({ error }));
+    if (result.reply?.content.status === "ok") return;
+    if (attempt === 20) throw new Error(`${kernel.spec.name} does not run 1+1 after an interrupt: ${result.error?.message ?? result.reply.content.status}`);
+    await sleep(500);
+  }
+}
+
 /** Kernelspecs for both kernels, so jupyter_client starts exactly the argv our client starts. */
 function writeKernelSpecs(specs, dataDir) {
   for (const spec of specs) {
@@ -242,6 +307,9 @@ function measureThroughJupyterClient(root, spec, env, workDir) {
 
 const ms = (value) => (value === undefined ? "—" : `${value.toFixed(value >= 100 ? 0 : 2)} ms`);
 const mb = (kb) => (kb === undefined ? "—" : `${(kb / 1024).toFixed(1)} MB`);
+/** The median when every interrupt was answered. */
+const interruptMedian = ({ samples, failure }) => (failure ? undefined : median(samples));
+const interruptCell = (interrupt) => (interrupt.failure ? `✗ ${interrupt.failure.split(":")[0]}` : ms(interruptMedian(interrupt)));
 const ratio = (ours, theirs) => (ours === undefined || !theirs ? "—" : `${(ours / theirs).toFixed(2)}×`);
 
 export default async function run(context) {
@@ -281,8 +349,8 @@ async function measure({ root, client, log }, workDir) {
   const tslabBin = path.join(root, "node_modules", "tslab", "bin", "tslab");
   const tslabVersion = JSON.parse(fs.readFileSync(path.join(root, "node_modules", "tslab", "package.json"), "utf8")).version;
   const specs = [
-    { name: "tfjs-studio", argv: client.kernelArgv(), env },
-    { name: "tslab", argv: [process.execPath, tslabBin, "kernel", "--config-path", PLACEHOLDER], env },
+    { name: "tfjs-studio", argv: client.kernelArgv(), env, interruptMode: "message" },
+    { name: "tslab", argv: [process.execPath, tslabBin, "kernel", "--config-path", PLACEHOLDER], env, interruptMode: "signal" },
   ];
   const running = new Set();
   const measured = Object.fromEntries(specs.map((spec) => [spec.name, { starts: [], rssStartKb: [], firstExecute: [] }]));
@@ -310,6 +378,18 @@ async function measure({ root, client, log }, workDir) {
       Object.assign(measured[spec.name], await measureExecute(kernel, log));
       await stopKernel(kernel);
       running.delete(kernel);
+    }
+    for (const spec of specs) {
+      measured[spec.name].interrupts = {};
+      for (const [cell, code] of Object.entries(INTERRUPT_CELLS)) {
+        const kernel = await startKernel(client, spec, workDir);
+        running.add(kernel);
+        const interrupt = await measureInterrupt(kernel, code);
+        measured[spec.name].interrupts[cell] = interrupt;
+        log(`  ${spec.name}: interrupt ${cell}: ${interrupt.samples.map((sample) => sample.toFixed(0)).join(", ")} ms${interrupt.failure ? `; ${interrupt.failure}` : ""}`);
+        await stopKernel(kernel);
+        running.delete(kernel);
+      }
     }
   } finally {
     for (const kernel of running) await stopKernel(kernel);
@@ -352,6 +432,8 @@ async function measure({ root, client, log }, workDir) {
           rss_start_kb: median(m.rssStartKb),
           rss_after_warmup_kb: m.rssWarmKb,
           lost_idle_runs: m.lostIdle,
+          interrupt_await_median_ms: interruptMedian(m.interrupts.await),
+          interrupt_loop_median_ms: interruptMedian(m.interrupts.loop),
         },
       ];
     }),
@@ -362,6 +444,7 @@ async function measure({ root, client, log }, workDir) {
   const startPass = ours.start_median_ms <= START_TARGET_MS;
   const p50Pass = ours.execute_p50_ms <= theirs.execute_p50_ms;
   const mark = (pass) => (pass ? "PASS" : "FAIL");
+  const interruptPass = (cell) => (ours[`interrupt_${cell}_median_ms`] ?? Infinity) <= INTERRUPT_TARGET_MS;
 
   const columns = ["metric", "tfjs-studio", `tslab ${tslabVersion}`, "ratio (ours/tslab)", "target", "tfjs-studio (jupyter_client)", "tslab (jupyter_client)"];
   const rows = [
@@ -412,10 +495,20 @@ async function measure({ root, client, log }, workDir) {
     ],
     ["RSS after first kernel_info_reply", mb(ours.rss_start_kb), mb(theirs.rss_start_kb), ratio(ours.rss_start_kb, theirs.rss_start_kb), "—", "—", "—"],
     [`RSS after ${WARMUP} warm-up executions`, mb(ours.rss_after_warmup_kb), mb(theirs.rss_after_warmup_kb), ratio(ours.rss_after_warmup_kb, theirs.rss_after_warmup_kb), "—", "—", "—"],
+    ...Object.entries({ await: "an awaiting cell", loop: "`while (true) {}`" }).map(([cell, label]) => [
+      `interrupt → execute_reply, ${label} (median of ${INTERRUPT_RUNS})`,
+      interruptCell(measured["tfjs-studio"].interrupts[cell]),
+      interruptCell(measured.tslab.interrupts[cell]),
+      ratio(ours[`interrupt_${cell}_median_ms`], theirs[`interrupt_${cell}_median_ms`]),
+      `≤ ${INTERRUPT_TARGET_MS} ms: ${mark(interruptPass(cell))}`,
+      "—",
+      "—",
+    ]),
   ];
   const notes = [
     `Both kernels spawned from a connection file (same cwd and environment) and measured through our KernelClient; the jupyter_client columns use ${PYTHON}'s jupyter_client with the same argv.`,
     `Start: spawn → first kernel_info_reply, kernel_info_request every ${PROBE_INTERVAL_MS} ms. Execute: send → execute_reply and IOPub idle, after ${WARMUP} warm-ups. RSS: VmRSS of the kernel process.`,
+    `Interrupt: ${INTERRUPT_SETTLE_MS} ms after the cell's status busy, as Jupyter would send it (tfjs-studio: interrupt_request on control; tslab: SIGINT), to its execute_reply; a fresh kernel per cell; ✗ when a kernel gave no reply within ${INTERRUPT_TIMEOUT_MS / 1000} s.`,
     ...specs
       .filter(({ name }) => measured[name].lostIdle > 0 || (jc(name, "lost_idle_runs") ?? 0) > 0)
       .map(
@@ -434,6 +527,9 @@ async function measure({ root, client, log }, workDir) {
     p99_ms: round(s.execute_p99_ms),
     rss_start_mb: round(s.rss_start_kb / 1024, 1),
     rss_warm_mb: round(s.rss_after_warmup_kb / 1024, 1),
+    ...Object.fromEntries(
+      Object.entries(measured[name].interrupts).map(([cell, interrupt]) => [`interrupt_${cell}_ms`, interrupt.failure ?? round(interruptMedian(interrupt), 0)]),
+    ),
     ...(viaJupyterClient
       ? { jupyter_client_start_ms: round(jc(name, "start_median_ms"), 0), jupyter_client_p50_ms: round(jc(name, "execute_p50_ms")) }
       : {}),
@@ -441,7 +537,12 @@ async function measure({ root, client, log }, workDir) {
   const summary = {
     tfjs_studio: summaryOf(ours, "tfjs-studio"),
     tslab: { version: tslabVersion, ...summaryOf(theirs, "tslab") },
-    targets: { start_le_1s: mark(startPass), p50_le_tslab: mark(p50Pass) },
+    targets: {
+      start_le_1s: mark(startPass),
+      p50_le_tslab: mark(p50Pass),
+      interrupt_await_le_1s: mark(interruptPass("await")),
+      interrupt_loop_le_1s: mark(interruptPass("loop")),
+    },
   };
   const results = {
     method: {
@@ -459,6 +560,7 @@ async function measure({ root, client, log }, workDir) {
         {
           ...Object.fromEntries(Object.entries(s).map(([key, value]) => [key, Array.isArray(value) ? value.map((v) => round(v)) : round(value)])),
           execute_samples_ms: measured[name].samples.map((v) => round(v, 3)),
+          interrupts: measured[name].interrupts,
         },
       ]),
     ),

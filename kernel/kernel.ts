@@ -182,12 +182,15 @@ export class Kernel implements KernelIO {
     this.current = routed;
     this.parts.sockets.publish("status", { execution_state: "busy" }, message);
     let reply: ExecuteReply;
+    this.parts.interrupts.executionStarted();
     try {
       reply = await this.parts.executor.execute(message as unknown as JupyterMessage<ExecuteRequest>);
     } catch (error) {
       // The executor reports cell errors itself; this is a kernel fault, still answered.
       this.log(`execute failed: ${(error as Error).stack}`);
       reply = { status: "error", execution_count: 0, user_expressions: {}, payload: [], ename: "KernelError", evalue: String(error), traceback: [] };
+    } finally {
+      this.parts.interrupts.executionEnded();
     }
     this.reply(routed, reply);
     if (reply.status === "error" && (message.content as unknown as ExecuteRequest).stop_on_error !== false) {

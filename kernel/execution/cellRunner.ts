@@ -28,11 +28,15 @@ export class CellRunner {
     for (const name of cell.runtimeNames) if (!(name in global)) global[name] = undefined;
     // The wrapper sits on its own line, so emitted line N is reported as line N.
     const script = new Script(`(async () => {"use strict";\n${cell.js}\n})()`, { filename, lineOffset: -1 });
+    // A SIGINT that came while the cell compiled reaches its listener only when the event loop next polls, and
+    // breakOnSigint drops it if the script starts first (vm removes the SIGINT listeners, closing their handle).
+    // The second turn is the one whose poll phase delivers it.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     const interrupted = this.interrupts.begin();
     this.guard.setUserCodePhase(UserCodePhase.Synchronous);
     try {
       // An interrupt that came while the cell compiled stops it before it starts.
-      if (this.guard.interruptPending()) {
+      if (this.interrupts.interruptedBeforeStart() || this.guard.interruptPending()) {
         this.interrupts.interrupt("message");
         throw new InterruptedError();
       }

@@ -12,9 +12,28 @@ const LISTENER_GRACE_MS = 5000;
 
 export class InterruptController {
   private reject: ((error: Error) => void) | undefined;
+  /** An execute request is being handled: compiled, or waiting to run. */
+  private executing = false;
+  /** An interrupt came while executing, before the cell began: the cell must not start. */
+  private beforeStart = false;
   private readonly listeners = new Set<() => void | Promise<void>>();
 
   constructor(private readonly pending: { isPending(): boolean; acknowledge(): void }) {}
+
+  executionStarted(): void {
+    this.executing = true;
+    this.beforeStart = false;
+  }
+
+  executionEnded(): void {
+    this.executing = false;
+    this.beforeStart = false;
+  }
+
+  /** Whether an interrupt came after the execute request started and before its cell began. */
+  interruptedBeforeStart(): boolean {
+    return this.beforeStart;
+  }
 
   /** A promise that rejects when the cell now starting is interrupted. */
   begin(): Promise<never> {
@@ -35,7 +54,11 @@ export class InterruptController {
     if (source === "message" && !this.pending.isPending()) return;
     this.pending.acknowledge();
     const reject = this.reject;
-    if (!reject) return;
+    if (!reject) {
+      // Interrupting an idle kernel does nothing, as in ipykernel; one that compiles stops the cell to come.
+      if (this.executing) this.beforeStart = true;
+      return;
+    }
     this.reject = undefined;
     const error = new InterruptedError();
     const pending = [...this.listeners].map((listener) => listener()).filter((result) => result instanceof Promise);

@@ -144,8 +144,10 @@ let terminator: InspectorSession | undefined;
 
 function interruptMain(): void {
   Atomics.store(shared, SharedSlot.InterruptPending, 1);
-  // SIGINT breaks synchronous code run by vm with breakOnSigint; the message reaches an idle main thread.
-  process.kill(process.pid, "SIGINT");
+  // SIGINT breaks synchronous code run by vm with breakOnSigint; the message reaches a main thread that is free.
+  // No signal otherwise: one delivered late would stop the next cell before it starts. (The main thread sets
+  // the phase before it checks the pending flag, so one of the two sees the other.)
+  if (Atomics.load(shared, SharedSlot.UserCodeRunning) === UserCodePhase.Synchronous) process.kill(process.pid, "SIGINT");
   post({ type: "interrupt" });
   const since = Date.now();
   setTimeout(function retry() {
