@@ -309,7 +309,7 @@ const ms = (value) => (value === undefined ? "—" : `${value.toFixed(value >= 1
 const mb = (kb) => (kb === undefined ? "—" : `${(kb / 1024).toFixed(1)} MB`);
 /** The median when every interrupt was answered. */
 const interruptMedian = ({ samples, failure }) => (failure ? undefined : median(samples));
-const interruptCell = (interrupt) => (interrupt.failure ? `✗ ${interrupt.failure.split(":")[0]}` : ms(interruptMedian(interrupt)));
+const interruptCell = (interrupt) => (interrupt.failure ? `✗ ${interrupt.failure}` : ms(interruptMedian(interrupt)));
 const ratio = (ours, theirs) => (ours === undefined || !theirs ? "—" : `${(ours / theirs).toFixed(2)}×`);
 
 export default async function run(context) {
