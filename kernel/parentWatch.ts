@@ -1,5 +1,7 @@
 // Ends the kernel when the process that started it is gone (VS Code or Jupyter crashed or was killed), as
 // ipykernel's parent poller does: otherwise an orphaned kernel keeps its memory and ports until reboot.
+import { processExists } from "./processExists";
+
 const POLL_MS = 2000;
 
 /** Who started this kernel. Read first thing at start: the parent may die while the kernel still loads. */
@@ -25,14 +27,4 @@ export function exitWhenOrphaned(parent: KernelParent, log: (text: string) => vo
     process.exit(0);
   }, POLL_MS);
   timer.unref();
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { processExists } from "../../kernel/processExists";
 import { RUN_INFO_FILE, parseRunInfo, type ObservedRunStatus, type RunInfo, type RunLogRecord } from "../../kernel/training/runLogSchema";
 import { appendRecords, emptyRunSeries, type RunSeries } from "../../webviews/shared/runSeries";
 import { RunLogFollower, type MalformedLine } from "./runLogFollower";
@@ -135,14 +136,7 @@ export class RunCollection {
 
 /** Whether the kernel that wrote a run has exited; only known for a kernel on this host. */
 function writerGone(info: RunInfo | null): boolean {
-  if (!info?.writer || info.writer.host !== hostname()) return false;
-  try {
-    process.kill(info.writer.pid, 0);
-    return false;
-  } catch (error) {
-    // EPERM: alive, but another user's.
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return info?.writer !== undefined && info.writer.host === hostname() && !processExists(info.writer.pid);
 }
 
 /** What the run list shows of a run: when it changes, the list is sent again. */

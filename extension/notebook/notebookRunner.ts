@@ -215,10 +215,6 @@ export class NotebookRunner implements vscode.Disposable {
     }
   }
 
-  /**
-   * Output can only be changed through a cell execution, so an idle cell gets a short one that puts back its
-   * execution order, timing and success as they were: the user sees the output change and nothing else.
-   */
   /** Waits out the interval outside the edit queue, so that it holds up no output of the running cell. */
   private scheduleIdleUpdate(outputId: string): void {
     const wait = Math.max(0, this.lastIdleUpdateAt + IDLE_UPDATE_INTERVAL_MS - Date.now());
@@ -227,6 +223,10 @@ export class NotebookRunner implements vscode.Disposable {
     }, wait);
   }
 
+  /**
+   * Output can only be changed through a cell execution, so an idle cell gets a short one that puts back its
+   * execution order, timing and success as they were: the user sees the output change and nothing else.
+   */
   private async updateIdleCell(outputId: string): Promise<void> {
     this.lastIdleUpdateAt = Date.now();
     const update = this.idleUpdates.get(outputId);

@@ -101,11 +101,11 @@ export class OutputTracker<Cell> {
    * as "failed" when it died and "interrupted" when it was restarted or shut down, with why.
    */
   kernelEnded(died: boolean, reason: string): OutputEdit<Cell>[] {
+    const error = died ? `The kernel died during training: ${reason.split("\n")[0]}` : "The kernel was restarted or shut down during training.";
     const edits: OutputEdit<Cell>[] = [];
     for (const [cell, state] of this.cells) {
       for (const output of state.outputs) {
         if (!output.liveRun) continue;
-        const error = died ? `The kernel died during training: ${reason.split("\n")[0]}` : "The kernel was restarted or shut down during training.";
         const ended: MetricsDisplayData = { ...output.liveRun, status: died ? "failed" : "interrupted", error };
         output.liveRun = undefined;
         edits.push({ kind: "replaceItems", cell, outputId: output.id, items: mimeBundleItems(metricsBundle(ended)) });

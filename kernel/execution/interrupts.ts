@@ -22,7 +22,6 @@ export class InterruptController {
 
   executionStarted(): void {
     this.executing = true;
-    this.beforeStart = false;
   }
 
   executionEnded(): void {
