@@ -233,7 +233,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
   it("New Project from Template… scaffolds a project and opens its notebook", async () => {
     const { workbench, page } = session;
     const target = path.join(session.workspace, "new-project");
-    await workbench.runCommand("TF.js Studio: New Project from Template…");
+    await workbench.startCommand("TF.js Studio: New Project from Template…");
     await workbench.pickQuickItem(/mnist-cnn/);
     // code-server's folder picker is a quick input with a path and the folder's listing. Once it lists the workspace
     // folder, type the target; once it lists the target's contents (only ".."), accept it.

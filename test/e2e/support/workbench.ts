@@ -59,9 +59,17 @@ export class Workbench {
 
   /** Runs a command by its palette title, e.g. "TF.js Studio: Open Metrics Panel". */
   async runCommand(title: string): Promise<void> {
+    await this.startCommand(title);
+    await this.quickInput.waitFor({ state: "hidden" });
+  }
+
+  /**
+   * Picks a command from the palette without waiting for the palette to close: for a command that asks with a
+   * quick pick of its own, which may take over the palette's widget before it ever hides.
+   */
+  async startCommand(title: string): Promise<void> {
     await this.openCommandPalette(title);
     await this.pickQuickItem(title);
-    await this.quickInput.waitFor({ state: "hidden" });
   }
 
   /** Opens the command palette with `filter` typed in it. */
