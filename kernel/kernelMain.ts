@@ -13,7 +13,7 @@ import { Kernel } from "./kernel";
 import { kernelInfo } from "./kernelInfo";
 import { installModelDisplay } from "./modelDisplay/modelDisplayFormatter";
 import { packageRoot } from "./packageRoot";
-import { exitWhenOrphaned, kernelParent } from "./parentWatch";
+import { kernelParent } from "./parentWatch";
 import { readConnectionFile } from "./protocol/connectionFile";
 import { setKernelIO } from "./runtime/kernelIO";
 import { studioModule } from "./runtime/studioModule";
@@ -30,7 +30,7 @@ import { CellCompiler } from "./typescript/cellCompiler";
 
 export async function runKernel(connectionFile: string): Promise<void> {
   // The socket worker answers clients while this thread still loads, so the parent can be gone by the time
-  // the watch below starts.
+  // the worker's watch starts.
   const parent = kernelParent();
   const info = readConnectionFile(connectionFile);
   const notebookDir = process.cwd();
@@ -38,7 +38,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const interrupts = new InterruptController({ isPending: () => sockets.interruptPending(), acknowledge: () => sockets.acknowledgeInterrupt() });
   // Before anything else: SIGINT's default action would kill a kernel interrupted (or shut down) while starting.
   process.on("SIGINT", () => interrupts.interrupt("signal"));
-  await sockets.start(connectionFile);
+  await sockets.start(connectionFile, parent);
   // Loading tfjs keeps this thread busy for a few hundred ms; the socket worker answers meanwhile.
   // (Started after the worker, which would otherwise start slower on a busy machine.)
   const tfjsLoaded = loadTfjs({ notebookDir, setting: process.env[BACKEND_ENV] });
@@ -47,7 +47,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.setKernelInfo(currentKernelInfo(), backendKnown(tfjsRuntime()));
 
   let kernel: Kernel | undefined;
-  const output = new OutputCapture((name, text) => kernel?.publish("stream", { name, text }));
+  const output = new OutputCapture({ send: (name, text) => kernel?.publish("stream", { name, text }), sendsInFlight: () => sockets.sendsInFlight() });
   output.install();
   const log = (text: string) => output.kernelStderr(`[tfjs-studio] ${text}\n`);
 
@@ -86,7 +86,8 @@ export async function runKernel(connectionFile: string): Promise<void> {
   sockets.on("interrupt", () => interrupts.interrupt("message"));
   sockets.on("shutdown", (routed) => void kernel!.shutdown(routed));
   process.on("exit", () => sockets.closeBeforeExit());
-  exitWhenOrphaned(parent, log);
+  // The worker has logged why. It ends the process itself if a cell keeps this thread from exiting.
+  sockets.on("orphaned", () => process.exit(0));
 
   log(`kernel ready (pid ${process.pid}, protocol ${currentKernelInfo().protocol_version})`);
   // Load the compiler and the standard library now, while the user is still reading the notebook;

@@ -1,8 +1,10 @@
 // Ends the kernel when the process that started it is gone (VS Code or Jupyter crashed or was killed), as
 // ipykernel's parent poller does: otherwise an orphaned kernel keeps its memory and ports until reboot.
+// The socket worker polls, so the watch goes on while a cell blocks the main thread.
 import { processExists } from "./processExists";
 
-const POLL_MS = 2000;
+/** How often the socket worker looks: an orphan exits within about this plus the exit's own grace. */
+export const PARENT_POLL_MS = 1000;
 
 /** Who started this kernel. Read first thing at start: the parent may die while the kernel still loads. */
 export interface KernelParent {
@@ -17,14 +19,14 @@ export function kernelParent(env: NodeJS.ProcessEnv = process.env): KernelParent
   return { ppid: process.ppid, declared: Number.isInteger(declared) && declared > 1 ? declared : undefined };
 }
 
-export function exitWhenOrphaned(parent: KernelParent, log: (text: string) => void): void {
-  // Started by init directly and nothing declared: nothing to watch.
-  if (parent.ppid <= 1 && parent.declared === undefined) return;
-  const timer = setInterval(() => {
-    const reparented = parent.ppid > 1 && process.ppid !== parent.ppid;
-    if (!reparented && (parent.declared === undefined || processExists(parent.declared))) return;
-    log(`the process that started this kernel (pid ${parent.declared ?? parent.ppid}) is gone; exiting`);
-    process.exit(0);
-  }, POLL_MS);
-  timer.unref();
+/** Started by init directly with nothing declared: there is no parent to outlive. */
+export function hasParent(parent: KernelParent): boolean {
+  return parent.ppid > 1 || parent.declared !== undefined;
+}
+
+/** The pid of the parent that is gone, or undefined while it lives. */
+export function goneParent(parent: KernelParent): number | undefined {
+  const reparented = parent.ppid > 1 && process.ppid !== parent.ppid;
+  if (!reparented && (parent.declared === undefined || processExists(parent.declared))) return undefined;
+  return parent.declared ?? parent.ppid;
 }

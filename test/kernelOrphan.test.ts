@@ -63,6 +63,26 @@ describe("a kernel whose parent dies", function () {
     }
   });
 
+  it("exits within seconds while a cell blocks its main thread", async () => {
+    const { frontend, info } = await startFrontend(true);
+    const client = await KernelClient.connect(info);
+    try {
+      await client.waitForReady(30_000);
+      const busy = new Promise<void>((resolve) => client.on("iopub", (message) => {
+        if (message.header.msg_type === "execute_input") resolve();
+      }));
+      void client.execute("while (true) {}", { timeoutMs: 60_000 }).catch(() => {});
+      await busy;
+      // Give the loop time to start: the watch must work from inside it, not before it.
+      await new Promise((r) => setTimeout(r, 1000));
+      frontend.kill("SIGKILL");
+      await assertExitsSoon(kernelPid);
+    } finally {
+      client.close();
+      frontend.kill("SIGKILL");
+    }
+  });
+
   it("exits when the frontend that declared itself in JPY_PARENT_PID dies before the kernel has started", async () => {
     const { frontend } = await startFrontend(true);
     frontend.kill("SIGKILL");

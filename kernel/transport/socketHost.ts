@@ -2,6 +2,7 @@
 import { EventEmitter } from "node:events";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import type { KernelParent } from "../parentWatch";
 import { makeMessage, type Channel, type JsonObject, type JupyterMessage, type RoutedMessage } from "../protocol/messages";
 import { SHARED_SLOTS, SharedSlot, UserCodePhase, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
 
@@ -9,6 +10,7 @@ export interface SocketHostEvents {
   message: [RoutedMessage];
   interrupt: [];
   shutdown: [RoutedMessage];
+  orphaned: [];
 }
 
 export class SocketHost extends EventEmitter<SocketHostEvents> {
@@ -20,8 +22,8 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
   /** The session id that goes into every header this kernel sends. */
   session = "";
 
-  async start(connectionFile: string): Promise<void> {
-    const data: WorkerData = { connectionFile, shared: this.shared.buffer as SharedArrayBuffer };
+  async start(connectionFile: string, parent: KernelParent): Promise<void> {
+    const data: WorkerData = { connectionFile, shared: this.shared.buffer as SharedArrayBuffer, parent };
     this.worker = new Worker(join(__dirname, "socketWorker.js"), { workerData: data });
     await new Promise<void>((resolve, reject) => {
       this.worker.once("error", reject);
@@ -55,6 +57,9 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
       case "shutdown":
         this.emit("shutdown", { channel: message.channel, identities: message.identities.map(toBuffer), message: message.message });
         break;
+      case "orphaned":
+        this.emit("orphaned");
+        break;
     }
   }
 
@@ -63,7 +68,13 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
   }
 
   send(channel: Channel, identities: Buffer[], message: JupyterMessage<object>): void {
+    Atomics.add(this.shared, SharedSlot.SendsInFlight, 1);
     this.post({ type: "send", channel, identities, message });
+  }
+
+  /** Messages sent here that the worker has not handed to ZeroMQ yet: how far behind it is. */
+  sendsInFlight(): number {
+    return Atomics.load(this.shared, SharedSlot.SendsInFlight);
   }
 
   /** Builds a message with this kernel's session and sends it. */

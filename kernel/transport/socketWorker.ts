@@ -5,6 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { randomUUID } from "node:crypto";
 import { writeSync } from "node:fs";
 import * as zmq from "zeromq";
+import { PARENT_POLL_MS, goneParent, hasParent } from "../parentWatch";
 import { endpoint, readConnectionFile } from "../protocol/connectionFile";
 import { makeMessage, replyType, type Channel, type JupyterMessage, type JsonObject } from "../protocol/messages";
 import { Signer, WireError, decodeMessage, encodeMessage } from "../protocol/wire";
@@ -20,6 +21,8 @@ const TRAINING_BATCH_WAIT_MS = 30_000;
 const KERNEL_INFO_HOLD_MS = 10_000;
 /** How long a shutdown may take on the main thread before the process is ended from here. */
 const SHUTDOWN_GRACE_MS = 5000;
+/** How long the main thread gets to exit by itself once the kernel's parent is gone, before the process is ended from here. */
+const ORPHAN_EXIT_GRACE_MS = 1000;
 /** How long closed sockets keep trying to deliver what is queued: the last replies of a shutdown. */
 const LINGER_MS = 1000;
 
@@ -183,9 +186,26 @@ function beginShutdown(channel: "shell" | "control", identities: Buffer[], messa
   setTimeout(async () => {
     log("main thread did not shut down in time; ending the process");
     await reply(channel, identities, message, { status: "ok", restart: Boolean(message.content.restart) });
-    await closeSockets();
-    process.kill(process.pid, "SIGKILL");
+    await endProcess();
   }, SHUTDOWN_GRACE_MS).unref();
+}
+
+/** For a main thread that cannot end the process itself: user code blocks it. */
+async function endProcess(): Promise<void> {
+  await closeSockets();
+  process.kill(process.pid, "SIGKILL");
+}
+
+function watchParent(): void {
+  if (!hasParent(data.parent)) return;
+  const timer = setInterval(() => {
+    const gone = goneParent(data.parent);
+    if (gone === undefined) return;
+    clearInterval(timer);
+    log(`the process that started this kernel (pid ${gone}) is gone; exiting`);
+    post({ type: "orphaned" });
+    setTimeout(() => void endProcess(), ORPHAN_EXIT_GRACE_MS);
+  }, PARENT_POLL_MS);
 }
 
 /** Flushes queued sends, then closes every socket: zeromq aborts the process if a worker ends with open sockets. */
@@ -207,6 +227,7 @@ port.on("message", async (message: ToWorker) => {
   switch (message.type) {
     case "send":
       await send(message.channel, message.identities.map(toBuffer), reviveBuffers(message.message));
+      Atomics.sub(shared, SharedSlot.SendsInFlight, 1);
       break;
     case "kernelInfo":
       kernelInfo = message.content;
@@ -225,6 +246,7 @@ port.on("message", async (message: ToWorker) => {
 });
 
 async function main(): Promise<void> {
+  watchParent();
   try {
     await bindAll();
   } catch (error) {

@@ -1,4 +1,5 @@
 // Messages between the main thread (user code) and the socket worker thread.
+import type { KernelParent } from "../parentWatch";
 import type { Channel, JupyterMessage, JsonObject } from "../protocol/messages";
 
 /** Slots of the Int32Array both threads share. */
@@ -13,8 +14,10 @@ export const enum SharedSlot {
   TrainingBatch = 3,
   /** Set by the worker once its sockets are closed, for a main thread that waits for it while the process exits. */
   SocketsClosed = 4,
+  /** Messages the main thread has posted to the worker that ZeroMQ has not taken yet: output waits while it is high. */
+  SendsInFlight = 5,
 }
-export const SHARED_SLOTS = 5;
+export const SHARED_SLOTS = 6;
 
 export const enum UserCodePhase {
   None = 0,
@@ -27,6 +30,8 @@ export const enum UserCodePhase {
 export interface WorkerData {
   connectionFile: string;
   shared: SharedArrayBuffer;
+  /** Watched from the worker, which runs on while a cell blocks the main thread. */
+  parent: KernelParent;
 }
 
 export type ToWorker =
@@ -42,6 +47,8 @@ export type FromWorker =
   | { type: "interrupt" }
   | { type: "shutdown"; channel: "shell" | "control"; identities: Uint8Array[]; message: JupyterMessage }
   | { type: "fatal"; text: string }
+  /** The process that started the kernel is gone: exit. */
+  | { type: "orphaned" }
   | { type: "synced"; id: number }
   | { type: "closed" };
 
