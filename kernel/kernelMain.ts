@@ -35,7 +35,11 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile);
   const notebookDir = process.cwd();
   const sockets = new SocketHost();
-  const interrupts = new InterruptController({ isPending: () => sockets.interruptPending(), acknowledge: () => sockets.acknowledgeInterrupt() });
+  const interrupts = new InterruptController({
+    isPending: () => sockets.interruptPending(),
+    acknowledge: () => sockets.acknowledgeInterrupt(),
+    takeTerminated: () => sockets.takeTerminated(),
+  });
   // Before anything else: SIGINT's default action would kill a kernel interrupted (or shut down) while starting.
   process.on("SIGINT", () => interrupts.interrupt("signal"));
   await sockets.start(connectionFile, parent);

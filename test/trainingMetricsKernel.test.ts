@@ -244,6 +244,45 @@ describe("training metrics in the kernel", function () {
     assert.equal(await value(kernel, `(longModel as any).isTraining`), "false");
   });
 
+  for (const [what, callback] of [
+    ["spins", "onBatchEnd: () => { const t = Date.now(); while (Date.now() - t < 100_000) {} }"],
+    ["awaits a promise that never settles", "onBatchEnd: () => new Promise<void>(() => {})"],
+  ] as const) {
+    it(`an interrupt while a user callback ${what} ends the cell promptly, ends the run as interrupted and lets the model train again`, async () => {
+      const name = what.startsWith("spins") ? "spinning" : "waiting";
+      assertOk(await kernel.run(`const ${name}Model = makeModel(8, 8);`));
+      const before = runDirs(kernel);
+      let interruptedAt = 0;
+      const result = await kernel.run(`await ${name}Model.fit(data.x, data.y, { epochs: 5, batchSize: 32, callbacks: { ${callback} } });`, {
+        timeoutMs: 60_000,
+        stop_on_error: false,
+        onIopub: (message) => {
+          // The run's first display: training has begun, and its first batch ends in the callback.
+          if (interruptedAt === 0 && message.header.msg_type === "display_data") {
+            interruptedAt = Date.now();
+            setTimeout(() => void kernel.launched.interrupt(), 300);
+          }
+        },
+      });
+      const replyMs = Date.now() - interruptedAt - 300;
+      assert.ok(interruptedAt > 0, "training never got going");
+      assert.equal(result.reply.content.ename, "Interrupted");
+      // Today's goal is what a spinning cell takes (about 0.3 s); this tells it from the 5 s and 35 s it took before.
+      assert.ok(replyMs < 4000, `the interrupt took ${replyMs} ms`);
+
+      const last = displayData(metricsMessages(result.iopub).at(-1)!);
+      assert.equal(last.status, "interrupted", "the chart shows its final status");
+      const [runId] = runDirs(kernel).filter((dir) => !before.includes(dir));
+      const { info, records } = readRun(kernel, runId!);
+      assert.equal(info.status, "interrupted");
+      const end = records.at(-1)!;
+      assert.ok(end.type === "end" && end.status === "interrupted", `the run log ends with ${JSON.stringify(end)}`);
+
+      assertOk(await kernel.run(`await ${name}Model.fit(data.x, data.y, { epochs: 1, batchSize: 64 });`));
+      assert.equal(await value(kernel, `(${name}Model as any).isTraining`), "false");
+    });
+  }
+
   it("an interrupt during a batch longer than the worker's grace waits for the batch end and leaves tfjs sound", async () => {
     // A layer that spins 700 ms in every forward pass makes every batch long, on a fast machine too.
     // One batch first, so that the optimizer's own variables exist before counting tensors.
@@ -261,6 +300,7 @@ heavyModel.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
 await heavyModel.fit(heavy.x, heavy.y, { epochs: 1, batchSize: 64 });
 const tensorsBefore = tf.memory().numTensors;`;
     assertOk(await kernel.run(setup));
+    const logBefore = kernel.launched.outputTail();
     let interruptedAt = 0;
     const result = await kernel.run(`await heavyModel.fit(heavy.x, heavy.y, { epochs: 100, batchSize: 32 });`, {
       timeoutMs: 90_000,
@@ -278,7 +318,7 @@ const tensorsBefore = tf.memory().numTensors;`;
     const last = displayData(metricsMessages(result.iopub).at(-1)!);
     assert.equal(last.status, "interrupted");
     assert.ok(last.elapsedMs / last.step > 300, `batches took ${last.elapsedMs / last.step} ms: not longer than the worker's grace`);
-    assert.doesNotMatch(kernel.launched.outputTail(), /terminated its execution/);
+    assert.doesNotMatch(kernel.launched.outputTail().slice(logBefore.length), /terminated its execution/);
     // tfjs is sound: no tensor left behind by a half-run batch, and training works again.
     assert.equal(await value(kernel, `tf.memory().numTensors - tensorsBefore`), "0");
     assertOk(await kernel.run(`await heavyModel.fit(heavy.x, heavy.y, { epochs: 1, batchSize: 64 });`));

@@ -10,15 +10,32 @@ export class InterruptedError extends Error {
 /** How long an interrupt waits for listeners still finishing (e.g. a fit stopping at its batch end) before the cell ends anyway. */
 const LISTENER_GRACE_MS = 5000;
 
+/** What a listener learns of the interrupt. */
+export interface InterruptEvent {
+  /**
+   * The socket worker terminated the JavaScript that user code was running (a loop that ignored the signal):
+   * whatever that code was part of, such as a fit whose callback it was, will never go on.
+   */
+  terminated: boolean;
+}
+
+export interface InterruptSource {
+  /** The socket worker flagged an interrupt that the main thread has not acted on yet. */
+  isPending(): boolean;
+  acknowledge(): void;
+  /** Whether the worker terminated user code for this interrupt; clears the answer. */
+  takeTerminated(): boolean;
+}
+
 export class InterruptController {
   private reject: ((error: Error) => void) | undefined;
   /** An execute request is being handled: compiled, or waiting to run. */
   private executing = false;
   /** An interrupt came while executing, before the cell began: the cell must not start. */
   private beforeStart = false;
-  private readonly listeners = new Set<() => void | Promise<void>>();
+  private readonly listeners = new Set<(event: InterruptEvent) => void | Promise<void>>();
 
-  constructor(private readonly pending: { isPending(): boolean; acknowledge(): void }) {}
+  constructor(private readonly pending: InterruptSource) {}
 
   executionStarted(): void {
     this.executing = true;
@@ -52,6 +69,7 @@ export class InterruptController {
   interrupt(source: "signal" | "message"): void {
     if (source === "message" && !this.pending.isPending()) return;
     this.pending.acknowledge();
+    const event: InterruptEvent = { terminated: this.pending.takeTerminated() };
     const reject = this.reject;
     if (!reject) {
       // Interrupting an idle kernel does nothing, as in ipykernel; one that compiles stops the cell to come.
@@ -60,7 +78,7 @@ export class InterruptController {
     }
     this.reject = undefined;
     const error = new InterruptedError();
-    const pending = [...this.listeners].map((listener) => listener()).filter((result) => result instanceof Promise);
+    const pending = [...this.listeners].map((listener) => listener(event)).filter((result) => result instanceof Promise);
     if (pending.length === 0) return reject(error);
     // The cell ends once the listeners' work is done, so nothing it started runs on after it.
     const timer = setTimeout(() => reject(error), LISTENER_GRACE_MS);
@@ -79,7 +97,7 @@ export class InterruptController {
    * Runs `listener` on every interrupt of a running cell (e.g. to stop training at the next batch). A listener
    * may return a promise: the cell ends when it settles (at most LISTENER_GRACE_MS later).
    */
-  onInterrupt(listener: () => void | Promise<void>): () => void {
+  onInterrupt(listener: (event: InterruptEvent) => void | Promise<void>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

@@ -22,6 +22,15 @@ type CallbackClass = ReturnType<typeof defineTrainingCallback>;
 export function instrumentTraining(tf: Tfjs, environment: TrainingEnvironment, active: ActiveTrainings): CallbackClass {
   const TrainingCallback = defineTrainingCallback(tf, environment);
   const BaseCallback = Object.getPrototypeOf(tf.Callback) as abstract new () => object;
+  /**
+   * First in the list, as the kernel's callback is last: between the last onBatchBegin and the first onBatchEnd
+   * only tfjs computes, and only then must an interrupt wait. User callbacks are user code, stopped like any other.
+   */
+  class BatchComputed extends tf.Callback {
+    override async onBatchEnd(): Promise<void> {
+      environment.setInBatch(false);
+    }
+  }
 
   function train<A extends TrainingArgs>(model: LayersModel, method: "fit" | "fitDataset", args: A | undefined, original: (args: A | undefined) => Promise<History>): Promise<History> {
     const given: unknown[] = args?.callbacks == null ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
@@ -35,9 +44,8 @@ export function instrumentTraining(tf: Tfjs, environment: TrainingEnvironment, a
       .map((other) => (other instanceof BaseCallback ? other : new tf.CustomCallback(other as object, args.yieldEvery as never)));
     if (args.callbacks == null) others.push(new tf.CustomCallback({}, args.yieldEvery as never));
     callback.attach({ model, method, args: summarizeFitArgs(args) });
-    const training = runAttached(callback, () => original({ ...args, callbacks: [...others, callback] }));
-    active.track(callback, training);
-    return training;
+    const training = runAttached(callback, () => original({ ...args, callbacks: [new BatchComputed(), ...others, callback] }));
+    return active.track(callback, training);
   }
 
   patch(tf.LayersModel.prototype, train);

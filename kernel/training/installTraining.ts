@@ -18,7 +18,7 @@ let makeCallback: ((options: MetricsCallbackOptions) => TrainingCallback) | unde
 
 export function installTraining(kernel: TrainingKernel): void {
   const active = new ActiveTrainings();
-  kernel.interrupts.onInterrupt(() => active.stopAll());
+  kernel.interrupts.onInterrupt((event) => active.stopAll(event));
   const environment: TrainingEnvironment = {
     notebookDir: kernel.notebookDir,
     // Set by Jupyter servers for their kernels; VS Code may not say.

@@ -26,7 +26,10 @@ export interface TrainingEnvironment {
   output: RunOutput;
   /** Acts on an interrupt the socket worker flagged but the event loop has not delivered yet (training may not yield). */
   pollInterrupt(): void;
-  /** Tells the socket worker whether a batch is computing: an interrupt then waits for the batch's end instead of terminating JavaScript. */
+  /**
+   * Tells the socket worker whether tfjs computes a batch: an interrupt then waits for the batch's end instead of
+   * terminating JavaScript. The kernel's fit wrapper brackets exactly that computation.
+   */
   setInBatch(inBatch: boolean): void;
 }
 
@@ -82,6 +85,16 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
       if (this.model) this.model.stopTraining = true;
     }
 
+    /**
+     * The fit is stuck in a user callback and will not reach its batch end: its run ends now, and its model may
+     * fit again (tfjs refuses a second fit while the first has not returned).
+     */
+    abandon(): void {
+      this.run?.finish("interrupted", "the cell was interrupted");
+      for (const model of [this.fitCall?.model, this.model]) if (model) (model as unknown as { isTraining: boolean }).isTraining = false;
+      this.detach();
+    }
+
     override async onTrainBegin(): Promise<void> {
       this.stoppedInBatch = false;
       if (this.options.enabled === false) return;
@@ -116,11 +129,12 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
 
     override async onBatchBegin(): Promise<void> {
       if (this.stopRequested) throw new TrainingStopped("training was interrupted");
-      environment.setInBatch(true);
+      // Last in the wrapper's list: tfjs computes next. (Without the wrapper nothing marks the batch's end.)
+      if (this.attached) environment.setInBatch(true);
     }
 
     override async onBatchEnd(batch: number, logs?: LogValues): Promise<void> {
-      environment.setInBatch(false);
+      // Last, after the user's callbacks: an interrupt acted on earlier would let a spinning one run on.
       environment.pollInterrupt();
       if (this.run) {
         const size = typeof logs?.size === "number" ? logs.size : 0;

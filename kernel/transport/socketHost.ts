@@ -122,6 +122,11 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     Atomics.store(this.shared, SharedSlot.InterruptPending, 0);
   }
 
+  /** Whether the worker terminated user code's JavaScript for the interrupt being acted on (asked once). */
+  takeTerminated(): boolean {
+    return Atomics.exchange(this.shared, SharedSlot.UserCodeTerminated, 0) === 1;
+  }
+
   /** Flushes what is queued and closes the sockets; the worker then ends. */
   async close(): Promise<void> {
     this.closed = true;

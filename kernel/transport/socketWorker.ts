@@ -165,7 +165,9 @@ function interruptMain(): void {
       // but not forever: a user callback that never returns is stopped like any other loop.
       setTimeout(retry, INTERRUPT_GRACE_MS).unref();
     } else if (phase === UserCodePhase.Asynchronous) {
-      // User code is spinning outside vm's reach (e.g. a loop after an await): stop that JavaScript.
+      // User code is spinning outside vm's reach (e.g. a loop after an await, or in a training callback):
+      // stop that JavaScript. What it was doing never ends, and the main thread needs to know that.
+      Atomics.store(shared, SharedSlot.UserCodeTerminated, 1);
       terminator ??= connectTerminator();
       terminator.post("Runtime.terminateExecution");
       log("user code ignored SIGINT; terminated its execution");

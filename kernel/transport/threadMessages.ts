@@ -16,8 +16,10 @@ export const enum SharedSlot {
   SocketsClosed = 4,
   /** Messages the main thread has posted to the worker that ZeroMQ has not taken yet: output waits while it is high. */
   SendsInFlight = 5,
+  /** Set by the worker when it terminated user code's JavaScript for an interrupt; cleared by the main thread as it acts on it. */
+  UserCodeTerminated = 6,
 }
-export const SHARED_SLOTS = 6;
+export const SHARED_SLOTS = 7;
 
 export const enum UserCodePhase {
   None = 0,
