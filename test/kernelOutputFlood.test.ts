@@ -50,6 +50,11 @@ describe("output floods", function () {
       assert.ok(peak - before < 400, `RSS went from ${before.toFixed(0)} to ${peak.toFixed(0)} MB while printing`);
       assert.ok(after - before < 400, `RSS was ${after.toFixed(0)} MB after the interrupt (${before.toFixed(0)} MB before)`);
     });
+    it("keeps its memory bounded through a loop of display updates, and the interrupt still stops it", async () => {
+      const { before, peak, after } = await flood(`import { display } from "tfjs-studio";\nconst shown = display.markdown("0");\nlet i = 0;\nwhile (true) shown.update(String(i++))`, 6);
+      assert.ok(peak - before < 250, `RSS went from ${before.toFixed(0)} to ${peak.toFixed(0)} MB while updating`);
+      assert.ok(after - before < 250, `RSS was ${after.toFixed(0)} MB after the interrupt (${before.toFixed(0)} MB before)`);
+    });
   });
 
   describe("OutputCapture", () => {

@@ -6,6 +6,9 @@ import type { KernelParent } from "../parentWatch";
 import { makeMessage, type Channel, type JsonObject, type JupyterMessage, type RoutedMessage } from "../protocol/messages";
 import { SHARED_SLOTS, SharedSlot, UserCodePhase, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
 
+/** Messages the worker may be behind by before the main thread waits for it. */
+const MAX_SENDS_IN_FLIGHT = 1000;
+
 export interface SocketHostEvents {
   message: [RoutedMessage];
   interrupt: [];
@@ -68,8 +71,20 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
   }
 
   send(channel: Channel, identities: Buffer[], message: JupyterMessage<object>): void {
+    this.waitForWorker();
     Atomics.add(this.shared, SharedSlot.SendsInFlight, 1);
     this.post({ type: "send", channel, identities, message });
+  }
+
+  /**
+   * Backpressure for code that publishes in a tight loop (display updates): the main thread waits while the
+   * worker is far behind, so its queue, and the kernel's memory, stay bounded. In short waits, so that an
+   * interrupt still stops the loop.
+   */
+  private waitForWorker(): void {
+    for (let inFlight = this.sendsInFlight(); inFlight > MAX_SENDS_IN_FLIGHT && !this.closed; inFlight = this.sendsInFlight()) {
+      Atomics.wait(this.shared, SharedSlot.SendsInFlight, inFlight, 20);
+    }
   }
 
   /** Messages sent here that the worker has not handed to ZeroMQ yet: how far behind it is. */

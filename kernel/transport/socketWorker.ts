@@ -230,6 +230,7 @@ port.on("message", async (message: ToWorker) => {
     case "send":
       await send(message.channel, message.identities.map(toBuffer), reviveBuffers(message.message));
       Atomics.sub(shared, SharedSlot.SendsInFlight, 1);
+      Atomics.notify(shared, SharedSlot.SendsInFlight);
       break;
     case "kernelInfo":
       kernelInfo = message.content;
