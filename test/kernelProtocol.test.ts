@@ -479,6 +479,13 @@ describe("tfjs-studio kernel: kernel_info, execution and introspection", functio
       ["1 +", "incomplete"],
       [")", "invalid"],
       ["let x = 1; }", "invalid"],
+      ["let x = [1, 2,", "incomplete", "  "],
+      ["if (ready) {\n  call(", "incomplete", "    "],
+      ["const s = `line one\n", "incomplete"],
+      // Open brackets, but no continuation can mend what comes before them.
+      ["function ((", "invalid"],
+      ["let = ;", "invalid"],
+      ["foo(1 2", "invalid"],
     ];
     for (const [code, status, indent] of cases) {
       it(`says ${JSON.stringify(code)} is ${status}`, async () => {

@@ -25,10 +25,11 @@ export function checkComplete(ts: TypeScript, code: string): Completeness {
     }
     if (scanner.isUnterminated()) unterminated = true;
   }
-  if (open.length > 0 || unterminated) return { status: "incomplete", indent: INDENT.repeat(open.length) };
+  // Only errors at the very end (`1 +`, an unclosed `{`) can be mended by more input; one earlier (`function ((`)
+  // is a real mistake that no continuation makes valid.
   const { diagnostics = [] } = ts.transpileModule(code, { reportDiagnostics: true, compilerOptions: { noEmit: true } });
-  if (diagnostics.length === 0) return { status: "complete" };
-  // An error at the very end (e.g. `1 +`) wants more input; one earlier is a real mistake.
   const end = code.trimEnd().length;
-  return diagnostics.every((d) => (d.start ?? 0) >= end) ? { status: "incomplete", indent: "" } : { status: "invalid" };
+  if (diagnostics.some((d) => (d.start ?? 0) < end)) return { status: "invalid" };
+  if (open.length > 0 || unterminated || diagnostics.length > 0) return { status: "incomplete", indent: INDENT.repeat(open.length) };
+  return { status: "complete" };
 }
