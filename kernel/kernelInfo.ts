@@ -1,4 +1,5 @@
 // The kernel_info_reply content.
+import { LANGUAGE_INFO } from "./protocol/languageInfo";
 import { PROTOCOL_VERSION } from "./protocol/messages";
 import { packageVersion } from "./packageRoot";
 import { kernelInfoTfjs, runtimeSummary } from "./tfjs/runtimeDescription";
@@ -18,15 +19,7 @@ export function kernelInfo(tfjs: TfjsRuntimeInfo): Record<string, unknown> {
     protocol_version: PROTOCOL_VERSION,
     implementation: "tfjs-studio",
     implementation_version: version,
-    language_info: {
-      name: "typescript",
-      version: tsVersion,
-      mimetype: "text/typescript",
-      file_extension: ".ts",
-      codemirror_mode: { name: "javascript", typescript: true },
-      pygments_lexer: "typescript",
-      nbconvert_exporter: "script",
-    },
+    language_info: { ...LANGUAGE_INFO, version: tsVersion },
     banner: `TF.js Studio ${version}: TypeScript ${tsVersion} on Node.js ${process.version}\n${runtimeSummary(tfjs)}`,
     help_links: [
       { text: "TF.js Studio", url: "https://www.npmjs.com/package/tfjs-studio" },

@@ -220,7 +220,7 @@ describe("notebook metadata", () => {
       metadata: {
         custom: 1,
         kernelspec: ours.kernelspec,
-        language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/x.typescript" },
+        language_info: { name: "typescript", mimetype: "text/typescript", file_extension: ".ts", codemirror_mode: { name: "javascript", typescript: true }, pygments_lexer: "typescript", nbconvert_exporter: "script" },
       },
     });
     assert.equal(withTfjsStudioKernelspec(updated!), undefined, "a notebook that has them is left alone");

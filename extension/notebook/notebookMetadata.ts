@@ -1,11 +1,11 @@
 // Which notebooks are TF.js Studio notebooks, and the metadata that makes one so (and runnable in Jupyter too).
 // The built-in ipynb serializer keeps the notebook's Jupyter metadata under `metadata.metadata`. No vscode import.
+import { LANGUAGE_INFO } from "../../kernel/protocol/languageInfo";
 
 export const KERNEL_NAME = "tfjs-studio";
 export const KERNEL_DISPLAY_NAME = "TypeScript (TF.js Studio)";
 
 const KERNELSPEC = { name: KERNEL_NAME, display_name: KERNEL_DISPLAY_NAME, language: "typescript" };
-const LANGUAGE_INFO = { name: "typescript", file_extension: ".ts", mimetype: "text/x.typescript" };
 
 type Metadata = Record<string, unknown>;
 
