@@ -3,7 +3,7 @@
 // interrupt, so an interrupt also ends a pending await.
 import { Script } from "node:vm";
 import type { CompiledCell } from "../typescript/cellCompiler";
-import { UserCodePhase } from "../transport/threadMessages";
+import { UserCodePhase } from "./interruptStates";
 import { InterruptedError, type InterruptController } from "./interrupts";
 
 export interface CellOutcome {
@@ -56,7 +56,7 @@ export class CellRunner {
       const returned = await Promise.race([completion, interrupted]);
       return returned ? { result: { value: returned[0] } } : {};
     } finally {
-      this.guard.setUserCodePhase(UserCodePhase.None);
+      this.guard.setUserCodePhase(UserCodePhase.Idle);
       this.interrupts.end();
     }
   }

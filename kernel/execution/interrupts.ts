@@ -1,4 +1,5 @@
-// Turns interrupts (SIGINT, or the socket worker's message) into the end of the running cell.
+// Turns interrupts (SIGINT, or the socket worker's message) into the end of the running cell. The phases an interrupt
+// meets, and what it does in each: interruptStates.ts.
 
 export class InterruptedError extends Error {
   override name = "Interrupted";

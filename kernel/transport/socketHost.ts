@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { KernelParent } from "../parentWatch";
 import { makeMessage, type Channel, type JsonObject, type JupyterMessage, type RoutedMessage } from "../protocol/messages";
-import { SHARED_SLOTS, SharedSlot, UserCodePhase, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
+import type { UserCodePhase } from "../execution/interruptStates";
+import { SHARED_SLOTS, SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
 
 /** Messages the worker may be behind by before the main thread waits for it. */
 const MAX_SENDS_IN_FLIGHT = 1000;
@@ -122,7 +123,7 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
   }
 
   setUserCodePhase(phase: UserCodePhase): void {
-    Atomics.store(this.shared, SharedSlot.UserCodeRunning, phase);
+    Atomics.store(this.shared, SharedSlot.UserCodePhase, phase);
   }
 
   setTrainingBatch(inBatch: boolean): void {

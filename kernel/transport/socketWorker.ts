@@ -11,12 +11,9 @@ import { makeMessage, replyType, type Channel, type JupyterMessage, type JsonObj
 import { Signer, WireError, decodeMessage, encodeMessage } from "../protocol/wire";
 import { SendQueue } from "./sendQueue";
 import { ZeroCopyGuard } from "./zeroCopyGuard";
-import { SharedSlot, UserCodePhase, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
+import { INTERRUPT_GRACE_MS, UserCodePhase, escalation } from "../execution/interruptStates";
+import { SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
 
-/** How long the main thread gets to act on an interrupt before its JavaScript is terminated. */
-const INTERRUPT_GRACE_MS = 300;
-/** The longest a training batch may run on after an interrupt before its JavaScript is terminated. */
-const TRAINING_BATCH_WAIT_MS = 30_000;
 /** The longest a kernel_info reply waits for the kernel's final kernel_info (its tfjs backend loaded). */
 const KERNEL_INFO_HOLD_MS = 10_000;
 /** How long a shutdown may take on the main thread before the process is ended from here. */
@@ -145,32 +142,31 @@ async function answerKernelInfo(channel: Exclude<Channel, "iopub">, identities: 
 
 let terminator: InspectorSession | undefined;
 
+/** Starts an interrupt and escalates it while the main thread has not acted on it (see execution/interruptStates.ts). */
 function interruptMain(): void {
   Atomics.store(shared, SharedSlot.InterruptPending, 1);
-  // SIGINT breaks synchronous code run by vm with breakOnSigint; the message reaches a main thread that is free.
-  // No signal otherwise: one delivered late would stop the next cell before it starts. (The main thread sets
-  // the phase before it checks the pending flag, so one of the two sees the other.)
-  if (Atomics.load(shared, SharedSlot.UserCodeRunning) === UserCodePhase.Synchronous) process.kill(process.pid, "SIGINT");
+  // No signal outside synchronous code: one delivered late would stop the next cell before it starts. (The main
+  // thread sets the phase before it checks the pending flag, so one of the two sees the other.)
+  if (Atomics.load(shared, SharedSlot.UserCodePhase) === UserCodePhase.Synchronous) process.kill(process.pid, "SIGINT");
   post({ type: "interrupt" });
   const since = Date.now();
-  setTimeout(function retry() {
+  setTimeout(function escalate() {
     if (Atomics.load(shared, SharedSlot.InterruptPending) !== 1) return;
-    const phase = Atomics.load(shared, SharedSlot.UserCodeRunning);
-    if (phase === UserCodePhase.Synchronous) {
-      // The signal came just before vm started watching for it: send it again.
-      process.kill(process.pid, "SIGINT");
-      setTimeout(retry, INTERRUPT_GRACE_MS).unref();
-    } else if (phase === UserCodePhase.Asynchronous && Atomics.load(shared, SharedSlot.TrainingBatch) === 1 && Date.now() - since < TRAINING_BATCH_WAIT_MS) {
-      // A training batch is computing: training stops at its end (kernel/training), so wait for that,
-      // but not forever: a user callback that never returns is stopped like any other loop.
-      setTimeout(retry, INTERRUPT_GRACE_MS).unref();
-    } else if (phase === UserCodePhase.Asynchronous) {
-      // User code is spinning outside vm's reach (e.g. a loop after an await, or in a training callback):
-      // stop that JavaScript. What it was doing never ends, and the main thread needs to know that.
-      Atomics.store(shared, SharedSlot.UserCodeTerminated, 1);
-      terminator ??= connectTerminator();
-      terminator.post("Runtime.terminateExecution");
-      log("user code ignored SIGINT; terminated its execution");
+    const phase = Atomics.load(shared, SharedSlot.UserCodePhase) as UserCodePhase;
+    const inBatch = Atomics.load(shared, SharedSlot.TrainingBatch) === 1;
+    switch (escalation(phase, inBatch, Date.now() - since)) {
+      case "signal-again":
+        process.kill(process.pid, "SIGINT");
+        return void setTimeout(escalate, INTERRUPT_GRACE_MS).unref();
+      case "wait":
+        return void setTimeout(escalate, INTERRUPT_GRACE_MS).unref();
+      case "terminate":
+        Atomics.store(shared, SharedSlot.UserCodeTerminated, 1);
+        terminator ??= connectTerminator();
+        terminator.post("Runtime.terminateExecution");
+        return log("user code ignored SIGINT; terminated its execution");
+      case "nothing":
+        return;
     }
   }, INTERRUPT_GRACE_MS).unref();
 }

@@ -6,8 +6,8 @@ import type { Channel, JupyterMessage, JsonObject } from "../protocol/messages";
 export const enum SharedSlot {
   /** 1 while the main thread handles a shell request: the worker then leaves shell kernel_info to it. */
   MainBusy = 0,
-  /** A UserCodePhase: what user code is doing now, which decides how the worker may stop it. */
-  UserCodeRunning = 1,
+  /** What user code is doing now, which decides how an interrupt stops it: execution/interruptStates.ts. */
+  UserCodePhase = 1,
   /** Set by the worker on an interrupt, cleared by the main thread once it has acted on it. */
   InterruptPending = 2,
   /** 1 while a training batch computes: cutting it short would corrupt tfjs, so an interrupt waits for its end. */
@@ -20,14 +20,6 @@ export const enum SharedSlot {
   UserCodeTerminated = 6,
 }
 export const SHARED_SLOTS = 7;
-
-export const enum UserCodePhase {
-  None = 0,
-  /** Inside vm with breakOnSigint: SIGINT stops it. */
-  Synchronous = 1,
-  /** Continuations after an await: only terminating the JavaScript stops a loop there. */
-  Asynchronous = 2,
-}
 
 export interface WorkerData {
   connectionFile: string;
