@@ -105,7 +105,7 @@ describe("tfjs-studio new", function () {
     assert.match(stdout, /Created .*my project from the lstm-text-classification template:\n {2}README\.md\n/);
     assert.match(stdout, /Next steps:\n {2}cd '.*my project'\n/);
     assert.match(stdout, /\n  code lstm-text-classification\.ipynb .*\n  tfjs-studio run lstm-text-classification\.ipynb /);
-    for (const file of ["lstm-text-classification.ipynb", "data.ts", "tokenizer.ts", "classifier.ts", "README.md", "data/sample-reviews.csv"]) {
+    for (const file of ["lstm-text-classification.ipynb", "data.ts", "examples.ts", "tokenizer.ts", "classifier.ts", "README.md", "data/sample-reviews.csv"]) {
       assert.ok(fs.existsSync(path.join(dir, file)), file);
     }
     const notebook = JSON.parse(fs.readFileSync(path.join(dir, "lstm-text-classification.ipynb"), "utf8"));

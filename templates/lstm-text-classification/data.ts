@@ -2,7 +2,6 @@
 // label encoding, and a seeded train/validation/test split. Nothing here needs tfjs.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ImdbOptions } from "./imdb";
 
 export interface Example {
   text: string;
@@ -34,20 +33,6 @@ export class DataFormatError extends Error {
     super(`${source}, line ${line}: ${detail}`);
     this.name = "DataFormatError";
   }
-}
-
-export interface LoadOptions extends CsvOptions {
-  imdb?: ImdbOptions;
-}
-
-/** Examples from `source`: a .csv, .tsv, .jsonl or .ndjson file, or "imdb" for the IMDB reviews (downloaded once). */
-export async function loadExamples(source: string, options: LoadOptions = {}): Promise<Example[]> {
-  if (source.toLowerCase() === "imdb") {
-    // Loaded only when asked for, so that the offline path needs neither the downloader nor the archive reader.
-    const { loadImdb } = await import("./imdb");
-    return loadImdb(options.imdb);
-  }
-  return loadTextData(source, options);
 }
 
 /** Loads a .csv, .tsv, .jsonl or .ndjson file of (text, label) examples. */
