@@ -4,14 +4,14 @@ import assert from "node:assert/strict";
 import type { JupyterMessage } from "../kernel/protocol/messages";
 import { METRICS_MIME_TYPE, type MetricsDisplayData } from "../kernel/training/runLogSchema";
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, mimeBundleItems } from "../extension/notebook/outputItems";
-import { OutputEdit, OutputSpec, OutputTracker } from "../extension/notebook/outputTracker";
+import { ItemEdit, OutputSpec, OutputTracker } from "../extension/notebook/outputTracker";
 import { prefersTfjsStudio, withTfjsStudioKernelspec } from "../extension/notebook/notebookMetadata";
 import { StudioKernel, assertOk, startStudioKernel, stripAnsi } from "./support/studioKernel";
 
 /** What the user sees: each cell's outputs, each a list of items. */
 type Notebook = Map<string, OutputSpec[]>;
 
-function apply(notebook: Notebook, edits: OutputEdit<string>[]): void {
+function apply(notebook: Notebook, edits: ItemEdit<string>[]): void {
   for (const edit of edits) {
     const outputs = notebook.get(edit.cell) ?? [];
     notebook.set(edit.cell, outputs);

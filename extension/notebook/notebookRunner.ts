@@ -6,7 +6,7 @@ import type { JupyterMessage } from "../../kernel/protocol/messages";
 import type { KernelSessions } from "../kernel/kernelSessions";
 import type { KernelEnd } from "../kernel/notebookKernelSession";
 import type { CellDiagnostics } from "../language/cellDiagnostics";
-import { OutputEdit, OutputSpec, OutputTracker } from "./outputTracker";
+import { ItemEdit, OutputSpec, OutputTracker } from "./outputTracker";
 import type { OutputItemSpec } from "./outputItems";
 
 type Cell = vscode.NotebookCell;
@@ -181,11 +181,11 @@ export class NotebookRunner implements vscode.Disposable {
     });
   }
 
-  private schedule(edits: OutputEdit<Cell>[]): void {
+  private schedule(edits: ItemEdit<Cell>[]): void {
     if (edits.length > 0) void this.apply(edits);
   }
 
-  private apply(edits: OutputEdit<Cell>[]): Promise<void> {
+  private apply(edits: ItemEdit<Cell>[]): Promise<void> {
     for (const edit of edits) {
       if (edit.kind === "replaceItems" && edit.cell !== this.running?.cell) {
         // Coalesced: a fast-updating display in an idle cell gets its latest state, not a backlog.
@@ -199,7 +199,7 @@ export class NotebookRunner implements vscode.Disposable {
     return this.edits;
   }
 
-  private async applyToRunning(edit: OutputEdit<Cell>): Promise<void> {
+  private async applyToRunning(edit: ItemEdit<Cell>): Promise<void> {
     const execution = this.running?.cell === edit.cell ? this.running.execution : undefined;
     if (!execution) throw new Error(`cell ${edit.cell.index + 1} is no longer running`);
     switch (edit.kind) {

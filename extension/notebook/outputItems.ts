@@ -22,10 +22,10 @@ export function streamItem(name: "stdout" | "stderr", text: string): OutputItemS
  * there, headed by "name: message" unless its first line already says the message: the renderer turns
  * IPython-style "Cell In[n], line m" lines into links and drops what follows them on the line.
  */
-export function errorItem(content: Record<string, unknown>): OutputItemSpec {
-  const name = String(content.ename ?? "Error");
-  const message = String(content.evalue ?? "");
-  const traceback = (Array.isArray(content.traceback) ? content.traceback.map(String) : []).join("\n");
+export function errorItem(error: { ename: string; evalue: string; traceback: string[] }): OutputItemSpec {
+  const name = error.ename;
+  const message = error.evalue;
+  const traceback = error.traceback.join("\n");
   const firstLine = stripAnsi(traceback.split("\n")[0]);
   const header = `${RED}${name}${RESET}: ${message}`;
   const stack = traceback === "" ? header : firstLine.includes(message) ? traceback : `${header}\n${traceback}`;
