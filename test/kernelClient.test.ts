@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as zmq from "zeromq";
 import { ExecuteResult, KernelClient, RequestTimeoutError } from "../kernel/client/kernelClient";
-import { LaunchedKernel, freePorts, launchKernel } from "../kernel/client/kernelLauncher";
+import type { KernelHandle } from "../kernel/client/kernelHandle";
+import { freePorts, launchKernel } from "../kernel/client/kernelLauncher";
 import { ConnectionInfo, endpoint } from "../kernel/protocol/connectionFile";
 import { JupyterMessage, makeMessage } from "../kernel/protocol/messages";
 import { Signer, decodeMessage, encodeMessage } from "../kernel/protocol/wire";
@@ -11,7 +12,7 @@ const IPYKERNEL_ARGV = ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{
 // Keeps debugpy's frozen-module warnings out of the kernel output.
 const IPYKERNEL_ENV = { PYDEVD_DISABLE_FILE_VALIDATION: "1" };
 
-function launchIpykernel(): Promise<LaunchedKernel> {
+function launchIpykernel(): Promise<KernelHandle> {
   return launchKernel({ argv: IPYKERNEL_ARGV, env: IPYKERNEL_ENV });
 }
 
@@ -32,7 +33,7 @@ function delay(ms: number): Promise<void> {
 
 describe("KernelClient with ipykernel", function () {
   this.timeout(60_000);
-  let kernel: LaunchedKernel;
+  let kernel: KernelHandle;
 
   before(async () => {
     kernel = await launchIpykernel();
@@ -118,7 +119,7 @@ describe("KernelClient with ipykernel", function () {
 
   it("pings the heartbeat, also after a ping went unanswered", async () => {
     assert.equal(await kernel.client.ping(), true);
-    const pid = kernel.process.pid!;
+    const pid = kernel.pid!;
     process.kill(pid, "SIGSTOP");
     try {
       assert.equal(await kernel.client.ping(300), false);
@@ -151,7 +152,7 @@ describe("KernelClient with ipykernel", function () {
 
 describe("KernelClient when the ipykernel process dies", function () {
   this.timeout(60_000);
-  let kernel: LaunchedKernel | undefined;
+  let kernel: KernelHandle | undefined;
 
   afterEach(async () => {
     kernel?.kill();
@@ -165,7 +166,7 @@ describe("KernelClient when the ipykernel process dies", function () {
     await delay(300);
     const started = Date.now();
     // Killed behind the launcher's back, as a crash would end it.
-    process.kill(kernel.process.pid!, "SIGKILL");
+    process.kill(kernel.pid!, "SIGKILL");
     await assert.rejects(running, /kernel died: kernel process was killed by SIGKILL/);
     assert.ok(Date.now() - started < 5000);
     await assert.rejects(client.request("shell", "kernel_info_request", {}), /kernel died/);

@@ -185,6 +185,43 @@ describe("KernelClient with the tfjs-studio kernel", function () {
     });
   });
 
+  describe("connection", () => {
+    it("says disconnected when the kernel stops answering heartbeats, and connected when it answers again", async () => {
+      const { client } = kernel.launched;
+      const states: string[] = [];
+      const stateChange = () => new Promise<string>((resolve) => client.once("connection", resolve));
+      client.on("connection", (state) => states.push(state));
+      const stop = client.monitorHeartbeat({ intervalMs: 200, missesAllowed: 3 });
+      try {
+        await delay(600);
+        assert.equal(client.state, "connected");
+        // A stopped process answers nothing, like a kernel behind a dropped link.
+        const disconnected = stateChange();
+        process.kill(kernel.launched.pid!, "SIGSTOP");
+        assert.equal(await disconnected, "disconnected");
+        const connected = stateChange();
+        process.kill(kernel.launched.pid!, "SIGCONT");
+        assert.equal(await connected, "connected");
+        assert.deepEqual(states, ["disconnected", "connected"]);
+        assertOk(await kernel.run("1 + 1"));
+      } finally {
+        stop();
+        process.kill(kernel.launched.pid!, "SIGCONT");
+      }
+    });
+
+    it("reconnects to the same kernel: variables are kept, and a cell sent before the reconnect still gets its reply", async () => {
+      assertOk(await kernel.run("const beforeReconnect = 41;"));
+      const { running, done } = startCell(kernel, `await new Promise((resolve) => setTimeout(resolve, 1500));\nbeforeReconnect + 1`);
+      await running;
+      kernel.launched.client.reconnect();
+      const result = await done;
+      assertOk(result);
+      assert.equal(resultText(result), "42");
+      assert.equal(resultText(await kernel.run("beforeReconnect")), "41");
+    });
+  });
+
   describe("input", () => {
     it("passes the prompt to onInput and the answer to the cell", async () => {
       const prompts: InputPrompt[] = [];
@@ -286,7 +323,7 @@ describe("KernelClient when the tfjs-studio kernel dies", function () {
       },
     });
     await asked;
-    process.kill(launched.process.pid!, "SIGTERM");
+    process.kill(launched.pid!, "SIGTERM");
     await assert.rejects(waiting, /kernel died: kernel process was killed by SIGTERM/);
   });
 });

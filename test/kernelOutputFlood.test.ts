@@ -19,7 +19,7 @@ describe("output floods", function () {
 
     /** Runs an endless print loop for a while with the client reading, then interrupts it; returns RSS before, during and after. */
     async function flood(code: string, seconds: number): Promise<{ before: number; peak: number; after: number; firstOutput: string }> {
-      const pid = kernel.launched.process.pid!;
+      const pid = kernel.launched.pid!;
       await kernel.run("1 + 1");
       const before = rssMb(pid);
       let peak = before;

@@ -103,12 +103,10 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
     this.log.info(`Starting the kernel of ${name} in ${cwd}${backend === "auto" ? "" : ` with backend ${backend}`}`);
     const started = Date.now();
     const launched = await launchKernel({ argv: kernelArgv(runtime.command), cwd, env, startTimeoutMs });
-    this.log.info(`Kernel of ${name} ready in ${Date.now() - started} ms (pid ${launched.process.pid})`);
-    for (const stream of [launched.process.stdout, launched.process.stderr]) {
-      stream?.on("data", (chunk: string) => {
-        for (const line of chunk.split("\n")) if (line.trim()) this.log.info(`[kernel ${name}] ${line}`);
-      });
-    }
+    this.log.info(`Kernel of ${name} ready in ${Date.now() - started} ms (pid ${launched.pid})`);
+    launched.onOutputLine((line) => {
+      if (line.trim()) this.log.info(`[kernel ${name}] ${line}`);
+    });
     launched.client.on("warning", (message) => this.log.warn(`[kernel ${name}] ${message}`));
     return { launched, runtimeDescription: runtime.reason };
   }

@@ -2,12 +2,13 @@
 // kernel_info. Only vscode types: the process is launched by the function the registry passes in.
 import type * as vscode from "vscode";
 import type { KernelClient } from "../../kernel/client/kernelClient";
-import { describeExit, type KernelExit, type LaunchedKernel } from "../../kernel/client/kernelLauncher";
+import type { KernelHandle } from "../../kernel/client/kernelHandle";
+import { describeExit, type KernelExit } from "../../kernel/client/processExit";
 import type { JupyterMessage } from "../../kernel/protocol/messages";
 import type { KernelState, NotebookKernelSession } from "./sessionTypes";
 
 export interface KernelLaunch {
-  launched: LaunchedKernel;
+  launched: KernelHandle;
   runtimeDescription: string;
 }
 
@@ -31,10 +32,10 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
   state: KernelState = "starting";
   kernelInfo: Record<string, unknown> | undefined;
   runtimeDescription: string | undefined;
-  private launched: LaunchedKernel | undefined;
+  private launched: KernelHandle | undefined;
   /** The requests the kernel reported busy with and not yet idle: a completion finishing during a cell's run leaves it busy. */
   private readonly busyRequests = new Set<string>();
-  private starting: Promise<LaunchedKernel> | undefined;
+  private starting: Promise<KernelHandle> | undefined;
   /** Set while we stop the process, so that its exit does not count as a death. */
   private stopping = false;
 
@@ -49,7 +50,7 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
   }
 
   /** The running kernel, started first if there is none; concurrent callers share one start. */
-  ensureStarted(): Promise<LaunchedKernel> {
+  ensureStarted(): Promise<KernelHandle> {
     if (this.launched) return Promise.resolve(this.launched);
     this.starting ??= this.start().finally(() => (this.starting = undefined));
     return this.starting;
@@ -75,7 +76,7 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     await this.launched?.interrupt();
   }
 
-  private async start(): Promise<LaunchedKernel> {
+  private async start(): Promise<KernelHandle> {
     // A start in the middle of a restart keeps showing "restarting" until the kernel answers.
     if (this.state !== "restarting") this.setState("starting");
     this.kernelInfo = undefined;
@@ -107,7 +108,7 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     await launched.shutdown();
   }
 
-  private onIopub(launched: LaunchedKernel, message: JupyterMessage): void {
+  private onIopub(launched: KernelHandle, message: JupyterMessage): void {
     // A kernel being stopped still reports busy and idle for the shutdown request: not news to the user.
     if (launched !== this.launched || this.stopping || message.header.msg_type !== "status") return;
     const status = String(message.content.execution_state);
@@ -119,7 +120,7 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     if (state && state !== this.state) this.setState(state);
   }
 
-  private onExit(launched: LaunchedKernel, exit: KernelExit): void {
+  private onExit(launched: KernelHandle, exit: KernelExit): void {
     if (launched !== this.launched) return;
     this.launched = undefined;
     const unexpected = !this.stopping;

@@ -3,7 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RequestTimeoutError } from "../client/kernelClient";
-import { LaunchedKernel, kernelArgv, launchKernel } from "../client/kernelLauncher";
+import type { KernelHandle } from "../client/kernelHandle";
+import { kernelArgv, launchKernel } from "../client/kernelLauncher";
 import { JsonObject, JupyterMessage } from "../protocol/messages";
 
 const USAGE = `usage: tfjs-studio run NOTEBOOK.ipynb [--output OUT.ipynb] [--timeout SECONDS] [--kernel-argv-json '["cmd", ...]']
@@ -59,7 +60,7 @@ export async function runNotebook(args: string[]): Promise<number> {
     return EXIT_FAILED;
   }
 
-  let kernel: LaunchedKernel;
+  let kernel: KernelHandle;
   try {
     kernel = await launchKernel({ argv: parsed.kernelArgv ?? kernelArgv(), cwd: path.dirname(path.resolve(parsed.notebook)) });
   } catch (error) {
@@ -95,7 +96,7 @@ export async function runNotebook(args: string[]): Promise<number> {
 /** Runs the code cells in order, stopping at the first that fails; true when all succeeded. */
 async function executeCells(
   notebook: Notebook,
-  kernel: LaunchedKernel,
+  kernel: KernelHandle,
   timeoutMs: number | undefined,
   stoppedBy: () => NodeJS.Signals | undefined,
 ): Promise<boolean> {

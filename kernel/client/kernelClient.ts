@@ -16,6 +16,17 @@ export interface KernelClientEvents {
   stdin: [message: JupyterMessage];
   /** Dropped messages and failing callbacks: worth logging, never fatal. */
   warning: [message: string];
+  /** The heartbeat monitor's verdict changed: "disconnected" after missed heartbeats, "connected" when they answer again. */
+  connection: [state: ConnectionState];
+}
+
+export type ConnectionState = "connected" | "disconnected";
+
+export interface HeartbeatOptions {
+  /** How often to ping (default 1 s, as jupyter_client's time_to_dead). */
+  intervalMs?: number;
+  /** Missed pings in a row before the kernel counts as disconnected (default 3). */
+  missesAllowed?: number;
 }
 
 /** A request or execute got no complete answer in time; the kernel may still be busy with it. */
@@ -83,19 +94,55 @@ interface PendingRequest {
 const PROBE_INTERVAL_MS = 1000;
 const NUDGE_INTERVAL_MS = 200;
 
+/** One set of sockets to a kernel; a reconnect replaces it. */
+class Sockets {
+  readonly shell: zmq.Dealer;
+  readonly control: zmq.Dealer;
+  readonly stdin: zmq.Dealer;
+  readonly iopub: zmq.Subscriber;
+  /** A Dealer rather than a Request socket: a lost echo must not wedge the socket; stale echoes are told apart by payload. */
+  readonly heartbeat: zmq.Dealer;
+  readonly senders: Record<RequestChannel | "stdin" | "heartbeat", SendQueue>;
+  closed = false;
+
+  /** routingId: jupyter_client gives shell and stdin one identity, and the kernel sends input_request to the shell requester's. Kept across reconnects, so replies to requests sent before still find us. */
+  constructor(info: ConnectionInfo, routingId: string) {
+    this.shell = new zmq.Dealer({ linger: 0, routingId });
+    this.stdin = new zmq.Dealer({ linger: 0, routingId });
+    this.control = new zmq.Dealer({ linger: 0 });
+    this.iopub = new zmq.Subscriber({ linger: 0 });
+    // Pings are worthless once queued behind many others to a dead kernel: fail at once instead of blocking.
+    this.heartbeat = new zmq.Dealer({ linger: 0, sendTimeout: 0 });
+    this.iopub.subscribe();
+    this.shell.connect(endpoint(info, info.shell_port));
+    this.control.connect(endpoint(info, info.control_port));
+    this.stdin.connect(endpoint(info, info.stdin_port));
+    this.iopub.connect(endpoint(info, info.iopub_port));
+    this.heartbeat.connect(endpoint(info, info.hb_port));
+    this.senders = {
+      shell: new SendQueue(this.shell),
+      control: new SendQueue(this.control),
+      stdin: new SendQueue(this.stdin),
+      heartbeat: new SendQueue(this.heartbeat),
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const socket of [this.shell, this.control, this.stdin, this.iopub, this.heartbeat]) socket.close();
+  }
+}
+
 export class KernelClient extends EventEmitter<KernelClientEvents> {
   private readonly signer: Signer;
-  private readonly shell: zmq.Dealer;
-  private readonly control: zmq.Dealer;
-  private readonly stdin: zmq.Dealer;
-  private readonly iopub: zmq.Subscriber;
-  /** A Dealer rather than a Request socket: a lost echo must not wedge the socket; stale echoes are told apart by payload. */
-  private readonly heartbeat: zmq.Dealer;
-  private readonly senders: Record<RequestChannel | "stdin" | "heartbeat", SendQueue>;
+  private readonly routingId = randomUUID();
+  private sockets: Sockets;
   private readonly pending = new Map<string, PendingRequest>();
   private readonly pings = new Map<string, (alive: boolean) => void>();
   private deathReason?: string;
   private closed = false;
+  private connectionState: ConnectionState = "connected";
+  private heartbeatTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly info: ConnectionInfo,
@@ -104,33 +151,59 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
   ) {
     super();
     this.signer = new Signer(info.key, info.signature_scheme);
-    // jupyter_client gives shell and stdin one identity: the kernel sends input_request to the shell requester's identity.
-    const routingId = randomUUID();
-    this.shell = new zmq.Dealer({ linger: 0, routingId });
-    this.stdin = new zmq.Dealer({ linger: 0, routingId });
-    this.control = new zmq.Dealer({ linger: 0 });
-    this.iopub = new zmq.Subscriber({ linger: 0 });
-    // Pings are worthless once queued behind many others to a dead kernel: fail at once instead of blocking.
-    this.heartbeat = new zmq.Dealer({ linger: 0, sendTimeout: 0 });
-    this.iopub.subscribe();
+    this.sockets = this.openSockets();
+  }
 
-    this.shell.connect(endpoint(info, info.shell_port));
-    this.control.connect(endpoint(info, info.control_port));
-    this.stdin.connect(endpoint(info, info.stdin_port));
-    this.iopub.connect(endpoint(info, info.iopub_port));
-    this.heartbeat.connect(endpoint(info, info.hb_port));
+  private openSockets(): Sockets {
+    const sockets = new Sockets(this.info, this.routingId);
+    void this.receiveMessages(sockets, sockets.shell, "shell");
+    void this.receiveMessages(sockets, sockets.control, "control");
+    void this.receiveMessages(sockets, sockets.stdin, "stdin");
+    void this.receiveMessages(sockets, sockets.iopub, "iopub");
+    void this.receiveEchoes(sockets);
+    return sockets;
+  }
 
-    this.senders = {
-      shell: new SendQueue(this.shell),
-      control: new SendQueue(this.control),
-      stdin: new SendQueue(this.stdin),
-      heartbeat: new SendQueue(this.heartbeat),
-    };
-    void this.receiveMessages(this.shell, "shell");
-    void this.receiveMessages(this.control, "control");
-    void this.receiveMessages(this.stdin, "stdin");
-    void this.receiveMessages(this.iopub, "iopub");
-    void this.receiveEchoes();
+  /** "disconnected" once the heartbeat monitor has missed enough pings; see monitorHeartbeat. */
+  get state(): ConnectionState {
+    return this.connectionState;
+  }
+
+  /**
+   * Pings the kernel's heartbeat socket on a timer and emits "connection" when the verdict changes: a kernel
+   * that stopped answering (a lost link, a hung machine) is noticed without a process to watch. Returns a stop function.
+   */
+  monitorHeartbeat({ intervalMs = 1000, missesAllowed = 3 }: HeartbeatOptions = {}): () => void {
+    clearInterval(this.heartbeatTimer);
+    let misses = 0;
+    let inFlight = false;
+    const timer = setInterval(() => {
+      if (inFlight) return;
+      inFlight = true;
+      void this.ping(intervalMs).then((alive) => {
+        inFlight = false;
+        if (this.closed || this.deathReason !== undefined) return;
+        misses = alive ? 0 : misses + 1;
+        const state: ConnectionState = alive ? "connected" : misses >= missesAllowed ? "disconnected" : this.connectionState;
+        if (state === this.connectionState) return;
+        this.connectionState = state;
+        this.emit("connection", state);
+      });
+    }, intervalMs);
+    timer.unref();
+    this.heartbeatTimer = timer;
+    return () => clearInterval(timer);
+  }
+
+  /**
+   * New sockets to the same kernel, as after a dropped link: requests still waiting keep waiting (their replies
+   * come to the same identity), and a closed client stays closed.
+   */
+  reconnect(): void {
+    if (this.closed) throw new Error("cannot reconnect: kernel client closed");
+    // The old sockets go first: the kernel takes a second peer with the same identity only once the first has left.
+    this.sockets.close();
+    this.sockets = this.openSockets();
   }
 
   static async connect(info: ConnectionInfo, options: ConnectOptions = {}): Promise<KernelClient> {
@@ -162,7 +235,7 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
   async replyToInput(request: JupyterMessage, value: string): Promise<void> {
     const unavailable = this.unavailableError("input_reply");
     if (unavailable) throw unavailable;
-    await this.senders.stdin.send(encodeMessage(this.newMessage("input_reply", { value }, request), [], this.signer));
+    await this.sockets.senders.stdin.send(encodeMessage(this.newMessage("input_reply", { value }, request), [], this.signer));
   }
 
   /**
@@ -232,7 +305,7 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
       const timer = setTimeout(() => finish(false), timeoutMs);
       this.pings.set(key, finish);
       // The empty frame is the envelope delimiter a REP socket (or ipykernel's ROUTER echo) routes by.
-      this.senders.heartbeat.send([Buffer.alloc(0), payload]).catch(() => finish(false));
+      this.sockets.senders.heartbeat.send([Buffer.alloc(0), payload]).catch(() => finish(false));
     });
   }
 
@@ -245,8 +318,9 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.heartbeatTimer);
     this.failAll(new Error("kernel client closed"));
-    for (const socket of [this.shell, this.control, this.stdin, this.iopub, this.heartbeat]) socket.close();
+    this.sockets.close();
   }
 
   private newMessage(
@@ -282,7 +356,7 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
       if (timeoutMs !== undefined) pending.timer = setTimeout(() => this.fail(id, timeoutError(pending)), timeoutMs);
       this.pending.set(id, pending);
     });
-    this.senders[channel]
+    this.sockets.senders[channel]
       .send(encodeMessage(message, [], this.signer))
       .catch((error: Error) => this.fail(id, new Error(`cannot send ${msgType} on ${channel}: ${error.message}`)));
     return completion;
@@ -312,11 +386,11 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
     for (const finish of [...this.pings.values()]) finish(false);
   }
 
-  private async receiveMessages(socket: zmq.Readable, channel: Channel): Promise<void> {
+  private async receiveMessages(sockets: Sockets, socket: zmq.Readable, channel: Channel): Promise<void> {
     try {
       for await (const frames of socket) this.handleFrames(channel, frames);
     } catch (error) {
-      if (!this.closed) this.warn(`${channel} socket stopped receiving: ${(error as Error).message}`);
+      if (!sockets.closed) this.warn(`${channel} socket stopped receiving: ${(error as Error).message}`);
     }
   }
 
@@ -384,14 +458,14 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
     await this.replyToInput(request, value).catch((error: Error) => this.warn(error.message));
   }
 
-  private async receiveEchoes(): Promise<void> {
+  private async receiveEchoes(sockets: Sockets): Promise<void> {
     try {
-      for await (const frames of this.heartbeat) {
+      for await (const frames of sockets.heartbeat) {
         const payload = frames[frames.length - 1];
         this.pings.get(payload.toString("hex"))?.(true);
       }
     } catch (error) {
-      if (!this.closed) this.warn(`heartbeat socket stopped receiving: ${(error as Error).message}`);
+      if (!sockets.closed) this.warn(`heartbeat socket stopped receiving: ${(error as Error).message}`);
     }
   }
 

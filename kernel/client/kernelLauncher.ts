@@ -1,4 +1,5 @@
-// Starts a kernel process from a kernelspec-style argv, as jupyter_client's KernelManager does, and connects to it.
+// Starts a kernel process from a kernelspec-style argv, as jupyter_client's KernelManager does, connects to it,
+// and returns its handle.
 import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
@@ -9,6 +10,10 @@ import { ConnectionInfo } from "../protocol/connectionFile";
 import { JupyterMessage } from "../protocol/messages";
 import { packageRoot } from "../packageRoot";
 import { KernelClient } from "./kernelClient";
+import type { KernelHandle } from "./kernelHandle";
+import { killWhenWeExit } from "./killOnExit";
+import { OutputTail } from "./outputTail";
+import { describeExit, waitForExit } from "./processExit";
 
 export const CONNECTION_FILE_PLACEHOLDER = "{connection_file}";
 
@@ -24,36 +29,10 @@ export interface LaunchOptions {
   kernelName?: string;
 }
 
-export interface KernelExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-export interface LaunchedKernel {
-  client: KernelClient;
-  process: ChildProcess;
-  connectionFile: string;
-  info: ConnectionInfo;
-  /** The kernel_info_reply the kernel answered at startup. */
-  kernelInfo: JupyterMessage;
-  /** Resolves when the process is gone; its client is closed and its connection file removed by then. */
-  exited: Promise<KernelExit>;
-  /** The last lines the kernel wrote to stdout and stderr. */
-  outputTail(): string;
-  /** Sends interrupt_request on control and waits for the reply. */
-  interrupt(): Promise<void>;
-  /** Asks the kernel to shut down and waits for it to exit, killing it when it takes too long. */
-  shutdown(restart?: boolean): Promise<void>;
-  /** SIGKILLs the kernel's process group; await `exited` to know it is gone. */
-  kill(): void;
-}
-
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 const INTERRUPT_REPLY_TIMEOUT_MS = 5_000;
 /** How long a kernel gets to reply to shutdown_request and exit before it is killed, as jupyter_client's shutdown_wait_time. */
 const SHUTDOWN_GRACE_MS = 5_000;
-/** How long to wait after the exit for the pipes to deliver the kernel's last output. */
-const OUTPUT_FLUSH_MS = 200;
 const OUTPUT_TAIL_LINES = 200;
 
 /**
@@ -108,7 +87,7 @@ export async function writeConnectionFile(
   return { path: file, info };
 }
 
-export async function launchKernel(options: LaunchOptions): Promise<LaunchedKernel> {
+export async function launchKernel(options: LaunchOptions): Promise<KernelHandle> {
   if (options.argv.length === 0) throw new Error("launchKernel: argv is empty");
   return launchOnce(options).catch((error: Error) => {
     // The ports are picked free just before the kernel binds them, as jupyter_client does; another process can
@@ -118,9 +97,10 @@ export async function launchKernel(options: LaunchOptions): Promise<LaunchedKern
   });
 }
 
-async function launchOnce(options: LaunchOptions): Promise<LaunchedKernel> {
+async function launchOnce(options: LaunchOptions): Promise<KernelHandle> {
   const { path: connectionFile, info } = await writeConnectionFile(options);
-  const [command, ...args] = options.argv.map((arg) => arg.split(CONNECTION_FILE_PLACEHOLDER).join(connectionFile));
+  const argv = options.argv.map((arg) => arg.split(CONNECTION_FILE_PLACEHOLDER).join(connectionFile));
+  const [command, ...args] = argv;
   // Connecting first is fine with ZeroMQ, which reconnects until the kernel binds, and leaves nothing between the
   // spawn and the exit watch that could throw and orphan the process.
   const client = await KernelClient.connect(info).catch((error: Error) => {
@@ -186,12 +166,13 @@ async function launchOnce(options: LaunchOptions): Promise<LaunchedKernel> {
 
   return {
     client,
-    process: child,
-    connectionFile,
     info,
     kernelInfo,
+    argv,
+    pid: child.pid,
     exited,
     outputTail: () => output.text(),
+    onOutputLine: (listener) => output.onLine(listener),
     kill,
     async interrupt() {
       await client.request("control", "interrupt_request", {}, { timeoutMs: INTERRUPT_REPLY_TIMEOUT_MS });
@@ -211,76 +192,6 @@ async function launchOnce(options: LaunchOptions): Promise<LaunchedKernel> {
   };
 }
 
-/** Resolves once with how the process ended, including when it never started. */
-function waitForExit(child: ChildProcess, onSpawnError: (message: string) => void): Promise<KernelExit> {
-  return new Promise((resolve) => {
-    child.on("error", (error) => {
-      if (child.pid !== undefined) return; // A failed kill of a process that is exiting anyway.
-      onSpawnError(`cannot start ${child.spawnfile}: ${error.message}`);
-      resolve({ code: null, signal: null });
-    });
-    child.once("exit", (code, signal) => {
-      // 'close' follows once the pipes are drained, unless a grandchild still holds them open.
-      const flushed = setTimeout(() => resolve({ code, signal }), OUTPUT_FLUSH_MS);
-      child.once("close", () => {
-        clearTimeout(flushed);
-        resolve({ code, signal });
-      });
-    });
-  });
-}
-
-/** "kernel process exited with code 1", "kernel process was killed by SIGKILL", … */
-export function describeExit(exit: KernelExit): string {
-  if (exit.signal) return `kernel process was killed by ${exit.signal}`;
-  if (exit.code === null) return "kernel process could not be started";
-  return `kernel process exited with code ${exit.code}`;
-}
-
 function formatTail(text: string): string {
   return text ? `\n--- kernel output (last lines) ---\n${text}` : "";
-}
-
-/** Kernels run in their own process group, so they would outlive us: kill the live ones when we exit. */
-const killsOnExit = new Set<() => void>();
-
-function killWhenWeExit(kill: () => void): () => void {
-  if (killsOnExit.size === 0) process.once("exit", killLiveKernels);
-  killsOnExit.add(kill);
-  return () => {
-    killsOnExit.delete(kill);
-    if (killsOnExit.size === 0) process.off("exit", killLiveKernels);
-  };
-}
-
-function killLiveKernels(): void {
-  for (const kill of killsOnExit) kill();
-}
-
-/** The last lines of a process's stdout and stderr, each stream's partial line kept apart. */
-class OutputTail {
-  private readonly lines: string[] = [];
-  private readonly partials = new Set<{ text: string }>();
-
-  constructor(private readonly maxLines: number) {}
-
-  collector(): (chunk: string) => void {
-    const partial = { text: "" };
-    this.partials.add(partial);
-    return (chunk) => {
-      const pieces = (partial.text + chunk).split("\n");
-      partial.text = pieces.pop()!.slice(-10_000);
-      this.lines.push(...pieces);
-      if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
-    };
-  }
-
-  append(line: string): void {
-    this.lines.push(line);
-  }
-
-  text(): string {
-    const unfinished = [...this.partials].map((partial) => partial.text).filter(Boolean);
-    return [...this.lines, ...unfinished].join("\n").trimEnd();
-  }
 }

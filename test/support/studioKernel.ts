@@ -6,13 +6,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zmq from "zeromq";
 import { ExecuteOptions, ExecuteResult, KernelClient } from "../../kernel/client/kernelClient";
-import { LaunchedKernel, kernelArgv, launchKernel } from "../../kernel/client/kernelLauncher";
+import type { KernelHandle } from "../../kernel/client/kernelHandle";
+import { kernelArgv, launchKernel } from "../../kernel/client/kernelLauncher";
 import { endpoint } from "../../kernel/protocol/connectionFile";
 import { JsonObject, JupyterMessage, makeMessage } from "../../kernel/protocol/messages";
 import { Signer, encodeMessage } from "../../kernel/protocol/wire";
 
 export interface StudioKernel {
-  launched: LaunchedKernel;
+  launched: KernelHandle;
   client: KernelClient;
   /** The notebook folder: the kernel's cwd. */
   cwd: string;
@@ -48,7 +49,7 @@ export async function startStudioKernel(options: StartOptions = {}): Promise<Stu
   const historyDir = tempDir("tfjs-hist-");
   const historyFile = path.join(historyDir, "history.jsonl");
   options.prepare?.(cwd);
-  let launched: LaunchedKernel;
+  let launched: KernelHandle;
   try {
     launched = await launchKernel({ argv: kernelArgv(), cwd, env: { TFJS_STUDIO_HISTORY: historyFile, ...options.env } });
   } catch (error) {
