@@ -7,6 +7,8 @@ import * as path from "node:path";
 import { BACKEND_ORDER, parseBackendSetting, type BackendId } from "../kernel/tfjs/backendNames";
 import { backendLoaders, predictChoice } from "../kernel/tfjs/backendLoaders";
 import { BackendUnavailable, ForcedBackendError, chooseBackend, type BackendLoader, type LoadedBackend } from "../kernel/tfjs/chooseBackend";
+import { selectBackend } from "../kernel/tfjs/selectBackend";
+import { sharedTfjs } from "../kernel/tfjs/sharedTfjs";
 import { CUDA_LIBRARIES, checkCuda, describeCudaReport, systemCudaProbe } from "../kernel/tfjs/cudaDiagnostics";
 import type { JupyterMessage } from "../kernel/protocol/messages";
 import { dropEmscriptenProcessHandlers } from "../kernel/tfjs/emscriptenProcessHandlers";
@@ -152,6 +154,17 @@ describe("backend loaders on this machine (no native tfjs packages)", function (
     } finally {
       fs.rmSync(withNode, { recursive: true, force: true });
     }
+  });
+
+  it("selectBackend picks the best backend that loads and says why, without setting up the kernel's shared tfjs", async () => {
+    const { loaded, runtime } = await selectBackend({ notebookDir });
+    assert.equal(runtime.status, "ready");
+    assert.equal(runtime.backend, "wasm");
+    assert.deepEqual(runtime.skipped.map((s) => s.backend), ["gpu", "node"]);
+    assert.match(runtime.skipped[1]!.reason, /tfjs-node is not installed/);
+    assert.equal(loaded.tf.getBackend(), "wasm");
+    assert.equal(sharedTfjs(), undefined, "no shared instance was provided");
+    await assert.rejects(selectBackend({ notebookDir, setting: "node" }), /TFJS_STUDIO_BACKEND=node asks for the node \(@tensorflow\/tfjs-node\) backend, which cannot be used/);
   });
 
   it("loads wasm with SIMD from the package's own files", async () => {
