@@ -11,7 +11,7 @@ commands:
   kernel --connection-file FILE     start the Jupyter kernel (Jupyter runs this for you)
   install-kernel [--user | --sys-prefix | --prefix DIR]
                                     register the "tfjs-studio" kernelspec with Jupyter
-  run NOTEBOOK.ipynb [--output OUT.ipynb] [--timeout SECONDS]
+  run NOTEBOOK.ipynb [--output OUT.ipynb] [--timeout SECONDS] [--force]
                                     execute every cell and save the outputs
   new TEMPLATE DIR                  start a project from a template (mnist-mlp, mnist-cnn, lstm-text-classification)
   --version                         print the version

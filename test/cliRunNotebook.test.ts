@@ -3,9 +3,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runNotebook } from "../kernel/cli/runNotebook";
+import { runCli } from "./support/cli";
 
-// Debian's ipykernel stands in for our kernel; /usr/bin/python3 is the Python that has it.
+// Debian's ipykernel stands in for our kernel; /usr/bin/python3 is the Python that has it. Its notebooks are Python
+// ones, hence --force.
 const IPYKERNEL_ARGV_JSON = JSON.stringify(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"]);
+const WITH_IPYKERNEL = ["--kernel-argv-json", IPYKERNEL_ARGV_JSON, "--force"];
 
 type Json = Record<string, any>;
 
@@ -13,8 +16,10 @@ function codeCell(source: string | string[], extra: Json = {}): Json {
   return { cell_type: "code", execution_count: null, metadata: {}, outputs: [], source, ...extra };
 }
 
-function notebookWith(cells: Json[]): Json {
-  return { cells, metadata: { kernelspec: { name: "python3", display_name: "Python 3" }, custom: { kept: true } }, nbformat: 4, nbformat_minor: 5 };
+const PYTHON_METADATA = { kernelspec: { name: "python3", display_name: "Python 3" }, custom: { kept: true } };
+
+function notebookWith(cells: unknown[], metadata: Json = PYTHON_METADATA): Json {
+  return { cells, metadata, nbformat: 4, nbformat_minor: 5 };
 }
 
 /** Runs the command with stderr captured, so progress lines land in the test rather than the report. */
@@ -39,19 +44,30 @@ function joined(text: string | string[]): string {
   return Array.isArray(text) ? text.join("") : text;
 }
 
-describe("tfjs-studio run, against ipykernel", function () {
+describe("tfjs-studio run", function () {
   this.timeout(120_000);
   let dir: string;
+  let kernelMarker: string;
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-run-"));
+    kernelMarker = path.join(dir, "kernel-started");
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function writeNotebook(cells: Json[], name = "notebook.ipynb"): string {
+  function writeNotebook(cells: unknown[], name = "notebook.ipynb", metadata?: Json): string {
     const file = path.join(dir, name);
-    fs.writeFileSync(file, JSON.stringify(notebookWith(cells)));
+    fs.writeFileSync(file, JSON.stringify(notebookWith(cells, metadata)));
     return file;
+  }
+
+  /** A kernel command that only leaves kernelMarker behind, to show whether a run got as far as starting a kernel. */
+  function withRecordingKernel(): string[] {
+    return ["--kernel-argv-json", JSON.stringify(["/bin/sh", "-c", 'touch "$0"; exit 3', kernelMarker, "{connection_file}"])];
+  }
+
+  function kernelStarted(): boolean {
+    return fs.existsSync(kernelMarker);
   }
 
   it("executes the cells in order, writes their outputs in place and stops at the first error", async () => {
@@ -68,7 +84,7 @@ describe("tfjs-studio run, against ipykernel", function () {
       codeCell("print('after')", stale),
     ]);
 
-    const { code, stderr } = await run([file, "--kernel-argv-json", IPYKERNEL_ARGV_JSON]);
+    const { code, stderr } = await run([file, ...WITH_IPYKERNEL]);
 
     assert.equal(code, 1);
     assert.match(stderr, /\[1\/7\] executing cell 1/);
@@ -111,7 +127,7 @@ describe("tfjs-studio run, against ipykernel", function () {
     const original = fs.readFileSync(file, "utf8");
     const output = path.join(dir, "out.ipynb");
 
-    const { code } = await run([file, `--output=${output}`, "--kernel-argv-json", IPYKERNEL_ARGV_JSON]);
+    const { code } = await run([file, `--output=${output}`, ...WITH_IPYKERNEL]);
 
     assert.equal(code, 0);
     assert.equal(fs.readFileSync(file, "utf8"), original);
@@ -124,7 +140,7 @@ describe("tfjs-studio run, against ipykernel", function () {
     const file = writeNotebook([codeCell("import time\nprint('start', flush=True)\ntime.sleep(60)"), codeCell("print('never')")]);
     const started = Date.now();
 
-    const { code, stderr } = await run([file, "--timeout", "1", "--kernel-argv-json", IPYKERNEL_ARGV_JSON]);
+    const { code, stderr } = await run([file, "--timeout", "1", ...WITH_IPYKERNEL]);
 
     assert.equal(code, 1);
     assert.ok(Date.now() - started < 30_000);
@@ -139,7 +155,7 @@ describe("tfjs-studio run, against ipykernel", function () {
   it("reports a kernel that dies while running a cell", async () => {
     const file = writeNotebook([codeCell("import os\nos._exit(7)")]);
 
-    const { code, stderr } = await run([file, "--kernel-argv-json", IPYKERNEL_ARGV_JSON]);
+    const { code, stderr } = await run([file, ...WITH_IPYKERNEL]);
 
     assert.equal(code, 1);
     assert.match(stderr, /kernel stopped while executing cell 0 .*: kernel died: kernel process exited with code 7/);
@@ -149,7 +165,7 @@ describe("tfjs-studio run, against ipykernel", function () {
     const file = writeNotebook([codeCell("1")]);
     const failing = JSON.stringify(["/usr/bin/python3", "-c", "import sys; sys.exit(4)", "{connection_file}"]);
 
-    const { code, stderr } = await run([file, "--kernel-argv-json", failing]);
+    const { code, stderr } = await run([file, "--kernel-argv-json", failing, "--force"]);
 
     assert.equal(code, 1);
     assert.match(stderr, /kernel failed to start .*exited with code 4/);
@@ -164,6 +180,8 @@ describe("tfjs-studio run, against ipykernel", function () {
       [file, "--timeout"],
       [file, "--timeout", "soon"],
       [file, "--timeout", "-1"],
+      [file, "--timeout", "0"],
+      [file, "--force=yes"],
       [file, "--kernel-argv-json", "python"],
       [file, "--kernel-argv-json", "[]"],
     ];
@@ -180,5 +198,122 @@ describe("tfjs-studio run, against ipykernel", function () {
     const { code, stderr } = await run([file]);
     assert.equal(code, 1);
     assert.match(stderr, /not an nbformat 4 notebook/);
+  });
+
+  it("refuses a --timeout longer than Node's timers hold, before starting a kernel", async () => {
+    const file = writeNotebook([codeCell("print('done')")]);
+    for (const timeout of ["2147484", "1e12"]) {
+      const { code, stderr } = await runCli(["run", file, "--timeout", timeout, ...withRecordingKernel()]);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, /--timeout must be at most 2147483 seconds/);
+      assert.ok(!kernelStarted(), `--timeout ${timeout} started a kernel`);
+    }
+
+    const longest = await runCli(["run", file, "--timeout", "2147483", ...WITH_IPYKERNEL]);
+    assert.equal(longest.code, 0, longest.stderr);
+    assert.doesNotMatch(longest.stderr, /TimeoutOverflowWarning/);
+  });
+
+  it("creates a missing --output folder", async () => {
+    const file = writeNotebook([codeCell("print('saved')")]);
+    const output = path.join(dir, "results", "today", "out.ipynb");
+
+    const { code, stderr } = await runCli(["run", file, "--output", output, ...WITH_IPYKERNEL]);
+
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(JSON.parse(fs.readFileSync(output, "utf8")).cells[0].outputs[0].text, ["saved\n"]);
+  });
+
+  it("fails at once, naming the path, on an --output it cannot write", async () => {
+    const file = writeNotebook([codeCell("1")], "notebook.ipynb", {});
+    fs.writeFileSync(path.join(dir, "plain.txt"), "");
+    fs.mkdirSync(path.join(dir, "folder"));
+    for (const output of [path.join(dir, "plain.txt", "out.ipynb"), path.join(dir, "folder")]) {
+      const { code, stderr } = await runCli(["run", file, "--output", output, ...withRecordingKernel()]);
+      assert.equal(code, 1, stderr);
+      assert.ok(stderr.includes(`cannot write ${output}`), stderr);
+      assert.ok(!kernelStarted(), `--output ${output} started a kernel`);
+    }
+  });
+
+  it("keeps the outputs in a temporary file, and says where, when saving fails after the run", async () => {
+    const outputDir = path.join(dir, "out");
+    const output = path.join(outputDir, "result.ipynb");
+    fs.mkdirSync(outputDir);
+    // The cell puts a file where the output folder was, so the save after the run fails.
+    const file = writeNotebook([
+      codeCell(`import shutil\nshutil.rmtree(${JSON.stringify(outputDir)})\nopen(${JSON.stringify(outputDir)}, 'w').close()\nprint('computed')`),
+    ]);
+
+    const { code, stderr } = await runCli(["run", file, "--output", output, ...WITH_IPYKERNEL]);
+
+    assert.equal(code, 1);
+    assert.ok(stderr.includes(`cannot write ${output}`), stderr);
+    const rescued = /saved in (\S+) instead/.exec(stderr)?.[1];
+    assert.ok(rescued, stderr);
+    try {
+      assert.deepEqual(JSON.parse(fs.readFileSync(rescued, "utf8")).cells[0].outputs[0].text, ["computed\n"]);
+    } finally {
+      fs.rmSync(path.dirname(rescued), { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a notebook for another kernel, naming what it found, unless given --force", async () => {
+    const others: [Json, RegExp][] = [
+      [{ kernelspec: { name: "python3", display_name: "Python 3", language: "python" } }, /kernel "python3", language python/],
+      [{ language_info: { name: "python" } }, /language python/],
+      [{ kernelspec: { name: "ir", display_name: "R" } }, /kernel "ir"/],
+    ];
+    for (const [metadata, found] of others) {
+      const file = writeNotebook([codeCell("1")], "other.ipynb", metadata);
+      const refused = await runCli(["run", file, ...withRecordingKernel()]);
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, found);
+      assert.match(refused.stderr, /--force runs it anyway/);
+      assert.ok(!kernelStarted(), `${JSON.stringify(metadata)} started a kernel`);
+
+      await runCli(["run", file, "--force", ...withRecordingKernel()]);
+      assert.ok(kernelStarted(), `--force did not start a kernel for ${JSON.stringify(metadata)}`);
+      fs.rmSync(kernelMarker);
+    }
+
+    const ours = [
+      {},
+      { kernelspec: { name: "tfjs-studio", display_name: "TypeScript (TF.js Studio)", language: "typescript" }, language_info: { name: "typescript" } },
+      { kernelspec: { name: "tfjs-studio-gpu", display_name: "installed with --name", language: "typescript" } },
+      { kernelspec: { name: "tfjs-studio", display_name: "TypeScript (TF.js Studio)" } },
+    ];
+    for (const metadata of ours) {
+      await runCli(["run", writeNotebook([codeCell("1")], "ours.ipynb", metadata), ...withRecordingKernel()]);
+      assert.ok(kernelStarted(), `${JSON.stringify(metadata)} was refused`);
+      fs.rmSync(kernelMarker);
+    }
+  });
+
+  it("names the malformed cell, counting from 0, and writes nothing", async () => {
+    const malformed: [string, RegExp][] = [
+      [JSON.stringify(notebookWith([codeCell("1"), null], {})), /cell 1 \(counting from 0\) is null, not a cell object/],
+      [JSON.stringify(notebookWith(["print(1)"], {})), /cell 0 \(counting from 0\) is a string, not a cell object/],
+      [JSON.stringify(notebookWith([{ metadata: {}, source: "1" }], {})), /cell 0 \(counting from 0\) has no cell_type/],
+      [JSON.stringify(notebookWith([codeCell("", { source: 42 })], {})), /cell 0 \(counting from 0\) has a source that is neither a string nor an array of strings/],
+      [JSON.stringify(notebookWith([codeCell(["a", 1] as unknown as string[])], {})), /cell 0 \(counting from 0\) has a source that is neither/],
+      [JSON.stringify(notebookWith([codeCell("1", { outputs: 5 })], {})), /cell 0 \(counting from 0\) has outputs that are not an array of objects/],
+      [JSON.stringify({ ...notebookWith([], {}), cells: { 0: codeCell("1") } }), /"cells" is not an array/],
+      ['{"cells": [', /is not valid JSON/],
+    ];
+    const file = path.join(dir, "broken.ipynb");
+    const output = path.join(dir, "out.ipynb");
+    for (const [text, problem] of malformed) {
+      fs.writeFileSync(file, text);
+
+      const { code, stderr } = await runCli(["run", file, "--output", output, ...withRecordingKernel()]);
+
+      assert.equal(code, 1, text);
+      assert.match(stderr, problem);
+      assert.ok(stderr.includes(file), stderr);
+      assert.equal(fs.readFileSync(file, "utf8"), text);
+      assert.ok(!fs.existsSync(output), `${text} wrote ${output}`);
+      assert.ok(!kernelStarted(), `${text} started a kernel`);
+    }
   });
 });

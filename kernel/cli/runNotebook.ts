@@ -1,17 +1,24 @@
 // `tfjs-studio run NOTEBOOK.ipynb`: executes every code cell in a fresh kernel and saves the outputs, as
 // `jupyter nbconvert --to notebook --execute` does.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { RequestTimeoutError } from "../client/kernelClient";
 import type { KernelHandle } from "../client/kernelHandle";
 import { kernelArgv, launchKernel } from "../client/kernelLauncher";
 import { JsonObject, JupyterMessage } from "../protocol/messages";
+import { Cell, Notebook, Output, readNotebook } from "./notebookFile";
+import { otherKernel } from "./notebookKernel";
+import { prepareOutputFile, saveNotebook } from "./notebookOutputFile";
 
-const USAGE = `usage: tfjs-studio run NOTEBOOK.ipynb [--output OUT.ipynb] [--timeout SECONDS] [--kernel-argv-json '["cmd", ...]']
+/** Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer one fires at once. */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+const USAGE = `usage: tfjs-studio run NOTEBOOK.ipynb [--output OUT.ipynb] [--timeout SECONDS] [--force] [--kernel-argv-json '["cmd", ...]']
 
 Executes the notebook's code cells in order in a new kernel started in the notebook's folder, and writes the
-notebook with their outputs to OUT.ipynb (default: the notebook itself). Stops at the first failing cell.
-  --timeout SECONDS          per-cell time limit (default: none)
+notebook with their outputs to OUT.ipynb (default: the notebook itself; a missing folder is created). Stops at
+the first failing cell.
+  --timeout SECONDS          per-cell time limit (default: none; at most ${MAX_TIMEOUT_SECONDS})
+  --force                    run a notebook whose metadata names another language or kernel
   --kernel-argv-json JSON    kernel command as a JSON array, "{connection_file}" standing for the connection file
 `;
 
@@ -25,20 +32,7 @@ interface RunArguments {
   output: string;
   timeoutMs?: number;
   kernelArgv?: string[];
-}
-
-type Output = JsonObject;
-
-interface Cell extends JsonObject {
-  cell_type: string;
-  source: string | string[];
-  outputs?: Output[];
-  execution_count?: number | null;
-}
-
-interface Notebook extends JsonObject {
-  nbformat: number;
-  cells: Cell[];
+  force: boolean;
 }
 
 export async function runNotebook(args: string[]): Promise<number> {
@@ -52,9 +46,13 @@ export async function runNotebook(args: string[]): Promise<number> {
     return EXIT_USAGE;
   }
 
+  // Everything that can be checked is, before a kernel starts: a run that fails after it may lose every result.
   let notebook: Notebook;
   try {
     notebook = readNotebook(parsed.notebook);
+    const other = otherKernel(notebook.metadata);
+    if (other && !parsed.force) throw new Error(`${parsed.notebook} is a notebook for ${other}, not for tfjs-studio (TypeScript); --force runs it anyway`);
+    prepareOutputFile(parsed.output);
   } catch (error) {
     report((error as Error).message);
     return EXIT_FAILED;
@@ -79,9 +77,9 @@ export async function runNotebook(args: string[]): Promise<number> {
   try {
     const succeeded = await executeCells(notebook, kernel, parsed.timeoutMs, () => stoppedBy);
     try {
-      writeNotebook(parsed.output, notebook);
+      saveNotebook(parsed.output, notebook);
     } catch (error) {
-      report(`cannot write ${parsed.output}: ${(error as Error).message}`);
+      report((error as Error).message);
       return EXIT_FAILED;
     }
     if (stoppedBy) return EXIT_INTERRUPTED;
@@ -220,6 +218,7 @@ class CellOutputs {
 function parseArguments(args: string[]): RunArguments | string {
   const positional: string[] = [];
   const options = new Map<string, string>();
+  let force = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (!arg.startsWith("--")) {
@@ -227,6 +226,11 @@ function parseArguments(args: string[]): RunArguments | string {
       continue;
     }
     const [name, inlineValue] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    if (name === "--force") {
+      if (inlineValue !== undefined) return "--force takes no value";
+      force = true;
+      continue;
+    }
     if (!["--output", "--timeout", "--kernel-argv-json"].includes(name)) return `unknown option ${name}`;
     const value = inlineValue ?? args[++i];
     if (value === undefined) return `${name} needs a value`;
@@ -240,6 +244,7 @@ function parseArguments(args: string[]): RunArguments | string {
   if (timeout !== undefined) {
     const seconds = Number(timeout);
     if (timeout.trim() === "" || !(seconds > 0) || !Number.isFinite(seconds)) return `--timeout must be a positive number of seconds, got ${timeout}`;
+    if (seconds > MAX_TIMEOUT_SECONDS) return `--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), got ${timeout}`;
     timeoutMs = seconds * 1000;
   }
 
@@ -255,53 +260,11 @@ function parseArguments(args: string[]): RunArguments | string {
       return `--kernel-argv-json must be a non-empty JSON array of strings, got ${argvJson}`;
     }
   }
-  return { notebook, output: options.get("--output") ?? notebook, timeoutMs, kernelArgv: argv };
-}
-
-function readNotebook(file: string): Notebook {
-  let notebook: Partial<Notebook>;
-  try {
-    notebook = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new Error(`cannot read notebook ${file}: ${(error as Error).message}`);
-  }
-  if (notebook?.nbformat !== 4 || !Array.isArray(notebook.cells)) throw new Error(`${file} is not an nbformat 4 notebook`);
-  return notebook as Notebook;
-}
-
-/** Writes as nbformat does: sorted keys, 1-space indent, multi-line text as lists of lines. */
-function writeNotebook(file: string, notebook: Notebook): void {
-  for (const cell of notebook.cells) {
-    for (const output of cell.cell_type === "code" ? (cell.outputs ?? []) : []) splitOutputLines(output);
-  }
-  fs.writeFileSync(file, JSON.stringify(sortKeys(notebook), null, 1) + "\n");
-}
-
-/** The mime types nbformat stores as lists of lines besides text/*. */
-const SPLIT_MIME_TYPES = new Set(["application/javascript", "image/svg+xml"]);
-
-function splitOutputLines(output: Output): void {
-  if (output.output_type === "stream" && typeof output.text === "string") output.text = splitLines(output.text);
-  if (output.output_type !== "display_data" && output.output_type !== "execute_result") return;
-  const data = (output.data ?? {}) as JsonObject;
-  for (const [mimeType, value] of Object.entries(data)) {
-    if (typeof value === "string" && (mimeType.startsWith("text/") || SPLIT_MIME_TYPES.has(mimeType))) data[mimeType] = splitLines(value);
-  }
-}
-
-function splitLines(text: string): string[] {
-  return text === "" ? [] : text.split(/(?<=\n)/);
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== "object") return value;
-  const object = value as JsonObject;
-  return Object.fromEntries(Object.keys(object).sort().map((key) => [key, sortKeys(object[key])]));
+  return { notebook, output: options.get("--output") ?? notebook, timeoutMs, kernelArgv: argv, force };
 }
 
 function sourceText(cell: Cell): string {
-  return Array.isArray(cell.source) ? cell.source.join("") : String(cell.source ?? "");
+  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
 }
 
 function firstLine(code: string): string {
