@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runNotebook } from "../kernel/cli/runNotebook";
+import { METRICS_MIME_TYPE } from "../kernel/training/runLogSchema";
 import { runCli } from "./support/cli";
 
 // Debian's ipykernel stands in for our kernel; /usr/bin/python3 is the Python that has it. Its notebooks are Python
@@ -159,6 +160,41 @@ describe("tfjs-studio run", function () {
 
     assert.equal(code, 1);
     assert.match(stderr, /kernel stopped while executing cell 0 .*: kernel died: kernel process exited with code 7/);
+  });
+
+  describe("live training metrics in the saved notebook", () => {
+    const TRAIN = `import * as tf from "@tensorflow/tfjs";
+const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, activation: "softmax" })] });
+model.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+const x = tf.randomUniform([64, 4]);
+const y = tf.oneHot(tf.zeros([64], "int32"), 2);`;
+    const TYPESCRIPT = { kernelspec: { name: "tfjs-studio", display_name: "TypeScript (TF.js Studio)", language: "typescript" } };
+
+    function savedMetrics(file: string): { status: string; error?: string } {
+      const cell = JSON.parse(fs.readFileSync(file, "utf8")).cells[0];
+      const output = cell.outputs.find((o: Json) => o.data?.[METRICS_MIME_TYPE]);
+      assert.ok(output, `no metrics output in ${JSON.stringify(cell.outputs).slice(0, 500)}`);
+      return output.data[METRICS_MIME_TYPE];
+    }
+
+    it("end as interrupted, with why, when the cell times out", async () => {
+      const file = writeNotebook([codeCell(`${TRAIN}\nawait model.fit(x, y, { epochs: 100000, batchSize: 8 });`)], "timeout.ipynb", TYPESCRIPT);
+      const { code, stderr } = await run([file, "--timeout", "8"]);
+      assert.equal(code, 1, stderr);
+      const metrics = savedMetrics(file);
+      assert.equal(metrics.status, "interrupted");
+      assert.match(metrics.error ?? "", /did not finish within 8 s|interrupted/);
+    });
+
+    it("end as failed, with why, when the kernel dies during training", async () => {
+      const dies = `${TRAIN}\nawait model.fit(x, y, { epochs: 100000, batchSize: 8, callbacks: { onBatchEnd: (batch) => { if (batch === 5) process.kill(process.pid, "SIGKILL"); } } });`;
+      const file = writeNotebook([codeCell(dies)], "dies.ipynb", TYPESCRIPT);
+      const { code } = await run([file]);
+      assert.equal(code, 1);
+      const metrics = savedMetrics(file);
+      assert.equal(metrics.status, "failed");
+      assert.match(metrics.error ?? "", /The kernel died during training: kernel process was killed by SIGKILL/);
+    });
   });
 
   it("reports a kernel that fails to start", async () => {

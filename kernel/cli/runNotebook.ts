@@ -4,8 +4,9 @@ import * as path from "node:path";
 import { RequestTimeoutError } from "../client/kernelClient";
 import type { KernelHandle } from "../client/kernelHandle";
 import { kernelArgv, launchKernel } from "../client/kernelLauncher";
-import { JsonObject, JupyterMessage } from "../protocol/messages";
-import { Cell, Notebook, Output, readNotebook } from "./notebookFile";
+import { OutputReducer } from "../client/outputReducer";
+import type { JupyterMessage } from "../protocol/messages";
+import { Cell, Notebook, readNotebook } from "./notebookFile";
 import { otherKernel } from "./notebookKernel";
 import { prepareOutputFile, saveNotebook } from "./notebookOutputFile";
 
@@ -102,116 +103,73 @@ async function executeCells(
   const codeCells = notebook.cells.flatMap((cell, index) =>
     cell.cell_type === "code" && sourceText(cell).trim() !== "" ? [index] : [],
   );
-  const displays = new DisplayRegistry();
-  for (const [position, index] of codeCells.entries()) {
-    const cell = notebook.cells[index];
-    const code = sourceText(cell);
-    const where = `cell ${index} (${JSON.stringify(firstLine(code))})`;
-    report(`[${position + 1}/${codeCells.length}] executing ${where}`);
-    cell.outputs = [];
-    cell.execution_count = null;
-    const outputs = new CellOutputs(cell.outputs, displays);
-    try {
-      const { reply } = await kernel.client.execute(code, {
-        store_history: true,
-        stop_on_error: true,
-        timeoutMs,
-        onIopub: (message) => {
-          // As nbclient: the count is known from execute_input on, so even a cell that never finishes shows it.
-          if (typeof message.content.execution_count === "number") cell.execution_count = message.content.execution_count;
-          outputs.add(message);
-        },
-      });
-      if (typeof reply.content.execution_count === "number") cell.execution_count = reply.content.execution_count;
-      if (reply.content.status !== "ok") {
-        const failure = reply.content.status === "error" ? `${reply.content.ename}: ${reply.content.evalue}` : `status ${reply.content.status}`;
-        report(`${where} failed: ${failure}`);
-        return false;
-      }
-    } catch (error) {
-      if (stoppedBy()) {
-        report(`stopped by ${stoppedBy()} while executing ${where}`);
-      } else if (error instanceof RequestTimeoutError) {
-        await kernel.interrupt().catch(() => {});
-        const evalue = `cell did not finish within ${timeoutMs! / 1000} s`;
-        cell.outputs.push({ output_type: "error", ename: "CellTimeoutError", evalue, traceback: [`CellTimeoutError: ${evalue}`] });
-        report(`${where} failed: CellTimeoutError: ${evalue}`);
-      } else {
-        report(`kernel stopped while executing ${where}: ${(error as Error).message}`);
-      }
-      return false;
+  const outputs = new OutputReducer<number>();
+  // Display updates come for earlier cells too (a fit that was not awaited), so all are taken from the client.
+  const onUpdate = (message: JupyterMessage) => void outputs.updateDisplay(message);
+  kernel.client.on("iopub", onUpdate);
+  const executed: number[] = [];
+  try {
+    for (const [position, index] of codeCells.entries()) {
+      executed.push(index);
+      const succeeded = await executeCell(notebook.cells[index], index, kernel, outputs, timeoutMs, stoppedBy, `[${position + 1}/${codeCells.length}]`);
+      if (!succeeded) return false;
     }
-  }
-  return true;
-}
-
-/** Where each display_id is shown, so update_display_data can replace it, in whichever cell it is. */
-class DisplayRegistry {
-  private readonly outputsById = new Map<string, Output[]>();
-
-  show(displayId: string, output: Output): void {
-    const outputs = this.outputsById.get(displayId) ?? [];
-    outputs.push(output);
-    this.outputsById.set(displayId, outputs);
-  }
-
-  /** Cleared outputs may still be listed here; updating them is harmless as nothing refers to them any more. */
-  update(displayId: string, content: JsonObject): void {
-    for (const output of this.outputsById.get(displayId) ?? []) {
-      output.data = content.data;
-      output.metadata = content.metadata;
-    }
+    return true;
+  } finally {
+    kernel.client.off("iopub", onUpdate);
+    // Outputs of earlier cells may have changed since (display updates, live metrics ended).
+    for (const index of executed) notebook.cells[index].outputs = outputs.outputs(index);
   }
 }
 
-/** Turns one cell's IOPub messages into nbformat 4 outputs, as nbclient does. */
-class CellOutputs {
-  private clearBeforeNextOutput = false;
-
-  constructor(
-    private readonly outputs: Output[],
-    private readonly displays: DisplayRegistry,
-  ) {}
-
-  add(message: JupyterMessage): void {
-    const content = message.content;
-    const msgType = message.header.msg_type;
-    const transient = content.transient as { display_id?: unknown } | undefined;
-    const displayId = typeof transient?.display_id === "string" ? transient.display_id : undefined;
-    // A new display or result with a known display_id updates the earlier ones too.
-    if (displayId && ["display_data", "update_display_data", "execute_result"].includes(msgType)) {
-      this.displays.update(displayId, content);
+async function executeCell(
+  cell: Cell,
+  index: number,
+  kernel: KernelHandle,
+  outputs: OutputReducer<number>,
+  timeoutMs: number | undefined,
+  stoppedBy: () => NodeJS.Signals | undefined,
+  progress: string,
+): Promise<boolean> {
+  const code = sourceText(cell);
+  const where = `cell ${index} (${JSON.stringify(firstLine(code))})`;
+  report(`${progress} executing ${where}`);
+  cell.outputs = [];
+  cell.execution_count = null;
+  outputs.startCell(index);
+  try {
+    const { reply } = await kernel.client.execute(code, {
+      store_history: true,
+      stop_on_error: true,
+      timeoutMs,
+      onIopub: (message) => {
+        // As nbclient: the count is known from execute_input on, so even a cell that never finishes shows it.
+        if (typeof message.content.execution_count === "number") cell.execution_count = message.content.execution_count;
+        if (message.header.msg_type !== "update_display_data") outputs.handle(index, message);
+      },
+    });
+    if (typeof reply.content.execution_count === "number") cell.execution_count = reply.content.execution_count;
+    if (reply.content.status === "ok") return true;
+    const failure = reply.content.status === "error" ? `${reply.content.ename}: ${reply.content.evalue}` : `status ${reply.content.status}`;
+    report(`${where} failed: ${failure}`);
+    return false;
+  } catch (error) {
+    const signal = stoppedBy();
+    if (signal) {
+      outputs.endLiveRuns("interrupted", `tfjs-studio run was stopped by ${signal}.`);
+      report(`stopped by ${signal} while executing ${where}`);
+    } else if (error instanceof RequestTimeoutError) {
+      await kernel.interrupt().catch(() => {});
+      const evalue = `cell did not finish within ${timeoutMs! / 1000} s`;
+      // What the kernel publishes after the time-out reaches nobody: live metrics would say "training" for good.
+      outputs.endLiveRuns("interrupted", `The ${evalue}.`);
+      outputs.addError(index, { ename: "CellTimeoutError", evalue, traceback: [`CellTimeoutError: ${evalue}`] });
+      report(`${where} failed: CellTimeoutError: ${evalue}`);
+    } else {
+      outputs.kernelEnded(true, (error as Error).message.replace(/^kernel died: /, ""));
+      report(`kernel stopped while executing ${where}: ${(error as Error).message}`);
     }
-    switch (msgType) {
-      case "clear_output":
-        if (content.wait) this.clearBeforeNextOutput = true;
-        else this.outputs.length = 0;
-        return;
-      case "stream":
-        return this.append({ output_type: "stream", name: content.name, text: content.text });
-      case "display_data":
-        return this.append({ output_type: "display_data", data: content.data, metadata: content.metadata }, displayId);
-      case "execute_result": {
-        const output = { output_type: "execute_result", data: content.data, metadata: content.metadata, execution_count: content.execution_count };
-        return this.append(output, displayId);
-      }
-      case "error":
-        return this.append({ output_type: "error", ename: content.ename, evalue: content.evalue, traceback: content.traceback });
-    }
-  }
-
-  private append(output: Output, displayId?: string): void {
-    if (this.clearBeforeNextOutput) {
-      this.outputs.length = 0;
-      this.clearBeforeNextOutput = false;
-    }
-    const last = this.outputs[this.outputs.length - 1];
-    if (output.output_type === "stream" && last?.output_type === "stream" && last.name === output.name) {
-      last.text = String(last.text) + String(output.text);
-      return;
-    }
-    this.outputs.push(output);
-    if (displayId) this.displays.show(displayId, output);
+    return false;
   }
 }
 

@@ -15,12 +15,13 @@ export type NotebookOutput =
   | { output_type: "execute_result"; data: MimeBundle; metadata: JsonObject; execution_count: number | null }
   | ErrorOutput;
 
-export interface ErrorOutput {
+// A type, not an interface, so that it stays assignable to plain JSON objects (nbformat files).
+export type ErrorOutput = {
   output_type: "error";
   ename: string;
   evalue: string;
   traceback: string[];
-}
+};
 
 /** An output with an id of ours, stable while it exists. */
 export interface TrackedOutput {
