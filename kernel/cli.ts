@@ -1,6 +1,8 @@
 // `tfjs-studio` command line: kernel, install-kernel, run, new.
 import { installKernel } from "./cli/installKernel";
 import { newProject } from "./cli/newProject";
+import { parseCommandLine, usageError } from "./cli/commandLine";
+import { ExitCode } from "./cli/exitCodes";
 import { runNotebook } from "./cli/runNotebook";
 import { runKernel } from "./kernelMain";
 import { packageVersion } from "./packageRoot";
@@ -15,21 +17,20 @@ commands:
                                     execute every cell and save the outputs
   new TEMPLATE DIR                  start a project from a template (mnist-mlp, mnist-cnn, lstm-text-classification)
   --version                         print the version
+
+Each command takes --help.
+`;
+
+const KERNEL_USAGE = `usage: tfjs-studio kernel --connection-file FILE
+
+Starts the Jupyter kernel on the ports and key in FILE. Jupyter, VS Code and tfjs-studio run start it for you.
 `;
 
 async function main(args: string[]): Promise<number | undefined> {
   const [command, ...rest] = args;
   switch (command) {
-    case "kernel": {
-      const index = rest.findIndex((a) => a === "--connection-file" || a === "-f");
-      const file = index >= 0 ? rest[index + 1] : rest.find((a) => a.startsWith("--connection-file="))?.split("=")[1];
-      if (!file) {
-        process.stderr.write("tfjs-studio kernel: --connection-file FILE is required\n");
-        return 2;
-      }
-      await runKernel(file);
-      return undefined; // keeps running until shutdown
-    }
+    case "kernel":
+      return startKernel(rest);
     case "install-kernel":
       return installKernel(rest);
     case "run":
@@ -39,16 +40,27 @@ async function main(args: string[]): Promise<number | undefined> {
     case "--version":
     case "-v":
       process.stdout.write(`${packageVersion()}\n`);
-      return 0;
+      return ExitCode.Ok;
     case "--help":
     case "-h":
-    case undefined:
       process.stdout.write(USAGE);
-      return command ? 0 : 2;
+      return ExitCode.Ok;
+    case undefined:
+      process.stderr.write(USAGE);
+      return ExitCode.Usage;
     default:
       process.stderr.write(`tfjs-studio: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+      return ExitCode.Usage;
   }
+}
+
+async function startKernel(args: string[]): Promise<number | undefined> {
+  const commandLine = parseCommandLine("kernel", args, { "connection-file": { type: "string", short: "f" } }, () => KERNEL_USAGE);
+  if (typeof commandLine === "number") return commandLine;
+  const file = commandLine.values["connection-file"];
+  if (!file || commandLine.positionals.length > 0) return usageError("kernel", file ? `unexpected ${commandLine.positionals.join(" ")}` : "--connection-file FILE is required", () => KERNEL_USAGE);
+  await runKernel(file);
+  return undefined; // keeps running until shutdown
 }
 
 main(process.argv.slice(2)).then(
@@ -57,6 +69,6 @@ main(process.argv.slice(2)).then(
   },
   (error: Error) => {
     process.stderr.write(`tfjs-studio: ${error.message}\n`);
-    process.exitCode = 1;
+    process.exitCode = ExitCode.Failed;
   },
 );

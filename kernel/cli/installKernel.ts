@@ -6,6 +6,8 @@ import { CONNECTION_FILE_PLACEHOLDER } from "../client/kernelLauncher";
 import { jupyterDataDir } from "../jupyterPaths";
 import { packageRoot } from "../packageRoot";
 import { toPng } from "../runtime/png";
+import { parseCommandLine, usageError, type ParsedCommandLine } from "./commandLine";
+import { ExitCode } from "./exitCodes";
 
 const USAGE = `usage: tfjs-studio install-kernel [--user | --sys-prefix | --prefix DIR] [--name NAME]
 
@@ -16,9 +18,12 @@ Installs the TypeScript (TF.js Studio) kernelspec for Jupyter.
   --name NAME    kernelspec name (default: tfjs-studio)
 `;
 
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
+const OPTIONS = {
+  user: { type: "boolean" },
+  "sys-prefix": { type: "boolean" },
+  prefix: { type: "string" },
+  name: { type: "string" },
+} as const;
 
 /** jupyter_client's rule for kernel names. */
 const KERNEL_NAME_PATTERN = /^[a-z0-9._-]+$/i;
@@ -26,56 +31,33 @@ const KERNEL_NAME_PATTERN = /^[a-z0-9._-]+$/i;
 type Location = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; dir: string };
 
 export async function installKernel(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(USAGE);
-    return EXIT_OK;
-  }
-  const parsed = parseArguments(args);
-  if (typeof parsed === "string") {
-    process.stderr.write(`tfjs-studio install-kernel: ${parsed}\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+  const commandLine = parseCommandLine("install-kernel", args, OPTIONS, () => USAGE);
+  if (typeof commandLine === "number") return commandLine;
+  const parsed = installArguments(commandLine);
+  if (typeof parsed === "string") return usageError("install-kernel", parsed, () => USAGE);
   try {
     const destination = path.join(kernelsDir(parsed.location), parsed.name);
     writeKernelSpec(destination);
     process.stdout.write(`Installed kernelspec ${parsed.name} in ${destination}\n`);
-    return EXIT_OK;
+    return ExitCode.Ok;
   } catch (error) {
     process.stderr.write(`tfjs-studio install-kernel: ${(error as Error).message}\n`);
-    return EXIT_FAILED;
+    return ExitCode.Failed;
   }
 }
 
-function parseArguments(args: string[]): { location: Location; name: string } | string {
+function installArguments({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): { location: Location; name: string } | string {
+  if (positionals.length > 0) return `unknown argument ${positionals[0]}`;
   const locations: Location[] = [];
-  let name = "tfjs-studio";
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inlineValue] = args[i].includes("=") ? [args[i].slice(0, args[i].indexOf("=")), args[i].slice(args[i].indexOf("=") + 1)] : [args[i], undefined];
-    const value = (): string | undefined => inlineValue ?? args[++i];
-    switch (flag) {
-      case "--user":
-        locations.push({ kind: "user" });
-        break;
-      case "--sys-prefix":
-        locations.push({ kind: "sys-prefix" });
-        break;
-      case "--prefix": {
-        const dir = value();
-        if (!dir) return "--prefix needs a directory";
-        locations.push({ kind: "prefix", dir: path.resolve(dir) });
-        break;
-      }
-      case "--name": {
-        const given = value();
-        if (!given || !KERNEL_NAME_PATTERN.test(given)) return `--name must be letters, digits, ".", "_" or "-", got ${given ?? "nothing"}`;
-        name = given;
-        break;
-      }
-      default:
-        return `unknown argument ${args[i]}`;
-    }
+  if (values.user) locations.push({ kind: "user" });
+  if (values["sys-prefix"]) locations.push({ kind: "sys-prefix" });
+  if (values.prefix !== undefined) {
+    if (values.prefix === "") return "--prefix needs a directory";
+    locations.push({ kind: "prefix", dir: path.resolve(values.prefix) });
   }
   if (locations.length > 1) return "give only one of --user, --sys-prefix and --prefix";
+  const name = values.name ?? "tfjs-studio";
+  if (!KERNEL_NAME_PATTERN.test(name)) return `--name must be letters, digits, ".", "_" or "-", got ${name || "nothing"}`;
   return { location: locations[0] ?? { kind: "user" }, name };
 }
 

@@ -1,10 +1,9 @@
 // `tfjs-studio new TEMPLATE DIR`: scaffolds a project from a template and says what to do next.
 import * as path from "node:path";
 import { UnknownTemplateError, formatTemplateList, listTemplates, scaffoldTemplate } from "../templates/scaffold";
+import { parseCommandLine, usageError } from "./commandLine";
+import { ExitCode } from "./exitCodes";
 
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
 
 function usage(): string {
   return `usage: tfjs-studio new TEMPLATE DIR
@@ -16,23 +15,17 @@ ${formatTemplateList(listTemplates())}
 }
 
 export function newProject(args: string[]): number {
-  if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(usage());
-    return EXIT_OK;
-  }
-  const unknownOption = args.find((arg) => arg.startsWith("-"));
-  if (unknownOption || args.length !== 2) {
-    const problem = unknownOption ? `unknown option ${unknownOption}` : args.length < 2 ? "TEMPLATE and DIR are required" : `unexpected ${args.slice(2).join(" ")}`;
-    process.stderr.write(`tfjs-studio new: ${problem}\n${usage()}`);
-    return EXIT_USAGE;
-  }
-  const [name, dir] = args;
+  const commandLine = parseCommandLine("new", args, {}, usage);
+  if (typeof commandLine === "number") return commandLine;
+  const { positionals } = commandLine;
+  if (positionals.length !== 2) return usageError("new", positionals.length < 2 ? "TEMPLATE and DIR are required" : `unexpected ${positionals.slice(2).join(" ")}`, usage);
+  const [name, dir] = positionals;
   let files: string[];
   try {
     files = scaffoldTemplate(name, dir);
   } catch (error) {
     process.stderr.write(`tfjs-studio new: ${(error as Error).message}\n`);
-    return error instanceof UnknownTemplateError ? EXIT_USAGE : EXIT_FAILED;
+    return error instanceof UnknownTemplateError ? ExitCode.Usage : ExitCode.Failed;
   }
   const notebook = files.find((file) => file.endsWith(".ipynb"));
   process.stdout.write(
@@ -49,7 +42,7 @@ export function newProject(args: string[]): number {
       "",
     ].join("\n"),
   );
-  return EXIT_OK;
+  return ExitCode.Ok;
 }
 
 function quoteForShell(dir: string): string {

@@ -6,6 +6,8 @@ import type { KernelHandle } from "../client/kernelHandle";
 import { kernelArgv, launchKernel } from "../client/kernelLauncher";
 import { OutputReducer } from "../client/outputReducer";
 import type { JupyterMessage } from "../protocol/messages";
+import { parseCommandLine, usageError, type ParsedCommandLine } from "./commandLine";
+import { ExitCode } from "./exitCodes";
 import { Cell, Notebook, readNotebook } from "./notebookFile";
 import { otherKernel } from "./notebookKernel";
 import { prepareOutputFile, saveNotebook } from "./notebookOutputFile";
@@ -23,10 +25,6 @@ the first failing cell.
   --kernel-argv-json JSON    kernel command as a JSON array, "{connection_file}" standing for the connection file
 `;
 
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
-const EXIT_INTERRUPTED = 130;
 
 interface RunArguments {
   notebook: string;
@@ -36,16 +34,18 @@ interface RunArguments {
   force: boolean;
 }
 
+const OPTIONS = {
+  output: { type: "string" },
+  timeout: { type: "string" },
+  force: { type: "boolean" },
+  "kernel-argv-json": { type: "string" },
+} as const;
+
 export async function runNotebook(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(USAGE);
-    return EXIT_OK;
-  }
-  const parsed = parseArguments(args);
-  if (typeof parsed === "string") {
-    process.stderr.write(`tfjs-studio run: ${parsed}\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+  const commandLine = parseCommandLine("run", args, OPTIONS, () => USAGE);
+  if (typeof commandLine === "number") return commandLine;
+  const parsed = runArguments(commandLine);
+  if (typeof parsed === "string") return usageError("run", parsed, () => USAGE);
 
   // Everything that can be checked is, before a kernel starts: a run that fails after it may lose every result.
   let notebook: Notebook;
@@ -56,7 +56,7 @@ export async function runNotebook(args: string[]): Promise<number> {
     prepareOutputFile(parsed.output);
   } catch (error) {
     report((error as Error).message);
-    return EXIT_FAILED;
+    return ExitCode.Failed;
   }
 
   let kernel: KernelHandle;
@@ -64,7 +64,7 @@ export async function runNotebook(args: string[]): Promise<number> {
     kernel = await launchKernel({ argv: parsed.kernelArgv ?? kernelArgv(), cwd: path.dirname(path.resolve(parsed.notebook)) });
   } catch (error) {
     report((error as Error).message);
-    return EXIT_FAILED;
+    return ExitCode.Failed;
   }
 
   // The kernel has a process group of its own, so a Ctrl-C reaches only us: take the kernel down with us.
@@ -81,10 +81,10 @@ export async function runNotebook(args: string[]): Promise<number> {
       saveNotebook(parsed.output, notebook);
     } catch (error) {
       report((error as Error).message);
-      return EXIT_FAILED;
+      return ExitCode.Failed;
     }
-    if (stoppedBy) return EXIT_INTERRUPTED;
-    return succeeded ? EXIT_OK : EXIT_FAILED;
+    if (stoppedBy) return ExitCode.Interrupted;
+    return succeeded ? ExitCode.Ok : ExitCode.Failed;
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
@@ -173,32 +173,12 @@ async function executeCell(
   }
 }
 
-function parseArguments(args: string[]): RunArguments | string {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  let force = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inlineValue] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    if (name === "--force") {
-      if (inlineValue !== undefined) return "--force takes no value";
-      force = true;
-      continue;
-    }
-    if (!["--output", "--timeout", "--kernel-argv-json"].includes(name)) return `unknown option ${name}`;
-    const value = inlineValue ?? args[++i];
-    if (value === undefined) return `${name} needs a value`;
-    options.set(name, value);
-  }
-  if (positional.length !== 1) return positional.length === 0 ? "no notebook given" : `expected one notebook, got ${positional.join(" ")}`;
-  const [notebook] = positional;
+function runArguments({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): RunArguments | string {
+  if (positionals.length !== 1) return positionals.length === 0 ? "no notebook given" : `expected one notebook, got ${positionals.join(" ")}`;
+  const [notebook] = positionals;
 
   let timeoutMs: number | undefined;
-  const timeout = options.get("--timeout");
+  const timeout = values.timeout;
   if (timeout !== undefined) {
     const seconds = Number(timeout);
     if (timeout.trim() === "" || !(seconds > 0) || !Number.isFinite(seconds)) return `--timeout must be a positive number of seconds, got ${timeout}`;
@@ -207,7 +187,7 @@ function parseArguments(args: string[]): RunArguments | string {
   }
 
   let argv: string[] | undefined;
-  const argvJson = options.get("--kernel-argv-json");
+  const argvJson = values["kernel-argv-json"];
   if (argvJson !== undefined) {
     try {
       argv = JSON.parse(argvJson);
@@ -218,7 +198,7 @@ function parseArguments(args: string[]): RunArguments | string {
       return `--kernel-argv-json must be a non-empty JSON array of strings, got ${argvJson}`;
     }
   }
-  return { notebook, output: options.get("--output") ?? notebook, timeoutMs, kernelArgv: argv, force };
+  return { notebook, output: values.output ?? notebook, timeoutMs, kernelArgv: argv, force: values.force ?? false };
 }
 
 function sourceText(cell: Cell): string {
