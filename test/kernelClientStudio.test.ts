@@ -5,14 +5,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ExecuteResult, InputPrompt } from "../kernel/client/kernelClient";
 import type { JupyterMessage } from "../kernel/protocol/messages";
-import { StudioKernel, assertOk, delay, ofType, resultText, startStudioKernel, streamText, types } from "./support/studioKernel";
+import { StudioKernel, assertOk, delay, ofType, requestId, resultText, startStudioKernel, streamText, types } from "./support/studioKernel";
 
 function displayId(message: JupyterMessage): string | undefined {
   return (message.content.transient as { display_id?: string } | undefined)?.display_id;
-}
-
-function requestId(result: ExecuteResult): string {
-  return result.reply.parent_header.msg_id;
 }
 
 /** Starts a cell, and resolves once the kernel has published its execute_input (the cell is running). */

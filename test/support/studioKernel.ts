@@ -174,3 +174,19 @@ export function stripAnsi(text: string): string {
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+export function requestId(result: ExecuteResult): string {
+  return result.reply.parent_header.msg_id as string;
+}
+
+/**
+ * Runs a cell that is expected to fail. stop_on_error is off so that the failure cannot abort the next test's cell
+ * (the kernel has a race there, tested on its own in "stop_on_error").
+ */
+export function runFailing(kernel: StudioKernel, code: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+  return kernel.run(code, { stop_on_error: false, ...options });
+}
+
+export function tracebackText(content: Record<string, unknown>): string {
+  return stripAnsi((content.traceback as string[]).join("\n"));
+}
