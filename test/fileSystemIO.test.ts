@@ -1,6 +1,7 @@
 // file:// save and load without tfjs-node: tfjs-node's format (model.json + weights.bin), round
 // trips on wasm and cpu, paths relative to the notebook folder, and clear errors.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -21,9 +22,11 @@ function tinyModel(): tf.LayersModel {
 describe("file:// IO handler", function () {
   this.timeout(60_000);
   let baseDir: string;
-  before(() => {
+  before(async () => {
     baseDir = tempDir("tfjs-fileio-");
     registerFileSystemIO(tf, baseDir);
+    // Each test can run alone; the round trips choose their own backend.
+    await tf.setBackend("cpu");
   });
   after(() => fs.rmSync(baseDir, { recursive: true, force: true }));
 
@@ -78,18 +81,111 @@ describe("file:// IO handler", function () {
     await tinyModel().save("file://lost-weights");
     fs.rmSync(path.join(baseDir, "lost-weights", "weights.bin"));
     await assert.rejects(tf.loadLayersModel("file://lost-weights/model.json"), /its weights file .*lost-weights\/weights\.bin does not exist/);
+    fs.mkdirSync(path.join(baseDir, "folder-json", "model.json"), { recursive: true });
+    await assert.rejects(tf.loadLayersModel("file://folder-json"), /Cannot load file:\/\/.*folder-json\/model\.json: it is a directory, not a file/);
+    await assert.rejects(tf.loadLayersModel("file://a-file/model.json"), /Cannot load file:\/\/.*a-file\/model\.json: .*a-file is a file, not a directory/);
+  });
+
+  it("fails at once, naming the folder and why, where a model cannot be written", async () => {
+    const cases: [string, RegExp][] = [
+      // A recursive mkdir under /proc never returns in Node itself.
+      ["file:///proc/nope/m", /Cannot save to file:\/\/\/proc\/nope\/m: cannot create the directory \/proc\/nope \(this file system does not allow it\)/],
+      ["file:///sys/nope/m", /Cannot save to file:\/\/\/sys\/nope\/m: cannot create the directory \/sys\/nope \(operation not permitted\)/],
+      ["file:///proc/self", /Cannot save to file:\/\/\/proc\/self: cannot write \/proc\/self\/model\.json \(this file system does not allow it\)/],
+      ["file:///sys/kernel", /Cannot save to file:\/\/\/sys\/kernel: cannot write \/sys\/kernel\/model\.json \(permission denied\)/],
+      ["file://a-file/sub/m", /Cannot save to file:\/\/.*a-file\/sub\/m: .*a-file is a file, not a directory/],
+    ];
+    fs.writeFileSync(path.join(baseDir, "a-file"), "");
+    for (const [url, expected] of cases) {
+      const start = performance.now();
+      await assert.rejects(tinyModel().save(url), expected, url);
+      assert.ok(performance.now() - start < 5_000, `${url} took ${performance.now() - start} ms`);
+    }
+    assert.equal(fs.existsSync(path.join(baseDir, "a-file", "sub")), false);
+  });
+
+  it("never waits on a named pipe in place of a model file", async () => {
+    const pipes = path.join(baseDir, "pipes");
+    fs.mkdirSync(pipes);
+    execFileSync("mkfifo", [path.join(pipes, "model.json")]);
+    await assert.rejects(tf.loadLayersModel("file://pipes"), /Cannot load file:\/\/.*pipes\/model\.json: it is not a regular file/);
+    await assert.rejects(tinyModel().save("file://pipes"), /Cannot save to file:\/\/.*pipes: cannot write .*pipes\/model\.json \(it is not a regular file\)/);
+  });
+
+  describe("weight files", () => {
+    /** A one-unit dense layer on two inputs: its kernel and bias as the manifest lists them, and its weight files. */
+    function writeModel(name: string, weights: object[], files: Record<string, Buffer>, paths = Object.keys(files)): string {
+      const dir = path.join(baseDir, name);
+      fs.mkdirSync(dir, { recursive: true });
+      const modelTopology = {
+        class_name: "Sequential",
+        config: { name, layers: [{ class_name: "Dense", config: { name: "d", units: 1, batch_input_shape: [null, 2] } }] },
+      };
+      fs.writeFileSync(path.join(dir, "model.json"), JSON.stringify({ modelTopology, format: "layers-model", weightsManifest: [{ paths, weights }] }));
+      for (const [file, bytes] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), bytes);
+      return dir;
+    }
+    const float32Weights = [
+      { name: "d/kernel", shape: [2, 1], dtype: "float32" },
+      { name: "d/bias", shape: [1], dtype: "float32" },
+    ];
+    const float32Bytes = (values: number[]) => Buffer.from(new Float32Array(values).buffer);
+
+    it("refuses a weights file of the wrong size, naming it and both byte counts", async () => {
+      writeModel("short", float32Weights, { "weights.bin": float32Bytes([1, 2]) });
+      await assert.rejects(tf.loadLayersModel("file://short"), /Cannot load file:\/\/.*short\/model\.json: its weights file .*short\/weights\.bin has 8 bytes, but the manifest's 2 weights for it take 12 bytes/);
+      writeModel("long", float32Weights, { "weights.bin": float32Bytes([1, 2, 3, 4]) });
+      await assert.rejects(tf.loadLayersModel("file://long"), /its weights file .*long\/weights\.bin has 16 bytes, but the manifest's 2 weights for it take 12 bytes/);
+      // A group's weights run on across its files: only their sum is known.
+      writeModel("shards", float32Weights, { "a.bin": float32Bytes([1, 2]), "b.bin": float32Bytes([3, 4]) });
+      await assert.rejects(tf.loadLayersModel("file://shards"), /its weights files .*shards\/a\.bin, .*shards\/b\.bin have 16 bytes together, but the manifest's 2 weights for them take 12 bytes/);
+      writeModel("right", float32Weights, { "a.bin": float32Bytes([1, 2]), "b.bin": float32Bytes([3]) });
+      const model = await tf.loadLayersModel("file://right");
+      assert.deepEqual(Array.from((model.predict(tf.tensor2d([[1, 1]])) as tf.Tensor).dataSync()), [6]);
+    });
+
+    it("refuses a manifest whose weights it cannot size", async () => {
+      writeModel("odd-dtype", [{ name: "d/kernel", shape: [2, 1], dtype: "float64" }], { "weights.bin": Buffer.alloc(16) });
+      await assert.rejects(tf.loadLayersModel("file://odd-dtype"), /odd-dtype\/model\.json: its weight d\/kernel has the dtype float64, which TensorFlow\.js cannot read/);
+      writeModel("no-shape", [{ name: "d/kernel", dtype: "float32" }], { "weights.bin": Buffer.alloc(8) });
+      await assert.rejects(tf.loadLayersModel("file://no-shape"), /no-shape\/model\.json: its weight d\/kernel has no valid shape/);
+    });
+
+    it("counts quantized weights at their stored size", async () => {
+      const quantized = [
+        { name: "d/kernel", shape: [2, 1], dtype: "float32", quantization: { dtype: "uint8", min: 0, scale: 0.5 } },
+        { name: "d/bias", shape: [1], dtype: "float32" },
+      ];
+      writeModel("quantized", quantized, { "weights.bin": Buffer.concat([Buffer.from([2, 4]), float32Bytes([3])]) });
+      const model = await tf.loadLayersModel("file://quantized");
+      assert.deepEqual(Array.from((model.predict(tf.tensor2d([[1, 1]])) as tf.Tensor).dataSync()), [6]);
+      writeModel("quantized-long", quantized, { "weights.bin": float32Bytes([1, 2, 3]) });
+      await assert.rejects(tf.loadLayersModel("file://quantized-long"), /weights\.bin has 12 bytes, but the manifest's 2 weights for it take 6 bytes/);
+    });
+
+    it("refuses weight paths that leave the model's folder", async () => {
+      // The files are there and of the right size: only where they are is wrong.
+      fs.writeFileSync(path.join(baseDir, "outside.bin"), float32Bytes([1, 2, 3]));
+      writeModel("escape-up", float32Weights, {}, ["../outside.bin"]);
+      await assert.rejects(tf.loadLayersModel("file://escape-up"), /Cannot load file:\/\/.*escape-up\/model\.json: its weights path "\.\.\/outside\.bin" leaves the model's directory/);
+      writeModel("escape-absolute", float32Weights, {}, [path.join(baseDir, "outside.bin")]);
+      await assert.rejects(tf.loadLayersModel("file://escape-absolute"), /its weights path ".*outside\.bin" leaves the model's directory/);
+    });
   });
 });
 
 describe("file:// IO in a kernel", function () {
   this.timeout(120_000);
+  const modelCellStart = [
+    'import * as tf from "@tensorflow/tfjs";',
+    "const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] });",
+  ];
 
   it("saves next to the notebook and loads back, on the kernel's backend", async () => {
     const kernel = await startStudioKernel();
     try {
       const result = await kernel.run([
-        'import * as tf from "@tensorflow/tfjs";',
-        "const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1 })] });",
+        ...modelCellStart,
         'await model.save("file://saved");',
         'const loaded = await tf.loadLayersModel("file://saved/model.json");',
         "const x = tf.tensor2d([[1, 2]]);",
@@ -98,6 +194,18 @@ describe("file:// IO in a kernel", function () {
       assert.equal(result.reply.content.status, "ok", String(result.reply.content.evalue));
       assert.equal(resultText(result), "[ 'wasm', true ]");
       assert.ok(fs.existsSync(path.join(kernel.cwd, "saved", "weights.bin")));
+    } finally {
+      await kernel.stop();
+    }
+  });
+
+  it("fails a save to a path that cannot be written at once, and runs the next cell", async () => {
+    const kernel = await startStudioKernel();
+    try {
+      const result = await kernel.run([...modelCellStart, 'await model.save("file:///proc/nope/m");'].join("\n"), { timeoutMs: 10_000 });
+      assert.equal(result.reply.content.status, "error");
+      assert.match(String(result.reply.content.evalue), /Cannot save to file:\/\/\/proc\/nope\/m: cannot create the directory \/proc\/nope/);
+      assert.equal(resultText(await kernel.run("1 + 1", { timeoutMs: 10_000 })), "2");
     } finally {
       await kernel.stop();
     }

@@ -1,7 +1,7 @@
 // The model graph's vscode-free parts: model.json loading with weight statistics, the elkjs layout
 // (the same code the panel's worker runs) timed on a 500-layer model, and the cell output's compact layout.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as Tf from "@tensorflow/tfjs";
@@ -72,6 +72,16 @@ describe("model graph panel: files and layout", function () {
       const missingWeights = await savedModel("noweights");
       unlinkSync(join(dir, "noweights", "weights.bin"));
       cases.push([missingWeights, /its weights file .*weights\.bin does not exist/]);
+      const truncated = await savedModel("truncated");
+      truncateSync(join(dir, "truncated", "weights.bin"), 20);
+      cases.push([truncated, /its weights file .*truncated\/weights\.bin has 20 bytes, but the manifest's 4 weights for it take 36 bytes/]);
+      // A model.json must not make the reader open files elsewhere, even ones of the right size.
+      const escaping = await savedModel("escaping");
+      renameSync(join(dir, "escaping", "weights.bin"), join(dir, "elsewhere.bin"));
+      const escapingJson = JSON.parse(readFileSync(escaping, "utf8"));
+      escapingJson.weightsManifest[0].paths = ["../elsewhere.bin"];
+      writeFileSync(escaping, JSON.stringify(escapingJson));
+      cases.push([escaping, /its weights path "\.\.\/elsewhere\.bin" leaves the model's directory/]);
       const unknown = writeJson("custom.json", JSON.stringify({
         modelTopology: { class_name: "Sequential", config: { name: "s", layers: [{ class_name: "NoSuchLayer", config: { name: "x" } }] } },
         weightsManifest: [],

@@ -1,10 +1,12 @@
 // `file://` save and load for every backend, in tfjs-node's format (model.json + weights.bin), so
 // that models move freely between this kernel and tfjs-node. Used when no native package, which
 // brings its own, is loaded. Relative paths are relative to the notebook's folder.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { io } from "@tensorflow/tfjs";
+import { createDirectory, existingAncestor, notRegularFile, statIfExists, whyFailed, writeRegularFile } from "./safeFileSystem";
 import type { Tfjs } from "./sharedTfjs";
+import { readWeightFiles } from "./weightFiles";
 
 const SCHEME = "file://";
 const MODEL_JSON = "model.json";
@@ -30,10 +32,6 @@ async function saveModel(tf: Tfjs, dir: string, artifacts: io.ModelArtifacts): P
   if (artifacts.modelTopology instanceof ArrayBuffer) {
     throw new Error(`Cannot save to ${SCHEME}${dir}: a binary model topology cannot be written as model.json`);
   }
-  if (statSync(dir, { throwIfNoEntry: false })?.isFile()) {
-    throw new Error(`Cannot save to ${SCHEME}${dir}: it is a file. Give a directory (it is created if needed); the model goes to ${MODEL_JSON} and ${WEIGHTS_BIN} in it.`);
-  }
-  mkdirSync(dir, { recursive: true });
   const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? []);
   const modelJSON: io.ModelJSON = {
     modelTopology: artifacts.modelTopology ?? {},
@@ -48,8 +46,16 @@ async function saveModel(tf: Tfjs, dir: string, artifacts: io.ModelArtifacts): P
   if (artifacts.userDefinedMetadata) modelJSON.userDefinedMetadata = artifacts.userDefinedMetadata;
   if (artifacts.modelInitializer) modelJSON.modelInitializer = artifacts.modelInitializer;
   if (artifacts.initializerSignature) modelJSON.initializerSignature = artifacts.initializerSignature;
-  writeFileSync(join(dir, MODEL_JSON), JSON.stringify(modelJSON));
-  writeFileSync(join(dir, WEIGHTS_BIN), Buffer.from(weightData));
+  try {
+    if (statIfExists(dir)?.isFile()) {
+      throw new Error(`it is a file. Give a directory (it is created if needed); the model goes to ${MODEL_JSON} and ${WEIGHTS_BIN} in it.`);
+    }
+    createDirectory(dir);
+    writeRegularFile(join(dir, MODEL_JSON), JSON.stringify(modelJSON));
+    writeRegularFile(join(dir, WEIGHTS_BIN), Buffer.from(weightData));
+  } catch (error) {
+    throw new Error(`Cannot save to ${SCHEME}${dir}: ${(error as Error).message}`);
+  }
   return {
     modelArtifactsInfo: {
       dateSaved: new Date(),
@@ -63,35 +69,64 @@ async function saveModel(tf: Tfjs, dir: string, artifacts: io.ModelArtifacts): P
 
 /** Reads a model.json (or the directory holding one) and its weight files, as `file://` loading does. */
 async function loadModel(tf: Tfjs, path: string): Promise<io.ModelArtifacts> {
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (!stats) throw new Error(`Cannot load ${SCHEME}${path}: no such file. Give the path of a ${MODEL_JSON} written by model.save("${SCHEME}DIR").`);
-  // A directory saved by model.save() is accepted as well as its model.json.
-  const file = stats.isDirectory() ? join(path, MODEL_JSON) : path;
-  if (!existsSync(file)) throw new Error(`Cannot load ${SCHEME}${path}: it is a directory without a ${MODEL_JSON}`);
+  // Errors name the model.json once it is found, else the path given.
+  let file = path;
   let modelJSON: io.ModelJSON;
   try {
-    modelJSON = JSON.parse(readFileSync(file, "utf8"));
+    let stats = statIfExists(path);
+    if (!stats) throw new Error(missingPathReason(path));
+    // A directory saved by model.save() is accepted as well as its model.json.
+    if (stats.isDirectory()) {
+      stats = statIfExists(join(path, MODEL_JSON));
+      if (!stats) throw new Error(`it is a directory without a ${MODEL_JSON}`);
+      file = join(path, MODEL_JSON);
+    }
+    const notFile = notRegularFile(stats);
+    if (notFile) throw new Error(notFile);
+    modelJSON = parsedModelJson(file);
   } catch (error) {
-    throw new Error(`Cannot load ${SCHEME}${file}: it is not valid JSON (${(error as Error).message})`);
-  }
-  if (!modelJSON || typeof modelJSON !== "object" || !("modelTopology" in modelJSON)) {
-    throw new Error(`Cannot load ${SCHEME}${file}: it has no modelTopology, so it is not a tfjs model.json`);
+    throw loadFailure(file, error);
   }
   return modelArtifacts(tf, file, modelJSON);
 }
 
-/** The artifacts of an already parsed model.json, its weight files read from beside it. */
+function missingPathReason(path: string): string {
+  const ancestor = existingAncestor(path);
+  if (!ancestor.stats.isDirectory()) return `${ancestor.path} is a file, not a directory`;
+  return `no such file. Give the path of a ${MODEL_JSON} written by model.save("${SCHEME}DIR").`;
+}
+
+function parsedModelJson(file: string): io.ModelJSON {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`cannot read it (${whyFailed(error)})`);
+  }
+  let modelJSON: io.ModelJSON;
+  try {
+    modelJSON = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`it is not valid JSON (${(error as Error).message})`);
+  }
+  if (!modelJSON || typeof modelJSON !== "object" || !("modelTopology" in modelJSON)) {
+    throw new Error("it has no modelTopology, so it is not a tfjs model.json");
+  }
+  return modelJSON;
+}
+
+/** The artifacts of an already parsed model.json, its weight files read from its directory and nowhere else. */
 export function modelArtifacts(tf: Tfjs, file: string, modelJSON: io.ModelJSON): Promise<io.ModelArtifacts> {
   return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-    const buffers: ArrayBuffer[] = [];
-    for (const group of manifest) {
-      for (const name of group.paths) {
-        const weightsFile = resolve(dirname(file), name);
-        if (!existsSync(weightsFile)) throw new Error(`Cannot load ${SCHEME}${file}: its weights file ${weightsFile} does not exist`);
-        const bytes = readFileSync(weightsFile);
-        buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-      }
+    try {
+      const [specs, buffers] = readWeightFiles(dirname(resolve(file)), manifest);
+      return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
+    } catch (error) {
+      throw loadFailure(file, error);
     }
-    return [manifest.flatMap((group) => group.weights), tf.io.CompositeArrayBuffer.join(buffers)];
   });
+}
+
+function loadFailure(file: string, error: unknown): Error {
+  return new Error(`Cannot load ${SCHEME}${file}: ${(error as Error).message}`);
 }
