@@ -51,6 +51,14 @@ function describeHistory(): void {
       return current;
     }
 
+    it("keeps history in memory, saying why, when the history folder cannot be created (under /proc Node's own mkdir never returns)", () => {
+      const warnings: string[] = [];
+      const store = new HistoryStore("/proc/nope/history.jsonl", (message) => warnings.push(message));
+      store.add(1, "x = 1");
+      assert.deepEqual(store.query({ hist_access_type: "tail" }), [[store.session, 1, "x = 1"]]);
+      assert.match(warnings.join("\n"), /cannot create the history folder.*\/proc\/nope/);
+    });
+
     describe("sessions", () => {
       it("numbers each store on the same file as a new session, even one that stored nothing", () => {
         const first = new HistoryStore(file);

@@ -165,6 +165,11 @@ describe("downloadFile", function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it("fails at once, naming the folder, when it cannot create the destination's folder (under /proc Node's own mkdir never returns)", async () => {
+    await assert.rejects(downloadFile(`${baseUrl}/file`, "/proc/nope/data/file.bin"), /cannot create the directory \/proc\/nope/);
+    assert.deepEqual(requests, [], "nothing was downloaded");
+  });
+
   it("downloads once into the cache, then answers from it; a corrupt cached copy is fetched again", async () => {
     const dest = path.join(dir, "sub", "file.bin");
     assert.equal(await downloadFile(`${baseUrl}/file`, dest, { sha256: bodySha256 }), dest);

@@ -150,6 +150,14 @@ describe("training metrics in the kernel", function () {
     assert.equal(readRun(kernel, added[0]!).info.name, "explicit run");
   });
 
+  it("a run log that cannot be written warns and lets training finish (under /proc Node's own mkdir never returns)", async () => {
+    const result = await kernel.run(`await makeModel(8, 4).fit(data.x, data.y, { epochs: 1, callbacks: [metricsCallback({ runsDir: "/proc/nope/runs" })] });\n"trained"`);
+    assertOk(result);
+    assert.equal(resultText(result), "'trained'");
+    assert.match(stripAnsi(ofType(result, "stream").map((m) => String(m.content.text)).join("")), /cannot create the directory \/proc\/nope/);
+    assert.equal(displayData(metricsMessages(result.iopub).at(-1)!).status, "completed");
+  });
+
   it("a fit that fails ends its run as failed, with the error", async () => {
     const before = runDirs(kernel);
     const result = await kernel.run(

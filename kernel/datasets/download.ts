@@ -3,9 +3,10 @@
 // looks like a cached file.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { open, rename, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { createDirectory } from "../safeFileSystem";
 import { ProgressDisplay } from "../runtime/progressDisplay";
 
 export interface DownloadOptions {
@@ -57,7 +58,7 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     await rm(file, { force: true });
   }
 
-  await mkdir(dirname(file), { recursive: true });
+  createDirectory(dirname(file));
   const part = `${file}.${randomBytes(4).toString("hex")}.part`;
   const progress = new ProgressDisplay();
   try {

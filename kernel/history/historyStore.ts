@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { createDirectory } from "../safeFileSystem";
 import { jupyterDataDir } from "../jupyterPaths";
 
 /** The content of a Jupyter history_request. */
@@ -109,7 +110,7 @@ export class HistoryStore {
     let session = this.maxSession + 1;
     if (!loaded) return session;
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      createDirectory(path.dirname(this.file));
     } catch (error) {
       this.fallBackToMemory("cannot create the history folder", error);
       return session;

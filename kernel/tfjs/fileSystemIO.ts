@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { io } from "@tensorflow/tfjs";
-import { createDirectory, existingAncestor, notRegularFile, statIfExists, whyFailed, writeRegularFile } from "./safeFileSystem";
+import { createDirectory, existingAncestor, notRegularFile, statIfExists, whyFailed, writeRegularFile } from "../safeFileSystem";
 import type { Tfjs } from "./sharedTfjs";
 import { readWeightFiles } from "./weightFiles";
 

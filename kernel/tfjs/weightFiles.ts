@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { io } from "@tensorflow/tfjs";
-import { notRegularFile, statIfExists, whyFailed } from "./safeFileSystem";
+import { notRegularFile, statIfExists, whyFailed } from "../safeFileSystem";
 
 /** Bytes per stored value, by dtype or, for quantized weights, by quantization dtype (as tfjs decodes them). */
 const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, complex64: 8, bool: 1, float16: 2, uint16: 2, uint8: 1 };

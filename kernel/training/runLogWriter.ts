@@ -1,6 +1,7 @@
 // Writes one run's files: metrics.jsonl appended in batches of lines, run.json replaced atomically.
 // A file system error is reported once and ends the logging, never the training.
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, renameSync, writeFileSync } from "node:fs";
+import { createDirectory } from "../safeFileSystem";
 import { join } from "node:path";
 import { RUN_INFO_FILE, RUN_LOG_FILE, type RunInfo, type RunLogRecord } from "./runLogSchema";
 import { systemClock, type Clock } from "../runtime/throttle";
@@ -19,7 +20,7 @@ export class RunLogWriter {
     private readonly clock: Clock = systemClock,
   ) {
     this.lastFlush = clock.now();
-    this.attempt(() => mkdirSync(runDir, { recursive: true }));
+    this.attempt(() => createDirectory(runDir));
   }
 
   append(record: RunLogRecord): void {

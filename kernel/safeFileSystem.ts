@@ -1,4 +1,5 @@
-// File system steps for model files that fail at once, saying why, instead of blocking the kernel:
+// File system steps that fail at once, saying why, instead of blocking the kernel (model files, run logs,
+// history, downloads):
 // Node's recursive mkdir never returns under /proc, and reading or writing a named pipe waits for
 // the other end forever.
 import { mkdirSync, statSync, writeFileSync, type Stats } from "node:fs";
@@ -59,6 +60,8 @@ export function createDirectory(dir: string): void {
     try {
       mkdirSync(at);
     } catch (error) {
+      // Another process (a second kernel) may have made it meanwhile.
+      if ((error as NodeJS.ErrnoException).code === "EEXIST" && statIfExists(at)?.isDirectory()) continue;
       throw new Error(`cannot create the directory ${at} (${whyNotWritten(error)})`);
     }
   }
