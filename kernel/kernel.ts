@@ -99,7 +99,8 @@ export class Kernel implements KernelIO {
   private answer(routed: RoutedMessage): void {
     const { message } = routed;
     const type = message.header.msg_type;
-    const handler = this.handlers[type];
+    // A Map, not an object: a msg_type such as "constructor" must not find Object.prototype's.
+    const handler = this.handlers.get(type);
     if (!handler) return this.log(`ignored unsupported ${routed.channel} message ${type}`);
     this.parts.sockets.publish("status", { execution_state: "busy" }, message);
     let content: object | undefined;
@@ -127,19 +128,20 @@ export class Kernel implements KernelIO {
     this.parts.sockets.sendNew(routed.channel, routed.identities, replyType(routed.message.header.msg_type), content, routed.message);
   }
 
-  private readonly handlers: Record<string, (message: JupyterMessage) => object | undefined> = {
-    kernel_info_request: () => this.parts.kernelInfo(),
-    complete_request: ({ content }) => this.complete(String(content.code ?? ""), Number(content.cursor_pos ?? 0)),
-    inspect_request: ({ content }) => this.inspect(String(content.code ?? ""), Number(content.cursor_pos ?? 0)),
-    is_complete_request: ({ content }) => checkComplete(this.parts.compiler().ts, String(content.code ?? "")),
-    history_request: ({ content }) => ({ status: "ok", history: this.parts.history.query(content as unknown as HistoryRequest) }),
-    comm_info_request: ({ content }) => ({ status: "ok", comms: this.comms.info(content.target_name as string | undefined) }),
-    comm_open: (message) => void this.comms.handleOpen(message),
-    comm_msg: (message) => void this.comms.handleMessage(message),
-    comm_close: (message) => void this.comms.handleClose(message),
-  };
+  private readonly handlers = new Map<string, (message: JupyterMessage) => object | undefined>([
+    ["kernel_info_request", () => this.parts.kernelInfo()],
+    ["complete_request", ({ content }) => this.complete(codeOf(content), content.cursor_pos)],
+    ["inspect_request", ({ content }) => this.inspect(codeOf(content), content.cursor_pos)],
+    ["is_complete_request", ({ content }) => checkComplete(this.parts.compiler().ts, codeOf(content))],
+    ["history_request", ({ content }) => ({ status: "ok", history: this.parts.history.query(content as unknown as HistoryRequest) })],
+    ["comm_info_request", ({ content }) => ({ status: "ok", comms: this.comms.info(content.target_name as string | undefined) })],
+    ["comm_open", (message) => void this.comms.handleOpen(message)],
+    ["comm_msg", (message) => void this.comms.handleMessage(message)],
+    ["comm_close", (message) => void this.comms.handleClose(message)],
+  ]);
 
-  private complete(code: string, cursorPos: number) {
+  private complete(code: string, requestedPos: unknown) {
+    const cursorPos = clampCursor(code, requestedPos);
     const position = codePointToUtf16(code, cursorPos);
     const start = position - identifierBefore(code, position).length;
     const matches = this.parts.compiler().completions(code, position);
@@ -155,8 +157,8 @@ export class Kernel implements KernelIO {
     };
   }
 
-  private inspect(code: string, cursorPos: number) {
-    const found = this.parts.compiler().inspect(code, codePointToUtf16(code, cursorPos));
+  private inspect(code: string, requestedPos: unknown) {
+    const found = this.parts.compiler().inspect(code, codePointToUtf16(code, clampCursor(code, requestedPos)));
     if (!found) return { status: "ok", found: false, data: {}, metadata: {} };
     const text = [found.signature, found.documentation, ...found.tags].filter(Boolean).join("\n\n");
     const markdown = ["```typescript\n" + found.signature + "\n```", found.documentation, found.tags.map((t) => `*${t}*`).join("  \n")]
@@ -235,4 +237,15 @@ export class Kernel implements KernelIO {
     const dist = join(packageDir, "dist");
     return (file) => file.startsWith(dist);
   }
+}
+
+function codeOf(content: Record<string, unknown>): string {
+  return typeof content.code === "string" ? content.code : "";
+}
+
+/** cursor_pos counts code points; a missing or invalid one means the end of the code, as in ipykernel. */
+function clampCursor(code: string, cursorPos: unknown): number {
+  const length = utf16ToCodePoint(code, code.length);
+  if (typeof cursorPos !== "number" || !Number.isFinite(cursorPos)) return length;
+  return Math.min(Math.max(0, Math.floor(cursorPos)), length);
 }

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { CommRegistry } from "./comms/commRegistry";
 import { CellRunner } from "./execution/cellRunner";
+import { runtimeErrorReport } from "./execution/errorReport";
 import { Executor } from "./execution/executor";
 import { provideInKernelModulesToRequire } from "./execution/inKernelRequire";
 import { InterruptController } from "./execution/interrupts";
@@ -82,9 +83,12 @@ export async function runKernel(connectionFile: string): Promise<void> {
   installCellGlobals(notebookDir);
   installModelDisplay();
   installTraining({ interrupts, setTrainingBatch: (inBatch) => sockets.setTrainingBatch(inBatch), notebookDir });
-  // Errors from timers and floating promises in user code are shown, never fatal.
-  process.on("uncaughtException", (error) => output.write("stderr", `Uncaught ${error.stack ?? error}\n`));
-  process.on("unhandledRejection", (reason) => output.write("stderr", `Unhandled promise rejection: ${(reason as Error)?.stack ?? reason}\n`));
+  // Errors from timers and floating promises in user code are shown like a cell's errors (cell lines, the failing
+  // line quoted), in the output of the cell running now; never fatal.
+  const showUncaught = (prefix: string, thrown: unknown) =>
+    output.write("stderr", `${prefix}${runtimeErrorReport(thrown, executor.sources, isKernelFile).traceback.join("\n")}\n`);
+  process.on("uncaughtException", (error) => showUncaught("Uncaught ", error));
+  process.on("unhandledRejection", (reason) => showUncaught("Unhandled promise rejection: ", reason));
 
   sockets.on("message", (routed) => kernel!.handle(routed));
   sockets.on("interrupt", () => interrupts.interrupt("message"));

@@ -3,6 +3,7 @@
 import { SourceMap } from "node:module";
 import { inspect } from "node:util";
 import type { CellDiagnostic } from "../typescript/cellCompiler";
+import { describeThrown } from "../runtime/mimeBundle";
 import { InterruptedError } from "./interrupts";
 
 export interface ErrorContent {
@@ -76,16 +77,28 @@ export function interruptReport(): ErrorContent {
 
 const FRAME = /^\s*at (?:(async )?(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 
-/** A runtime error, with frames inside cells mapped to cell lines and kernel frames left out. */
+/**
+ * A runtime error, with frames inside cells mapped to cell lines and kernel frames left out. Never throws: what
+ * user code throws may have getters (name, message, stack) or Proxy traps that throw.
+ */
 export function runtimeErrorReport(error: unknown, sources: CellSources, isKernelFile: (file: string) => boolean): ErrorContent {
+  try {
+    return errorReport(error, sources, isKernelFile);
+  } catch {
+    const evalue = describeThrown(error);
+    return { ename: "Uncaught", evalue, traceback: [`${RED}Uncaught${RESET} ${evalue} (its details could not be read)`] };
+  }
+}
+
+function errorReport(error: unknown, sources: CellSources, isKernelFile: (file: string) => boolean): ErrorContent {
   if (error instanceof InterruptedError) return interruptReport();
   if (!(error instanceof Error) && !(typeof error === "object" && error !== null && "stack" in error)) {
     const evalue = inspect(error);
     return { ename: "Uncaught", evalue, traceback: [`${RED}Uncaught${RESET} ${evalue}`] };
   }
   const err = error as Error;
-  const ename = err.name || err.constructor?.name || "Error";
-  const evalue = err.message ?? "";
+  const ename = String(err.name || err.constructor?.name || "Error");
+  const evalue = String(err.message ?? "");
   const frames: string[] = [];
   let excerpt: string | undefined;
   for (const line of String(err.stack ?? "").split("\n").slice(1)) {

@@ -12,7 +12,7 @@ export interface ExecuteRequest {
   code: string;
   silent?: boolean;
   store_history?: boolean;
-  user_expressions?: Record<string, string>;
+  user_expressions?: Record<string, unknown> | null;
   allow_stdin?: boolean;
   stop_on_error?: boolean;
 }
@@ -47,7 +47,11 @@ export class Executor {
   }
 
   async execute(request: JupyterMessage<ExecuteRequest>): Promise<ExecuteReply> {
-    const { code, silent = false, user_expressions: userExpressions = {} } = request.content;
+    const problem = requestProblem(request.content);
+    if (problem) return this.refuse(problem, request.content.silent === true);
+    const { code, silent = false } = request.content;
+    // The protocol's default; jupyter_client sends null for "none".
+    const userExpressions = request.content.user_expressions ?? {};
     // silent implies no history, as the protocol says.
     const storeHistory = !silent && request.content.store_history !== false;
     if (storeHistory) this.executionCount++;
@@ -67,8 +71,7 @@ export class Executor {
         this.sources.add(filename, label, code, compiled.cell.sourceMap, compiled.cell.js.split("\n").length);
         try {
           const outcome = await this.runner.run(compiled.cell, filename);
-          const value = outcome.result?.value as { [NOT_A_RESULT]?: boolean } | undefined;
-          if (outcome.result && value !== undefined && !(value !== null && typeof value === "object" && value[NOT_A_RESULT])) {
+          if (outcome.result && outcome.result.value !== undefined && !isNotAResult(outcome.result.value)) {
             const bundle = toDisplayBundle(outcome.result.value);
             resultText = String(bundle.data["text/plain"] ?? "");
             this.io.flushOutput();
@@ -91,9 +94,21 @@ export class Executor {
     return error ? { status: "error", ...common, ...error } : { status: "ok", ...common };
   }
 
-  private evaluateUserExpressions(expressions: Record<string, string>): Record<string, unknown> {
+  /** A malformed execute_request: answered with an error that says what is wrong, and nothing runs. */
+  private refuse(problem: string, silent: boolean): ExecuteReply {
+    const error = { ename: "InvalidRequest", evalue: problem, traceback: [`InvalidRequest: ${problem}`] };
+    if (!silent) this.io.publish("error", error);
+    return { status: "error", execution_count: this.executionCount, user_expressions: {}, payload: [], ...error };
+  }
+
+  private evaluateUserExpressions(expressions: Record<string, unknown>): Record<string, unknown> {
     const results: Record<string, unknown> = {};
     for (const [name, expression] of Object.entries(expressions)) {
+      if (typeof expression !== "string") {
+        const evalue = `user expression ${name} must be a string of code, got ${typeof expression}`;
+        results[name] = { status: "error", ename: "TypeError", evalue, traceback: [`TypeError: ${evalue}`] };
+        continue;
+      }
       try {
         const value = runInThisContext(this.compiler().transpileExpression(expression), { filename: `user_expression:${name}` });
         results[name] = { status: "ok", ...toDisplayBundle(value) };
@@ -102,5 +117,24 @@ export class Executor {
       }
     }
     return results;
+  }
+}
+
+/** What is wrong with an execute_request's content, as the client sent it (it is not checked on the way in). */
+function requestProblem(content: ExecuteRequest): string | undefined {
+  const { code, user_expressions: expressions } = content as { code: unknown; user_expressions: unknown };
+  if (typeof code !== "string") return `execute_request needs code as a string, got ${code === null ? "null" : typeof code}`;
+  if (expressions !== undefined && expressions !== null && (typeof expressions !== "object" || Array.isArray(expressions))) {
+    return `user_expressions must be an object of name → expression, got ${Array.isArray(expressions) ? "an array" : typeof expressions}`;
+  }
+  return undefined;
+}
+
+/** Display handles say they are not a result; asked without trusting the value (a Proxy's traps may throw). */
+function isNotAResult(value: unknown): boolean {
+  try {
+    return value !== null && typeof value === "object" && (value as { [NOT_A_RESULT]?: boolean })[NOT_A_RESULT] === true;
+  } catch {
+    return false;
   }
 }

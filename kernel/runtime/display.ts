@@ -25,13 +25,15 @@ class RawBundle {
   }
 }
 
-function show(value: unknown, options: DisplayOptions = {}): DisplayHandle {
+/** `kind` re-renders what an update is given, for handles that keep their kind (see typed()). */
+function show(value: unknown, options: DisplayOptions = {}, kind: (next: unknown) => unknown = (next) => next): DisplayHandle {
   const displayId = options.displayId ?? randomUUID();
   const { data, metadata } = toDisplayBundle(value);
   const msgType = options.update ? "update_display_data" : "display_data";
   kernelIO().publish(msgType, { data, metadata: { ...metadata, ...options.metadata }, transient: { display_id: displayId } });
   // `display.html(...)` as a cell's last line shows the HTML once, not the handle too.
-  return { displayId, update: (next) => void show(next, { ...options, displayId, update: true }), [NOT_A_RESULT]: true } as DisplayHandle;
+  const update = (next: unknown) => void show(kind(next), { ...options, displayId, update: true }, kind);
+  return { displayId, update, [NOT_A_RESULT]: true } as DisplayHandle;
 }
 
 function base64(bytes: Uint8Array | string): string {
@@ -40,23 +42,36 @@ function base64(bytes: Uint8Array | string): string {
 
 type Bytes = Uint8Array | string;
 
-function raw(mime: string, content: unknown, text: string, options?: DisplayOptions): DisplayHandle {
-  return show(new RawBundle({ [mime]: content }, text), options);
+const isString = (value: unknown): value is string => typeof value === "string";
+const isBytes = (value: unknown): value is Bytes => typeof value === "string" || value instanceof Uint8Array;
+const isAnything = (value: unknown): value is unknown => true;
+const isObject = (value: unknown): value is object => typeof value === "object" && value !== null;
+
+/**
+ * A helper for one MIME type. Its handle keeps the kind: `display.markdown("…").update("**done**")` shows
+ * Markdown again. An update with a value the helper does not take (say, a model) is shown as display() shows it.
+ */
+function typed<T>(accepts: (value: unknown) => value is T, mime: string, content: (value: T) => unknown, text: (value: T) => string) {
+  const render = (value: T) => new RawBundle({ [mime]: content(value) }, String(text(value)));
+  return (value: T, options?: DisplayOptions): DisplayHandle => show(render(value), options, (next) => (accepts(next) ? render(next) : next));
 }
 
+const same = <T>(value: T) => value;
+const label = (text: string) => () => text;
+
 export const display = Object.assign(show, {
-  html: (html: string, options?: DisplayOptions) => raw("text/html", html, "<HTML>", options),
-  markdown: (markdown: string, options?: DisplayOptions) => raw("text/markdown", markdown, markdown, options),
-  text: (text: string, options?: DisplayOptions) => raw("text/plain", text, text, options),
-  svg: (svg: string, options?: DisplayOptions) => raw("image/svg+xml", svg, "<SVG>", options),
-  latex: (latex: string, options?: DisplayOptions) => raw("text/latex", latex, latex, options),
-  javascript: (code: string, options?: DisplayOptions) => raw("application/javascript", code, "<JavaScript>", options),
-  png: (bytes: Bytes, options?: DisplayOptions) => raw("image/png", base64(bytes), "<PNG image>", options),
-  jpeg: (bytes: Bytes, options?: DisplayOptions) => raw("image/jpeg", base64(bytes), "<JPEG image>", options),
-  gif: (bytes: Bytes, options?: DisplayOptions) => raw("image/gif", base64(bytes), "<GIF image>", options),
-  pdf: (bytes: Bytes, options?: DisplayOptions) => raw("application/pdf", base64(bytes), "<PDF>", options),
-  json: (value: unknown, options?: DisplayOptions) => raw("application/json", value, JSON.stringify(value, null, 2), options),
-  vegaLite: (spec: object, options?: DisplayOptions) => raw("application/vnd.vegalite.v5+json", spec, "<Vega-Lite chart>", options),
+  html: typed(isString, "text/html", same, label("<HTML>")),
+  markdown: typed(isString, "text/markdown", same, same),
+  text: typed(isString, "text/plain", same, same),
+  svg: typed(isString, "image/svg+xml", same, label("<SVG>")),
+  latex: typed(isString, "text/latex", same, same),
+  javascript: typed(isString, "application/javascript", same, label("<JavaScript>")),
+  png: typed(isBytes, "image/png", base64, label("<PNG image>")),
+  jpeg: typed(isBytes, "image/jpeg", base64, label("<JPEG image>")),
+  gif: typed(isBytes, "image/gif", base64, label("<GIF image>")),
+  pdf: typed(isBytes, "application/pdf", base64, label("<PDF>")),
+  json: typed(isAnything, "application/json", same, (value) => JSON.stringify(value, null, 2)),
+  vegaLite: typed(isObject, "application/vnd.vegalite.v5+json", same, label("<Vega-Lite chart>")),
   /** Shows a MIME bundle as given. */
   bundle: (bundle: MimeBundle, options?: DisplayOptions) => show(new RawBundle(bundle, String(bundle["text/plain"] ?? "")), options),
 });

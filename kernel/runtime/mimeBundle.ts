@@ -23,18 +23,46 @@ export function registerDisplayFormatter(formatter: DisplayFormatter): () => voi
 }
 
 export function textPlain(value: unknown): string {
-  return typeof value === "string" ? inspect(value) : inspect(value, { depth: 4, maxArrayLength: 100, breakLength: 100 });
+  try {
+    return typeof value === "string" ? inspect(value) : inspect(value, { depth: 4, maxArrayLength: 100, breakLength: 100 });
+  } catch (error) {
+    return `[a value that cannot be shown: ${describeThrown(error)}]`;
+  }
 }
 
+/**
+ * Never throws: a value whose display method (or formatter, getter, Proxy trap) throws or returns something that
+ * is not a MIME bundle is shown as text, with what went wrong, as IPython does for a failing _repr_*_.
+ */
 export function toDisplayBundle(value: unknown): DisplayBundle {
-  const described = selfDescribed(value) ?? formatted(value);
-  if (described) return normalise(described, value);
-  return { data: { "text/plain": textPlain(value) }, metadata: {} };
+  let described: unknown;
+  try {
+    described = selfDescribed(value) ?? formatted(value);
+  } catch (error) {
+    return textBundle(value, `its display method failed: ${describeThrown(error)}`);
+  }
+  if (described === undefined) return textBundle(value);
+  const bundle = asBundle(described);
+  return bundle ? withText(bundle, value) : textBundle(value, "its display method returned no MIME bundle");
 }
 
-function selfDescribed(value: unknown): DisplayBundle | MimeBundle | undefined {
+/** What was thrown, in one line, without trusting it: its message getter may throw too. */
+export function describeThrown(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) return `${thrown.name}: ${thrown.message}`;
+    return inspect(thrown, { depth: 1 });
+  } catch {
+    return "a value that cannot be shown";
+  }
+}
+
+function textBundle(value: unknown, problem?: string): DisplayBundle {
+  return { data: { "text/plain": problem ? `${textPlain(value)}\n(${problem})` : textPlain(value) }, metadata: {} };
+}
+
+function selfDescribed(value: unknown): unknown {
   const describe = (value as { [JUPYTER_DISPLAY]?: () => unknown } | null | undefined)?.[JUPYTER_DISPLAY];
-  return typeof describe === "function" ? (describe.call(value) as MimeBundle) : undefined;
+  return typeof describe === "function" ? describe.call(value) : undefined;
 }
 
 function formatted(value: unknown): DisplayBundle | MimeBundle | undefined {
@@ -45,10 +73,17 @@ function formatted(value: unknown): DisplayBundle | MimeBundle | undefined {
   return undefined;
 }
 
-function normalise(bundle: DisplayBundle | MimeBundle, value: unknown): DisplayBundle {
-  const isFull = "data" in bundle && typeof bundle.data === "object" && bundle.data !== null && "metadata" in bundle;
-  const { data, metadata } = isFull ? (bundle as DisplayBundle) : { data: bundle as MimeBundle, metadata: {} };
-  // Every bundle carries text, so plain frontends and text renderers show something.
-  // Only when missing: inspecting a large object (a 500-layer model) takes longer than formatting it.
-  return { data: { "text/plain": data["text/plain"] ?? textPlain(value), ...data }, metadata };
+/** A bundle `{ mime: content }`, or `{ data, metadata }`; undefined for anything else. */
+function asBundle(described: unknown): DisplayBundle | undefined {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject(described)) return undefined;
+  if (isObject(described.data) && "metadata" in described) return { data: described.data, metadata: isObject(described.metadata) ? described.metadata : {} };
+  return { data: described, metadata: {} };
+}
+
+function withText(bundle: DisplayBundle, value: unknown): DisplayBundle {
+  // Every bundle carries text, so plain frontends and text renderers show something. Only when missing or not
+  // text: inspecting a large object (a 500-layer model) takes longer than formatting it.
+  const { "text/plain": text, ...rest } = bundle.data;
+  return { data: { "text/plain": typeof text === "string" ? text : textPlain(value), ...rest }, metadata: bundle.metadata };
 }

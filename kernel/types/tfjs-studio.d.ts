@@ -10,7 +10,11 @@ declare module "tfjs-studio" {
   }
   export interface DisplayHandle {
     readonly displayId: string;
-    /** Replaces this output, wherever it is in the notebook. */
+    /**
+     * Replaces this output, wherever it is in the notebook. A handle from a typed helper keeps its kind:
+     * `display.markdown("…").update("**done**")` shows Markdown, `display.png(…).update(bytes)` a PNG. Anything
+     * else is shown as `display(value)` shows it.
+     */
     update(value: unknown): void;
   }
   type Bytes = Uint8Array | string;
