@@ -7,6 +7,7 @@ import type { InterruptController } from "./execution/interrupts";
 import type { OutputCapture } from "./execution/outputCapture";
 import type { HistoryRequest, HistoryStore } from "./history/historyStore";
 import { replyType, type JupyterMessage, type RoutedMessage } from "./protocol/messages";
+import { describeThrown } from "./runtime/mimeBundle";
 import type { KernelIO } from "./runtime/kernelIO";
 import type { SocketHost } from "./transport/socketHost";
 import { codePointToUtf16, utf16ToCodePoint } from "./typescript/codePoints";
@@ -108,13 +109,14 @@ export class Kernel implements KernelIO {
     try {
       content = handler(message);
     } catch (error) {
-      const err = error as Error;
+      // Read without trusting it: comm handlers are user code, and may throw null or a hostile object.
+      const problem = describeThrown(error);
       if (type.endsWith("_request")) {
-        this.log(`${type} failed: ${err.stack}`);
-        content = { status: "error", ename: err.name, evalue: err.message, traceback: [] };
+        this.log(`${type} failed: ${error instanceof Error ? error.stack : problem}`);
+        content = { status: "error", ename: "KernelError", evalue: problem, traceback: [] };
       } else {
         // Comm handlers are user code: their errors belong in the notebook.
-        this.parts.output.write("stderr", `Error in ${type} handler: ${err.stack ?? err}\n`);
+        this.parts.output.write("stderr", `Error in ${type} handler: ${this.parts.executor.errorReport(error).traceback.join("\n")}\n`);
       }
     } finally {
       this.parts.output.flush();
@@ -124,8 +126,16 @@ export class Kernel implements KernelIO {
     this.parts.sockets.publish("status", { execution_state: "idle" }, message);
   }
 
+  /** Always answers: a reply whose content cannot be sent (something user code put there) becomes an error reply. */
   private reply(routed: RoutedMessage, content: object): void {
-    this.parts.sockets.sendNew(routed.channel, routed.identities, replyType(routed.message.header.msg_type), content, routed.message);
+    const type = replyType(routed.message.header.msg_type);
+    try {
+      this.parts.sockets.sendNew(routed.channel, routed.identities, type, content, routed.message);
+    } catch (error) {
+      this.log(`cannot send ${type}: ${(error as Error).message}`);
+      const evalue = `the kernel could not send its reply: ${(error as Error).message}`;
+      this.parts.sockets.sendNew(routed.channel, routed.identities, type, { status: "error", ename: "KernelError", evalue, traceback: [evalue] }, routed.message);
+    }
   }
 
   private readonly handlers = new Map<string, (message: JupyterMessage) => object | undefined>([
@@ -171,12 +181,16 @@ export class Kernel implements KernelIO {
   private async drainQueue(): Promise<void> {
     this.draining = true;
     this.parts.sockets.setMainBusy(true);
-    while (this.queue.length > 0) {
-      const routed = this.queue.shift()!;
-      await this.execute(routed);
+    try {
+      while (this.queue.length > 0) {
+        const routed = this.queue.shift()!;
+        await this.execute(routed);
+      }
+    } finally {
+      // Even after a fault, the next execute_request starts the queue again.
+      this.parts.sockets.setMainBusy(false);
+      this.draining = false;
     }
-    this.parts.sockets.setMainBusy(false);
-    this.draining = false;
   }
 
   private async execute(routed: RoutedMessage): Promise<void> {

@@ -3,7 +3,6 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { CommRegistry } from "./comms/commRegistry";
 import { CellRunner } from "./execution/cellRunner";
-import { runtimeErrorReport } from "./execution/errorReport";
 import { Executor } from "./execution/executor";
 import { provideInKernelModulesToRequire } from "./execution/inKernelRequire";
 import { InterruptController } from "./execution/interrupts";
@@ -86,7 +85,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   // Errors from timers and floating promises in user code are shown like a cell's errors (cell lines, the failing
   // line quoted), in the output of the cell running now; never fatal.
   const showUncaught = (prefix: string, thrown: unknown) =>
-    output.write("stderr", `${prefix}${runtimeErrorReport(thrown, executor.sources, isKernelFile).traceback.join("\n")}\n`);
+    output.write("stderr", `${prefix}${executor.errorReport(thrown).traceback.join("\n")}\n`);
   process.on("uncaughtException", (error) => showUncaught("Uncaught ", error));
   process.on("unhandledRejection", (reason) => showUncaught("Unhandled promise rejection: ", reason));
 

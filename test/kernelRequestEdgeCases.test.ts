@@ -103,6 +103,20 @@ describe("tfjs-studio kernel: malformed requests and misbehaving values", functi
       });
     }
 
+    it("answers user expressions named __proto__, and ones whose display data JSON cannot carry", async () => {
+      const { reply } = await kernel.traced("shell", "execute_request", {
+        code: `const wide = { [Symbol.for("Jupyter.display")]() { return { "text/plain": "wide", "application/json": { n: 1n } }; } };`,
+        // Parsed, so that __proto__ is an own key, as it is in the JSON a client sends.
+        user_expressions: JSON.parse(`{ "__proto__": "1 + 1", "wide": "wide" }`) as object,
+      });
+      assert.equal(reply.content.status, "ok");
+      const results = reply.content.user_expressions as Record<string, { status: string; data: Record<string, string> }>;
+      assert.ok(Object.prototype.hasOwnProperty.call(results, "__proto__"));
+      assert.equal(results["__proto__"]!.data["text/plain"], "2");
+      assert.match(results.wide!.data["text/plain"]!, /BigInt/);
+      assert.equal(await value(kernel, "3"), "3", "the execute queue still runs");
+    });
+
     it("shows a user expression whose display throws as a normal result", async () => {
       const { reply } = await kernel.traced("shell", "execute_request", {
         code: `const odd = { [Symbol.for("Jupyter.display")]() { throw new Error("no"); } };`,
@@ -143,6 +157,12 @@ describe("tfjs-studio kernel: malformed requests and misbehaving values", functi
       assert.doesNotMatch(text, /tfjs-studio-cell-|node:vm|node:internal/);
     });
 
+    it("survives `throw null` in a timer, and shows it", async () => {
+      const result = await kernel.run(`setTimeout(() => { throw null; }, 10);\nawait new Promise((resolve) => setTimeout(resolve, 300));`);
+      assertOk(result);
+      assert.match(stripAnsi(streamText(result, "stderr")), /Uncaught null/);
+    });
+
     it("shows an unhandled rejection like a cell error, with cell lines", async () => {
       const result = await kernel.run(`async function fails() {\n  throw new TypeError("nope");\n}\nvoid fails();\nawait new Promise((resolve) => setTimeout(resolve, 300));`);
       assertOk(result);
@@ -150,6 +170,17 @@ describe("tfjs-studio kernel: malformed requests and misbehaving values", functi
       assert.match(text, /Unhandled promise rejection: TypeError: nope/);
       assert.match(text, /Cell In\[\d+\]:2:\d+/);
       assert.doesNotMatch(text, /tfjs-studio-cell-|node:vm/);
+    });
+  });
+
+  describe("comm handlers", () => {
+    it("shows a handler that throws null on stderr, and goes back to idle", async () => {
+      assertOk(await kernel.run(`import { registerCommTarget } from "tfjs-studio";\nregisterCommTarget("hostile", () => { throw null; });`));
+      const sent = await kernel.sendRaw("comm_open", { comm_id: "hostile-1", target_name: "hostile", data: {} });
+      const mine = (message: { parent_header: { msg_id?: string } }) => message.parent_header.msg_id === sent.header.msg_id;
+      await kernel.waitForIopub((message) => mine(message) && message.header.msg_type === "status" && message.content.execution_state === "idle");
+      const stderr = kernel.iopubLog.filter((message) => mine(message) && message.header.msg_type === "stream").map((message) => String(message.content.text)).join("");
+      assert.match(stripAnsi(stderr), /Error in comm_open handler: Uncaught null/);
     });
   });
 

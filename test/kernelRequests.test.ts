@@ -185,7 +185,8 @@ describe("tfjs-studio kernel: kernel_info, execution and introspection", functio
       assert.ok(update, `no update_display_data: ${types(updated.iopub)}`);
       assert.equal(update.parent_header.msg_id, requestId(updated));
       assert.equal((update.content.transient as { display_id: string }).display_id, displayId);
-      assert.equal((update.content.data as Record<string, string>)["text/plain"], "'second'");
+      // A handle from display.html keeps its kind.
+      assert.equal((update.content.data as Record<string, string>)["text/html"], "second");
       assert.deepEqual(ofType(updated, "display_data"), []);
     });
 

@@ -41,6 +41,11 @@ export class Executor {
     private readonly isKernelFile: (file: string) => boolean,
   ) {}
 
+  /** The error content for something user code threw, outside a cell's own run too (timers, comm handlers). */
+  errorReport(thrown: unknown): ErrorContent {
+    return runtimeErrorReport(thrown, this.sources, this.isKernelFile);
+  }
+
   /** Shown on stderr of the next cell that runs: news the user should see, such as a backend that failed to load. */
   addNotice(text: string): void {
     this.notices.push(text);
@@ -83,7 +88,7 @@ export class Executor {
         }
       }
     } catch (thrown) {
-      error = runtimeErrorReport(thrown, this.sources, this.isKernelFile);
+      error = this.errorReport(thrown);
     }
     this.io.flushOutput();
     if (error && !silent) this.io.publish("error", error);
@@ -102,21 +107,21 @@ export class Executor {
   }
 
   private evaluateUserExpressions(expressions: Record<string, unknown>): Record<string, unknown> {
-    const results: Record<string, unknown> = {};
-    for (const [name, expression] of Object.entries(expressions)) {
-      if (typeof expression !== "string") {
-        const evalue = `user expression ${name} must be a string of code, got ${typeof expression}`;
-        results[name] = { status: "error", ename: "TypeError", evalue, traceback: [`TypeError: ${evalue}`] };
-        continue;
-      }
-      try {
-        const value = runInThisContext(this.compiler().transpileExpression(expression), { filename: `user_expression:${name}` });
-        results[name] = { status: "ok", ...toDisplayBundle(value) };
-      } catch (thrown) {
-        results[name] = { status: "error", ...runtimeErrorReport(thrown, this.sources, this.isKernelFile) };
-      }
+    // fromEntries: an expression named __proto__ is a result like any other, not a prototype.
+    return Object.fromEntries(Object.entries(expressions).map(([name, expression]) => [name, this.evaluateUserExpression(name, expression)]));
+  }
+
+  private evaluateUserExpression(name: string, expression: unknown): object {
+    if (typeof expression !== "string") {
+      const evalue = `user expression ${name} must be a string of code, got ${typeof expression}`;
+      return { status: "error", ename: "TypeError", evalue, traceback: [`TypeError: ${evalue}`] };
     }
-    return results;
+    try {
+      const value: unknown = runInThisContext(this.compiler().transpileExpression(expression), { filename: `user_expression:${name}` });
+      return { status: "ok", ...toDisplayBundle(value) };
+    } catch (thrown) {
+      return { status: "error", ...this.errorReport(thrown) };
+    }
   }
 }
 

@@ -37,13 +37,21 @@ export function textPlain(value: unknown): string {
 export function toDisplayBundle(value: unknown): DisplayBundle {
   let described: unknown;
   try {
-    described = selfDescribed(value) ?? formatted(value);
+    // A user's display method may return what JSON cannot carry (a BigInt, a cycle, a function): copied through
+    // JSON here, so that the reply or display that carries it can always be sent. Our formatters' bundles are JSON.
+    const own = selfDescribed(value);
+    described = own === undefined ? formatted(value) : jsonCopy(own);
   } catch (error) {
     return textBundle(value, `its display method failed: ${describeThrown(error)}`);
   }
   if (described === undefined) return textBundle(value);
   const bundle = asBundle(described);
   return bundle ? withText(bundle, value) : textBundle(value, "its display method returned no MIME bundle");
+}
+
+function jsonCopy(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
 }
 
 /** What was thrown, in one line, without trusting it: its message getter may throw too. */
