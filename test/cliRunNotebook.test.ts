@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -264,8 +265,19 @@ const y = tf.oneHot(tf.zeros([64], "int32"), 2);`;
     const file = writeNotebook([codeCell("1")], "notebook.ipynb", {});
     fs.writeFileSync(path.join(dir, "plain.txt"), "");
     fs.mkdirSync(path.join(dir, "folder"));
-    for (const output of [path.join(dir, "plain.txt", "out.ipynb"), path.join(dir, "folder")]) {
-      const { code, stderr } = await runCli(["run", file, "--output", output, ...withRecordingKernel()]);
+    // A named pipe would take the saved notebook only once something reads it: the save would wait forever.
+    execFileSync("mkfifo", [path.join(dir, "pipe")]);
+    const unwritable = [
+      path.join(dir, "plain.txt", "out.ipynb"),
+      path.join(dir, "folder"),
+      path.join(dir, "pipe"),
+      "/sys/out.ipynb",
+      // Node's recursive mkdir never returns here.
+      "/proc/no-such-folder/out.ipynb",
+    ];
+    for (const output of unwritable) {
+      const { code, stderr, killed } = await runCli(["run", file, "--output", output, ...withRecordingKernel()], { killAfterMs: 20_000 });
+      assert.ok(!killed, `--output ${output} hung`);
       assert.equal(code, 1, stderr);
       assert.ok(stderr.includes(`cannot write ${output}`), stderr);
       assert.ok(!kernelStarted(), `--output ${output} started a kernel`);
@@ -275,22 +287,30 @@ const y = tf.oneHot(tf.zeros([64], "int32"), 2);`;
   it("keeps the outputs in a temporary file, and says where, when saving fails after the run", async () => {
     const outputDir = path.join(dir, "out");
     const output = path.join(outputDir, "result.ipynb");
-    fs.mkdirSync(outputDir);
-    // The cell puts a file where the output folder was, so the save after the run fails.
-    const file = writeNotebook([
-      codeCell(`import shutil\nshutil.rmtree(${JSON.stringify(outputDir)})\nopen(${JSON.stringify(outputDir)}, 'w').close()\nprint('computed')`),
-    ]);
+    // Each cell spoils the destination while it runs, so the save after the run fails.
+    const spoilers = [
+      // A file where the output folder was.
+      `import shutil\nshutil.rmtree(${JSON.stringify(outputDir)})\nopen(${JSON.stringify(outputDir)}, 'w').close()`,
+      // A named pipe where the output file was: writing to it would wait for a reader forever.
+      `import os\nos.mkfifo(${JSON.stringify(output)})`,
+    ];
+    for (const spoiler of spoilers) {
+      fs.rmSync(outputDir, { recursive: true, force: true });
+      fs.mkdirSync(outputDir);
+      const file = writeNotebook([codeCell(`${spoiler}\nprint('computed')`)]);
 
-    const { code, stderr } = await runCli(["run", file, "--output", output, ...WITH_IPYKERNEL]);
+      const { code, stderr, killed } = await runCli(["run", file, "--output", output, ...WITH_IPYKERNEL], { killAfterMs: 30_000 });
 
-    assert.equal(code, 1);
-    assert.ok(stderr.includes(`cannot write ${output}`), stderr);
-    const rescued = /saved in (\S+) instead/.exec(stderr)?.[1];
-    assert.ok(rescued, stderr);
-    try {
-      assert.deepEqual(JSON.parse(fs.readFileSync(rescued, "utf8")).cells[0].outputs[0].text, ["computed\n"]);
-    } finally {
-      fs.rmSync(path.dirname(rescued), { recursive: true, force: true });
+      assert.ok(!killed, `the save hung after: ${spoiler}`);
+      assert.equal(code, 1);
+      assert.ok(stderr.includes(`cannot write ${output}`), stderr);
+      const rescued = /saved in (\S+) instead/.exec(stderr)?.[1];
+      assert.ok(rescued, stderr);
+      try {
+        assert.deepEqual(JSON.parse(fs.readFileSync(rescued, "utf8")).cells[0].outputs[0].text, ["computed\n"]);
+      } finally {
+        fs.rmSync(path.dirname(rescued), { recursive: true, force: true });
+      }
     }
   });
 

@@ -4,35 +4,42 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { JsonObject } from "../protocol/messages";
+import { createDirectory, notRegularFile, statIfExists, whyFailed, writeRegularFile } from "../safeFileSystem";
 import { Notebook, Output } from "./notebookFile";
 
-/** Creates the file's folder when missing, as nbconvert does, and checks that the file can be written; throws naming it otherwise. */
+/**
+ * Creates the file's folder when missing, as nbconvert does, and checks that the file can be written; throws naming
+ * it otherwise. The folder is made one level at a time: Node's recursive mkdir never returns under /proc.
+ */
 export function prepareOutputFile(file: string): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    createDirectory(path.dirname(file));
     openForWriting(file);
   } catch (error) {
-    throw new Error(`cannot write ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot write ${file}: ${whyFailed(error)}`);
   }
 }
 
 /**
  * Opens the file for writing without changing it, removing it again when it is made only for this. Unlike
- * fs.access, opening also fails on a folder, and for root on a read-only file system.
+ * fs.access, opening also fails on a folder, and for root on a read-only file system. Only a regular file will do:
+ * writing to a named pipe waits for a reader, so the save after the run would never end.
  */
 function openForWriting(file: string): void {
-  const existed = fs.existsSync(file);
-  fs.closeSync(fs.openSync(file, existed ? "r+" : "wx"));
-  if (!existed) fs.rmSync(file);
+  const stats = statIfExists(file);
+  const notFile = stats && notRegularFile(stats);
+  if (notFile) throw new Error(notFile);
+  fs.closeSync(fs.openSync(file, stats ? "r+" : "wx"));
+  if (!stats) fs.rmSync(file);
 }
 
 /** Writes the notebook to `file`; when that fails, throws an Error saying why and where a copy was saved instead. */
 export function saveNotebook(file: string, notebook: Notebook): void {
   const text = notebookText(notebook);
   try {
-    fs.writeFileSync(file, text);
+    writeRegularFile(file, text);
   } catch (error) {
-    throw new Error(`cannot write ${file}: ${(error as Error).message}; ${saveCopy(path.basename(file), text)}`);
+    throw new Error(`${(error as Error).message}; ${saveCopy(path.basename(file), text)}`);
   }
 }
 

@@ -7,9 +7,18 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** Whether the command was killed for running past killAfterMs. */
+  killed: boolean;
 }
 
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Kills a command that has not exited by then, so a hang fails the test instead of outliving it. */
+  killAfterMs?: number;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(packageRoot(), "bin", "tfjs-studio"), ...args], {
       env: options.env ?? process.env,
@@ -18,9 +27,20 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
     });
     let stdout = "";
     let stderr = "";
+    let killed = false;
+    const killTimer =
+      options.killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            killed = true;
+            child.kill("SIGKILL");
+          }, options.killAfterMs);
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => {
+      clearTimeout(killTimer);
+      resolve({ code, stdout, stderr, killed });
+    });
   });
 }
