@@ -2,10 +2,11 @@
 // (with stop_on_error), interrupts, input(), and shutdown.
 import { join } from "node:path";
 import type { CommRegistry } from "./comms/commRegistry";
-import type { Executor, ExecuteReply, ExecuteRequest } from "./execution/executor";
+import type { Executor } from "./execution/executor";
 import type { InterruptController } from "./execution/interrupts";
 import type { OutputCapture } from "./execution/outputCapture";
-import type { HistoryRequest, HistoryStore } from "./history/historyStore";
+import type { HistoryStore } from "./history/historyStore";
+import { isMessage, type ExecuteReplyContent, type KernelInfoReplyContent, type MessageOf, type MessageType } from "./protocol/messageContents";
 import { replyType, type JupyterMessage, type RoutedMessage } from "./protocol/messages";
 import { describeThrown } from "./runtime/mimeBundle";
 import type { KernelIO } from "./runtime/kernelIO";
@@ -27,7 +28,7 @@ export interface KernelParts {
   interrupts: InterruptController;
   output: OutputCapture;
   /** The current kernel_info_reply content: it changes once tfjs is loaded. */
-  kernelInfo: () => Record<string, unknown>;
+  kernelInfo: () => KernelInfoReplyContent;
 }
 
 export class Kernel implements KernelIO {
@@ -65,7 +66,7 @@ export class Kernel implements KernelIO {
 
   async requestInput(prompt: string, password: boolean): Promise<string> {
     const request = this.current;
-    if (!request || !(request.message.content as unknown as ExecuteRequest).allow_stdin) {
+    if (!request || !isMessage(request.message, "execute_request") || request.message.content.allow_stdin !== true) {
       throw new StdinNotImplementedError("input() is not available: this frontend does not accept input requests (allow_stdin is false)");
     }
     if (this.pendingInput) throw new Error("another input() is already waiting for an answer");
@@ -139,15 +140,15 @@ export class Kernel implements KernelIO {
   }
 
   private readonly handlers = new Map<string, (message: JupyterMessage) => object | undefined>([
-    ["kernel_info_request", () => this.parts.kernelInfo()],
-    ["complete_request", ({ content }) => this.complete(codeOf(content), content.cursor_pos)],
-    ["inspect_request", ({ content }) => this.inspect(codeOf(content), content.cursor_pos)],
-    ["is_complete_request", ({ content }) => checkComplete(this.parts.compiler().ts, codeOf(content))],
-    ["history_request", ({ content }) => ({ status: "ok", history: this.parts.history.query(content as unknown as HistoryRequest) })],
-    ["comm_info_request", ({ content }) => ({ status: "ok", comms: this.comms.info(content.target_name as string | undefined) })],
-    ["comm_open", (message) => void this.comms.handleOpen(message)],
-    ["comm_msg", (message) => void this.comms.handleMessage(message)],
-    ["comm_close", (message) => void this.comms.handleClose(message)],
+    handler("kernel_info_request", () => this.parts.kernelInfo()),
+    handler("complete_request", ({ content }) => this.complete(codeOf(content), content.cursor_pos)),
+    handler("inspect_request", ({ content }) => this.inspect(codeOf(content), content.cursor_pos)),
+    handler("is_complete_request", ({ content }) => checkComplete(this.parts.compiler().ts, codeOf(content))),
+    handler("history_request", ({ content }) => ({ status: "ok", history: this.parts.history.query(content) })),
+    handler("comm_info_request", ({ content }) => ({ status: "ok", comms: this.comms.info(content.target_name) })),
+    handler("comm_open", (message) => void this.comms.handleOpen(message)),
+    handler("comm_msg", (message) => void this.comms.handleMessage(message)),
+    handler("comm_close", (message) => void this.comms.handleClose(message)),
   ]);
 
   private complete(code: string, requestedPos: unknown) {
@@ -195,12 +196,14 @@ export class Kernel implements KernelIO {
 
   private async execute(routed: RoutedMessage): Promise<void> {
     const { message } = routed;
+    // Queued by handle() only for this type.
+    if (!isMessage(message, "execute_request")) return;
     this.current = routed;
     this.parts.sockets.publish("status", { execution_state: "busy" }, message);
-    let reply: ExecuteReply;
+    let reply: ExecuteReplyContent;
     this.parts.interrupts.executionStarted();
     try {
-      reply = await this.parts.executor.execute(message as unknown as JupyterMessage<ExecuteRequest>);
+      reply = await this.parts.executor.execute(message);
     } catch (error) {
       // The executor reports cell errors itself; this is a kernel fault, still answered.
       this.log(`execute failed: ${(error as Error).stack}`);
@@ -209,7 +212,7 @@ export class Kernel implements KernelIO {
       this.parts.interrupts.executionEnded();
     }
     this.reply(routed, reply);
-    if (reply.status === "error" && (message.content as unknown as ExecuteRequest).stop_on_error !== false) {
+    if (reply.status === "error" && message.content.stop_on_error !== false) {
       // Requests already sent when the cell failed are not run, as in IPython; requests
       // sent after the client saw idle are, so this happens before idle.
       await this.parts.sockets.sync();
@@ -253,7 +256,13 @@ export class Kernel implements KernelIO {
   }
 }
 
-function codeOf(content: Record<string, unknown>): string {
+/** A handler for one message type, in the table keyed by that type. */
+function handler<T extends MessageType>(type: T, handle: (message: MessageOf<T>) => object | undefined): [T, (message: JupyterMessage) => object | undefined] {
+  return [type, (message) => (isMessage(message, type) ? handle(message) : undefined)];
+}
+
+/** The code of a request, checked: its content is the client's JSON. */
+function codeOf(content: { code: unknown }): string {
   return typeof content.code === "string" ? content.code : "";
 }
 

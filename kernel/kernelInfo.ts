@@ -1,5 +1,6 @@
 // The kernel_info_reply content.
 import { LANGUAGE_INFO } from "./protocol/languageInfo";
+import type { KernelInfoReplyContent } from "./protocol/messageContents";
 import { PROTOCOL_VERSION } from "./protocol/messages";
 import { packageVersion } from "./packageRoot";
 import { kernelInfoTfjs, runtimeSummary } from "./tfjs/runtimeDescription";
@@ -11,7 +12,7 @@ export function typescriptVersion(): string {
 }
 
 /** `tfjs` is what the kernel knows of its backend so far: the banner and the `tfjs` field show it. */
-export function kernelInfo(tfjs: TfjsRuntimeInfo): Record<string, unknown> {
+export function kernelInfo(tfjs: TfjsRuntimeInfo): KernelInfoReplyContent {
   const version = packageVersion();
   const tsVersion = typescriptVersion();
   return {

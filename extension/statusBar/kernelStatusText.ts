@@ -1,4 +1,5 @@
 // What the status bar and the kernel info dialog say about a notebook's kernel. No vscode import: unit-tested in mocha.
+import type { KernelInfoTfjs } from "../../kernel/protocol/messageContents";
 import type { KernelState } from "../kernel/sessionTypes";
 
 /** What this module reads of a session (NotebookKernelSession has these fields). */
@@ -16,18 +17,8 @@ export interface StatusBarText {
   error: boolean;
 }
 
-/** The kernel_info_reply's `tfjs` field (kernel/tfjs/runtimeDescription.ts kernelInfoTfjs); every field may be missing. */
-interface TfjsFacts {
-  status?: string;
-  backend?: string | null;
-  tfjs_backend?: string | null;
-  description?: string | null;
-  version?: string | null;
-  devices?: string[];
-  forced?: string | null;
-  skipped?: { backend: string; reason: string }[];
-  error?: string | null;
-}
+/** The kernel_info_reply's `tfjs` field as another kernel version may send it: every field may be missing. */
+type TfjsFacts = Partial<KernelInfoTfjs>;
 
 const STATE_ICONS: Record<KernelState, string> = {
   starting: "$(sync~spin)",

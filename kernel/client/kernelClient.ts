@@ -7,6 +7,7 @@ import * as zmq from "zeromq";
 import { ConnectionInfo, endpoint } from "../protocol/connectionFile";
 import { Channel, JsonObject, JupyterMessage, MessageHeader, makeMessage } from "../protocol/messages";
 import { Signer, decodeMessage, encodeMessage } from "../protocol/wire";
+import type { ExecuteRequestContent } from "../protocol/messageContents";
 import { SendQueue } from "../transport/sendQueue";
 
 export interface KernelClientEvents {
@@ -219,7 +220,7 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
   /** Runs code; resolves once both the execute_reply and the IOPub status idle of this request have arrived. */
   execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
     const silent = options.silent ?? false;
-    const content = {
+    const content: ExecuteRequestContent = {
       code,
       silent,
       store_history: options.store_history ?? !silent,

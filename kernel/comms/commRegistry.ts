@@ -1,7 +1,7 @@
 // Jupyter comms: targets that user code and the kernel's own features register, and the
 // comm_open / comm_msg / comm_close / comm_info traffic with the frontend.
 import { randomUUID } from "node:crypto";
-import type { JupyterMessage } from "../protocol/messages";
+import type { MessageOf } from "../protocol/messageContents";
 
 export type CommData = Record<string, unknown>;
 
@@ -11,7 +11,7 @@ export interface CommPublisher {
 }
 
 export class Comm {
-  private readonly messageHandlers = new Set<(data: CommData, message: JupyterMessage) => void>();
+  private readonly messageHandlers = new Set<(data: CommData, message: MessageOf<"comm_msg">) => void>();
   private readonly closeHandlers = new Set<(data: CommData) => void>();
   closed = false;
 
@@ -28,7 +28,7 @@ export class Comm {
     this.registry.remove(this, data);
   }
 
-  onMessage(handler: (data: CommData, message: JupyterMessage) => void): () => void {
+  onMessage(handler: (data: CommData, message: MessageOf<"comm_msg">) => void): () => void {
     this.messageHandlers.add(handler);
     return () => this.messageHandlers.delete(handler);
   }
@@ -39,7 +39,7 @@ export class Comm {
   }
 
   /** @internal Called by the registry for messages from the frontend. */
-  deliver(data: CommData, message: JupyterMessage): void {
+  deliver(data: CommData, message: MessageOf<"comm_msg">): void {
     for (const handler of this.messageHandlers) handler(data, message);
   }
 
@@ -50,7 +50,7 @@ export class Comm {
   }
 }
 
-export type CommTargetHandler = (comm: Comm, data: CommData, message: JupyterMessage | undefined) => void;
+export type CommTargetHandler = (comm: Comm, data: CommData, message: MessageOf<"comm_open"> | undefined) => void;
 
 export class CommRegistry {
   private readonly targets = new Map<string, CommTargetHandler>();
@@ -79,8 +79,8 @@ export class CommRegistry {
     return result;
   }
 
-  handleOpen(message: JupyterMessage): void {
-    const { comm_id: commId, target_name: targetName, data = {} } = message.content as { comm_id: string; target_name: string; data?: CommData };
+  handleOpen(message: MessageOf<"comm_open">): void {
+    const { comm_id: commId, target_name: targetName, data = {} } = message.content;
     const handler = this.targets.get(targetName);
     if (!handler) {
       // As ipykernel does: tell the frontend the comm is gone.
@@ -93,15 +93,15 @@ export class CommRegistry {
     handler(comm, data, message);
   }
 
-  handleMessage(message: JupyterMessage): void {
-    const { comm_id: commId, data = {} } = message.content as { comm_id: string; data?: CommData };
+  handleMessage(message: MessageOf<"comm_msg">): void {
+    const { comm_id: commId, data = {} } = message.content;
     const comm = this.comms.get(commId);
     if (!comm) return this.publisher.log(`comm_msg for unknown comm ${commId} dropped`);
     comm.deliver(data, message);
   }
 
-  handleClose(message: JupyterMessage): void {
-    const { comm_id: commId, data = {} } = message.content as { comm_id: string; data?: CommData };
+  handleClose(message: MessageOf<"comm_close">): void {
+    const { comm_id: commId, data = {} } = message.content;
     const comm = this.comms.get(commId);
     if (!comm) return this.publisher.log(`comm_close for unknown comm ${commId} ignored`);
     this.remove(comm, data);

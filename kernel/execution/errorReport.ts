@@ -2,30 +2,10 @@
 // errors and interrupts, with stack frames mapped back to cell lines through source maps.
 import { SourceMap } from "node:module";
 import { inspect } from "node:util";
+import type { ErrorContent } from "../protocol/messageContents";
 import type { CellDiagnostic } from "../typescript/cellCompiler";
 import { describeThrown } from "../runtime/mimeBundle";
 import { InterruptedError } from "./interrupts";
-
-export interface ErrorContent {
-  ename: string;
-  evalue: string;
-  traceback: string[];
-  /** Type errors only: where they are, so editors can mark them (the traceback is for people). */
-  diagnostics?: ErrorDiagnostic[];
-}
-
-/**
- * A type error in the cell. line and column are 1-based (line 0: the error has no position in the cell); column and
- * length count UTF-16 code units, as TypeScript and editors do.
- */
-export interface ErrorDiagnostic {
-  line: number;
-  column: number;
-  length: number;
-  code: number;
-  message: string;
-  category: "error";
-}
 
 const RED = "\x1b[31m";
 const GREEN = "\x1b[32m";

@@ -6,20 +6,8 @@ import type { JupyterMessage } from "../protocol/messages";
 import { NOT_A_RESULT, toDisplayBundle } from "../runtime/mimeBundle";
 import type { CellCompiler } from "../typescript/cellCompiler";
 import type { CellRunner } from "./cellRunner";
-import { CellSources, runtimeErrorReport, typeErrorReport, type ErrorContent } from "./errorReport";
-
-export interface ExecuteRequest {
-  code: string;
-  silent?: boolean;
-  store_history?: boolean;
-  user_expressions?: Record<string, unknown> | null;
-  allow_stdin?: boolean;
-  stop_on_error?: boolean;
-}
-
-export type ExecuteReply =
-  | { status: "ok"; execution_count: number; user_expressions: Record<string, unknown>; payload: [] }
-  | ({ status: "error"; execution_count: number; user_expressions: Record<string, unknown>; payload: [] } & ErrorContent);
+import type { ErrorContent, ExecuteReplyContent, ExecuteRequestContent } from "../protocol/messageContents";
+import { CellSources, runtimeErrorReport, typeErrorReport } from "./errorReport";
 
 export interface ExecutorIO {
   publish(msgType: string, content: object): void;
@@ -51,7 +39,7 @@ export class Executor {
     this.notices.push(text);
   }
 
-  async execute(request: JupyterMessage<ExecuteRequest>): Promise<ExecuteReply> {
+  async execute(request: JupyterMessage<ExecuteRequestContent>): Promise<ExecuteReplyContent> {
     const problem = requestProblem(request.content);
     if (problem) return this.refuse(problem, request.content.silent === true);
     const { code, silent = false } = request.content;
@@ -100,7 +88,7 @@ export class Executor {
   }
 
   /** A malformed execute_request: answered with an error that says what is wrong, and nothing runs. */
-  private refuse(problem: string, silent: boolean): ExecuteReply {
+  private refuse(problem: string, silent: boolean): ExecuteReplyContent {
     const error = { ename: "InvalidRequest", evalue: problem, traceback: [`InvalidRequest: ${problem}`] };
     if (!silent) this.io.publish("error", error);
     return { status: "error", execution_count: this.executionCount, user_expressions: {}, payload: [], ...error };
@@ -126,7 +114,7 @@ export class Executor {
 }
 
 /** What is wrong with an execute_request's content, as the client sent it (it is not checked on the way in). */
-function requestProblem(content: ExecuteRequest): string | undefined {
+function requestProblem(content: ExecuteRequestContent): string | undefined {
   const { code, user_expressions: expressions } = content as { code: unknown; user_expressions: unknown };
   if (typeof code !== "string") return `execute_request needs code as a string, got ${code === null ? "null" : typeof code}`;
   if (expressions !== undefined && expressions !== null && (typeof expressions !== "object" || Array.isArray(expressions))) {

@@ -6,21 +6,10 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createDirectory } from "../safeFileSystem";
+import type { HistoryRequestContent } from "../protocol/messageContents";
 import { jupyterDataDir } from "../jupyterPaths";
 
 /** The content of a Jupyter history_request. */
-export interface HistoryRequest {
-  output?: boolean;
-  raw?: boolean;
-  hist_access_type: "range" | "tail" | "search";
-  session?: number;
-  start?: number;
-  stop?: number;
-  n?: number;
-  pattern?: string;
-  unique?: boolean;
-}
-
 export type HistoryEntry = [session: number, line: number, input: string | [string, string | null]];
 
 /** The default history file of a kernelspec: $TFJS_STUDIO_HISTORY, else under Jupyter's data directory. */
@@ -62,13 +51,13 @@ export class HistoryStore {
     this.append(JSON.stringify({ ...cell, time: new Date().toISOString() }) + "\n");
   }
 
-  query(request: HistoryRequest): HistoryEntry[] {
+  query(request: HistoryRequestContent): HistoryEntry[] {
     return this.select(request).map((cell): HistoryEntry =>
       request.output ? [cell.session, cell.line, [cell.source, cell.output ?? null]] : [cell.session, cell.line, cell.source],
     );
   }
 
-  private select(request: HistoryRequest): Cell[] {
+  private select(request: HistoryRequestContent): Cell[] {
     switch (request.hist_access_type) {
       case "tail":
         return lastN(request.unique ? latestPerSource(this.cells) : this.cells, request.n ?? 10);

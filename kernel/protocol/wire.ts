@@ -51,19 +51,29 @@ export function decodeMessage(frames: Buffer[], signer: Signer): { identities: B
   const parts = frames.slice(delimiterIndex + 2, delimiterIndex + 6);
   if (!signer.verify(signature, parts)) throw new WireError("invalid HMAC signature");
   const [header, parentHeader, metadata, content] = parts.map((part, index) => parseJsonObject(part, FRAME_NAMES[index]));
-  if (typeof header.msg_type !== "string" || typeof header.msg_id !== "string") {
-    throw new WireError("header lacks msg_type or msg_id");
-  }
+  const checkedHeader = messageHeader(header);
+  if (!checkedHeader) throw new WireError("header lacks msg_type or msg_id");
   return {
     identities: frames.slice(0, delimiterIndex),
     message: {
-      header: header as unknown as MessageHeader,
-      parent_header: parentHeader as unknown as MessageHeader,
+      header: checkedHeader,
+      // Empty for a message that answers nothing.
+      parent_header: messageHeader(parentHeader) ?? {},
       metadata,
       content,
       buffers: frames.slice(delimiterIndex + 6),
     },
   };
+}
+
+/** A header as sent, or undefined when it lacks the two fields every header has. Optional ones default as jupyter_client's do. */
+function messageHeader(fields: Record<string, unknown>): MessageHeader | undefined {
+  const { msg_id: msgId, msg_type: msgType } = fields;
+  if (typeof msgId !== "string" || typeof msgType !== "string") return undefined;
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  const header: MessageHeader = { msg_id: msgId, msg_type: msgType, session: text(fields.session), username: text(fields.username), date: text(fields.date), version: text(fields.version) };
+  if (typeof fields.subshell_id === "string" || fields.subshell_id === null) header.subshell_id = fields.subshell_id;
+  return header;
 }
 
 const FRAME_NAMES = ["header", "parent_header", "metadata", "content"];

@@ -2,6 +2,7 @@
 // HTML of `runtime` in a cell.
 import { BACKEND_ENV, BACKEND_LABELS } from "./backendNames";
 import type { TfjsRuntimeInfo } from "./tfjsRuntime";
+import type { KernelInfoTfjs } from "../protocol/messageContents";
 import { escapeHtml } from "../runtime/escapeHtml";
 
 export function runtimeSummary(info: TfjsRuntimeInfo): string {
@@ -11,7 +12,7 @@ export function runtimeSummary(info: TfjsRuntimeInfo): string {
 }
 
 /** The `tfjs` field of kernel_info_reply. */
-export function kernelInfoTfjs(info: TfjsRuntimeInfo): Record<string, unknown> {
+export function kernelInfoTfjs(info: TfjsRuntimeInfo): KernelInfoTfjs {
   return {
     status: info.status,
     backend: info.backend ?? null,

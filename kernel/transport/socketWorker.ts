@@ -7,11 +7,12 @@ import { writeSync } from "node:fs";
 import * as zmq from "zeromq";
 import { PARENT_POLL_MS, goneParent, hasParent } from "../parentWatch";
 import { endpoint, readConnectionFile } from "../protocol/connectionFile";
-import { makeMessage, replyType, type Channel, type JupyterMessage, type JsonObject } from "../protocol/messages";
+import { makeMessage, replyType, type Channel, type JupyterMessage } from "../protocol/messages";
 import { Signer, WireError, decodeMessage, encodeMessage } from "../protocol/wire";
 import { SendQueue } from "./sendQueue";
 import { ZeroCopyGuard } from "./zeroCopyGuard";
 import { INTERRUPT_GRACE_MS, UserCodePhase, escalation } from "../execution/interruptStates";
+import type { KernelInfoReplyContent } from "../protocol/messageContents";
 import { SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
 
 /** The longest a kernel_info reply waits for the kernel's final kernel_info (its tfjs backend loaded). */
@@ -42,7 +43,7 @@ const queues = new Map<zmq.Writable, SendQueue>(
   [shell, control, stdin, iopub].map((socket) => [socket, new SendQueue(socket)]),
 );
 
-let kernelInfo: JsonObject | undefined;
+let kernelInfo: KernelInfoReplyContent | undefined;
 let kernelInfoFinal = false;
 const kernelInfoWaiters: (() => void)[] = [];
 let closing = false;

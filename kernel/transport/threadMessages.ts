@@ -1,6 +1,7 @@
 // Messages between the main thread (user code) and the socket worker thread.
 import type { KernelParent } from "../parentWatch";
-import type { Channel, JupyterMessage, JsonObject } from "../protocol/messages";
+import type { KernelInfoReplyContent } from "../protocol/messageContents";
+import type { Channel, JupyterMessage } from "../protocol/messages";
 
 /** Slots of the Int32Array both threads share. */
 export const enum SharedSlot {
@@ -31,7 +32,7 @@ export interface WorkerData {
 export type ToWorker =
   | { type: "send"; channel: Channel; identities: Uint8Array[]; message: JupyterMessage<object> }
   /** `final` is false while the kernel is still loading what kernel_info describes (its tfjs backend). */
-  | { type: "kernelInfo"; content: JsonObject; final: boolean }
+  | { type: "kernelInfo"; content: KernelInfoReplyContent; final: boolean }
   | { type: "sync"; id: number }
   | { type: "close" };
 
