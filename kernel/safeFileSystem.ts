@@ -1,8 +1,8 @@
 // File system steps that fail at once, saying why, instead of blocking the kernel (model files, run logs,
 // history, downloads):
-// Node's recursive mkdir never returns under /proc, and reading or writing a named pipe waits for
-// the other end forever.
-import { mkdirSync, statSync, writeFileSync, type Stats } from "node:fs";
+// Node's recursive mkdir never returns under /proc, reading or writing a named pipe waits for the
+// other end forever, and reading a kernel file such as /proc/kmsg waits for its next message.
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
 /** Words for the errors a user can act on; Node's own message for the rest. */
@@ -15,6 +15,7 @@ const REASONS: Record<string, string> = {
   ENAMETOOLONG: "the name is too long",
   ELOOP: "too many symbolic links",
   EISDIR: "it is a directory",
+  EAGAIN: "it has no saved data; reading would wait for new data",
 };
 
 export function whyFailed(error: unknown): string {
@@ -73,6 +74,20 @@ export function notRegularFile(stats: Stats): string | undefined {
   // A named pipe or a device would block or never end.
   if (!stats.isFile()) return "it is not a regular file";
   return undefined;
+}
+
+/** The bytes of the regular file at `path`, read without ever waiting; errors say why through whyFailed. */
+export function readRegularFile(path: string): Buffer {
+  // Non-blocking: opening a named pipe does not wait for a writer, and reading a file with no data yet
+  // (/proc/kmsg has a regular file's stats) fails with EAGAIN.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const notFile = notRegularFile(fstatSync(fd));
+    if (notFile) throw new Error(notFile);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Writes `data` to `path` in an existing directory, replacing a regular file only. */

@@ -112,6 +112,19 @@ describe("file:// IO handler", function () {
     await assert.rejects(tinyModel().save("file://pipes"), /Cannot save to file:\/\/.*pipes: cannot write .*pipes\/model\.json \(it is not a regular file\)/);
   });
 
+  it("never waits on a kernel file that calls itself a regular file", async () => {
+    // /proc/kmsg has the stats of an empty regular file, yet reading it waits for the kernel's next message.
+    const start = performance.now();
+    await assert.rejects(tf.loadLayersModel("file:///proc/kmsg"), /Cannot load file:\/\/\/proc\/kmsg: (cannot read it|it is not a regular file)/);
+    const kmsgWeights = path.join(baseDir, "kmsg-weights");
+    fs.mkdirSync(kmsgWeights);
+    fs.symlinkSync("/proc/kmsg", path.join(kmsgWeights, "weights.bin"));
+    // No weights take no bytes, so the size check alone lets it through.
+    fs.writeFileSync(path.join(kmsgWeights, "model.json"), JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ["weights.bin"], weights: [] }] }));
+    await assert.rejects(tf.loadLayersModel("file://kmsg-weights"), /Cannot load file:\/\/.*kmsg-weights\/model\.json: (cannot read its weights file .*kmsg-weights\/weights\.bin|its weights file .*kmsg-weights\/weights\.bin cannot be read)/);
+    assert.ok(performance.now() - start < 5_000, `took ${performance.now() - start} ms`);
+  });
+
   describe("weight files", () => {
     /** A one-unit dense layer on two inputs: its kernel and bias as the manifest lists them, and its weight files. */
     function writeModel(name: string, weights: object[], files: Record<string, Buffer>, paths = Object.keys(files)): string {
@@ -199,12 +212,14 @@ describe("file:// IO in a kernel", function () {
     }
   });
 
-  it("fails a save to a path that cannot be written at once, and runs the next cell", async () => {
+  it("fails a save to a path that cannot be written and a load of a file that never ends at once, and runs the next cell", async () => {
     const kernel = await startStudioKernel();
     try {
       const result = await kernel.run([...modelCellStart, 'await model.save("file:///proc/nope/m");'].join("\n"), { timeoutMs: 10_000 });
       assert.equal(result.reply.content.status, "error");
       assert.match(String(result.reply.content.evalue), /Cannot save to file:\/\/\/proc\/nope\/m: cannot create the directory \/proc\/nope/);
+      const load = await kernel.run('await tf.loadLayersModel("file:///proc/kmsg");', { timeoutMs: 10_000 });
+      assert.match(String(load.reply.content.evalue), /Cannot load file:\/\/\/proc\/kmsg: (cannot read it|it is not a regular file)/);
       assert.equal(resultText(await kernel.run("1 + 1", { timeoutMs: 10_000 })), "2");
     } finally {
       await kernel.stop();

@@ -1,6 +1,7 @@
 // The model graph's vscode-free parts: model.json loading with weight statistics, the elkjs layout
 // (the same code the panel's worker runs) timed on a 500-layer model, and the cell output's compact layout.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,6 +88,10 @@ describe("model graph panel: files and layout", function () {
         weightsManifest: [],
       }));
       cases.push([unknown, /Cannot load .*custom\.json as a layers model: .*NoSuchLayer/]);
+      // Neither a named pipe nor a kernel file that calls itself regular keeps the reader waiting.
+      execFileSync("mkfifo", [join(dir, "pipe.json")]);
+      cases.push([join(dir, "pipe.json"), /Cannot read .*pipe\.json: it is not a regular file/]);
+      cases.push(["/proc/kmsg", /Cannot read \/proc\/kmsg: /]);
       for (const [path, expected] of cases) await assert.rejects(loader.load(path), expected, path);
     });
 

@@ -1,10 +1,10 @@
 // Builds the layer graph, with each weight's statistics, of a model.json on disk (a tf.LayersModel
 // saved by model.save() or converted from Keras). Runs on the model reader's worker thread
 // (modelJsonWorker.ts) with tfjs' plain CPU backend, loaded only when the first model is opened.
-import { readFileSync } from "node:fs";
 import { modelGraph } from "../../kernel/modelDisplay/modelGraph";
 import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
 import type { io } from "@tensorflow/tfjs";
+import { readRegularFile, whyFailed } from "../../kernel/safeFileSystem";
 import { modelArtifacts } from "../../kernel/tfjs/fileSystemIO";
 import type { Tfjs } from "../../kernel/tfjs/sharedTfjs";
 
@@ -32,9 +32,9 @@ export async function modelJsonGraph(path: string): Promise<ModelGraph> {
 function checkedLayersModelJson(path: string): io.ModelJSON {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readRegularFile(path).toString("utf8");
   } catch (error) {
-    throw new Error(`Cannot read ${path}: ${(error as Error).message}`);
+    throw new Error(`Cannot read ${path}: ${whyFailed(error)}`);
   }
   let json: unknown;
   try {

@@ -1,10 +1,9 @@
 // `file://` save and load for every backend, in tfjs-node's format (model.json + weights.bin), so
 // that models move freely between this kernel and tfjs-node. Used when no native package, which
 // brings its own, is loaded. Relative paths are relative to the notebook's folder.
-import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { io } from "@tensorflow/tfjs";
-import { createDirectory, existingAncestor, notRegularFile, statIfExists, whyFailed, writeRegularFile } from "../safeFileSystem";
+import { createDirectory, existingAncestor, notRegularFile, readRegularFile, statIfExists, whyFailed, writeRegularFile } from "../safeFileSystem";
 import type { Tfjs } from "./sharedTfjs";
 import { readWeightFiles } from "./weightFiles";
 
@@ -99,7 +98,7 @@ function missingPathReason(path: string): string {
 function parsedModelJson(file: string): io.ModelJSON {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readRegularFile(file).toString("utf8");
   } catch (error) {
     throw new Error(`cannot read it (${whyFailed(error)})`);
   }

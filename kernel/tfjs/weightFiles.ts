@@ -1,10 +1,9 @@
 // Reads the weight files a model.json's weightsManifest lists, refusing what would load garbage or read
 // elsewhere: a path that leaves the model's directory, something that is not a regular file, and a
 // group whose files do not hold exactly the bytes its weights take.
-import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { io } from "@tensorflow/tfjs";
-import { notRegularFile, statIfExists, whyFailed } from "../safeFileSystem";
+import { notRegularFile, readRegularFile, statIfExists, whyFailed } from "../safeFileSystem";
 
 /** Bytes per stored value, by dtype or, for quantized weights, by quantization dtype (as tfjs decodes them). */
 const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, complex64: 8, bool: 1, float16: 2, uint16: 2, uint8: 1 };
@@ -19,7 +18,7 @@ export function readWeightFiles(modelDir: string, manifest: io.WeightsManifestCo
   const buffers = files.flat().map(({ path }) => {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(path);
+      bytes = readRegularFile(path);
     } catch (error) {
       throw new Error(`cannot read its weights file ${path} (${whyFailed(error)})`);
     }
