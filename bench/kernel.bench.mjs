@@ -550,7 +550,7 @@ async function measure({ root, client, log }, workDir) {
       warmup: WARMUP,
       runs: RUNS,
       probe_interval_ms: PROBE_INTERVAL_MS,
-      client: "KernelClient (kernel/client/kernelClient.ts)",
+      client: "KernelClient (client/kernelClient.ts)",
       argv: Object.fromEntries(specs.map((spec) => [spec.name, spec.argv])),
     },
     summary,

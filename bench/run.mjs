@@ -3,7 +3,7 @@
 // (`node bench/run.mjs kernel`). Run `npm run build` first: the benchmarks start the built kernel.
 //
 // A benchmark module's default export is `async (context) => result`, where context is
-//   { root, client, log }  root: the package root; client: kernel/client/kernelClient.ts and
+//   { root, client, log }  root: the package root; client: client/kernelClient.ts and
 //                          kernelLauncher.ts bundled together; log(line): progress on stderr,
 // and result is
 //   { title, columns, rows, notes?, summary, results }  columns/rows: the table to print (strings);
@@ -31,7 +31,7 @@ function log(line) {
 async function bundleClient() {
   const outfile = await bundleForBench(root, "client", {
     stdin: {
-      contents: 'export * from "./kernel/client/kernelClient";\nexport * from "./kernel/client/kernelLauncher";\n',
+      contents: 'export * from "./client/kernelClient";\nexport * from "./client/kernelLauncher";\n',
       resolveDir: root,
       sourcefile: "bench-client.ts",
       loader: "ts",

@@ -5,7 +5,7 @@ import { parseCommandLine, usageError } from "./cli/commandLine";
 import { ExitCode } from "./cli/exitCodes";
 import { runNotebook } from "./cli/runNotebook";
 import { runKernel } from "./kernelMain";
-import { packageVersion } from "./packageRoot";
+import { packageVersion } from "../protocol/packageRoot";
 
 const USAGE = `usage: tfjs-studio <command> [options]
 

@@ -1,8 +1,8 @@
 // The kernel_info_reply content.
-import { LANGUAGE_INFO } from "./protocol/languageInfo";
-import type { KernelInfoReplyContent } from "./protocol/messageContents";
-import { PROTOCOL_VERSION } from "./protocol/messages";
-import { packageVersion } from "./packageRoot";
+import { LANGUAGE_INFO } from "../protocol/languageInfo";
+import type { KernelInfoReplyContent } from "../protocol/messageContents";
+import { PROTOCOL_VERSION } from "../protocol/messages";
+import { packageVersion } from "../protocol/packageRoot";
 import { kernelInfoTfjs, runtimeSummary } from "./tfjs/runtimeDescription";
 import type { TfjsRuntimeInfo } from "./tfjs/tfjsRuntime";
 

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
-import { packageRoot } from "../kernel/packageRoot";
+import { packageRoot } from "../protocol/packageRoot";
 
 /** Where scripts/install-code-server.sh put code-server and playwright-core. */
 export function codeServerPrefix(): string {

@@ -2,7 +2,7 @@
 // template, until Ctrl+C. package.json's "start" installs code-server and builds first.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { packageRoot } from "../kernel/packageRoot";
+import { packageRoot } from "../protocol/packageRoot";
 import { scaffoldTemplate } from "../kernel/templates/scaffold";
 import { startCodeServer } from "./codeServer";
 

@@ -10,7 +10,7 @@ import { BackendUnavailable, ForcedBackendError, chooseBackend, type BackendLoad
 import { selectBackend } from "../kernel/tfjs/selectBackend";
 import { sharedTfjs } from "../kernel/tfjs/sharedTfjs";
 import { CUDA_LIBRARIES, checkCuda, describeCudaReport, systemCudaProbe } from "../kernel/tfjs/cudaDiagnostics";
-import type { JupyterMessage } from "../kernel/protocol/messages";
+import type { JupyterMessage } from "../protocol/messages";
 import { dropEmscriptenProcessHandlers } from "../kernel/tfjs/emscriptenProcessHandlers";
 import { resultText, startStudioKernel, streamText, tempDir, type StudioKernel } from "./support/studioKernel";
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runNotebook } from "../kernel/cli/runNotebook";
-import { METRICS_MIME_TYPE } from "../kernel/training/runLogSchema";
+import { METRICS_MIME_TYPE } from "../protocol/runLogSchema";
 import { runCli } from "./support/cli";
 
 // Debian's ipykernel stands in for our kernel; /usr/bin/python3 is the Python that has it. Its notebooks are Python

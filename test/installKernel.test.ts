@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { crc32, inflateSync } from "node:zlib";
 import { installKernel } from "../kernel/cli/installKernel";
-import { packageRoot } from "../kernel/packageRoot";
+import { packageRoot } from "../protocol/packageRoot";
 
 /** Runs the command with its output captured, and the environment changed for the call only. */
 async function install(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {

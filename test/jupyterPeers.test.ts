@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { packageRoot } from "../kernel/packageRoot";
+import { packageRoot } from "../protocol/packageRoot";
 
 const PYTHON = "/usr/bin/python3";
 const JUPYTER = "/usr/bin/jupyter";

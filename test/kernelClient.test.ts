@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import * as zmq from "zeromq";
-import { ExecuteResult, KernelClient, RequestTimeoutError } from "../kernel/client/kernelClient";
-import type { KernelHandle } from "../kernel/client/kernelHandle";
-import { freePorts, launchKernel } from "../kernel/client/kernelLauncher";
-import { ConnectionInfo, endpoint } from "../kernel/protocol/connectionFile";
-import { JupyterMessage, makeMessage } from "../kernel/protocol/messages";
-import { Signer, decodeMessage, encodeMessage } from "../kernel/protocol/wire";
+import { ExecuteResult, KernelClient, RequestTimeoutError } from "../client/kernelClient";
+import type { KernelHandle } from "../client/kernelHandle";
+import { freePorts, launchKernel } from "../client/kernelLauncher";
+import { ConnectionInfo, endpoint } from "../protocol/connectionFile";
+import { JupyterMessage, makeMessage } from "../protocol/messages";
+import { Signer, decodeMessage, encodeMessage } from "../protocol/wire";
 
 // Debian's Jupyter lives in /usr/bin/python3; the python3 on PATH may be another Python without it.
 const IPYKERNEL_ARGV = ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"];

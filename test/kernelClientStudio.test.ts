@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ExecuteResult, InputPrompt } from "../kernel/client/kernelClient";
-import type { JupyterMessage } from "../kernel/protocol/messages";
+import type { ExecuteResult, InputPrompt } from "../client/kernelClient";
+import type { JupyterMessage } from "../protocol/messages";
 import { StudioKernel, assertOk, delay, ofType, requestId, resultText, startStudioKernel, streamText, types } from "./support/studioKernel";
 
 function displayId(message: JupyterMessage): string | undefined {

@@ -1,6 +1,6 @@
 // Comms and stdin (input()) in a real kernel, through the Jupyter protocol.
 import assert from "node:assert/strict";
-import { JupyterMessage } from "../kernel/protocol/messages";
+import { JupyterMessage } from "../protocol/messages";
 import { StudioKernel, assertOk, ofType, resultText, startStudioKernel, streamText, types, runFailing } from "./support/studioKernel";
 
 describe("tfjs-studio kernel: comms and stdin", function () {

@@ -6,12 +6,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zmq from "zeromq";
-import { ExecuteResult, KernelClient } from "../kernel/client/kernelClient";
-import { CONNECTION_FILE_PLACEHOLDER, kernelArgv, writeConnectionFile } from "../kernel/client/kernelLauncher";
-import { endpoint } from "../kernel/protocol/connectionFile";
+import { ExecuteResult, KernelClient } from "../client/kernelClient";
+import { CONNECTION_FILE_PLACEHOLDER, kernelArgv, writeConnectionFile } from "../client/kernelLauncher";
+import { endpoint } from "../protocol/connectionFile";
 import { processExists } from "../kernel/processExists";
-import { JupyterMessage, makeMessage } from "../kernel/protocol/messages";
-import { Signer, decodeMessage, encodeMessage } from "../kernel/protocol/wire";
+import { JupyterMessage, makeMessage } from "../protocol/messages";
+import { Signer, decodeMessage, encodeMessage } from "../protocol/wire";
 import { StudioKernel, assertOk, delay, ofType, resultText, startStudioKernel, value } from "./support/studioKernel";
 
 /** Runs a cell that the kernel is expected to be stuck in, and measures how long the interrupt takes to end it. */

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import { KernelClient } from "../kernel/client/kernelClient";
-import { kernelArgv, writeConnectionFile } from "../kernel/client/kernelLauncher";
-import type { ConnectionInfo } from "../kernel/protocol/connectionFile";
+import { KernelClient } from "../client/kernelClient";
+import { kernelArgv, writeConnectionFile } from "../client/kernelLauncher";
+import type { ConnectionInfo } from "../protocol/connectionFile";
 import { tempDir } from "./support/studioKernel";
 
 /** Whether pid runs; a zombie (exited, not yet reaped by init) counts as gone. */

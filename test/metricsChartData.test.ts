@@ -1,7 +1,7 @@
 // The chart logic of the metrics renderer and panel that needs no DOM: which metrics share a chart,
 // TensorBoard-style smoothing, outlier clipping, lines from run logs, CSV, run colours, status line, state.
 import * as assert from "node:assert/strict";
-import { RUN_LOG_SCHEMA_VERSION, type MetricsDisplayData, type RunLogRecord } from "../kernel/training/runLogSchema";
+import { RUN_LOG_SCHEMA_VERSION, type MetricsDisplayData, type RunLogRecord } from "../protocol/runLogSchema";
 import { restoreState } from "../webviews/metricsPanel/panelState";
 import { displayCharts } from "../webviews/renderer/metricsDisplayLines";
 import { remainingMs, statusLine } from "../webviews/renderer/metricsStatus";

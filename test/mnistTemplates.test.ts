@@ -9,7 +9,7 @@ import { gzipSync } from "node:zlib";
 import { DownloadError, downloadFile } from "../kernel/datasets/download";
 import { provideInKernelModulesToRequire } from "../kernel/execution/inKernelRequire";
 import { installTsRequireHook } from "../kernel/execution/tsRequireHook";
-import { packageRoot } from "../kernel/packageRoot";
+import { packageRoot } from "../protocol/packageRoot";
 import { studioModule } from "../kernel/runtime/studioModule";
 import { scaffoldTemplate } from "../kernel/templates/scaffold";
 import { loadTypeScript } from "../kernel/typescript/loadTypeScript";

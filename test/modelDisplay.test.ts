@@ -1,11 +1,11 @@
 // Model display: a tf.LayersModel's layer graph, HTML and text summaries, in-process and through a kernel.
 import assert from "node:assert/strict";
 import type * as Tf from "@tensorflow/tfjs";
-import type { JupyterMessage } from "../kernel/protocol/messages";
+import type { JupyterMessage } from "../protocol/messages";
 import { isLayersModel } from "../kernel/modelDisplay/isLayersModel";
 import { formatModel, installModelDisplay } from "../kernel/modelDisplay/modelDisplayFormatter";
 import { modelGraph } from "../kernel/modelDisplay/modelGraph";
-import { MODEL_GRAPH_MIME, MODEL_GRAPH_SCHEMA_VERSION, type ModelGraph } from "../kernel/modelDisplay/modelGraphSchema";
+import { MODEL_GRAPH_MIME, MODEL_GRAPH_SCHEMA_VERSION, type ModelGraph } from "../protocol/modelGraphSchema";
 import { weightStats } from "../kernel/modelDisplay/weightStats";
 import { toDisplayBundle } from "../kernel/runtime/mimeBundle";
 import { StudioKernel, ofType, startStudioKernel, stripAnsi, types } from "./support/studioKernel";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type * as Tf from "@tensorflow/tfjs";
 import ELK from "elkjs/lib/elk.bundled.js";
 import { modelGraph } from "../kernel/modelDisplay/modelGraph";
-import type { ModelGraph } from "../kernel/modelDisplay/modelGraphSchema";
+import type { ModelGraph } from "../protocol/modelGraphSchema";
 import { fileSystemHandler } from "../kernel/tfjs/fileSystemIO";
 import { ModelJsonLoader } from "../extension/modelGraph/modelJsonLoader";
 import { elkGraph, nodeLines, placedLayout } from "../webviews/modelGraphPanel/graphLayout";

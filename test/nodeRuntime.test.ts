@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { NoUsableNodeError, findNodeRuntime } from "../extension/nodeRuntime";
-import { kernelArgv, launchKernel } from "../kernel/client/kernelLauncher";
+import { kernelArgv, launchKernel } from "../client/kernelLauncher";
 import { tempDir } from "./support/studioKernel";
 
 // Fake runtimes are shell scripts; `exec` keeps a hung one a single process, so the timeout's kill closes its pipes.

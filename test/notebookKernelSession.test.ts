@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import type * as vscode from "vscode";
-import { kernelArgv, launchKernel } from "../kernel/client/kernelLauncher";
+import { kernelArgv, launchKernel } from "../client/kernelLauncher";
 import { KernelEnd, NotebookKernelSessionImpl } from "../extension/kernel/notebookKernelSession";
 import type { KernelState } from "../extension/kernel/sessionTypes";
 import { delay, tempDir } from "./support/studioKernel";

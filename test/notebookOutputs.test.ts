@@ -1,8 +1,8 @@
 // The notebook controller's output mapping (IOPub → cell output edits), fed by a real tfjs-studio kernel, applied
 // to a model of the notebook's outputs as VS Code would apply them.
 import assert from "node:assert/strict";
-import type { JupyterMessage } from "../kernel/protocol/messages";
-import { METRICS_MIME_TYPE, type MetricsDisplayData } from "../kernel/training/runLogSchema";
+import type { JupyterMessage } from "../protocol/messages";
+import { METRICS_MIME_TYPE, type MetricsDisplayData } from "../protocol/runLogSchema";
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, mimeBundleItems } from "../extension/notebook/outputItems";
 import { ItemEdit, OutputSpec, OutputTracker } from "../extension/notebook/outputTracker";
 import { prefersTfjsStudio, withTfjsStudioKernelspec } from "../extension/notebook/notebookMetadata";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { JupyterMessage, makeMessage } from "../kernel/protocol/messages";
-import { Signer, WireError, decodeMessage, encodeMessage } from "../kernel/protocol/wire";
+import { JupyterMessage, makeMessage } from "../protocol/messages";
+import { Signer, WireError, decodeMessage, encodeMessage } from "../protocol/wire";
 
 const KEY = "3f2a9c1e-test-key";
 const DELIMITER = "<IDS|MSG>";

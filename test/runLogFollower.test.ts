@@ -6,7 +6,7 @@ import { once } from "node:events";
 import * as fs from "node:fs";
 import { hostname } from "node:os";
 import * as path from "node:path";
-import { RUN_INFO_FILE, RUN_LOG_SCHEMA_VERSION, type RunInfo, type RunLogRecord } from "../kernel/training/runLogSchema";
+import { RUN_INFO_FILE, RUN_LOG_SCHEMA_VERSION, type RunInfo, type RunLogRecord } from "../protocol/runLogSchema";
 import { RunCollection, type Run } from "../extension/metrics/runCollection";
 import { RunLogFollower, type MalformedLine } from "../extension/metrics/runLogFollower";
 import { tempDir } from "./support/studioKernel";

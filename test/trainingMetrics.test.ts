@@ -4,9 +4,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { MimeBundle } from "../kernel/protocol/messages";
+import type { MimeBundle } from "../protocol/messages";
 import { DecimatedSeries } from "../kernel/training/decimatedSeries";
-import { progressLine } from "../kernel/training/metricsFormat";
+import { progressLine } from "../protocol/metricsFormat";
 import {
   METRICS_MIME_TYPE,
   RUN_INFO_FILE,
@@ -16,7 +16,7 @@ import {
   parseRunLogLine,
   type MetricsDisplayData,
   type RunLogRecord,
-} from "../kernel/training/runLogSchema";
+} from "../protocol/runLogSchema";
 import { makeRunId, runsDirectory } from "../kernel/training/runPaths";
 import { Throttle } from "../kernel/runtime/throttle";
 import { TrainingRun, type RunDescription } from "../kernel/training/trainingRun";

@@ -3,9 +3,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ExecuteResult } from "../kernel/client/kernelClient";
-import type { JupyterMessage } from "../kernel/protocol/messages";
-import { METRICS_MIME_TYPE, RUN_INFO_FILE, RUN_LOG_FILE, parseRunInfo, parseRunLogLine, type MetricsDisplayData, type RunInfo, type RunLogRecord } from "../kernel/training/runLogSchema";
+import type { ExecuteResult } from "../client/kernelClient";
+import type { JupyterMessage } from "../protocol/messages";
+import { METRICS_MIME_TYPE, RUN_INFO_FILE, RUN_LOG_FILE, parseRunInfo, parseRunLogLine, type MetricsDisplayData, type RunInfo, type RunLogRecord } from "../protocol/runLogSchema";
 import { assertOk, delay, ofType, resultText, startStudioKernel, stripAnsi, type StudioKernel, value } from "./support/studioKernel";
 
 /** Our display messages (display_data and update_display_data) among a cell's IOPub messages. */

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { METRICS_MIME_TYPE, type MetricValues } from "../../kernel/training/runLogSchema";
+import { METRICS_MIME_TYPE, type MetricValues } from "../../protocol/runLogSchema";
 import { TrainingRun, type RunDescription } from "../../kernel/training/trainingRun";
 import { ManualClock } from "../../test/support/manualClock";
 

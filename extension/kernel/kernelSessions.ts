@@ -3,7 +3,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { kernelArgv, launchKernel } from "../../kernel/client/kernelLauncher";
+import { kernelArgv, launchKernel } from "../../client/kernelLauncher";
 import { NoUsableNodeError, findNodeRuntime } from "../nodeRuntime";
 import { KernelEnd, KernelLaunch, NotebookKernelSessionImpl } from "./notebookKernelSession";
 import type { KernelSessionRegistry, NotebookKernelSession } from "./sessionTypes";

@@ -1,10 +1,10 @@
 // One notebook's kernel across starts, restarts and deaths: its process, its state from IOPub status, its
 // kernel_info. Only vscode types: the process is launched by the function the registry passes in.
 import type * as vscode from "vscode";
-import type { KernelClient } from "../../kernel/client/kernelClient";
-import type { KernelHandle } from "../../kernel/client/kernelHandle";
-import { describeExit, type KernelExit } from "../../kernel/client/processExit";
-import type { JupyterMessage } from "../../kernel/protocol/messages";
+import type { KernelClient } from "../../client/kernelClient";
+import type { KernelHandle } from "../../client/kernelHandle";
+import { describeExit, type KernelExit } from "../../client/processExit";
+import type { JupyterMessage } from "../../protocol/messages";
 import type { KernelState, NotebookKernelSession } from "./sessionTypes";
 
 export interface KernelLaunch {

@@ -1,7 +1,7 @@
 // What the rest of the extension sees of a notebook's kernel: the status bar, the language features and the
 // panels read sessions through these types; extension/kernel/kernelSessions.ts implements them.
 import type * as vscode from "vscode";
-import type { KernelClient } from "../../kernel/client/kernelClient";
+import type { KernelClient } from "../../client/kernelClient";
 
 /** `starting` until kernel_info answers; `dead` after the process exited on its own; `shutdown` after we stopped it. */
 export type KernelState = "starting" | "idle" | "busy" | "restarting" | "dead" | "shutdown";

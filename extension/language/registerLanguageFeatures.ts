@@ -1,8 +1,8 @@
 // Completion and hover in TypeScript notebook cells, answered by the notebook's kernel (complete_request and
 // inspect_request), so they know everything earlier cells declared.
 import * as vscode from "vscode";
-import type { KernelClient } from "../../kernel/client/kernelClient";
-import type { JupyterMessage } from "../../kernel/protocol/messages";
+import type { KernelClient } from "../../client/kernelClient";
+import type { JupyterMessage } from "../../protocol/messages";
 import type { KernelSessionRegistry } from "../kernel/sessionTypes";
 import { completionsFromReply, cursorPos, hoverFromReply } from "./kernelReplies";
 

@@ -1,6 +1,6 @@
 // Reads the type errors of a TypeScriptError execute_reply (its `diagnostics`, see kernel/execution/errorReport.ts) as
 // editor ranges. No vscode import: unit-tested in mocha.
-import type { ErrorDiagnostic } from "../../kernel/protocol/messageContents";
+import type { ErrorDiagnostic } from "../../protocol/messageContents";
 
 export interface EditorPosition {
   /** 0-based, as in vscode.Position. */

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { processExists } from "../../kernel/processExists";
-import { RUN_INFO_FILE, parseRunInfo, type ObservedRunStatus, type RunInfo, type RunLogRecord } from "../../kernel/training/runLogSchema";
+import { RUN_INFO_FILE, parseRunInfo, type ObservedRunStatus, type RunInfo, type RunLogRecord } from "../../protocol/runLogSchema";
 import { appendRecords, emptyRunSeries, type RunSeries } from "../../webviews/shared/runSeries";
 import { RunLogFollower, type MalformedLine } from "./runLogFollower";
 

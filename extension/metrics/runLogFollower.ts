@@ -3,7 +3,7 @@
 // that shrank or was rewritten is read again from the start (reset). A malformed line is skipped and
 // reported once per file; the count of them is kept.
 import { open, type FileHandle } from "node:fs/promises";
-import { parseRunLogLine, type RunLogRecord } from "../../kernel/training/runLogSchema";
+import { parseRunLogLine, type RunLogRecord } from "../../protocol/runLogSchema";
 
 interface FollowUpdate {
   records: RunLogRecord[];

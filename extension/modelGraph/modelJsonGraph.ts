@@ -2,7 +2,7 @@
 // saved by model.save() or converted from Keras). Runs on the model reader's worker thread
 // (modelJsonWorker.ts) with tfjs' plain CPU backend, loaded only when the first model is opened.
 import { modelGraph } from "../../kernel/modelDisplay/modelGraph";
-import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import type { ModelGraph } from "../../protocol/modelGraphSchema";
 import type { io } from "@tensorflow/tfjs";
 import { readRegularFile, whyFailed } from "../../kernel/safeFileSystem";
 import { modelArtifacts } from "../../kernel/tfjs/fileSystemIO";

@@ -2,8 +2,8 @@
 // next file. No vscode import: tested under mocha.
 import { join } from "node:path";
 import { Worker, type ResourceLimits } from "node:worker_threads";
-import { packageRoot } from "../../kernel/packageRoot";
-import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import { packageRoot } from "../../protocol/packageRoot";
+import type { ModelGraph } from "../../protocol/modelGraphSchema";
 
 export interface ModelJsonRequest {
   id: number;

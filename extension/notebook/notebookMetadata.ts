@@ -1,6 +1,6 @@
 // Which notebooks are TF.js Studio notebooks, and the metadata that makes one so (and runnable in Jupyter too).
 // The built-in ipynb serializer keeps the notebook's Jupyter metadata under `metadata.metadata`. No vscode import.
-import { LANGUAGE_INFO } from "../../kernel/protocol/languageInfo";
+import { LANGUAGE_INFO } from "../../protocol/languageInfo";
 
 export const KERNEL_NAME = "tfjs-studio";
 export const KERNEL_DISPLAY_NAME = "TypeScript (TF.js Studio)";

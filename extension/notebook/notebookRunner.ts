@@ -1,8 +1,8 @@
 // Runs one notebook's cells on its kernel, one at a time in the order queued, and turns the kernel's output
 // into cell outputs as it arrives.
 import * as vscode from "vscode";
-import type { InputPrompt, KernelClient } from "../../kernel/client/kernelClient";
-import type { JupyterMessage } from "../../kernel/protocol/messages";
+import type { InputPrompt, KernelClient } from "../../client/kernelClient";
+import type { JupyterMessage } from "../../protocol/messages";
 import type { KernelSessions } from "../kernel/kernelSessions";
 import type { KernelEnd } from "../kernel/notebookKernelSession";
 import type { CellDiagnostics } from "../language/cellDiagnostics";

@@ -1,8 +1,8 @@
 // A notebook's outputs as VS Code output items: the shared OutputReducer turns IOPub messages into nbformat
 // outputs and edits, and this turns those into items and the metadata the built-in ipynb serializer reads. No
 // vscode import: the runner applies the edits, the tests read them.
-import { OutputReducer, type NotebookOutput, type OutputEdit, type TrackedOutput } from "../../kernel/client/outputReducer";
-import type { JupyterMessage } from "../../kernel/protocol/messages";
+import { OutputReducer, type NotebookOutput, type OutputEdit, type TrackedOutput } from "../../client/outputReducer";
+import type { JupyterMessage } from "../../protocol/messages";
 import { OutputItemSpec, RED, RESET, errorItem, mimeBundleItems, streamItem } from "./outputItems";
 
 export interface OutputSpec {

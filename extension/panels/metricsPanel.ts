@@ -3,7 +3,7 @@
 // retainContextWhenHidden: whenever the page (re)loads it says "ready" and gets the whole picture again.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { RunLogRecord } from "../../kernel/training/runLogSchema";
+import type { RunLogRecord } from "../../protocol/runLogSchema";
 import type { FromPanelMessage, PanelBoot, PanelRun, ToPanelMessage } from "../../webviews/shared/metricsPanelProtocol";
 import { RunCollection, type Run } from "../metrics/runCollection";
 import { RunDiscovery } from "../metrics/runDiscovery";

@@ -3,7 +3,7 @@
 // a window reload restores it from the page's state (a model.json is read again from disk).
 import { basename, dirname } from "node:path";
 import * as vscode from "vscode";
-import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import type { ModelGraph } from "../../protocol/modelGraphSchema";
 import type { Direction } from "../../webviews/modelGraphPanel/graphLayout";
 import type { FromPageMessage, GraphSource, PanelBoot, PanelState, ToPageMessage } from "../../webviews/modelGraphPanel/panelMessages";
 import { ModelJsonLoader } from "../modelGraph/modelJsonLoader";

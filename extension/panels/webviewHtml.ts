@@ -2,7 +2,7 @@
 // the codicon font, and a strict Content-Security-Policy with a fresh nonce. Nothing loads from the network.
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
-import { escapeHtml } from "../../kernel/runtime/escapeHtml";
+import { escapeHtml } from "../../protocol/escapeHtml";
 
 export interface WebviewPage {
   title: string;

@@ -1,5 +1,5 @@
 // What the status bar and the kernel info dialog say about a notebook's kernel. No vscode import: unit-tested in mocha.
-import type { KernelInfoTfjs } from "../../kernel/protocol/messageContents";
+import type { KernelInfoTfjs } from "../../protocol/messageContents";
 import type { KernelState } from "../kernel/sessionTypes";
 
 /** What this module reads of a session (NotebookKernelSession has these fields). */

@@ -2,9 +2,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CONNECTION_FILE_PLACEHOLDER } from "../client/kernelLauncher";
+import { CONNECTION_FILE_PLACEHOLDER } from "../../client/kernelLauncher";
 import { jupyterDataDir } from "../jupyterPaths";
-import { packageRoot } from "../packageRoot";
+import { packageRoot } from "../../protocol/packageRoot";
 import { toPng } from "../runtime/png";
 import { parseCommandLine, usageError, type ParsedCommandLine } from "./commandLine";
 import { ExitCode } from "./exitCodes";

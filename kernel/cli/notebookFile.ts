@@ -1,7 +1,7 @@
 // Reads the notebook `tfjs-studio run` executes, checking the structure it relies on first: a malformed cell found
 // only while running, or when saving, would fail part-way and lose the outputs so far.
 import * as fs from "node:fs";
-import { JsonObject } from "../protocol/messages";
+import { JsonObject } from "../../protocol/messages";
 
 export type Output = JsonObject;
 

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { JsonObject } from "../protocol/messages";
+import { JsonObject } from "../../protocol/messages";
 import { createDirectory, notRegularFile, statIfExists, whyFailed, writeRegularFile } from "../safeFileSystem";
 import { Notebook, Output } from "./notebookFile";
 

@@ -1,11 +1,11 @@
 // `tfjs-studio run NOTEBOOK.ipynb`: executes every code cell in a fresh kernel and saves the outputs, as
 // `jupyter nbconvert --to notebook --execute` does.
 import * as path from "node:path";
-import { RequestTimeoutError } from "../client/kernelClient";
-import type { KernelHandle } from "../client/kernelHandle";
-import { kernelArgv, launchKernel } from "../client/kernelLauncher";
-import { OutputReducer } from "../client/outputReducer";
-import type { JupyterMessage } from "../protocol/messages";
+import { RequestTimeoutError } from "../../client/kernelClient";
+import type { KernelHandle } from "../../client/kernelHandle";
+import { kernelArgv, launchKernel } from "../../client/kernelLauncher";
+import { OutputReducer } from "../../client/outputReducer";
+import type { JupyterMessage } from "../../protocol/messages";
 import { parseCommandLine, usageError, type ParsedCommandLine } from "./commandLine";
 import { ExitCode } from "./exitCodes";
 import { Cell, Notebook, readNotebook } from "./notebookFile";

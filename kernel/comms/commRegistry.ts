@@ -1,7 +1,7 @@
 // Jupyter comms: targets that user code and the kernel's own features register, and the
 // comm_open / comm_msg / comm_close / comm_info traffic with the frontend.
 import { randomUUID } from "node:crypto";
-import type { MessageOf } from "../protocol/messageContents";
+import type { MessageOf } from "../../protocol/messageContents";
 
 export type CommData = Record<string, unknown>;
 

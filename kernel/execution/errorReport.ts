@@ -2,7 +2,7 @@
 // errors and interrupts, with stack frames mapped back to cell lines through source maps.
 import { SourceMap } from "node:module";
 import { inspect } from "node:util";
-import type { ErrorContent } from "../protocol/messageContents";
+import type { ErrorContent } from "../../protocol/messageContents";
 import type { CellDiagnostic } from "../typescript/cellCompiler";
 import { describeThrown } from "../runtime/mimeBundle";
 import { InterruptedError } from "./interrupts";

@@ -2,11 +2,11 @@
 // result or error, evaluates user_expressions, records history, and builds the execute_reply.
 import { runInThisContext } from "node:vm";
 import type { HistoryStore } from "../history/historyStore";
-import type { JupyterMessage } from "../protocol/messages";
+import type { JupyterMessage } from "../../protocol/messages";
 import { NOT_A_RESULT, toDisplayBundle } from "../runtime/mimeBundle";
 import type { CellCompiler } from "../typescript/cellCompiler";
 import type { CellRunner } from "./cellRunner";
-import type { ErrorContent, ExecuteReplyContent, ExecuteRequestContent } from "../protocol/messageContents";
+import type { ErrorContent, ExecuteReplyContent, ExecuteRequestContent } from "../../protocol/messageContents";
 import { CellSources, runtimeErrorReport, typeErrorReport } from "./errorReport";
 
 export interface ExecutorIO {

@@ -7,7 +7,7 @@ import { createRequire, isBuiltin } from "node:module";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { exports as resolveExports, legacy as resolveLegacy } from "resolve.exports";
-import { packageRoot } from "../packageRoot";
+import { packageRoot } from "../../protocol/packageRoot";
 import { loadTypeScript } from "../typescript/loadTypeScript";
 import { installTsRequireHook, isTypeScriptFile } from "./tsRequireHook";
 

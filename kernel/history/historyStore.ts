@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createDirectory } from "../safeFileSystem";
-import type { HistoryRequestContent } from "../protocol/messageContents";
+import type { HistoryRequestContent } from "../../protocol/messageContents";
 import { jupyterDataDir } from "../jupyterPaths";
 
 /** The content of a Jupyter history_request. */

@@ -1,7 +1,7 @@
 // The text/html view of a model: a summary table. Its few styles are scoped to the output's own
 // class (as pandas does), use the theme's colours, and the table still reads well without them.
 import { SUMMARY_HEADERS, type ModelSummary } from "./modelSummary";
-import { escapeHtml } from "../runtime/escapeHtml";
+import { escapeHtml } from "../../protocol/escapeHtml";
 
 const STYLE = `<style>
 .tfjs-studio-model table{border-collapse:collapse;font-size:0.9em;margin:0.25em 0}

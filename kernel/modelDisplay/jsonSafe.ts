@@ -1,6 +1,6 @@
 // Reduces a value (a layer config) to plain JSON, so a custom layer's config can never break the
 // display: functions, non-finite numbers, bigints and cycles become descriptive strings.
-import type { JsonValue } from "./modelGraphSchema";
+import type { JsonValue } from "../../protocol/modelGraphSchema";
 
 const MAX_DEPTH = 20;
 const MAX_ITEMS = 1000;

@@ -1,12 +1,12 @@
 // Shows a tf.LayersModel, as a cell's last expression or through display(), as its layer graph
 // (for the VS Code renderer), an HTML summary table and a text summary like model.summary().
 import type { LayersModel } from "@tensorflow/tfjs";
-import type { MimeBundle } from "../protocol/messages";
+import type { MimeBundle } from "../../protocol/messages";
 import { registerDisplayFormatter } from "../runtime/mimeBundle";
 import { htmlSummary } from "./htmlSummary";
 import { isLayersModel } from "./isLayersModel";
 import { modelGraph } from "./modelGraph";
-import { MODEL_GRAPH_MIME } from "./modelGraphSchema";
+import { MODEL_GRAPH_MIME } from "../../protocol/modelGraphSchema";
 import { modelSummary } from "./modelSummary";
 import { textSummary } from "./textSummary";
 

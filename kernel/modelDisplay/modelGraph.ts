@@ -14,7 +14,7 @@ import {
   type ModelTensor,
   type Shape,
   type WeightInfo,
-} from "./modelGraphSchema";
+} from "../../protocol/modelGraphSchema";
 import { weightStats } from "./weightStats";
 
 export interface ModelGraphOptions {

@@ -1,5 +1,5 @@
 // The rows of a model summary, as model.summary() lists them, shared by the text and HTML views.
-import type { LayerNode, ModelGraph, Shape } from "./modelGraphSchema";
+import type { LayerNode, ModelGraph, Shape } from "../../protocol/modelGraphSchema";
 
 export interface SummaryRow {
   /** "name (ClassName)". */

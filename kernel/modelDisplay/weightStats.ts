@@ -1,6 +1,6 @@
 // Summary statistics of one weight's values, for the graph panel's side pane: cheap (two passes),
 // JSON-safe (NaN and infinities are counted apart, never stored), and small (a fixed number of bins).
-import type { WeightStats } from "./modelGraphSchema";
+import type { WeightStats } from "../../protocol/modelGraphSchema";
 
 const HISTOGRAM_BINS = 30;
 

@@ -1,6 +1,6 @@
 // display(), its typed helpers, and clearOutput(): rich output from cells.
 import { randomUUID } from "node:crypto";
-import type { MimeBundle } from "../protocol/messages";
+import type { MimeBundle } from "../../protocol/messages";
 import { kernelIO } from "./kernelIO";
 import { JUPYTER_DISPLAY, NOT_A_RESULT, toDisplayBundle } from "./mimeBundle";
 

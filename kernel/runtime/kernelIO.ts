@@ -1,6 +1,6 @@
 // What in-kernel modules (display, input, comms) need from the running kernel.
 import type { CommRegistry } from "../comms/commRegistry";
-import type { JupyterMessage } from "../protocol/messages";
+import type { JupyterMessage } from "../../protocol/messages";
 
 export interface KernelIO {
   /** Publishes on iopub with the current request as parent. */

@@ -1,7 +1,7 @@
 // Turns values into Jupyter MIME bundles: objects that describe themselves through
 // Symbol.for("Jupyter.display"), registered formatters (e.g. for tf.LayersModel), then text.
 import { inspect } from "node:util";
-import type { MimeBundle } from "../protocol/messages";
+import type { MimeBundle } from "../../protocol/messages";
 
 export const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
 /** Marks values, like display handles, that a cell's last expression returns but should not show. */

@@ -2,7 +2,7 @@
 // fast progress does not flood the frontend. Outside the kernel it writes lines to stderr instead.
 import { randomUUID } from "node:crypto";
 import { display } from "./display";
-import { escapeHtml } from "./escapeHtml";
+import { escapeHtml } from "../../protocol/escapeHtml";
 import { kernelIO } from "./kernelIO";
 import { Throttle } from "./throttle";
 

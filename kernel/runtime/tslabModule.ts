@@ -1,6 +1,6 @@
 // `import * as tslab from "tslab"`, so notebooks written for tslab run unchanged.
 import { randomUUID } from "node:crypto";
-import { packageVersion } from "../packageRoot";
+import { packageVersion } from "../../protocol/packageRoot";
 import { loadTypeScript } from "../typescript/loadTypeScript";
 import { display, type DisplayOptions } from "./display";
 

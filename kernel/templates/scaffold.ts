@@ -2,7 +2,7 @@
 // `tfjs-studio new` and the VS Code command, so it knows nothing of either.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { packageRoot } from "../packageRoot";
+import { packageRoot } from "../../protocol/packageRoot";
 
 export interface TemplateInfo {
   name: string;

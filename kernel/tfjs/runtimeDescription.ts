@@ -2,8 +2,8 @@
 // HTML of `runtime` in a cell.
 import { BACKEND_ENV, BACKEND_LABELS } from "./backendNames";
 import type { TfjsRuntimeInfo } from "./tfjsRuntime";
-import type { KernelInfoTfjs } from "../protocol/messageContents";
-import { escapeHtml } from "../runtime/escapeHtml";
+import type { KernelInfoTfjs } from "../../protocol/messageContents";
+import { escapeHtml } from "../../protocol/escapeHtml";
 
 export function runtimeSummary(info: TfjsRuntimeInfo): string {
   if (info.status === "failed") return `TensorFlow.js: unavailable: ${info.error?.split("\n")[0]}`;

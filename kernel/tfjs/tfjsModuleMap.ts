@@ -3,7 +3,7 @@
 import Module, { isBuiltin } from "node:module";
 import { isAbsolute } from "node:path";
 import { splitPackageSpecifier } from "../execution/moduleLoader";
-import { packageRoot } from "../packageRoot";
+import { packageRoot } from "../../protocol/packageRoot";
 import { GPU_PACKAGE, NODE_PACKAGE, TFJS_PACKAGE, kernelTfjsDir } from "./tfjsPackages";
 import { tfjsRuntime } from "./tfjsRuntime";
 

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { findPackageDir } from "../execution/moduleLoader";
-import { packageRoot } from "../packageRoot";
+import { packageRoot } from "../../protocol/packageRoot";
 
 export const TFJS_PACKAGE = "@tensorflow/tfjs";
 export const NODE_PACKAGE = "@tensorflow/tfjs-node";

@@ -1,7 +1,7 @@
 // A metric history of bounded size: every point while there are few, then every 2nd, 4th, ... point,
 // evenly spread over the whole run, so a renderer that arrives late can still draw all of it. Values are
 // rounded for display; the run log keeps them exact.
-import type { MetricSeries, MetricValues } from "./runLogSchema";
+import type { MetricSeries, MetricValues } from "../../protocol/runLogSchema";
 
 export interface SeriesPoint {
   step: number;

@@ -4,7 +4,7 @@ import type { LayersModel } from "@tensorflow/tfjs";
 import { jsonSafe } from "../modelDisplay/jsonSafe";
 import { modelGraph } from "../modelDisplay/modelGraph";
 import type { Tfjs } from "../tfjs/sharedTfjs";
-import type { CompileSummary, FitSummary, LayerSummary, ModelSummary, RunInfo } from "./runLogSchema";
+import type { CompileSummary, FitSummary, LayerSummary, ModelSummary, RunInfo } from "../../protocol/runLogSchema";
 
 /** The model's layers and parameter counts, read from the same graph the model display shows. */
 export function summarizeModel(model: LayersModel): ModelSummary {

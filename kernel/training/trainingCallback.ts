@@ -3,7 +3,7 @@
 import type { LayersModel, Scalar } from "@tensorflow/tfjs";
 import type { Tfjs } from "../tfjs/sharedTfjs";
 import { backendOf, learningRateOf, summarizeCompile, summarizeModel } from "./runDescription";
-import type { FitSummary, MetricValues } from "./runLogSchema";
+import type { FitSummary, MetricValues } from "../../protocol/runLogSchema";
 import { runsDirectory } from "./runPaths";
 import { TrainingRun, type RunOutput } from "./trainingRun";
 

@@ -2,9 +2,9 @@
 // publishes it as one live display, throttled, whose last update is always the complete final state.
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { MimeBundle } from "../protocol/messages";
+import type { MimeBundle } from "../../protocol/messages";
 import { DecimatedSeries } from "./decimatedSeries";
-import { metricsBundle } from "./metricsFormat";
+import { metricsBundle } from "../../protocol/metricsFormat";
 import { makeRunId } from "./runPaths";
 import { RunLogWriter } from "./runLogWriter";
 import {
@@ -14,7 +14,7 @@ import {
   type MetricsDisplayData,
   type RunInfo,
   type RunStatus,
-} from "./runLogSchema";
+} from "../../protocol/runLogSchema";
 import { Throttle, systemClock, type Clock } from "../runtime/throttle";
 
 /** Fewer would never reach 10 updates a second's worth of detail; more makes every update heavier to send. */

@@ -3,9 +3,9 @@ import { EventEmitter } from "node:events";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { KernelParent } from "../parentWatch";
-import { makeMessage, type Channel, type JupyterMessage, type RoutedMessage } from "../protocol/messages";
+import { makeMessage, type Channel, type JupyterMessage, type RoutedMessage } from "../../protocol/messages";
 import type { UserCodePhase } from "../execution/interruptStates";
-import type { KernelInfoReplyContent } from "../protocol/messageContents";
+import type { KernelInfoReplyContent } from "../../protocol/messageContents";
 import { SHARED_SLOTS, SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
 
 /** Messages the worker may be behind by before the main thread waits for it. */

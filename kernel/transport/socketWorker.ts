@@ -6,13 +6,13 @@ import { randomUUID } from "node:crypto";
 import { writeSync } from "node:fs";
 import * as zmq from "zeromq";
 import { PARENT_POLL_MS, goneParent, hasParent } from "../parentWatch";
-import { endpoint, readConnectionFile } from "../protocol/connectionFile";
-import { makeMessage, replyType, type Channel, type JupyterMessage } from "../protocol/messages";
-import { Signer, WireError, decodeMessage, encodeMessage } from "../protocol/wire";
-import { SendQueue } from "./sendQueue";
+import { endpoint, readConnectionFile } from "../../protocol/connectionFile";
+import { makeMessage, replyType, type Channel, type JupyterMessage } from "../../protocol/messages";
+import { Signer, WireError, decodeMessage, encodeMessage } from "../../protocol/wire";
+import { SendQueue } from "../../protocol/sendQueue";
 import { ZeroCopyGuard } from "./zeroCopyGuard";
 import { INTERRUPT_GRACE_MS, UserCodePhase, escalation } from "../execution/interruptStates";
-import type { KernelInfoReplyContent } from "../protocol/messageContents";
+import type { KernelInfoReplyContent } from "../../protocol/messageContents";
 import { SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
 
 /** The longest a kernel_info reply waits for the kernel's final kernel_info (its tfjs backend loaded). */

@@ -1,7 +1,7 @@
 // Messages between the main thread (user code) and the socket worker thread.
 import type { KernelParent } from "../parentWatch";
-import type { KernelInfoReplyContent } from "../protocol/messageContents";
-import type { Channel, JupyterMessage } from "../protocol/messages";
+import type { KernelInfoReplyContent } from "../../protocol/messageContents";
+import type { Channel, JupyterMessage } from "../../protocol/messages";
 
 /** Slots of the Int32Array both threads share. */
 export const enum SharedSlot {

@@ -6,6 +6,7 @@
 // ("tcache_thread_shutdown(): unaligned tcache chunk detected"). Strings are copied to UTF-8 and freed on
 // any thread, so every frame that is valid UTF-8 goes as a string (the same bytes); closing waits out the
 // linger period only when a binary frame went without a copy.
+import type { Frame } from "../../protocol/sendQueue";
 import { isUtf8 } from "node:buffer";
 
 /** zeromq.js copies frames up to this size. */
@@ -13,7 +14,6 @@ const COPIED_UP_TO_BYTES = 128;
 /** ZeroMQ's reaper thread releases dropped messages just after the linger period ends. */
 const RELEASE_MARGIN_MS = 200;
 
-export type Frame = Buffer | string;
 
 export class ZeroCopyGuard {
   private sentZeroCopy = false;

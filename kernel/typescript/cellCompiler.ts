@@ -2,7 +2,7 @@
 // and answers completion and inspection requests with the same knowledge.
 import { join } from "node:path";
 import type * as TS from "typescript";
-import { packageRoot } from "../packageRoot";
+import { packageRoot } from "../../protocol/packageRoot";
 import { CellDeclarations } from "./cellDeclarations";
 import { CellLanguageService } from "./cellLanguageService";
 import { topLevelNames } from "./cellNames";

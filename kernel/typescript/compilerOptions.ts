@@ -2,7 +2,7 @@
 // in the notebook's folder or above, with the few settings cells cannot work without forced.
 import { dirname, join } from "node:path";
 import type * as TS from "typescript";
-import { packageRoot } from "../packageRoot";
+import { packageRoot } from "../../protocol/packageRoot";
 import { tfjsTypePaths } from "../tfjs/tfjsTypePaths";
 import type { TypeScript } from "./loadTypeScript";
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { packageRoot } from "../../kernel/packageRoot";
+import { packageRoot } from "../../protocol/packageRoot";
 import { scaffoldTemplate } from "../../kernel/templates/scaffold";
 import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles";
 import { type StudioSession, startStudioSession } from "./support/studioSession";

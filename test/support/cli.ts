@@ -1,7 +1,7 @@
 // Runs the built `tfjs-studio` command line (bin/tfjs-studio) in a child process and collects what it prints.
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { packageRoot } from "../../kernel/packageRoot";
+import { packageRoot } from "../../protocol/packageRoot";
 
 export interface CliResult {
   code: number | null;

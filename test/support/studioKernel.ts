@@ -5,12 +5,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zmq from "zeromq";
-import { ExecuteOptions, ExecuteResult, KernelClient } from "../../kernel/client/kernelClient";
-import type { KernelHandle } from "../../kernel/client/kernelHandle";
-import { kernelArgv, launchKernel } from "../../kernel/client/kernelLauncher";
-import { endpoint } from "../../kernel/protocol/connectionFile";
-import { JsonObject, JupyterMessage, makeMessage } from "../../kernel/protocol/messages";
-import { Signer, encodeMessage } from "../../kernel/protocol/wire";
+import { ExecuteOptions, ExecuteResult, KernelClient } from "../../client/kernelClient";
+import type { KernelHandle } from "../../client/kernelHandle";
+import { kernelArgv, launchKernel } from "../../client/kernelLauncher";
+import { endpoint } from "../../protocol/connectionFile";
+import { JsonObject, JupyterMessage, makeMessage } from "../../protocol/messages";
+import { Signer, encodeMessage } from "../../protocol/wire";
 
 export interface StudioKernel {
   launched: KernelHandle;

@@ -1,7 +1,7 @@
 // The model graph as elkjs sees it (one box per layer, one edge per distinct producer-consumer pair),
 // and elk's answer turned into what the page draws. Pure: runs in the layout worker and under mocha.
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
-import type { LayerNode, ModelGraph, Shape } from "../../kernel/modelDisplay/modelGraphSchema";
+import type { LayerNode, ModelGraph, Shape } from "../../protocol/modelGraphSchema";
 
 export type Direction = "DOWN" | "RIGHT";
 

@@ -1,7 +1,7 @@
 // Draws a laid-out model graph as SVG once, then only moves one transform for pan and zoom: a
 // 500-layer model stays smooth because nothing is re-laid-out or re-drawn per frame.
-import { escapeHtml } from "../../kernel/runtime/escapeHtml";
-import type { LayerNode, ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import { escapeHtml } from "../../protocol/escapeHtml";
+import type { LayerNode, ModelGraph } from "../../protocol/modelGraphSchema";
 import { nodeLines, type GraphLayout } from "./graphLayout";
 
 const MIN_SCALE = 0.02;

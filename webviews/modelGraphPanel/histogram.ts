@@ -1,5 +1,5 @@
 // A weight's histogram as small SVG bars, themed by the page's CSS.
-import type { WeightStats } from "../../kernel/modelDisplay/modelGraphSchema";
+import type { WeightStats } from "../../protocol/modelGraphSchema";
 
 const WIDTH = 240;
 const HEIGHT = 56;

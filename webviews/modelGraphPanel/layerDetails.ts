@@ -1,6 +1,6 @@
 // The side pane: everything about one layer — its shapes and parameters, weights with their
 // statistics and histograms, and its config.
-import type { LayerNode, ModelGraph, WeightInfo } from "../../kernel/modelDisplay/modelGraphSchema";
+import type { LayerNode, ModelGraph, WeightInfo } from "../../protocol/modelGraphSchema";
 import { formatShape } from "./graphLayout";
 import { formatNumber, histogramSvg } from "./histogram";
 

@@ -1,5 +1,5 @@
 // What the panel page and its layout worker say to each other.
-import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import type { ModelGraph } from "../../protocol/modelGraphSchema";
 import type { Direction, GraphLayout } from "./graphLayout";
 
 export interface LayoutRequest {

@@ -10,7 +10,7 @@ import "@vscode-elements/elements/dist/vscode-split-layout/index.js";
 import "@vscode-elements/elements/dist/vscode-textfield/index.js";
 import "@vscode-elements/elements/dist/vscode-toolbar-button/index.js";
 import "./style.css";
-import { MODEL_GRAPH_SCHEMA_VERSION, type LayerNode, type ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import { MODEL_GRAPH_SCHEMA_VERSION, type LayerNode, type ModelGraph } from "../../protocol/modelGraphSchema";
 import { exportGraph } from "./exportActions";
 import type { Direction, GraphLayout } from "./graphLayout";
 import { GraphView } from "./graphView";

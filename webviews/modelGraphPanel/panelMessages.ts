@@ -1,5 +1,5 @@
 // The contract between the model graph panel (extension/panels/modelGraphPanel.ts) and its page.
-import type { ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import type { ModelGraph } from "../../protocol/modelGraphSchema";
 import type { Direction } from "./graphLayout";
 
 /** Where the shown graph comes from: a model.json (re-read on restore) or a cell output (kept in the state). */

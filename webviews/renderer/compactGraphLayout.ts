@@ -1,6 +1,6 @@
 // A compact top-down drawing of a model's first layers for a cell output: each layer one row below
 // the deepest layer it reads from, side by side within a row. No layout engine: small and instant.
-import type { LayerNode, ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import type { LayerNode, ModelGraph } from "../../protocol/modelGraphSchema";
 
 const COMPACT_MAX_LAYERS = 16;
 export const BOX_WIDTH = 220;

@@ -1,8 +1,8 @@
 // The notebook renderer of TF.js Studio's MIME types (declared under contributes.notebookRenderer).
 // VS Code loads it as an ES module into the notebook's output webview.
 import type { ActivationFunction } from "vscode-notebook-renderer";
-import { MODEL_GRAPH_MIME } from "../../kernel/modelDisplay/modelGraphSchema";
-import { METRICS_MIME_TYPE } from "../../kernel/training/runLogSchema";
+import { MODEL_GRAPH_MIME } from "../../protocol/modelGraphSchema";
+import { METRICS_MIME_TYPE } from "../../protocol/runLogSchema";
 import { renderMetricsOutput, disposeMetricsOutput } from "./metricsOutput";
 import { renderModelOutput } from "./modelOutput";
 

@@ -1,6 +1,6 @@
 // What a cell's live metrics display draws: one chart per metric group, on the step axis, with the
 // training metric per batch (faint), its epoch means, and its val_* twin at epoch ends.
-import type { MetricSeries, MetricsDisplayData } from "../../kernel/training/runLogSchema";
+import type { MetricSeries, MetricsDisplayData } from "../../protocol/runLogSchema";
 import type { ChartData, ChartSeriesStyle } from "../shared/chartTypes";
 import { alignLines } from "../shared/chartLines";
 import { groupMetricNames, isValidationMetric } from "../shared/metricGroups";

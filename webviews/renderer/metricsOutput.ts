@@ -4,7 +4,7 @@
 // a fixed height so the notebook never reflows.
 import type { OutputItem, RendererContext } from "vscode-notebook-renderer";
 import "./metricsOutput.css";
-import { RUN_LOG_SCHEMA_VERSION, type MetricsDisplayData } from "../../kernel/training/runLogSchema";
+import { RUN_LOG_SCHEMA_VERSION, type MetricsDisplayData } from "../../protocol/runLogSchema";
 import { MetricChart } from "../shared/metricChart";
 import { displayCharts } from "./metricsDisplayLines";
 import { statusLine } from "./metricsStatus";

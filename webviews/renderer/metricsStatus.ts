@@ -1,7 +1,7 @@
 // The status line over a cell's live charts: the kernel's own progress line (epoch x/y, metrics,
 // samples/s, status), plus an estimate of the time left while training runs.
-import { formatDuration, progressLine } from "../../kernel/training/metricsFormat";
-import type { MetricsDisplayData } from "../../kernel/training/runLogSchema";
+import { formatDuration, progressLine } from "../../protocol/metricsFormat";
+import type { MetricsDisplayData } from "../../protocol/runLogSchema";
 
 export function statusLine(data: MetricsDisplayData): string {
   const eta = remainingMs(data);

@@ -1,8 +1,8 @@
 // A model's layer graph in a cell output: a compact top-down drawing of its first layers, and a
 // button that opens the full graph panel (when the renderer can message the extension).
 import type { OutputItem, RendererContext } from "vscode-notebook-renderer";
-import { escapeHtml } from "../../kernel/runtime/escapeHtml";
-import { MODEL_GRAPH_SCHEMA_VERSION, type LayerNode, type ModelGraph } from "../../kernel/modelDisplay/modelGraphSchema";
+import { escapeHtml } from "../../protocol/escapeHtml";
+import { MODEL_GRAPH_SCHEMA_VERSION, type LayerNode, type ModelGraph } from "../../protocol/modelGraphSchema";
 import { formatShape } from "../modelGraphPanel/graphLayout";
 import { BOX_HEIGHT, BOX_WIDTH, compactGraphLayout } from "./compactGraphLayout";
 import "./modelOutput.css";

@@ -4,7 +4,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import "./metricChart.css";
-import { formatValue } from "../../kernel/training/metricsFormat";
+import { formatValue } from "../../protocol/metricsFormat";
 import type { XAxis } from "./chartLines";
 import type { ChartData, ChartLayout } from "./chartTypes";
 import { onThemeChange, readChartTheme, resolveColor, type ChartTheme } from "./chartTheme";

@@ -1,6 +1,6 @@
 // The messages between the metrics panel (extension/panels/metricsPanel.ts) and its page
 // (webviews/metricsPanel/), and the page's saved state.
-import type { ObservedRunStatus, RunLogRecord } from "../../kernel/training/runLogSchema";
+import type { ObservedRunStatus, RunLogRecord } from "../../protocol/runLogSchema";
 import type { Granularity, XAxis } from "./chartLines";
 import type { RunSeries } from "./runSeries";
 

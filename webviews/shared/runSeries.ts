@@ -1,7 +1,7 @@
 // A run's chartable history built from its run log records, as columns: the batch points and the epoch
 // points, each with every x the charts offer (step, time since start, wall time). Records arrive in pieces
 // while the log is followed; a metric that first appears late gets nulls before it.
-import type { RunLogRecord, MetricValues, RunStatus } from "../../kernel/training/runLogSchema";
+import type { RunLogRecord, MetricValues, RunStatus } from "../../protocol/runLogSchema";
 
 export interface SeriesColumns {
   step: number[];

@@ -8,7 +8,7 @@ import { ConnectionInfo, endpoint } from "../protocol/connectionFile";
 import { Channel, JsonObject, JupyterMessage, MessageHeader, makeMessage } from "../protocol/messages";
 import { Signer, decodeMessage, encodeMessage } from "../protocol/wire";
 import type { ExecuteRequestContent } from "../protocol/messageContents";
-import { SendQueue } from "../transport/sendQueue";
+import { SendQueue } from "../protocol/sendQueue";
 
 export interface KernelClientEvents {
   /** Every IOPub message, whichever request it belongs to. */

@@ -1,6 +1,8 @@
 // zeromq v6 rejects a second send with EBUSY while one is in flight, so each socket's sends wait their turn.
 import type { Writable } from "zeromq";
-import type { Frame } from "./zeroCopyGuard";
+
+/** A ZeroMQ frame: strings are copied by zeromq, Buffers may be sent without a copy. */
+export type Frame = Buffer | string;
 
 export class SendQueue {
   private tail: Promise<unknown> = Promise.resolve();

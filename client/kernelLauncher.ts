@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConnectionInfo } from "../protocol/connectionFile";
 import { JupyterMessage } from "../protocol/messages";
-import { packageRoot } from "../packageRoot";
+import { packageRoot } from "../protocol/packageRoot";
 import { KernelClient } from "./kernelClient";
 import type { KernelHandle } from "./kernelHandle";
 import { killWhenWeExit } from "./killOnExit";

@@ -1,5 +1,5 @@
 // The text and HTML forms of the live metrics, for frontends that do not render our MIME type.
-import { escapeHtml } from "../runtime/escapeHtml";
+import { escapeHtml } from "./escapeHtml";
 import { METRICS_MIME_TYPE, type MetricValues, type MetricsDisplayData } from "./runLogSchema";
 
 const STATUS_PREFIX: Record<MetricsDisplayData["status"], string> = {

@@ -3,8 +3,8 @@
 // metrics ended when their kernel dies, is restarted or a cell times out. Pure: the extension applies the
 // edits to VS Code's cells; `tfjs-studio run` saves the outputs.
 import type { JsonObject, JupyterMessage, MimeBundle } from "../protocol/messages";
-import { metricsBundle } from "../training/metricsFormat";
-import { METRICS_MIME_TYPE, type MetricsDisplayData } from "../training/runLogSchema";
+import { metricsBundle } from "../protocol/metricsFormat";
+import { METRICS_MIME_TYPE, type MetricsDisplayData } from "../protocol/runLogSchema";
 
 export type StreamName = "stdout" | "stderr";
 
