@@ -182,6 +182,11 @@ describe("KernelClient with the tfjs-studio kernel", function () {
   });
 
   describe("connection", () => {
+    // A kernel of its own: the SIGSTOP and the reconnect must not disturb the other tests' kernel.
+    let kernel: StudioKernel;
+    before(async () => (kernel = await startStudioKernel()));
+    after(() => kernel?.stop());
+
     it("says disconnected when the kernel stops answering heartbeats, and connected when it answers again", async () => {
       const { client } = kernel.launched;
       const states: string[] = [];

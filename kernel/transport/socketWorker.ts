@@ -31,9 +31,11 @@ const info = readConnectionFile(data.connectionFile);
 const signer = new Signer(info.key, info.signature_scheme);
 const session = randomUUID();
 
-const shell = new zmq.Router();
-const control = new zmq.Router();
-const stdin = new zmq.Router();
+// handover: a client that reconnects (after a dropped link) with its old identity takes over at once, instead
+// of being refused until the old connection times out, and gets the replies to what it sent before.
+const shell = new zmq.Router({ handover: true });
+const control = new zmq.Router({ handover: true });
+const stdin = new zmq.Router({ handover: true });
 const iopub = new zmq.Publisher();
 const heartbeat = new zmq.Reply();
 const allSockets = [shell, control, stdin, iopub, heartbeat];
