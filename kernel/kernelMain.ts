@@ -26,6 +26,7 @@ import { backendKnown, tfjsRuntime, tfjsSettled } from "./tfjs/tfjsRuntime";
 import { installTraining } from "./training/installTraining";
 import { SocketHost } from "./transport/socketHost";
 import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
+import { KERNEL_NAME } from "../protocol/languageInfo";
 import { CellCompiler } from "./typescript/cellCompiler";
 
 export async function runKernel(connectionFile: string): Promise<void> {
@@ -63,7 +64,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
     }
     return compiler;
   };
-  const history = new HistoryStore(historyPath(info.kernel_name || "tfjs-studio"), log);
+  const history = new HistoryStore(historyPath(info.kernel_name || KERNEL_NAME), log);
   const comms = new CommRegistry({ publish: (type, content, buffers) => kernel!.publish(type, content, buffers), log });
   const isKernelFile = Kernel.isKernelFile(packageRoot());
   const executor = new Executor(getCompiler, new CellRunner(interrupts, sockets), history, {

@@ -3,7 +3,8 @@
 import * as vscode from "vscode";
 import { KernelSessions, notebookName } from "../kernel/kernelSessions";
 import type { CellDiagnostics } from "../language/cellDiagnostics";
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME, prefersTfjsStudio, withTfjsStudioKernelspec } from "./notebookMetadata";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../../protocol/languageInfo";
+import { prefersTfjsStudio, withTfjsStudioKernelspec } from "./notebookMetadata";
 import { NotebookRunner } from "./notebookRunner";
 import { notebookFromCommandArgument } from "./commandTarget";
 

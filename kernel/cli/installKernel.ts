@@ -7,6 +7,7 @@ import { jupyterDataDir } from "../jupyterPaths";
 import { packageRoot } from "../../protocol/packageRoot";
 import { toPng } from "../runtime/png";
 import { parseCommandLine, usageError, type ParsedCommandLine } from "./commandLine";
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../../protocol/languageInfo";
 import { ExitCode } from "./exitCodes";
 
 const USAGE = `usage: tfjs-studio install-kernel [--user | --sys-prefix | --prefix DIR] [--name NAME]
@@ -56,7 +57,7 @@ function installArguments({ values, positionals }: ParsedCommandLine<typeof OPTI
     locations.push({ kind: "prefix", dir: path.resolve(values.prefix) });
   }
   if (locations.length > 1) return "give only one of --user, --sys-prefix and --prefix";
-  const name = values.name ?? "tfjs-studio";
+  const name = values.name ?? KERNEL_NAME;
   if (!KERNEL_NAME_PATTERN.test(name)) return `--name must be letters, digits, ".", "_" or "-", got ${name || "nothing"}`;
   return { location: locations[0] ?? { kind: "user" }, name };
 }
@@ -88,7 +89,7 @@ function pythonSysPrefix(): string {
 function writeKernelSpec(destination: string): void {
   const spec = {
     argv: [process.execPath, path.join(packageRoot(), "bin", "tfjs-studio"), "kernel", "--connection-file", CONNECTION_FILE_PLACEHOLDER],
-    display_name: "TypeScript (TF.js Studio)",
+    display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
     interrupt_mode: "message",
     metadata: { debugger: false },

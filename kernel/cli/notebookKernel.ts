@@ -1,8 +1,7 @@
 // Whether a notebook is written for our kernel, as its metadata says: `tfjs-studio run` would otherwise run, say,
 // a Python notebook's cells as TypeScript, and fail on the first with a syntax error.
 
-const OUR_KERNEL_NAME = "tfjs-studio";
-const OUR_LANGUAGE = "typescript";
+import { KERNEL_NAME, LANGUAGE_INFO } from "../../protocol/languageInfo";
 
 /**
  * What the notebook's metadata says it is for, as `kernel "python3", language python`, when that is not our
@@ -15,7 +14,7 @@ export function otherKernel(metadata: unknown): string | undefined {
     (language): language is string => language !== undefined,
   );
   // The language decides when given: `install-kernel --name` installs our kernel under other names.
-  const ours = languages.length > 0 ? languages.every((language) => language.toLowerCase() === OUR_LANGUAGE) : (name ?? OUR_KERNEL_NAME) === OUR_KERNEL_NAME;
+  const ours = languages.length > 0 ? languages.every((language) => language.toLowerCase() === LANGUAGE_INFO.name) : (name ?? KERNEL_NAME) === KERNEL_NAME;
   if (ours) return undefined;
   const found = name === undefined ? [] : [`kernel "${name}"`];
   for (const language of new Set(languages)) found.push(`language ${language}`);

@@ -7,13 +7,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createDirectory } from "../safeFileSystem";
 import type { HistoryRequestContent } from "../../protocol/messageContents";
+import { KERNEL_NAME } from "../../protocol/languageInfo";
 import { jupyterDataDir } from "../jupyterPaths";
 
 /** The content of a Jupyter history_request. */
 export type HistoryEntry = [session: number, line: number, input: string | [string, string | null]];
 
 /** The default history file of a kernelspec: $TFJS_STUDIO_HISTORY, else under Jupyter's data directory. */
-export function historyPath(kernelName = "tfjs-studio"): string {
+export function historyPath(kernelName = KERNEL_NAME): string {
   return process.env.TFJS_STUDIO_HISTORY || path.join(jupyterDataDir(), "tfjs-studio", `${kernelName}-history.jsonl`);
 }
 
