@@ -74,8 +74,8 @@ function environment() {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(root, "dist", "kernel", "cli.js"))) {
-    throw new Error("dist/kernel/cli.js is missing: run `npm run build` first (or `npm run bench`, which builds)");
+  if (!fs.existsSync(path.join(root, "dist", "cli", "main.js"))) {
+    throw new Error("dist/cli/main.js is missing: run `npm run build` first (or `npm run bench`, which builds)");
   }
   const files = selectBenchmarks(process.argv.slice(2));
   const client = await bundleClient();

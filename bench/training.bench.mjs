@@ -37,9 +37,9 @@ function list(value, fallback) {
     .filter(Boolean);
 }
 
-/** kernel/tfjs/wasmGradients bundled for the tfjs processes, as the kernel itself bundles it. */
+/** tfjs/backends/wasmGradients bundled for the tfjs processes, as the kernel itself bundles it. */
 function bundleWasmGradients(root) {
-  return bundleForBench(root, "wasmGradients", { entryPoints: [path.join(root, "kernel", "tfjs", "wasmGradients", "index.ts")] });
+  return bundleForBench(root, "wasmGradients", { entryPoints: [path.join(root, "tfjs", "backends", "wasmGradients", "index.ts")] });
 }
 
 /** Runs a measuring process and parses the JSON line it prints last; `{ timed_out: seconds }` when it took too long. */
@@ -167,7 +167,7 @@ export default async function training({ root, log }) {
   const notes = [
     `model.fit with adam and categorical cross-entropy on synthetic data; PyTorch: the same layers, nn.CrossEntropyLoss on logits, ${PYTHON}. Each figure: the best of ${rounds} rounds of ${seconds} s after one warm-up batch.`,
     "Ratios by CPU time divide samples per CPU second (the process's user + system time), which other work on a busy machine disturbs less than wall time.",
-    "tfjs wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), with kernel/tfjs/wasmGradients registered; wasm-stock has only the gradient kernels wasm lacks, not the faster stand-ins.",
+    "tfjs wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), with tfjs/backends/wasmGradients registered; wasm-stock has only the gradient kernels wasm lacks, not the faster stand-ins.",
   ];
   if (!torch) notes.push(`PyTorch columns missing: ${PYTHON} cannot import torch (install it with scripts/install-system-deps.sh --bench).`);
   const summary = Object.fromEntries(

@@ -40,7 +40,7 @@ const OUTPUT_TAIL_LINES = 200;
  * `node` is the runtime to run it with (the extension's choice; any env it needs goes in LaunchOptions.env).
  */
 export function kernelArgv(node = process.execPath): string[] {
-  return [node, path.join(packageRoot(), "dist", "kernel", "cli.js"), "kernel", "--connection-file", CONNECTION_FILE_PLACEHOLDER];
+  return [node, path.join(packageRoot(), "dist", "cli", "main.js"), "kernel", "--connection-file", CONNECTION_FILE_PLACEHOLDER];
 }
 
 /** Ports that were free a moment ago, found as jupyter_client does: bind port 0, read the port, close. */

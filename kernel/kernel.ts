@@ -11,7 +11,7 @@ import { replyType, type JupyterMessage, type RoutedMessage } from "../protocol/
 import { describeThrown } from "./runtime/mimeBundle";
 import type { KernelIO } from "./runtime/kernelIO";
 import type { SocketHost } from "./transport/socketHost";
-import { codePointToUtf16, utf16ToCodePoint } from "./typescript/codePoints";
+import { codePointToUtf16, utf16ToCodePoint } from "../protocol/codePoints";
 import { identifierBefore, type CellCompiler } from "./typescript/cellCompiler";
 import { checkComplete } from "./typescript/isComplete";
 

@@ -4,7 +4,7 @@ import type { KernelInfoReplyContent } from "../protocol/messageContents";
 import { PROTOCOL_VERSION } from "../protocol/messages";
 import { packageVersion } from "../protocol/packageRoot";
 import { kernelInfoTfjs, runtimeSummary } from "./tfjs/runtimeDescription";
-import type { TfjsRuntimeInfo } from "./tfjs/tfjsRuntime";
+import type { TfjsRuntimeInfo } from "../tfjs/backends/runtimeInfo";
 
 export function typescriptVersion(): string {
   // Read from the manifest: loading the compiler itself takes a quarter of a second.

@@ -18,7 +18,7 @@ import { readConnectionFile } from "../protocol/connectionFile";
 import { setKernelIO } from "./runtime/kernelIO";
 import { studioModule } from "./runtime/studioModule";
 import { tslabModule } from "./runtime/tslabModule";
-import { BACKEND_ENV } from "./tfjs/backendNames";
+import { BACKEND_ENV } from "../tfjs/backends/backendNames";
 import { loadTfjs } from "./tfjs/loadTfjs";
 import { runtimeSummary } from "./tfjs/runtimeDescription";
 import { isTfjsSpecifier, resolveTfjsWithNotice } from "./tfjs/tfjsModuleMap";

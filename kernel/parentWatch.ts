@@ -1,7 +1,7 @@
 // Ends the kernel when the process that started it is gone (VS Code or Jupyter crashed or was killed), as
 // ipykernel's parent poller does: otherwise an orphaned kernel keeps its memory and ports until reboot.
 // The socket worker polls, so the watch goes on while a cell blocks the main thread.
-import { processExists } from "./processExists";
+import { processExists } from "../common/processExists";
 
 /** How often the socket worker looks: an orphan exits within about this plus the exit's own grace. */
 export const PARENT_POLL_MS = 1000;

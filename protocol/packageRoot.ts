@@ -1,5 +1,5 @@
 // Where the tfjs-studio package is installed, found from the running bundle's location: the kernel, the
-// launcher (which starts dist/kernel/cli.js from there) and the CLI all need it.
+// launcher (which starts dist/cli/main.js from there) and the CLI all need it.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 

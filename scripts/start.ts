@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../protocol/packageRoot";
-import { scaffoldTemplate } from "../kernel/templates/scaffold";
+import { scaffoldTemplate } from "../common/templateScaffold";
 import { startCodeServer } from "./codeServer";
 
 const TEMPLATE = "mnist-cnn";

@@ -4,14 +4,14 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BACKEND_ORDER, parseBackendSetting, type BackendId } from "../kernel/tfjs/backendNames";
-import { backendLoaders, predictChoice } from "../kernel/tfjs/backendLoaders";
-import { BackendUnavailable, ForcedBackendError, chooseBackend, type BackendLoader, type LoadedBackend } from "../kernel/tfjs/chooseBackend";
-import { selectBackend } from "../kernel/tfjs/selectBackend";
+import { BACKEND_ORDER, parseBackendSetting, type BackendId } from "../tfjs/backends/backendNames";
+import { backendLoaders, predictChoice } from "../tfjs/backends/backendLoaders";
+import { BackendUnavailable, ForcedBackendError, chooseBackend, type BackendLoader, type LoadedBackend } from "../tfjs/backends/chooseBackend";
+import { selectBackend } from "../tfjs/backends/selectBackend";
 import { sharedTfjs } from "../kernel/tfjs/sharedTfjs";
-import { CUDA_LIBRARIES, checkCuda, describeCudaReport, systemCudaProbe } from "../kernel/tfjs/cudaDiagnostics";
+import { CUDA_LIBRARIES, checkCuda, describeCudaReport, systemCudaProbe } from "../tfjs/backends/cudaDiagnostics";
 import type { JupyterMessage } from "../protocol/messages";
-import { dropEmscriptenProcessHandlers } from "../kernel/tfjs/emscriptenProcessHandlers";
+import { dropEmscriptenProcessHandlers } from "../tfjs/backends/emscriptenProcessHandlers";
 import { resultText, startStudioKernel, streamText, tempDir, type StudioKernel } from "./support/studioKernel";
 
 // wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.

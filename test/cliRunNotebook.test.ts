@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runNotebook } from "../kernel/cli/runNotebook";
+import { runNotebook } from "../cli/runNotebook";
 import { METRICS_MIME_TYPE } from "../protocol/runLogSchema";
 import { runCli } from "./support/cli";
 

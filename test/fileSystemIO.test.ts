@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { registerFileSystemIO } from "../kernel/tfjs/fileSystemIO";
-import { dropEmscriptenProcessHandlers } from "../kernel/tfjs/emscriptenProcessHandlers";
+import { registerFileSystemIO } from "../tfjs/io/fileSystemIO";
+import { dropEmscriptenProcessHandlers } from "../tfjs/backends/emscriptenProcessHandlers";
 import { resultText, startStudioKernel, tempDir } from "./support/studioKernel";
 
 // wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { HistoryStore, historyPath } from "../kernel/history/historyStore";
-import { jupyterDataDir } from "../kernel/jupyterPaths";
+import { jupyterDataDir } from "../common/jupyterPaths";
 
 // The concurrency test loads this file again in worker threads, each standing in for one kernel process.
 if (isMainThread) describeHistory();

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { crc32, inflateSync } from "node:zlib";
-import { installKernel } from "../kernel/cli/installKernel";
+import { installKernel } from "../cli/installKernel";
 import { packageRoot } from "../protocol/packageRoot";
 
 /** Runs the command with its output captured, and the environment changed for the call only. */

@@ -9,7 +9,7 @@ import * as zmq from "zeromq";
 import { ExecuteResult, KernelClient } from "../client/kernelClient";
 import { CONNECTION_FILE_PLACEHOLDER, kernelArgv, writeConnectionFile } from "../client/kernelLauncher";
 import { endpoint } from "../protocol/connectionFile";
-import { processExists } from "../kernel/processExists";
+import { processExists } from "../common/processExists";
 import { JupyterMessage, makeMessage } from "../protocol/messages";
 import { Signer, decodeMessage, encodeMessage } from "../protocol/wire";
 import { StudioKernel, assertOk, delay, ofType, resultText, startStudioKernel, value } from "./support/studioKernel";

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as tar from "tar";
-import { scaffoldTemplate } from "../kernel/templates/scaffold";
+import { scaffoldTemplate } from "../common/templateScaffold";
 import { DataFormatError, encodeLabels, loadTextData, parseCsv, parseJsonl, readImdbArchive, splitDataset } from "../templates/lstm-text-classification/data";
 import { TextClassifier, buildModel } from "../templates/lstm-text-classification/classifier";
 import { classificationReport, reportText } from "../templates/lstm-text-classification/metrics";

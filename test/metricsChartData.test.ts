@@ -10,7 +10,7 @@ import { csvField, linesCsv } from "../webviews/shared/csvExport";
 import { groupMetricNames } from "../webviews/shared/metricGroups";
 import { clippedRange } from "../webviews/shared/outlierClipping";
 import { runColor } from "../webviews/shared/runColors";
-import { appendRecords, emptyRunSeries, metricNames } from "../webviews/shared/runSeries";
+import { appendRecords, emptyRunSeries, metricNames } from "../protocol/runSeries";
 import { emaSmooth } from "../webviews/shared/smoothing";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);

@@ -11,7 +11,7 @@ import { provideInKernelModulesToRequire } from "../kernel/execution/inKernelReq
 import { installTsRequireHook } from "../kernel/execution/tsRequireHook";
 import { packageRoot } from "../protocol/packageRoot";
 import { studioModule } from "../kernel/runtime/studioModule";
-import { scaffoldTemplate } from "../kernel/templates/scaffold";
+import { scaffoldTemplate } from "../common/templateScaffold";
 import { loadTypeScript } from "../kernel/typescript/loadTypeScript";
 import { tempDir } from "./support/studioKernel";
 import { type FileServer, idxBytes, serveFiles, sha256Of, syntheticMnistFiles, unreachableBaseUrl, writeFiles } from "./support/syntheticMnist";

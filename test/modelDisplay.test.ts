@@ -2,11 +2,11 @@
 import assert from "node:assert/strict";
 import type * as Tf from "@tensorflow/tfjs";
 import type { JupyterMessage } from "../protocol/messages";
-import { isLayersModel } from "../kernel/modelDisplay/isLayersModel";
+import { isLayersModel } from "../tfjs/modelGraph/isLayersModel";
 import { formatModel, installModelDisplay } from "../kernel/modelDisplay/modelDisplayFormatter";
-import { modelGraph } from "../kernel/modelDisplay/modelGraph";
+import { modelGraph } from "../tfjs/modelGraph/modelGraph";
 import { MODEL_GRAPH_MIME, MODEL_GRAPH_SCHEMA_VERSION, type ModelGraph } from "../protocol/modelGraphSchema";
-import { weightStats } from "../kernel/modelDisplay/weightStats";
+import { weightStats } from "../tfjs/modelGraph/weightStats";
 import { toDisplayBundle } from "../kernel/runtime/mimeBundle";
 import { StudioKernel, ofType, startStudioKernel, stripAnsi, types } from "./support/studioKernel";
 

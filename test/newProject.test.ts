@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FilesExistError, UnknownTemplateError, listTemplates, scaffoldTemplate } from "../kernel/templates/scaffold";
+import { FilesExistError, UnknownTemplateError, listTemplates, scaffoldTemplate } from "../common/templateScaffold";
 import { runCli } from "./support/cli";
 import { tempDir } from "./support/studioKernel";
 

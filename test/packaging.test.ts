@@ -24,13 +24,13 @@ describe("the .vsix package", function () {
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it("holds the built extension, renderer, templates (shared files as real copies) and walkthrough, and no sources", () => {
-    for (const file of ["package.json", "dist/extension/extension.js", "dist/kernel/cli.js", "dist/kernel/socketWorker.js", "dist/extension/modelJsonWorker.js", "dist/webviews/renderer.js", "dist/webviews/codicons/codicon.css", "media/walkthrough/createProject.md", "bin/tfjs-studio"]) {
+    for (const file of ["package.json", "dist/extension/extension.js", "dist/cli/main.js", "dist/kernel/socketWorker.js", "dist/extension/modelJsonWorker.js", "dist/webviews/renderer.js", "dist/webviews/codicons/codicon.css", "media/walkthrough/createProject.md", "bin/tfjs-studio"]) {
       assert.ok(fs.existsSync(path.join(extension, file)), `${file} is in the .vsix`);
     }
     const shared = path.join(extension, "templates/mnist-cnn/data.ts");
     assert.ok(fs.lstatSync(shared).isFile(), "mnist-cnn/data.ts is a file, not a symlink");
     assert.equal(fs.readFileSync(shared, "utf8"), fs.readFileSync(path.join(root, "templates/mnist-mlp/data.ts"), "utf8"));
-    for (const absent of ["kernel", "extension", "test", "dist/test", "scripts", "bench"]) assert.equal(fs.existsSync(path.join(extension, absent)), false, `${absent}/ is left out`);
+    for (const absent of ["kernel", "cli", "client", "protocol", "common", "tfjs", "extension", "test", "dist/test", "scripts", "bench"]) assert.equal(fs.existsSync(path.join(extension, absent)), false, `${absent}/ is left out`);
     const maps = (fs.readdirSync(path.join(extension, "dist"), { recursive: true }) as string[]).filter((f) => f.endsWith(".map"));
     assert.deepEqual(maps, []);
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { crc32, inflateSync } from "node:zlib";
-import { tensorToPng, toPng } from "../kernel/runtime/png";
+import { tensorToPng, toPng } from "../common/png";
 
 /** Decodes what toPng writes (8-bit, filter 0), checking the signature and every chunk's CRC. */
 function decode(png: Uint8Array): { width: number; height: number; colorType: number; rows: number[][] } {

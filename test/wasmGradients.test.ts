@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { registerWasmGradients } from "../kernel/tfjs/wasmGradients";
-import { isStandIn } from "../kernel/tfjs/wasmGradients/standIn";
-import { dropEmscriptenProcessHandlers } from "../kernel/tfjs/emscriptenProcessHandlers";
+import { registerWasmGradients } from "../tfjs/backends/wasmGradients";
+import { isStandIn } from "../tfjs/backends/wasmGradients/standIn";
+import { dropEmscriptenProcessHandlers } from "../tfjs/backends/emscriptenProcessHandlers";
 import { startStudioKernel, streamText, stripAnsi } from "./support/studioKernel";
 
 // wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.

@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import type { LayersModel, Tensor } from "@tensorflow/tfjs";
 import { ActiveTrainings } from "../../kernel/training/activeTrainings";
 import { instrumentTraining } from "../../kernel/training/fitInstrumentation";
-import type { Tfjs } from "../../kernel/tfjs/sharedTfjs";
+import type { Tfjs } from "../../tfjs/tfjsModule";
 
 export interface OverheadOptions {
   backend: "cpu" | "wasm" | "tensorflow";

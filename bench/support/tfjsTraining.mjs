@@ -2,7 +2,7 @@
 // Run by bench/training.bench.mjs:
 //   node tfjsTraining.mjs MODEL BACKEND SECONDS WASM_GRADIENTS [INSTRUMENT]
 //   MODEL: mlp | cnn | lstm; BACKEND: wasm | wasm-stock | cpu | tensorflow; SECONDS: how long to time, after warm-up;
-//   WASM_GRADIENTS: the bundled kernel/tfjs/wasmGradients (registered when BACKEND is wasm; wasm-stock registers only
+//   WASM_GRADIENTS: the bundled tfjs/backends/wasmGradients (registered when BACKEND is wasm; wasm-stock registers only
 //   the kernels wasm lacks, keeping its stock kernels where ours would replace them);
 //   INSTRUMENT (optional): a CommonJS module whose `install(tf)` runs before the model is built, e.g. the kernel's
 //   metrics instrumentation, to measure what it costs.

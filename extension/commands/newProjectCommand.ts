@@ -3,7 +3,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { TemplateInfo, listTemplates, scaffoldTemplate } from "../../kernel/templates/scaffold";
+import { TemplateInfo, listTemplates, scaffoldTemplate } from "../../common/templateScaffold";
 import { projectFolder } from "./projectFolder";
 
 export function registerNewProjectCommand(log: vscode.LogOutputChannel): vscode.Disposable {

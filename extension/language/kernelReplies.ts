@@ -1,6 +1,6 @@
 // Turns complete_reply and inspect_reply content into editor terms: UTF-16 offsets in the cell, completion kinds, hover
 // text. No vscode import: unit-tested in mocha. Jupyter counts cursor positions in code points, editors in UTF-16 units.
-import { codePointToUtf16, utf16ToCodePoint } from "../../kernel/typescript/codePoints";
+import { codePointToUtf16, utf16ToCodePoint } from "../../protocol/codePoints";
 
 /** The name of a vscode.CompletionItemKind member. */
 export type CompletionKindName =

@@ -4,9 +4,9 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { processExists } from "../../kernel/processExists";
+import { processExists } from "../../common/processExists";
 import { RUN_INFO_FILE, parseRunInfo, type ObservedRunStatus, type RunInfo, type RunLogRecord } from "../../protocol/runLogSchema";
-import { appendRecords, emptyRunSeries, type RunSeries } from "../../webviews/shared/runSeries";
+import { appendRecords, emptyRunSeries, type RunSeries } from "../../protocol/runSeries";
 import { RunLogFollower, type MalformedLine } from "./runLogFollower";
 
 export interface Run {

@@ -1,12 +1,12 @@
 // Builds the layer graph, with each weight's statistics, of a model.json on disk (a tf.LayersModel
 // saved by model.save() or converted from Keras). Runs on the model reader's worker thread
 // (modelJsonWorker.ts) with tfjs' plain CPU backend, loaded only when the first model is opened.
-import { modelGraph } from "../../kernel/modelDisplay/modelGraph";
+import { modelGraph } from "../../tfjs/modelGraph/modelGraph";
 import type { ModelGraph } from "../../protocol/modelGraphSchema";
 import type { io } from "@tensorflow/tfjs";
-import { readRegularFile, whyFailed } from "../../kernel/safeFileSystem";
-import { modelArtifacts } from "../../kernel/tfjs/fileSystemIO";
-import type { Tfjs } from "../../kernel/tfjs/sharedTfjs";
+import { readRegularFile, whyFailed } from "../../common/safeFileSystem";
+import { modelArtifacts } from "../../tfjs/io/fileSystemIO";
+import type { Tfjs } from "../../tfjs/tfjsModule";
 
 /** Saved weights are read once when the panel opens, so a bigger cap than on every cell display. */
 const FILE_STATS_MAX_PARAMS = 50_000_000;

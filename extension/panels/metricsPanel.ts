@@ -4,7 +4,7 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { RunLogRecord } from "../../protocol/runLogSchema";
-import type { FromPanelMessage, PanelBoot, PanelRun, ToPanelMessage } from "../../webviews/shared/metricsPanelProtocol";
+import type { FromPanelMessage, PanelBoot, PanelRun, ToPanelMessage } from "../../protocol/metricsPanelMessages";
 import { RunCollection, type Run } from "../metrics/runCollection";
 import { RunDiscovery } from "../metrics/runDiscovery";
 import type { RendererMessaging } from "../rendererMessaging";

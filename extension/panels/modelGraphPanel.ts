@@ -4,8 +4,8 @@
 import { basename, dirname } from "node:path";
 import * as vscode from "vscode";
 import type { ModelGraph } from "../../protocol/modelGraphSchema";
-import type { Direction } from "../../webviews/modelGraphPanel/graphLayout";
-import type { FromPageMessage, GraphSource, PanelBoot, PanelState, ToPageMessage } from "../../webviews/modelGraphPanel/panelMessages";
+import type { Direction } from "../../protocol/modelGraphPanelMessages";
+import type { FromPageMessage, GraphSource, PanelBoot, PanelState, ToPageMessage } from "../../protocol/modelGraphPanelMessages";
 import { ModelJsonLoader } from "../modelGraph/modelJsonLoader";
 import type { RendererMessaging } from "../rendererMessaging";
 import { webviewHtml, webviewOptions } from "./webviewHtml";

@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { createDirectory } from "../safeFileSystem";
+import { createDirectory } from "../../common/safeFileSystem";
 import { ProgressDisplay } from "../runtime/progressDisplay";
 
 export interface DownloadOptions {

@@ -2,11 +2,12 @@
 // and ESM-only packages (top-level await included), JSON, local .ts files, and the kernel's
 // own in-kernel modules. A package that offers CommonJS is loaded through require, so cells
 // share one instance with everything else that requires it.
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { exports as resolveExports, legacy as resolveLegacy } from "resolve.exports";
+import { findPackageDir } from "../../common/packageLookup";
 import { packageRoot } from "../../protocol/packageRoot";
 import { loadTypeScript } from "../typescript/loadTypeScript";
 import { installTsRequireHook, isTypeScriptFile } from "./tsRequireHook";
@@ -126,15 +127,3 @@ function namespaceOf(exports: unknown): unknown {
   return Object.assign(Object.create(null), exports, { default: exports });
 }
 
-/** The real directory of a package, looked up in node_modules from each start folder in turn, upwards. */
-export function findPackageDir(name: string, startDirs: string[]): string | undefined {
-  for (const start of startDirs) {
-    for (let dir = start; ; dir = dirname(dir)) {
-      const candidate = join(dir, "node_modules", name);
-      // Real paths: they are require's cache keys, so one file is one instance.
-      if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);
-      if (dirname(dir) === dir) break;
-    }
-  }
-  return undefined;
-}

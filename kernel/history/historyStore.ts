@@ -5,10 +5,10 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createDirectory } from "../safeFileSystem";
+import { createDirectory } from "../../common/safeFileSystem";
 import type { HistoryRequestContent } from "../../protocol/messageContents";
 import { KERNEL_NAME } from "../../protocol/languageInfo";
-import { jupyterDataDir } from "../jupyterPaths";
+import { jupyterDataDir } from "../../common/jupyterPaths";
 
 /** The content of a Jupyter history_request. */
 export type HistoryEntry = [session: number, line: number, input: string | [string, string | null]];

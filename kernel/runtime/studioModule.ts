@@ -4,7 +4,7 @@ import { cacheDir, DownloadError, downloadFile } from "../datasets/download";
 import { clearOutput, display } from "./display";
 import { kernelIO } from "./kernelIO";
 import { registerDisplayFormatter } from "./mimeBundle";
-import { tensorToPng, toPng } from "./png";
+import { tensorToPng, toPng } from "../../common/png";
 import { metricsCallback } from "../training/installTraining";
 import { trainingMetrics } from "../training/trainingSettings";
 import { runtime } from "../tfjs/runtimeView";

@@ -1,15 +1,16 @@
 // Loads tfjs at kernel start on the backend selectBackend picks, and makes it the one instance that cells,
 // local files and the kernel share: the kernel's glue (announcing the choice early, the require hook, file://
 // routing relative to the notebook, the runtime view).
-import { parseBackendSetting } from "./backendNames";
-import { predictChoice, type LoaderContext } from "./backendLoaders";
-import type { LoadedBackend } from "./chooseBackend";
-import { registerFileSystemIO } from "./fileSystemIO";
-import { selectBackend } from "./selectBackend";
+import { parseBackendSetting } from "../../tfjs/backends/backendNames";
+import { predictChoice, type LoaderContext } from "../../tfjs/backends/backendLoaders";
+import type { LoadedBackend } from "../../tfjs/backends/chooseBackend";
+import { registerFileSystemIO } from "../../tfjs/io/fileSystemIO";
+import { selectBackend } from "../../tfjs/backends/selectBackend";
 import { provideTfjs } from "./sharedTfjs";
 import { installTfjsResolveHook, setTfjsHome } from "./tfjsModuleMap";
-import { kernelTfjsDir, packageVersionAt } from "./tfjsPackages";
-import { announceTfjsRuntime, settleTfjsRuntime, type TfjsRuntimeInfo } from "./tfjsRuntime";
+import { kernelTfjsDir, packageVersionAt } from "../../tfjs/backends/tfjsPackages";
+import { announceTfjsRuntime, settleTfjsRuntime } from "./tfjsRuntime";
+import type { TfjsRuntimeInfo } from "../../tfjs/backends/runtimeInfo";
 
 export interface LoadTfjsOptions extends LoaderContext {
   /** The TFJS_STUDIO_BACKEND value. */

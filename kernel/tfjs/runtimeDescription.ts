@@ -1,7 +1,7 @@
 // How the tfjs runtime is shown: the banner line, kernel_info's `tfjs` field, and the text and
 // HTML of `runtime` in a cell.
-import { BACKEND_ENV, BACKEND_LABELS } from "./backendNames";
-import type { TfjsRuntimeInfo } from "./tfjsRuntime";
+import { BACKEND_ENV, BACKEND_LABELS } from "../../tfjs/backends/backendNames";
+import type { TfjsRuntimeInfo } from "../../tfjs/backends/runtimeInfo";
 import type { KernelInfoTfjs } from "../../protocol/messageContents";
 import { escapeHtml } from "../../protocol/escapeHtml";
 

@@ -2,7 +2,8 @@
 import { inspect } from "node:util";
 import { JUPYTER_DISPLAY } from "../runtime/mimeBundle";
 import { runtimeHtml, runtimeSummary, runtimeText } from "./runtimeDescription";
-import { tfjsRuntime, type TfjsRuntimeInfo } from "./tfjsRuntime";
+import { tfjsRuntime } from "./tfjsRuntime";
+import type { TfjsRuntimeInfo } from "../../tfjs/backends/runtimeInfo";
 
 function field<K extends keyof TfjsRuntimeInfo>(key: K) {
   return { get: () => tfjsRuntime()[key], enumerable: true };

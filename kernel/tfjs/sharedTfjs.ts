@@ -1,5 +1,5 @@
 // The one tfjs instance that the kernel and every cell share, and the hooks that run once it is loaded.
-export type Tfjs = typeof import("@tensorflow/tfjs");
+import type { Tfjs } from "../../tfjs/tfjsModule";
 
 let instance: Tfjs | undefined;
 const listeners: ((tf: Tfjs) => void)[] = [];

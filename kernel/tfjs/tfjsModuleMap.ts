@@ -4,7 +4,7 @@ import Module, { isBuiltin } from "node:module";
 import { isAbsolute } from "node:path";
 import { splitPackageSpecifier } from "../execution/moduleLoader";
 import { packageRoot } from "../../protocol/packageRoot";
-import { GPU_PACKAGE, NODE_PACKAGE, TFJS_PACKAGE, kernelTfjsDir } from "./tfjsPackages";
+import { GPU_PACKAGE, NODE_PACKAGE, TFJS_PACKAGE, kernelTfjsDir } from "../../tfjs/backends/tfjsPackages";
 import { tfjsRuntime } from "./tfjsRuntime";
 
 /** Packages that hold or extend the one tfjs instance. */

@@ -1,8 +1,8 @@
 // The type side of the one shared tfjs: cells type-check against the declarations of the very
 // packages they get at run time, also in a notebook folder without node_modules.
-import { findPackageDir } from "../execution/moduleLoader";
+import { findPackageDir } from "../../common/packageLookup";
 import { NATIVE_PACKAGES, TFJS_FAMILY } from "./tfjsModuleMap";
-import { TFJS_PACKAGE, findNativePackage, kernelTfjsDir } from "./tfjsPackages";
+import { TFJS_PACKAGE, findNativePackage, kernelTfjsDir } from "../../tfjs/backends/tfjsPackages";
 
 /** `paths` compiler option entries for the tfjs packages (absolute, so no baseUrl is needed). */
 export function tfjsTypePaths(notebookDir: string): Record<string, string[]> {

@@ -3,7 +3,7 @@
 // stop at the batch end on interrupt, after which the fit rejects with InterruptedError.
 import type { History, LayersModel } from "@tensorflow/tfjs";
 import { InterruptedError } from "../execution/interrupts";
-import type { Tfjs } from "../tfjs/sharedTfjs";
+import type { Tfjs } from "../../tfjs/tfjsModule";
 import type { ActiveTrainings } from "./activeTrainings";
 import { summarizeFitArgs } from "./runDescription";
 import { defineTrainingCallback, type TrainingCallback, type TrainingEnvironment } from "./trainingCallback";

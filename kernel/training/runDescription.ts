@@ -1,9 +1,9 @@
 // What run.json says about the model, its compile and fit arguments and the backend: JSON-safe summaries
 // of tfjs objects (no tensors, no functions), read without syncing any tensor.
 import type { LayersModel } from "@tensorflow/tfjs";
-import { jsonSafe } from "../modelDisplay/jsonSafe";
-import { modelGraph } from "../modelDisplay/modelGraph";
-import type { Tfjs } from "../tfjs/sharedTfjs";
+import { jsonSafe } from "../../tfjs/modelGraph/jsonSafe";
+import { modelGraph } from "../../tfjs/modelGraph/modelGraph";
+import type { Tfjs } from "../../tfjs/tfjsModule";
 import type { CompileSummary, FitSummary, LayerSummary, ModelSummary, RunInfo } from "../../protocol/runLogSchema";
 
 /** The model's layers and parameter counts, read from the same graph the model display shows. */

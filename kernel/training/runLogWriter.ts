@@ -1,7 +1,7 @@
 // Writes one run's files: metrics.jsonl appended in batches of lines, run.json replaced atomically.
 // A file system error is reported once and ends the logging, never the training.
 import { appendFileSync, renameSync, writeFileSync } from "node:fs";
-import { createDirectory } from "../safeFileSystem";
+import { createDirectory } from "../../common/safeFileSystem";
 import { join } from "node:path";
 import { RUN_INFO_FILE, RUN_LOG_FILE, type RunInfo, type RunLogRecord } from "../../protocol/runLogSchema";
 import { systemClock, type Clock } from "../runtime/throttle";

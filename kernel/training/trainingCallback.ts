@@ -1,7 +1,7 @@
 // The tfjs callback the kernel adds to every fit: it feeds a TrainingRun with batch and epoch metrics,
 // and stops training at a batch end when the cell is interrupted.
 import type { LayersModel, Scalar } from "@tensorflow/tfjs";
-import type { Tfjs } from "../tfjs/sharedTfjs";
+import type { Tfjs } from "../../tfjs/tfjsModule";
 import { backendOf, learningRateOf, summarizeCompile, summarizeModel } from "./runDescription";
 import type { FitSummary, MetricValues } from "../../protocol/runLogSchema";
 import { runsDirectory } from "./runPaths";

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { KernelParent } from "../parentWatch";
 import { makeMessage, type Channel, type JupyterMessage, type RoutedMessage } from "../../protocol/messages";
+import { packageRoot } from "../../protocol/packageRoot";
 import type { UserCodePhase } from "../execution/interruptStates";
 import type { KernelInfoReplyContent } from "../../protocol/messageContents";
 import { SHARED_SLOTS, SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
@@ -29,7 +30,7 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
 
   async start(connectionFile: string, parent: KernelParent): Promise<void> {
     const data: WorkerData = { connectionFile, shared: this.shared.buffer as SharedArrayBuffer, parent };
-    this.worker = new Worker(join(__dirname, "socketWorker.js"), { workerData: data });
+    this.worker = new Worker(join(packageRoot(), "dist", "kernel", "socketWorker.js"), { workerData: data });
     await new Promise<void>((resolve, reject) => {
       this.worker.once("error", reject);
       this.worker.on("message", (message: FromWorker) => {

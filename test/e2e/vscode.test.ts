@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "../../protocol/packageRoot";
-import { scaffoldTemplate } from "../../kernel/templates/scaffold";
+import { scaffoldTemplate } from "../../common/templateScaffold";
 import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles";
 import { type StudioSession, startStudioSession } from "./support/studioSession";
 import type { NotebookEditor } from "./support/workbench";

@@ -5,7 +5,7 @@ import { clippedRange } from "../shared/outlierClipping";
 import { groupMetricNames } from "../shared/metricGroups";
 import type { ChartLayout } from "../shared/chartTypes";
 import { MetricChart } from "../shared/metricChart";
-import { metricNames } from "../shared/runSeries";
+import { metricNames } from "../../protocol/runSeries";
 
 const CHART_HEIGHT = 260;
 

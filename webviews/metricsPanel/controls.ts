@@ -1,6 +1,6 @@
 // The chart controls: smoothing slider, x axis, batches or epoch means, log scale, outlier clipping and
 // the CSV export. Each change updates the state and asks for a redraw.
-import type { PanelState } from "../shared/metricsPanelProtocol";
+import type { PanelState } from "../../protocol/metricsPanelMessages";
 
 type Selectable = HTMLElement & { value: string };
 type Checkable = HTMLElement & { checked: boolean };

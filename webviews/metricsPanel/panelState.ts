@@ -1,5 +1,5 @@
 // The page's state, kept with vscode.setState so that a window reload or a hidden panel loses nothing.
-import type { PanelBoot, PanelState } from "../shared/metricsPanelProtocol";
+import type { PanelBoot, PanelState } from "../../protocol/metricsPanelMessages";
 
 const X_AXES = ["step", "relative", "wall"];
 const GRANULARITIES = ["batch", "epoch"];

@@ -1,6 +1,6 @@
 // The run list: one row per run with a checkbox (shown on the charts or not), its colour, name, status and
 // a warning when its files had problems. Rows are rebuilt only when the runs or the selection change.
-import type { PanelRun } from "../shared/metricsPanelProtocol";
+import type { PanelRun } from "../../protocol/metricsPanelMessages";
 
 const STATUS_ICONS: Record<PanelRun["status"], { icon: string; text: string }> = {
   running: { icon: "sync~spin", text: "training" },

@@ -2,8 +2,8 @@
 // and elk's answer turned into what the page draws. Pure: runs in the layout worker and under mocha.
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import type { LayerNode, ModelGraph, Shape } from "../../protocol/modelGraphSchema";
+import type { Direction } from "../../protocol/modelGraphPanelMessages";
 
-export type Direction = "DOWN" | "RIGHT";
 
 /** The four lines a layer box shows, in order: class, name, output shape, parameters. */
 export function nodeLines(node: LayerNode): [string, string, string, string] {

@@ -1,7 +1,8 @@
 // Runs layouts in the layout worker. A webview cannot start a worker from its vscode-resource URL
 // (another origin), so the worker's script is fetched and started from a blob: URL.
 import type { ModelGraph } from "../../protocol/modelGraphSchema";
-import type { Direction, GraphLayout } from "./graphLayout";
+import type { GraphLayout } from "./graphLayout";
+import type { Direction } from "../../protocol/modelGraphPanelMessages";
 import type { LayoutReply, LayoutRequest } from "./layoutMessages";
 
 export class LayoutClient {

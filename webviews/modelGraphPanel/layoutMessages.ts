@@ -1,6 +1,7 @@
 // What the panel page and its layout worker say to each other.
 import type { ModelGraph } from "../../protocol/modelGraphSchema";
-import type { Direction, GraphLayout } from "./graphLayout";
+import type { GraphLayout } from "./graphLayout";
+import type { Direction } from "../../protocol/modelGraphPanelMessages";
 
 export interface LayoutRequest {
   id: number;

@@ -12,11 +12,12 @@ import "@vscode-elements/elements/dist/vscode-toolbar-button/index.js";
 import "./style.css";
 import { MODEL_GRAPH_SCHEMA_VERSION, type LayerNode, type ModelGraph } from "../../protocol/modelGraphSchema";
 import { exportGraph } from "./exportActions";
-import type { Direction, GraphLayout } from "./graphLayout";
+import type { GraphLayout } from "./graphLayout";
+import type { Direction } from "../../protocol/modelGraphPanelMessages";
 import { GraphView } from "./graphView";
 import { layerDetails } from "./layerDetails";
 import { LayoutClient } from "./layoutClient";
-import type { FromPageMessage, GraphSource, PanelBoot, PanelState, ToPageMessage } from "./panelMessages";
+import type { FromPageMessage, GraphSource, PanelBoot, PanelState, ToPageMessage } from "../../protocol/modelGraphPanelMessages";
 
 const vscode = acquireVsCodeApi<PanelState>();
 const boot = JSON.parse(document.getElementById("boot")?.textContent ?? "null") as PanelBoot;

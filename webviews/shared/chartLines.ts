@@ -2,11 +2,10 @@
 // epoch's mean) and its val_* twin (at epoch ends), on the chosen x axis, smoothed; then all lines on one
 // shared x, the form uPlot draws.
 import { isValidationMetric, type MetricGroup } from "./metricGroups";
-import type { RunSeries, SeriesColumns } from "./runSeries";
+import type { Granularity, XAxis } from "../../protocol/metricsPanelMessages";
+import type { RunSeries, SeriesColumns } from "../../protocol/runSeries";
 import { emaSmooth } from "./smoothing";
 
-export type XAxis = "step" | "relative" | "wall";
-export type Granularity = "batch" | "epoch";
 
 export interface ChartRun {
   id: string;

@@ -1,6 +1,6 @@
 // The shapes a metric chart is described by: kept apart from the chart (which needs the DOM) so that
 // code without a DOM, and its tests, can build them.
-import type { XAxis } from "./chartLines";
+import type { XAxis } from "../../protocol/metricsPanelMessages";
 
 export interface ChartSeriesStyle {
   label: string;

@@ -5,7 +5,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import "./metricChart.css";
 import { formatValue } from "../../protocol/metricsFormat";
-import type { XAxis } from "./chartLines";
+import type { XAxis } from "../../protocol/metricsPanelMessages";
 import type { ChartData, ChartLayout } from "./chartTypes";
 import { onThemeChange, readChartTheme, resolveColor, type ChartTheme } from "./chartTheme";
 

@@ -1,0 +1,74 @@
+// `tfjs-studio` command line: kernel, install-kernel, run, new.
+import { installKernel } from "./installKernel";
+import { newProject } from "./newProject";
+import { parseCommandLine, usageError } from "./commandLine";
+import { ExitCode } from "./exitCodes";
+import { runNotebook } from "./runNotebook";
+import { runKernel } from "../kernel/kernelMain";
+import { packageVersion } from "../protocol/packageRoot";
+
+const USAGE = `usage: tfjs-studio <command> [options]
+
+commands:
+  kernel --connection-file FILE     start the Jupyter kernel (Jupyter runs this for you)
+  install-kernel [--user | --sys-prefix | --prefix DIR]
+                                    register the "tfjs-studio" kernelspec with Jupyter
+  run NOTEBOOK.ipynb [--output OUT.ipynb] [--timeout SECONDS] [--force]
+                                    execute every cell and save the outputs
+  new TEMPLATE DIR                  start a project from a template (mnist-mlp, mnist-cnn, lstm-text-classification)
+  --version                         print the version
+
+Each command takes --help.
+`;
+
+const KERNEL_USAGE = `usage: tfjs-studio kernel --connection-file FILE
+
+Starts the Jupyter kernel on the ports and key in FILE. Jupyter, VS Code and tfjs-studio run start it for you.
+`;
+
+async function main(args: string[]): Promise<number | undefined> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case "kernel":
+      return startKernel(rest);
+    case "install-kernel":
+      return installKernel(rest);
+    case "run":
+      return runNotebook(rest);
+    case "new":
+      return newProject(rest);
+    case "--version":
+    case "-v":
+      process.stdout.write(`${packageVersion()}\n`);
+      return ExitCode.Ok;
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE);
+      return ExitCode.Ok;
+    case undefined:
+      process.stderr.write(USAGE);
+      return ExitCode.Usage;
+    default:
+      process.stderr.write(`tfjs-studio: unknown command "${command}"\n\n${USAGE}`);
+      return ExitCode.Usage;
+  }
+}
+
+async function startKernel(args: string[]): Promise<number | undefined> {
+  const commandLine = parseCommandLine("kernel", args, { "connection-file": { type: "string", short: "f" } }, () => KERNEL_USAGE);
+  if (typeof commandLine === "number") return commandLine;
+  const file = commandLine.values["connection-file"];
+  if (!file || commandLine.positionals.length > 0) return usageError("kernel", file ? `unexpected ${commandLine.positionals.join(" ")}` : "--connection-file FILE is required", () => KERNEL_USAGE);
+  await runKernel(file);
+  return undefined; // keeps running until shutdown
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (error: Error) => {
+    process.stderr.write(`tfjs-studio: ${error.message}\n`);
+    process.exitCode = ExitCode.Failed;
+  },
+);

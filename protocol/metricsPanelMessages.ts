@@ -1,0 +1,51 @@
+// The messages between the metrics panel (extension/panels/metricsPanel.ts) and its page
+// (webviews/metricsPanel/), and the page's saved state.
+import type { ObservedRunStatus, RunLogRecord } from "./runLogSchema";
+import type { RunSeries } from "./runSeries";
+
+/** The charts' x axis: the step number, time since the run started, or wall-clock time. */
+export type XAxis = "step" | "relative" | "wall";
+/** One point per batch or one per epoch. */
+export type Granularity = "batch" | "epoch";
+
+export interface PanelRun {
+  /** The run log's path: stable across reloads. */
+  id: string;
+  runId: string;
+  name: string;
+  /** The run folder relative to the workspace, for the list's tooltip. */
+  location: string;
+  status: ObservedRunStatus;
+  startTime: number | null;
+  problems: string[];
+}
+
+export type ToPanelMessage =
+  /** Every run, in list order (by start time). */
+  | { type: "runs"; runs: PanelRun[] }
+  /** A run's whole history: on (re)load, and after its log was rewritten. */
+  | { type: "series"; id: string; series: RunSeries }
+  /** What a run's log gained since the last message. */
+  | { type: "records"; id: string; records: RunLogRecord[] };
+
+export type FromPanelMessage =
+  /** The page is up (first load, reload, or shown again): send everything. */
+  | { type: "ready" }
+  | { type: "exportCsv"; fileName: string; csv: string }
+  | { type: "exportPng"; fileName: string; dataUrl: string };
+
+export interface PanelBoot {
+  /** The tfjsStudio.metrics.smoothing setting: the slider's start when there is no saved state. */
+  smoothing: number;
+}
+
+/** What vscode.setState keeps across reloads. */
+export interface PanelState {
+  /** Runs the user unticked; every other run is shown, new ones included. */
+  hiddenRuns: string[];
+  smoothing: number;
+  xAxis: XAxis;
+  granularity: Granularity;
+  logY: boolean;
+  clipOutliers: boolean;
+}

@@ -1,0 +1,63 @@
+// What the wasm backend needs to train well. Stock tfjs-backend-wasm 4.22 lacks the gradient kernels of Conv2D,
+// DepthwiseConv2D (SeparableConv2D) and Gather (Embedding), so models with those layers cannot train on it; every other
+// kernel that an MLP, a CNN with pooling and dropout, or a (bidirectional) LSTM text model needs is there (MaxPoolGrad,
+// AvgPoolGrad, Conv2DBackpropInput...). Some of those are slow: its transposed matrix products, which backprop is made
+// of, Conv2DBackpropInput and MaxPoolGrad (faster stand-ins built from its XNNPACK kernels replace them), and Slice,
+// Unpack and SplitV, which copy their whole input per piece (an LSTM's unstacking of its sequence), and GatherV2 (fit's
+// batches, Embedding lookups), slow per element: stand-ins copy rows through heap views. Its OneHot ignores the dtype
+// it is asked for: a stand-in casts.
+import type { KernelConfig } from "@tensorflow/tfjs";
+import type { Tfjs } from "../../tfjsModule";
+import { conv2DBackpropFilterConfig } from "./conv2DBackpropFilter";
+import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNativeBackpropFilter";
+import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
+import { conv2DBackpropInputConfig } from "./conv2DBackpropInput";
+import { gatherV2Config } from "./gatherV2";
+import { sliceConfig, splitVConfig, unpackConfig } from "./heapSlice";
+import { maxPoolGradConfig } from "./maxPoolGrad";
+import { oneHotConfig } from "./oneHot";
+import { transposedMatMulConfig } from "./transposedMatMul";
+import { unsortedSegmentSumConfig } from "./unsortedSegmentSum";
+
+/** Kernels wasm lacks: registered unless a kernel of that name is already there (a later wasm backend's own). */
+const missingKernels: ((tf: Tfjs) => KernelConfig)[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  unsortedSegmentSumConfig,
+];
+
+/** Faster (or fixed) stand-ins for wasm kernels: each returns undefined when there is nothing (left) to replace. */
+const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [
+  transposedMatMulConfig,
+  conv2DBackpropInputConfig,
+  maxPoolGradConfig,
+  oneHotConfig,
+  sliceConfig,
+  unpackConfig,
+  splitVConfig,
+  gatherV2Config,
+];
+
+/**
+ * Registers the missing kernels and the faster stand-ins for the 'wasm' backend of this tfjs instance. Call it once
+ * tfjs-backend-wasm is loaded (its kernels registered), before or after the backend is initialized. Idempotent.
+ * Returns the names of the kernels it registered.
+ */
+export function registerWasmGradients(tf: Tfjs): string[] {
+  const registered: string[] = [];
+  for (const make of missingKernels) {
+    const config = make(tf);
+    if (tf.getKernel(config.kernelName, config.backendName) !== undefined) continue;
+    tf.registerKernel(config);
+    registered.push(config.kernelName);
+  }
+  for (const make of replacedKernels) {
+    const config = make(tf);
+    if (config === undefined) continue;
+    tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
+    registered.push(config.kernelName);
+  }
+  return registered;
+}
