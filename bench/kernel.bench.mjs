@@ -155,7 +155,7 @@ async function startKernel(client, spec, workDir) {
     });
   } catch (error) {
     await stopKernel(kernel);
-    throw new Error(`${spec.name} failed to start: ${error.message}\n--- kernel output ---\n${output}`);
+    throw new Error(`${spec.name} failed to start: ${error.message}\n--- kernel output ---\n${output}`, { cause: error });
   }
   kernel.startMs = performance.now() - started;
   kernel.rssStartKb = treeRssKb(child.pid);

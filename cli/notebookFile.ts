@@ -23,13 +23,13 @@ export function readNotebook(file: string): Notebook {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`cannot read notebook ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot read notebook ${file}: ${(error as Error).message}`, { cause: error });
   }
   let notebook: unknown;
   try {
     notebook = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const problem = notebookProblem(notebook);
   if (problem) throw new Error(`${file}: ${problem}`);

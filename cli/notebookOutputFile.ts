@@ -16,7 +16,7 @@ export function prepareOutputFile(file: string): void {
     createDirectory(path.dirname(file));
     openForWriting(file);
   } catch (error) {
-    throw new Error(`cannot write ${file}: ${whyFailed(error)}`);
+    throw new Error(`cannot write ${file}: ${whyFailed(error)}`, { cause: error });
   }
 }
 
@@ -39,7 +39,7 @@ export function saveNotebook(file: string, notebook: Notebook): void {
   try {
     writeRegularFile(file, text);
   } catch (error) {
-    throw new Error(`${(error as Error).message}; ${saveCopy(path.basename(file), text)}`);
+    throw new Error(`${(error as Error).message}; ${saveCopy(path.basename(file), text)}`, { cause: error });
   }
 }
 

@@ -150,7 +150,7 @@ async function executeCell(
     });
     if (typeof reply.content.execution_count === "number") cell.execution_count = reply.content.execution_count;
     if (reply.content.status === "ok") return true;
-    const failure = reply.content.status === "error" ? `${reply.content.ename}: ${reply.content.evalue}` : `status ${reply.content.status}`;
+    const failure = reply.content.status === "error" ? `${String(reply.content.ename)}: ${String(reply.content.evalue)}` : `status ${String(reply.content.status)}`;
     report(`${where} failed: ${failure}`);
     return false;
   } catch (error) {
@@ -190,7 +190,7 @@ function runArguments({ values, positionals }: ParsedCommandLine<typeof OPTIONS>
   const argvJson = values["kernel-argv-json"];
   if (argvJson !== undefined) {
     try {
-      argv = JSON.parse(argvJson);
+      argv = JSON.parse(argvJson) as string[];
     } catch {
       argv = undefined;
     }

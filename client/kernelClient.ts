@@ -448,7 +448,7 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
   }
 
   private async answerInput(request: JupyterMessage, onInput: NonNullable<ExecuteOptions["onInput"]>): Promise<void> {
-    const prompt = { prompt: String(request.content.prompt ?? ""), password: request.content.password === true };
+    const prompt = { prompt: typeof request.content.prompt === "string" ? request.content.prompt : "", password: request.content.password === true };
     let value = "";
     try {
       value = await onInput(prompt);

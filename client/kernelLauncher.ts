@@ -161,7 +161,7 @@ async function launchOnce(options: LaunchOptions): Promise<KernelHandle> {
     await exited;
     // When the kernel exited by itself, kernelDied already put the exit and the output tail in the message.
     const detail = exitedOnItsOwn ? (error as Error).message : `${(error as Error).message}${formatTail(output.text())}`;
-    throw new Error(`kernel failed to start (${options.argv.join(" ")}): ${detail}`);
+    throw new Error(`kernel failed to start (${options.argv.join(" ")}): ${detail}`, { cause: error });
   }
 
   return {

@@ -77,7 +77,7 @@ export class OutputReducer<Cell> {
     switch (message.header.msg_type) {
       case "stream": {
         const name: StreamName = content.name === "stderr" ? "stderr" : "stdout";
-        const text = String(content.text ?? "");
+        const text = typeof content.text === "string" ? content.text : "";
         const last = state.outputs.at(-1);
         if (!state.clearBeforeNextOutput && last?.output.output_type === "stream" && last.output.name === name) {
           last.output.text += text;
@@ -179,7 +179,7 @@ export class OutputReducer<Cell> {
 
 function errorOutput(content: JsonObject): ErrorOutput {
   const traceback = Array.isArray(content.traceback) ? content.traceback.map(String) : [];
-  return { output_type: "error", ename: String(content.ename ?? "Error"), evalue: String(content.evalue ?? ""), traceback };
+  return { output_type: "error", ename: typeof content.ename === "string" ? content.ename : "Error", evalue: typeof content.evalue === "string" ? content.evalue : "", traceback };
 }
 
 function liveRunOf(data: MimeBundle): MetricsDisplayData | undefined {

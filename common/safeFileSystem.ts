@@ -35,7 +35,7 @@ export function statIfExists(path: string): Stats | undefined {
     return statSync(path, { throwIfNoEntry: false });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
-    throw new Error(`cannot look at ${path} (${whyFailed(error)})`);
+    throw new Error(`cannot look at ${path} (${whyFailed(error)})`, { cause: error });
   }
 }
 
@@ -63,7 +63,7 @@ export function createDirectory(dir: string): void {
     } catch (error) {
       // Another process (a second kernel) may have made it meanwhile.
       if ((error as NodeJS.ErrnoException).code === "EEXIST" && statIfExists(at)?.isDirectory()) continue;
-      throw new Error(`cannot create the directory ${at} (${whyNotWritten(error)})`);
+      throw new Error(`cannot create the directory ${at} (${whyNotWritten(error)})`, { cause: error });
     }
   }
 }
@@ -98,6 +98,6 @@ export function writeRegularFile(path: string, data: string | Uint8Array): void 
   try {
     writeFileSync(path, data);
   } catch (error) {
-    throw new Error(`cannot write ${path} (${whyNotWritten(error)})`);
+    throw new Error(`cannot write ${path} (${whyNotWritten(error)})`, { cause: error });
   }
 }

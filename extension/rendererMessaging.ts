@@ -34,7 +34,7 @@ export class RendererMessaging implements vscode.Disposable {
     try {
       await handler(message as RendererMessage, editor);
     } catch (error) {
-      this.log.error(`renderer message ${type}: ${(error as Error).stack ?? error}`);
+      this.log.error(`renderer message ${type}: ${(error as Error).stack ?? String(error)}`);
       void vscode.window.showErrorMessage(`TF.js Studio: ${(error as Error).message}`);
     }
   }

@@ -8,8 +8,8 @@ import type { OutputCapture } from "./execution/outputCapture";
 import type { HistoryStore } from "./history/historyStore";
 import { isMessage, type ExecuteReplyContent, type KernelInfoReplyContent, type MessageOf, type MessageType } from "../protocol/messageContents";
 import { replyType, type JupyterMessage, type RoutedMessage } from "../protocol/messages";
-import { describeThrown } from "./runtime/mimeBundle";
-import type { KernelIO } from "./runtime/kernelIO";
+import { describeThrown } from "./inKernelModules/mimeBundle";
+import type { KernelIO } from "./inKernelModules/kernelIO";
 import type { SocketHost } from "./transport/socketHost";
 import { codePointToUtf16, utf16ToCodePoint } from "../protocol/codePoints";
 import { identifierBefore, type CellCompiler } from "./typescript/cellCompiler";
@@ -94,7 +94,8 @@ export class Kernel implements KernelIO {
     if (!this.pendingInput) return this.log("input_reply with no input() waiting: dropped");
     const { resolve } = this.pendingInput;
     this.pendingInput = undefined;
-    resolve(String((message.content as { value?: unknown }).value ?? ""));
+    const { value } = message.content as { value?: unknown };
+    resolve(typeof value === "string" ? value : "");
   }
 
   /** Every request but execute: answered at once, also while a cell awaits. */

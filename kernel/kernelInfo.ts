@@ -8,7 +8,7 @@ import type { TfjsRuntimeInfo } from "../tfjs/backends/runtimeInfo";
 
 export function typescriptVersion(): string {
   // Read from the manifest: loading the compiler itself takes a quarter of a second.
-  return require("typescript/package.json").version;
+  return (require("typescript/package.json") as { version: string }).version;
 }
 
 /** `tfjs` is what the kernel knows of its backend so far: the banner and the `tfjs` field show it. */

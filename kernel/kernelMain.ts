@@ -15,9 +15,9 @@ import { installModelDisplay } from "./modelDisplay/modelDisplayFormatter";
 import { packageRoot } from "../protocol/packageRoot";
 import { kernelParent } from "./parentWatch";
 import { readConnectionFile } from "../protocol/connectionFile";
-import { setKernelIO } from "./runtime/kernelIO";
-import { studioModule } from "./runtime/studioModule";
-import { tslabModule } from "./runtime/tslabModule";
+import { setKernelIO } from "./inKernelModules/kernelIO";
+import { studioModule } from "./inKernelModules/studioModule";
+import { tslabModule } from "./inKernelModules/tslabModule";
 import { BACKEND_ENV } from "../tfjs/backends/backendNames";
 import { loadTfjs } from "./tfjs/loadTfjs";
 import { runtimeSummary } from "./tfjs/runtimeDescription";
@@ -90,9 +90,9 @@ export async function runKernel(connectionFile: string): Promise<void> {
   process.on("uncaughtException", (error) => showUncaught("Uncaught ", error));
   process.on("unhandledRejection", (reason) => showUncaught("Unhandled promise rejection: ", reason));
 
-  sockets.on("message", (routed) => kernel!.handle(routed));
+  sockets.on("message", (routed) => kernel.handle(routed));
   sockets.on("interrupt", () => interrupts.interrupt("message"));
-  sockets.on("shutdown", (routed) => void kernel!.shutdown(routed));
+  sockets.on("shutdown", (routed) => void kernel.shutdown(routed));
   process.on("exit", () => sockets.closeBeforeExit());
   // The worker has logged why. It ends the process itself if a cell keeps this thread from exiting.
   sockets.on("orphaned", () => process.exit(0));

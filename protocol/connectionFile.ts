@@ -19,9 +19,9 @@ export const CHANNEL_PORTS = ["shell_port", "control_port", "iopub_port", "stdin
 export function readConnectionFile(path: string): ConnectionInfo {
   let parsed: Partial<ConnectionInfo>;
   try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
+    parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<ConnectionInfo>;
   } catch (error) {
-    throw new Error(`cannot read connection file ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read connection file ${path}: ${(error as Error).message}`, { cause: error });
   }
   for (const port of CHANNEL_PORTS) {
     if (typeof parsed[port] !== "number") throw new Error(`connection file ${path} lacks a numeric ${port}`);

@@ -3,17 +3,22 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
+interface PackageJson {
+  name?: string;
+  version: string;
+}
+
 let cached: string | undefined;
 
 export function packageRoot(): string {
   if (cached) return cached;
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const manifest = join(dir, "package.json");
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).name === "tfjs-studio") return (cached = dir);
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as PackageJson).name === "tfjs-studio") return (cached = dir);
     if (dirname(dir) === dir) throw new Error(`cannot find the tfjs-studio package above ${__dirname}`);
   }
 }
 
 export function packageVersion(): string {
-  return JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")).version;
+  return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as PackageJson).version;
 }

@@ -222,13 +222,13 @@ function runLogRecordProblem(value: unknown): string | undefined {
   if (!isObject(value)) return "a record must be a JSON object";
   const fields = RECORD_FIELDS[value.type as RunLogRecord["type"]];
   if (!fields) return `unknown record type ${JSON.stringify(value.type)}`;
-  if (value.type === "start" && value.schemaVersion !== RUN_LOG_SCHEMA_VERSION) return `schema version ${value.schemaVersion} is not ${RUN_LOG_SCHEMA_VERSION}`;
-  return fieldsProblem(value, fields, `${value.type} record`);
+  if (value.type === "start" && value.schemaVersion !== RUN_LOG_SCHEMA_VERSION) return `schema version ${JSON.stringify(value.schemaVersion)} is not ${RUN_LOG_SCHEMA_VERSION}`;
+  return fieldsProblem(value, fields, `${String(value.type)} record`);
 }
 
 function runInfoProblem(value: unknown): string | undefined {
   if (!isObject(value)) return "run.json must hold a JSON object";
-  if (value.schemaVersion !== RUN_LOG_SCHEMA_VERSION) return `schema version ${value.schemaVersion} is not ${RUN_LOG_SCHEMA_VERSION}`;
+  if (value.schemaVersion !== RUN_LOG_SCHEMA_VERSION) return `schema version ${JSON.stringify(value.schemaVersion)} is not ${RUN_LOG_SCHEMA_VERSION}`;
   const problem = fieldsProblem(value, {
     runId: isString,
     name: isString,

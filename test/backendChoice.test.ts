@@ -24,7 +24,7 @@ function tfjsOf(kernelInfo: JupyterMessage): TfjsField {
 }
 
 function errorText(result: { reply: JupyterMessage }): string {
-  return `${result.reply.content.ename}: ${result.reply.content.evalue}`;
+  return `${String(result.reply.content.ename)}: ${String(result.reply.content.evalue)}`;
 }
 
 const TFJS_VERSION: string = require("@tensorflow/tfjs/package.json").version;
@@ -161,7 +161,7 @@ describe("backend loaders on this machine (no native tfjs packages)", function (
     assert.equal(runtime.status, "ready");
     assert.equal(runtime.backend, "wasm");
     assert.deepEqual(runtime.skipped.map((s) => s.backend), ["gpu", "node"]);
-    assert.match(runtime.skipped[1]!.reason, /tfjs-node is not installed/);
+    assert.match(runtime.skipped[1].reason, /tfjs-node is not installed/);
     assert.equal(loaded.tf.getBackend(), "wasm");
     assert.equal(sharedTfjs(), undefined, "no shared instance was provided");
     await assert.rejects(selectBackend({ notebookDir, setting: "node" }), /TFJS_STUDIO_BACKEND=node asks for the node \(@tensorflow\/tfjs-node\) backend, which cannot be used/);

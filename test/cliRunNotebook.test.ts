@@ -12,6 +12,7 @@ import { runCli } from "./support/cli";
 const IPYKERNEL_ARGV_JSON = JSON.stringify(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"]);
 const WITH_IPYKERNEL = ["--kernel-argv-json", IPYKERNEL_ARGV_JSON, "--force"];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- notebook JSON, read field by field and asserted
 type Json = Record<string, any>;
 
 function codeCell(source: string | string[], extra: Json = {}): Json {
@@ -32,8 +33,8 @@ async function run(args: string[]): Promise<{ code: number; stderr: string }> {
   process.stderr.write = ((chunk: string | Uint8Array) => {
     stderr += chunk.toString();
     return true;
-  }) as typeof process.stderr.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
+  });
+  process.stdout.write = (() => true);
   try {
     return { code: await runNotebook(args), stderr };
   } finally {

@@ -17,7 +17,7 @@ async function install(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ c
     process[stream].write = ((chunk: string | Uint8Array) => {
       captured[stream] += chunk.toString();
       return true;
-    }) as typeof process.stdout.write;
+    });
   }
   try {
     return { code: await installKernel(args), ...captured };

@@ -13,6 +13,7 @@ const KERNEL_NAME = "tfjs-studio";
 /** How long one Jupyter command may take before it is killed and the test fails. */
 const COMMAND_TIMEOUT_MS = 100_000;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- notebook JSON, read field by field and asserted
 type Json = Record<string, any>;
 
 interface RunResult {

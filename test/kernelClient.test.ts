@@ -209,11 +209,11 @@ class ScriptedKernel {
   }
 
   reply(request: JupyterMessage, identities: Buffer[], msgType: string, content: object, signer = this.signer): Promise<void> {
-    return this.shell.send(encodeMessage(makeMessage(msgType, content, request, "scripted") as JupyterMessage, identities, signer));
+    return this.shell.send(encodeMessage(makeMessage(msgType, content, request, "scripted"), identities, signer));
   }
 
   publish(parent: JupyterMessage, msgType: string, content: object): Promise<void> {
-    return this.iopub.send(encodeMessage(makeMessage(msgType, content, parent, "scripted") as JupyterMessage, [], this.signer));
+    return this.iopub.send(encodeMessage(makeMessage(msgType, content, parent, "scripted"), [], this.signer));
   }
 
   close(): void {

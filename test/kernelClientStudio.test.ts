@@ -54,7 +54,7 @@ describe("KernelClient with the tfjs-studio kernel", function () {
       assert.equal(order.at(-2), "execute_result");
       assert.equal(order.at(-1), "status");
       assert.deepEqual(live, order);
-      const streams = ofType(result, "stream").map((message) => `${message.content.name}:${message.content.text}`).join("");
+      const streams = ofType(result, "stream").map((message) => `${String(message.content.name)}:${String(message.content.text)}`).join("");
       assert.equal(streams, "stdout:one\nstderr:two\nstdout:three\n");
       const [executeResult] = ofType(result, "execute_result");
       assert.equal(executeResult.content.execution_count, result.reply.content.execution_count);

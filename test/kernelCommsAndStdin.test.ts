@@ -83,7 +83,7 @@ describe("tfjs-studio kernel: comms and stdin", function () {
     assert.ok(open, `no comm_open: ${types(result.iopub)}`);
     assert.equal(open.content.target_name, "frontend.target");
     assert.deepEqual(open.content.data, { x: 1 });
-    assert.equal(resultText(result), `'${open.content.comm_id}'`);
+    assert.equal(resultText(result), `'${String(open.content.comm_id)}'`);
     const { reply } = await kernel.traced("shell", "comm_info_request", {});
     assert.deepEqual(reply.content.comms, { [open.content.comm_id as string]: { target_name: "frontend.target" } });
   });

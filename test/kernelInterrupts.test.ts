@@ -4,7 +4,6 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
 import * as zmq from "zeromq";
 import { ExecuteResult, KernelClient } from "../client/kernelClient";
 import { CONNECTION_FILE_PLACEHOLDER, kernelArgv, writeConnectionFile } from "../client/kernelLauncher";
@@ -151,7 +150,7 @@ describe("tfjs-studio kernel: heartbeat and interrupts", function () {
     raw.connect(endpoint(kernel.launched.info, kernel.launched.info.shell_port));
     const signer = new Signer(kernel.launched.info.key);
     try {
-      const request = (): JupyterMessage => makeMessage("kernel_info_request", {}, undefined, "raw-session") as JupyterMessage;
+      const request = (): JupyterMessage => makeMessage("kernel_info_request", {}, undefined, "raw-session");
       await raw.send(encodeMessage(request(), [], new Signer("not the key")));
       await raw.send([Buffer.from("garbage")]);
       await raw.send([Buffer.from("<IDS|MSG>"), Buffer.from("sig"), Buffer.from("{not json"), Buffer.from("{}"), Buffer.from("{}"), Buffer.from("{}")]);

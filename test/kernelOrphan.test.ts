@@ -39,7 +39,7 @@ describe("a kernel whose parent dies", function () {
       const kernel = spawn(${JSON.stringify(argv[0])}, ${JSON.stringify(argv.slice(1))}, { detached: true, stdio: "ignore", cwd: ${JSON.stringify(dir)}, env });
       console.log(kernel.pid);
       setInterval(() => {}, 1000);`], { stdio: ["ignore", "pipe", "inherit"] });
-    kernelPid = Number(await new Promise<string>((resolve) => frontend.stdout!.once("data", (chunk) => resolve(String(chunk)))));
+    kernelPid = Number(await new Promise<string>((resolve) => frontend.stdout.once("data", (chunk) => resolve(String(chunk)))));
     return { frontend, info };
   }
 

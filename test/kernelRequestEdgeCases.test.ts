@@ -61,9 +61,9 @@ describe("tfjs-studio kernel: malformed requests and misbehaving values", functi
       const mixed = await kernel.traced("shell", "execute_request", { code: "const ue = 2;", user_expressions: { good: "ue * 2", bad: 7 } });
       assert.equal(mixed.reply.content.status, "ok");
       const results = mixed.reply.content.user_expressions as Record<string, { status: string; evalue?: string; data?: Record<string, string> }>;
-      assert.equal(results.good!.data!["text/plain"], "4");
-      assert.equal(results.bad!.status, "error");
-      assert.match(results.bad!.evalue!, /must be a string of code, got number/);
+      assert.equal(results.good.data!["text/plain"], "4");
+      assert.equal(results.bad.status, "error");
+      assert.match(results.bad.evalue!, /must be a string of code, got number/);
     });
   });
 
@@ -112,8 +112,8 @@ describe("tfjs-studio kernel: malformed requests and misbehaving values", functi
       assert.equal(reply.content.status, "ok");
       const results = reply.content.user_expressions as Record<string, { status: string; data: Record<string, string> }>;
       assert.ok(Object.prototype.hasOwnProperty.call(results, "__proto__"));
-      assert.equal(results["__proto__"]!.data["text/plain"], "2");
-      assert.match(results.wide!.data["text/plain"]!, /BigInt/);
+      assert.equal(results["__proto__"].data["text/plain"], "2");
+      assert.match(results.wide.data["text/plain"], /BigInt/);
       assert.equal(await value(kernel, "3"), "3", "the execute queue still runs");
     });
 
@@ -123,7 +123,7 @@ describe("tfjs-studio kernel: malformed requests and misbehaving values", functi
         user_expressions: { odd: "odd" },
       });
       assert.equal(reply.content.status, "ok");
-      assert.equal((reply.content.user_expressions as Record<string, { status: string }>).odd!.status, "ok");
+      assert.equal((reply.content.user_expressions as Record<string, { status: string }>).odd.status, "ok");
     });
   });
 
@@ -189,10 +189,10 @@ describe("tfjs-studio kernel: malformed requests and misbehaving values", functi
       const result = await kernel.run(`const status = display.markdown("**starting**");\nstatus.update("**done**");\nconst picture = display.svg("<svg/>");\npicture.update("<svg><rect/></svg>");\nstatus.update(42);`);
       assertOk(result);
       const updates = ofType(result, "update_display_data").map((message) => message.content.data as Record<string, unknown>);
-      assert.equal(updates[0]!["text/markdown"], "**done**");
-      assert.equal(updates[1]!["image/svg+xml"], "<svg><rect/></svg>");
-      assert.deepEqual(Object.keys(updates[2]!), ["text/plain"], "a value of another kind is shown as display() shows it");
-      assert.equal(updates[2]!["text/plain"], "42");
+      assert.equal(updates[0]["text/markdown"], "**done**");
+      assert.equal(updates[1]["image/svg+xml"], "<svg><rect/></svg>");
+      assert.deepEqual(Object.keys(updates[2]), ["text/plain"], "a value of another kind is shown as display() shows it");
+      assert.equal(updates[2]["text/plain"], "42");
     });
   });
 

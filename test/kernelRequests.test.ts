@@ -2,7 +2,6 @@
 // display, stop_on_error, complete, inspect, is_complete and history. A real kernel process, driven by KernelClient.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import { StudioKernel, assertOk, ofType, resultText, startStudioKernel, streamText, types, value, requestId, runFailing, tracebackText } from "./support/studioKernel";
 
 const TS_VERSION: string = require("typescript/package.json").version;
@@ -32,7 +31,7 @@ describe("tfjs-studio kernel: kernel_info, execution and introspection", functio
       assert.equal(info.file_extension, ".ts");
       assert.ok(info.codemirror_mode, "codemirror_mode is missing");
       assert.equal(typeof content.banner, "string");
-      assert.ok((content.banner as string).includes(TS_VERSION), `banner: ${content.banner}`);
+      assert.ok((content.banner as string).includes(TS_VERSION), `banner: ${String(content.banner)}`);
       const links = content.help_links as { text: string; url: string }[];
       assert.ok(Array.isArray(links) && links.length > 0, "help_links is empty");
       for (const link of links) {
@@ -330,7 +329,7 @@ describe("tfjs-studio kernel: kernel_info, execution and introspection", functio
         const failed = await kernel.run(failing);
         assert.equal(failed.reply.content.status, "error");
         const next = await kernel.run(`"after ${i}"`);
-        if (next.reply.content.status !== "ok") aborted.push(`after ${failing}: ${next.reply.content.ename}`);
+        if (next.reply.content.status !== "ok") aborted.push(`after ${failing}: ${String(next.reply.content.ename)}`);
         else assert.equal(resultText(next), `'after ${i}'`);
       }
       assert.deepEqual(aborted, []);

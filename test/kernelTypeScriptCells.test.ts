@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { StudioKernel, assertOk, ofType, resultText, startStudioKernel, streamText, types, value, runFailing, tracebackText } from "./support/studioKernel";
+import { StudioKernel, assertOk, ofType, resultText, startStudioKernel, streamText, value, runFailing, tracebackText } from "./support/studioKernel";
 
 describe("tfjs-studio kernel: TypeScript cells", function () {
   this.timeout(30_000);
@@ -66,7 +66,7 @@ describe("tfjs-studio kernel: TypeScript cells", function () {
     ];
     for (const content of [result.reply.content, ofType(result, "error")[0]?.content]) {
       const diagnostics = content?.diagnostics as { message: string }[];
-      assert.deepEqual(diagnostics.map(({ message, ...where }) => where), expected);
+      assert.deepEqual(diagnostics.map(({ message: _message, ...where }) => where), expected);
       assert.match(diagnostics[0].message, /Type 'string' is not assignable to type 'number'/);
       assert.match(diagnostics[1].message, /Property 'nope' does not exist on type 'string'/);
     }

@@ -365,12 +365,18 @@ async function imdbArchive(dir: string, files: [string, string][]): Promise<stri
   return archive;
 }
 
+interface NotebookOutput {
+  text?: unknown;
+  data?: Record<string, unknown>;
+  evalue?: unknown;
+}
+
 /** Every output of the notebook as text: streams, text/plain and text/html. */
 function notebookText(file: string): string {
   const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
-  const join = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
+  const join = (value: unknown) => (Array.isArray(value) ? value.join("") : typeof value === "string" ? value : "");
   return notebook.cells
-    .flatMap((cell: { outputs?: Record<string, any>[] }) => cell.outputs ?? [])
-    .map((output: Record<string, any>) => [join(output.text), join(output.data?.["text/plain"]), join(output.data?.["text/html"]), join(output.evalue)].join("\n"))
+    .flatMap((cell: { outputs?: NotebookOutput[] }) => cell.outputs ?? [])
+    .map((output: NotebookOutput) => [join(output.text), join(output.data?.["text/plain"]), join(output.data?.["text/html"]), join(output.evalue)].join("\n"))
     .join("\n");
 }

@@ -80,16 +80,16 @@ describe("metrics chart data", () => {
     const a = chartRun("a", runRecords((step) => 1 / step));
     const b = chartRun("b", runRecords((step) => 2 / step, 3), 1);
     const [loss] = groupMetricNames(metricNames(a.series));
-    const byBatch = chartLines([a, b], loss!, { xAxis: "step", granularity: "batch", smoothing: 0 });
+    const byBatch = chartLines([a, b], loss, { xAxis: "step", granularity: "batch", smoothing: 0 });
     assert.deepEqual(byBatch.map((line) => `${line.runId}:${line.metric}:${line.x.join(" ")}`), ["a:loss:1 2 3 4 5 6", "a:val_loss:3 6", "b:loss:1 2 3", "b:val_loss:3"]);
-    assert.ok(byBatch[1]!.validation && !byBatch[0]!.validation);
-    assert.notEqual(byBatch[0]!.color, byBatch[2]!.color, "runs differ in colour");
-    const byEpoch = chartLines([a], loss!, { xAxis: "relative", granularity: "epoch", smoothing: 0.5 });
-    assert.deepEqual(byEpoch[0]!.x, [0.305, 0.605], "seconds since the start");
-    assert.deepEqual(byEpoch[0]!.raw, [1 / 3, 1 / 6]);
-    assert.notDeepEqual(byEpoch[0]!.smoothed, byEpoch[0]!.raw);
-    const wall = chartLines([a], loss!, { xAxis: "wall", granularity: "batch", smoothing: 0 });
-    assert.equal(wall[0]!.x[0], (T0 + 100) / 1000, "uPlot's time unit: seconds");
+    assert.ok(byBatch[1].validation && !byBatch[0].validation);
+    assert.notEqual(byBatch[0].color, byBatch[2].color, "runs differ in colour");
+    const byEpoch = chartLines([a], loss, { xAxis: "relative", granularity: "epoch", smoothing: 0.5 });
+    assert.deepEqual(byEpoch[0].x, [0.305, 0.605], "seconds since the start");
+    assert.deepEqual(byEpoch[0].raw, [1 / 3, 1 / 6]);
+    assert.notDeepEqual(byEpoch[0].smoothed, byEpoch[0].raw);
+    const wall = chartLines([a], loss, { xAxis: "wall", granularity: "batch", smoothing: 0 });
+    assert.equal(wall[0].x[0], (T0 + 100) / 1000, "uPlot's time unit: seconds");
   });
 
   it("aligns lines with different x on their union, with gaps", () => {
@@ -109,19 +109,19 @@ describe("metrics chart data", () => {
   it("exports the drawn series as CSV, one row per point, quoted where needed", () => {
     const run = chartRun('run "x", 1', runRecords((step) => step));
     const [loss] = groupMetricNames(metricNames(run.series));
-    const csv = linesCsv(chartLines([run], loss!, { xAxis: "step", granularity: "batch", smoothing: 0 }));
+    const csv = linesCsv(chartLines([run], loss, { xAxis: "step", granularity: "batch", smoothing: 0 }));
     const rows = csv.trim().split("\n");
     assert.equal(rows[0], "run,metric,step,epoch,elapsed_s,wall_time,value,smoothed");
     assert.equal(rows.length, 1 + 6 + 2);
     assert.equal(rows[1], `"run ""x"", 1",loss,1,1,0.1,${new Date(T0 + 100).toISOString()},1,1`);
-    assert.equal(rows[7]!.split(",").slice(-7, -4).join(","), "val_loss,3,1");
+    assert.equal(rows[7].split(",").slice(-7, -4).join(","), "val_loss,3,1");
     assert.equal(csvField("plain"), "plain");
   });
 
   it("gives runs distinct colours, however many", () => {
     const colors = Array.from({ length: 40 }, (_, index) => runColor(index));
     assert.equal(new Set(colors).size, 40);
-    assert.match(colors[0]!, /^var\(--vscode-charts-blue, #[0-9a-f]{6}\)$/);
+    assert.match(colors[0], /^var\(--vscode-charts-blue, #[0-9a-f]{6}\)$/);
   });
 
   it("turns the live display into charts: batches faint, epoch means, and val_ dashed", () => {
@@ -131,9 +131,9 @@ describe("metrics chart data", () => {
     });
     const charts = displayCharts(data);
     assert.deepEqual(charts.map((chart) => chart.title), ["loss", "acc"]);
-    const loss = charts[0]!;
+    const loss = charts[0];
     assert.deepEqual(loss.series.map((series) => series.label), ["loss (batch)", "loss (epoch)", "val_loss"]);
-    assert.ok(loss.series[0]!.faint && loss.series[2]!.dashed);
+    assert.ok(loss.series[0].faint && loss.series[2].dashed);
     assert.deepEqual(loss.data, [
       [1, 2, 3, 4],
       [1, 0.8, 0.6, 0.5],

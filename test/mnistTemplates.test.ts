@@ -10,7 +10,7 @@ import { DownloadError, downloadFile } from "../kernel/datasets/download";
 import { provideInKernelModulesToRequire } from "../kernel/execution/inKernelRequire";
 import { installTsRequireHook } from "../kernel/execution/tsRequireHook";
 import { packageRoot } from "../protocol/packageRoot";
-import { studioModule } from "../kernel/runtime/studioModule";
+import { studioModule } from "../kernel/inKernelModules/studioModule";
 import { scaffoldTemplate } from "../common/templateScaffold";
 import { loadTypeScript } from "../kernel/typescript/loadTypeScript";
 import { tempDir } from "./support/studioKernel";
@@ -212,6 +212,7 @@ describe("downloadFile", function () {
   });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- notebook JSON, read field by field and asserted
 type Json = Record<string, any>;
 
 interface NotebookRun {

@@ -7,7 +7,7 @@ import { formatModel, installModelDisplay } from "../kernel/modelDisplay/modelDi
 import { modelGraph } from "../tfjs/modelGraph/modelGraph";
 import { MODEL_GRAPH_MIME, MODEL_GRAPH_SCHEMA_VERSION, type ModelGraph } from "../protocol/modelGraphSchema";
 import { weightStats } from "../tfjs/modelGraph/weightStats";
-import { toDisplayBundle } from "../kernel/runtime/mimeBundle";
+import { toDisplayBundle } from "../kernel/inKernelModules/mimeBundle";
 import { StudioKernel, ofType, startStudioKernel, stripAnsi, types } from "./support/studioKernel";
 
 const tf: typeof Tf = require("@tensorflow/tfjs");
@@ -378,7 +378,7 @@ describe("model display", function () {
     async function runOk(code: string) {
       const result = await kernel.run(code, { timeoutMs: 60_000 });
       const { status, ename, evalue, traceback } = result.reply.content as Record<string, unknown>;
-      if (status !== "ok") assert.fail(`${ename}: ${evalue}\n${stripAnsi(((traceback as string[]) ?? []).join("\n"))}`);
+      if (status !== "ok") assert.fail(`${String(ename)}: ${String(evalue)}\n${stripAnsi(((traceback as string[]) ?? []).join("\n"))}`);
       return result;
     }
 

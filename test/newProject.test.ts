@@ -104,7 +104,7 @@ describe("tfjs-studio new", function () {
     assert.equal(code, 0);
     assert.match(stdout, /Created .*my project from the lstm-text-classification template:\n {2}README\.md\n/);
     assert.match(stdout, /Next steps:\n {2}cd '.*my project'\n/);
-    assert.match(stdout, /\n  code lstm-text-classification\.ipynb .*\n  tfjs-studio run lstm-text-classification\.ipynb /);
+    assert.match(stdout, /\n {2}code lstm-text-classification\.ipynb .*\n {2}tfjs-studio run lstm-text-classification\.ipynb /);
     for (const file of ["lstm-text-classification.ipynb", "data.ts", "examples.ts", "tokenizer.ts", "classifier.ts", "README.md", "data/sample-reviews.csv"]) {
       assert.ok(fs.existsSync(path.join(dir, file)), file);
     }

@@ -223,6 +223,6 @@ describe("notebook metadata", () => {
         language_info: { name: "typescript", mimetype: "text/typescript", file_extension: ".ts", codemirror_mode: { name: "javascript", typescript: true }, pygments_lexer: "typescript", nbconvert_exporter: "script" },
       },
     });
-    assert.equal(withTfjsStudioKernelspec(updated!), undefined, "a notebook that has them is left alone");
+    assert.equal(withTfjsStudioKernelspec(updated), undefined, "a notebook that has them is left alone");
   });
 });

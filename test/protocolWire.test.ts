@@ -8,7 +8,7 @@ const DELIMITER = "<IDS|MSG>";
 
 function sampleMessage(buffers: Buffer[] = []): JupyterMessage {
   const parent = makeMessage("execute_request", { code: "1+1" }, undefined, "client-session") as JupyterMessage;
-  return makeMessage("execute_reply", { status: "ok", execution_count: 3, text: "é 🎉" }, parent, "kernel-session", { meta: true }, buffers) as JupyterMessage;
+  return makeMessage("execute_reply", { status: "ok", execution_count: 3, text: "é 🎉" }, parent, "kernel-session", { meta: true }, buffers);
 }
 
 /** The HMAC of the four JSON frames, computed here without the Signer. */

@@ -68,8 +68,8 @@ describe("run log following", () => {
     fs.appendFileSync(file, `${JSON.stringify({ type: "batch", step: "two" })}\n\n${line(batch(2))}`);
     assert.deepEqual((await follower.read()).records, [batch(2)]);
     assert.equal(reports.length, 1);
-    assert.equal(reports[0]!.line, 2);
-    assert.match(reports[0]!.error, /not JSON/);
+    assert.equal(reports[0].line, 2);
+    assert.match(reports[0].error, /not JSON/);
     assert.equal(follower.malformedLines, 2);
   });
 
@@ -120,7 +120,7 @@ describe("run log following", () => {
       assert.deepEqual(run.series.batches.values.loss, [1, 1 / 2, 1 / 3]);
       assert.deepEqual(run.problems, ["1 malformed line skipped"]);
       assert.equal(problems.length, 1);
-      assert.match(problems[0]!, /line 4 is skipped/);
+      assert.match(problems[0], /line 4 is skipped/);
       assert.ok(listChanges >= 2, "the list learns of the status and the problem");
       // run.json names the run; a broken one is a problem, not a crash.
       fs.writeFileSync(path.join(runDir, RUN_INFO_FILE), "{");

@@ -18,7 +18,7 @@ import {
   type RunLogRecord,
 } from "../protocol/runLogSchema";
 import { makeRunId, runsDirectory } from "../kernel/training/runPaths";
-import { Throttle } from "../kernel/runtime/throttle";
+import { Throttle } from "../kernel/inKernelModules/throttle";
 import { TrainingRun, type RunDescription } from "../kernel/training/trainingRun";
 import { metricsEnabledByEnv } from "../kernel/training/trainingSettings";
 import { ManualClock } from "./support/manualClock";
@@ -28,7 +28,7 @@ function maxPerSecond(times: number[]): number {
   let max = 0;
   for (let start = 0; start < times.length; start++) {
     let end = start;
-    while (end < times.length && times[end]! < times[start]! + 1000) end++;
+    while (end < times.length && times[end] < times[start] + 1000) end++;
     max = Math.max(max, end - start);
   }
   return max;
@@ -106,10 +106,10 @@ describe("decimated series", () => {
       const columns = series.columns();
       assert.ok(columns.step.length >= maxPoints / 2, `${columns.step.length} points`);
       assert.equal(columns.step[0], 1);
-      const gaps = new Set(columns.step.slice(1, -1).map((step, index) => step - columns.step[index]!));
+      const gaps = new Set(columns.step.slice(1, -1).map((step, index) => step - columns.step[index]));
       assert.equal(gaps.size, 1, `uneven gaps ${[...gaps]}`);
-      assert.equal(columns.values.loss!.at(-1), 0.0001);
-      assert.equal(columns.values.loss!.length, columns.step.length);
+      assert.equal(columns.values.loss.at(-1), 0.0001);
+      assert.equal(columns.values.loss.length, columns.step.length);
     });
   }
 
@@ -208,7 +208,7 @@ describe("training run", () => {
     assert.ok(maxPerSecond(published.map((entry) => entry.time)) <= 11, "at most 10 updates a second, plus the final one");
     assert.deepEqual(published.map((entry) => entry.first), [true, ...Array(published.length - 1).fill(false)]);
     assert.equal(new Set(published.map((entry) => entry.displayId)).size, 1);
-    assert.equal(published[0]!.displayId, run.runId);
+    assert.equal(published[0].displayId, run.runId);
 
     const last = published.at(-1)!.bundle;
     const data = last[METRICS_MIME_TYPE] as MetricsDisplayData;
@@ -245,14 +245,14 @@ describe("training run", () => {
 
     const records = readLog(run);
     assert.deepEqual(records.map((record) => record.type), ["start", "batch", "batch", "batch", "batch", "batch", "epoch", "end"]);
-    const start = records[0]!;
+    const start = records[0];
     assert.ok(start.type === "start" && start.schemaVersion === RUN_LOG_SCHEMA_VERSION && start.runId === run.runId && start.stepsPerEpoch === 1000);
     const batches = records.filter((record) => record.type === "batch");
     assert.deepEqual(batches.map((record) => [record.step, record.epoch, record.batch, record.elapsedMs]), [[1, 1, 1, 10], [2, 1, 2, 20], [3, 1, 3, 30], [4, 1, 4, 40], [5, 1, 5, 50]]);
-    assert.equal(batches[4]!.metrics.loss, null, "NaN is written as null");
-    const epoch = records[6]!;
+    assert.equal(batches[4].metrics.loss, null, "NaN is written as null");
+    const epoch = records[6];
     assert.ok(epoch.type === "epoch" && epoch.partial === true && epoch.epochMs === 60);
-    const end = records[7]!;
+    const end = records[7];
     assert.ok(end.type === "end" && end.status === "interrupted" && end.error === "the cell was interrupted");
 
     const info = runJson();
@@ -289,7 +289,7 @@ describe("training run", () => {
     run.batchEnd(0, 0, 10, { loss: 1 }, undefined);
     run.finish("completed");
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /cannot be written/);
+    assert.match(warnings[0], /cannot be written/);
     assert.equal((published.at(-1)!.bundle[METRICS_MIME_TYPE] as MetricsDisplayData).status, "completed");
   });
 });

@@ -3,7 +3,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ExecuteResult } from "../client/kernelClient";
 import type { JupyterMessage } from "../protocol/messages";
 import { METRICS_MIME_TYPE, RUN_INFO_FILE, RUN_LOG_FILE, parseRunInfo, parseRunLogLine, type MetricsDisplayData, type RunInfo, type RunLogRecord } from "../protocol/runLogSchema";
 import { assertOk, delay, ofType, resultText, startStudioKernel, stripAnsi, type StudioKernel, value } from "./support/studioKernel";
@@ -76,7 +75,7 @@ describe("training metrics in the kernel", function () {
     assert.equal(resultText(result), "2");
     const messages = metricsMessages(result.iopub);
     assert.ok(messages.length >= 2, `only ${messages.length} metrics messages`);
-    assert.equal(messages[0]!.header.msg_type, "display_data");
+    assert.equal(messages[0].header.msg_type, "display_data");
     assert.ok(messages.slice(1).every((message) => message.header.msg_type === "update_display_data"), "later messages are updates");
     const ids = new Set(messages.map((message) => (message.content.transient as { display_id: string }).display_id));
     assert.equal(ids.size, 1, "one display id");
@@ -89,9 +88,9 @@ describe("training metrics in the kernel", function () {
     assert.equal(last.batches.step.at(-1), 12, "192 training samples in batches of 32, 2 epochs");
     assert.equal(last.learningRate, 0.01);
     assert.ok(last.samplesPerSec! > 0);
-    const text = (messages.at(-1)!.content.data as Record<string, string>)["text/plain"]!;
+    const text = (messages.at(-1)!.content.data as Record<string, string>)["text/plain"];
     assert.match(text, /^Completed · Epoch 2\/2 · loss [\d.]+ · acc [\d.]+ · val_loss [\d.]+ · val_acc [\d.]+ · [\d,]+ samples\/s · [\d.]+ s$/);
-    assert.match((messages[0]!.content.data as Record<string, string>)["text/plain"]!, /^Epoch 1\/2 · batch 0\/6/);
+    assert.match((messages[0].content.data as Record<string, string>)["text/plain"], /^Epoch 1\/2 · batch 0\/6/);
 
     assert.deepEqual(runDirs(kernel), [last.runId]);
     assert.equal(last.runDir, path.join(kernel.cwd, "runs", last.runId));
@@ -146,8 +145,8 @@ describe("training metrics in the kernel", function () {
     assert.equal(ids.size, 1);
     const added = runDirs(kernel).filter((dir) => !before.includes(dir));
     assert.equal(added.length, 1);
-    assert.match(added[0]!, /-explicit_run-[0-9a-f]{4}$/);
-    assert.equal(readRun(kernel, added[0]!).info.name, "explicit run");
+    assert.match(added[0], /-explicit_run-[0-9a-f]{4}$/);
+    assert.equal(readRun(kernel, added[0]).info.name, "explicit run");
   });
 
   it("a run log that cannot be written warns and lets training finish (under /proc Node's own mkdir never returns)", async () => {
@@ -169,9 +168,9 @@ describe("training metrics in the kernel", function () {
     const last = displayData(metricsMessages(result.iopub).at(-1)!);
     assert.equal(last.status, "failed");
     assert.match(last.error!, /Error: boom at batch 3/);
-    assert.match((metricsMessages(result.iopub).at(-1)!.content.data as Record<string, string>)["text/plain"]!, /^Failed · Epoch 1\/1 · loss [\d.]+ · acc [\d.]+ .*\nError: boom at batch 3$/);
+    assert.match((metricsMessages(result.iopub).at(-1)!.content.data as Record<string, string>)["text/plain"], /^Failed · Epoch 1\/1 · loss [\d.]+ · acc [\d.]+ .*\nError: boom at batch 3$/);
     const added = runDirs(kernel).filter((dir) => !before.includes(dir));
-    const { info, records } = readRun(kernel, added[0]!);
+    const { info, records } = readRun(kernel, added[0]);
     assert.equal(info.status, "failed");
     assert.match(info.error!, /boom at batch 3/);
     assert.equal(info.stepsCompleted, 2, "the batch whose callbacks failed is not recorded");
@@ -234,7 +233,7 @@ describe("training metrics in the kernel", function () {
     assert.equal(last.status, "interrupted");
     const [runId] = runDirs(kernel).filter((dir) => !before.includes(dir));
     assert.equal(runId, last.runId);
-    const { info, records } = readRun(kernel, runId!);
+    const { info, records } = readRun(kernel, runId);
     assert.equal(info.status, "interrupted");
     assert.ok(info.endTime !== null);
     const end = records.at(-1)!;
@@ -248,7 +247,7 @@ describe("training metrics in the kernel", function () {
     assert.equal(await value(kernel, `(longModel.predict(big.x.slice(0, 2)) as tf.Tensor).shape.join("x")`), "'2x2'");
     await delay(700);
     assert.equal(Number(await value(kernel, `batchesSeen`)), seen, "training went on after the cell ended");
-    assert.equal(readRun(kernel, runId!).records.length, records.length, "log lines were added after the end");
+    assert.equal(readRun(kernel, runId).records.length, records.length, "log lines were added after the end");
     assert.equal(await value(kernel, `(longModel as any).isTraining`), "false");
   });
 
@@ -281,7 +280,7 @@ describe("training metrics in the kernel", function () {
       const last = displayData(metricsMessages(result.iopub).at(-1)!);
       assert.equal(last.status, "interrupted", "the chart shows its final status");
       const [runId] = runDirs(kernel).filter((dir) => !before.includes(dir));
-      const { info, records } = readRun(kernel, runId!);
+      const { info, records } = readRun(kernel, runId);
       assert.equal(info.status, "interrupted");
       const end = records.at(-1)!;
       assert.ok(end.type === "end" && end.status === "interrupted", `the run log ends with ${JSON.stringify(end)}`);

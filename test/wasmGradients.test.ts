@@ -55,7 +55,7 @@ async function runOnMany(
   await tf.setBackend(backend);
   const tensors = Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, tf.tensor(input.data, input.shape, input.dtype ?? "float32")]));
   const before = tf.memory().numTensors;
-  const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
+  const out = tf.engine().runKernel<tf.Tensor | tf.Tensor[]>(kernel, tensors, attrs as tf.NamedAttrMap);
   const outs = Array.isArray(out) ? out : [out];
   const results = await Promise.all(outs.map(async (t) => ({ shape: t.shape, data: (await t.data()) as Float32Array })));
   tf.dispose(outs);
@@ -134,7 +134,7 @@ const depthwiseCases: ConvCase[] = [
 function forwardShape(c: ConvCase, depthwise: boolean): Shape4 {
   const d = c.dilation ?? 1;
   const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, d, c.pad as "same", undefined, depthwise);
-  return info.outShape as Shape4;
+  return info.outShape;
 }
 
 describe("wasm gradient kernels", function () {
@@ -433,7 +433,7 @@ describe("wasm gradient kernels", function () {
       const model = tf.sequential({
         layers: [
           tf.layers.embedding({ inputDim: 20, outputDim: 8, inputLength: length }),
-          tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 8 }) as tf.RNN }),
+          tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 8 }) }),
           tf.layers.dense({ units: 2, activation: "softmax" }),
         ],
       });

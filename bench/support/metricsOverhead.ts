@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import type { LayersModel, Tensor } from "@tensorflow/tfjs";
+import type { LayersModel, Rank } from "@tensorflow/tfjs";
 import { ActiveTrainings } from "../../kernel/training/activeTrainings";
 import { instrumentTraining } from "../../kernel/training/fitInstrumentation";
 import type { Tfjs } from "../../tfjs/tfjsModule";
@@ -59,7 +59,7 @@ export async function measureMetricsOverhead(options: OverheadOptions): Promise<
     const model: LayersModel = tf.model({ inputs: input, outputs: output });
     model.compile({ optimizer: tf.train.adam(0.001), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
     const x = tf.randomUniform([samples, 784]);
-    const y = tf.oneHot(tf.randomUniform([samples], 0, 10, "int32") as Tensor, 10);
+    const y = tf.oneHot(tf.randomUniform<Rank.R1>([samples], 0, 10, "int32"), 10);
     const args = { epochs, batchSize, verbose: 0 as const };
     // CPU time, not wall time: other processes on a busy machine then barely move the figures.
     const timed = async (fit: () => Promise<unknown>) => {
@@ -85,10 +85,10 @@ export async function measureMetricsOverhead(options: OverheadOptions): Promise<
     }
     counters.timing = false;
     tf.dispose([x, y]);
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const batchesPerFit = Math.ceil(samples / batchSize) * epochs;
     // Pairs ran back to back, so their ratio is steadier than two separate medians on a busy machine.
-    const ratio = median(instrumented.map((ms, i) => ms / stock[i]!));
+    const ratio = median(instrumented.map((ms, i) => ms / stock[i]));
     const stockMs = median(stock);
     const instrumentedMs = stockMs * ratio;
     const runLogRecords = (fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []).reduce((sum, run) => sum + fs.readFileSync(path.join(runsDir, run, "metrics.jsonl"), "utf8").split("\n").length - 1, 0);
@@ -163,7 +163,7 @@ function instrumentOnce(tf: Tfjs): NonNullable<typeof installed> {
   // Hooks are async: their time includes waiting for the logs' scalars, which is part of what they cost.
   for (const name of ["onTrainBegin", "onBatchBegin", "onBatchEnd", "onEpochBegin", "onEpochEnd", "onTrainEnd"] as const) {
     const prototype = TrainingCallback.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-    prototype[name] = timedHook(prototype[name]!);
+    prototype[name] = timedHook(prototype[name]);
   }
   installed = { stockFit, counters, runsDir: path.join(notebookDir, "runs") };
   return installed;

@@ -11,7 +11,7 @@ export function registerNewProjectCommand(log: vscode.LogOutputChannel): vscode.
     try {
       await newProject(log, typeof templateName === "string" ? templateName : undefined, folder instanceof vscode.Uri ? folder : undefined);
     } catch (error) {
-      log.error(`New Project from Template: ${(error as Error).stack ?? error}`);
+      log.error(`New Project from Template: ${(error as Error).stack ?? String(error)}`);
       void vscode.window.showErrorMessage(`TF.js Studio: the project was not created. ${(error as Error).message}`);
     }
   });

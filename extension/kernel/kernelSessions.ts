@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { kernelArgv, launchKernel } from "../../client/kernelLauncher";
-import { NoUsableNodeError, findNodeRuntime } from "../nodeRuntime";
+import { NoUsableNodeError, findKernelNode } from "../nodeForKernel";
 import { KernelEnd, KernelLaunch, NotebookKernelSessionImpl } from "./notebookKernelSession";
 import type { KernelSessionRegistry, NotebookKernelSession } from "./sessionTypes";
 import { SET_NODE_PATH_COMMAND, registerSetNodePathCommand } from "./setNodePathCommand";
@@ -82,7 +82,7 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
     const config = vscode.workspace.getConfiguration("tfjsStudio", notebook.uri);
     let runtime;
     try {
-      runtime = await findNodeRuntime({
+      runtime = await findKernelNode({
         configuredPath: config.get<string>("nodePath"),
         env: process.env,
         hostExecPath: process.execPath,

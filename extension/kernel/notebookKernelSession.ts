@@ -92,7 +92,7 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     this.busyRequests.clear();
     this.launched = launched;
     this.runtimeDescription = launch.runtimeDescription;
-    this.kernelInfo = launched.kernelInfo.content as Record<string, unknown>;
+    this.kernelInfo = launched.kernelInfo.content;
     launched.client.on("iopub", (message) => this.onIopub(launched, message));
     void launched.exited.then((exit) => this.onExit(launched, exit));
     this.setState("idle");
@@ -112,7 +112,8 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     // A kernel being stopped still reports busy and idle for the shutdown request: not news to the user.
     if (launched !== this.launched || this.stopping || message.header.msg_type !== "status") return;
     const status = String(message.content.execution_state);
-    const parent = String((message.parent_header as { msg_id?: unknown }).msg_id ?? "");
+    const msgId = (message.parent_header as { msg_id?: unknown }).msg_id;
+    const parent = typeof msgId === "string" ? msgId : "";
     if (status === "busy") this.busyRequests.add(parent);
     else if (status === "idle") this.busyRequests.delete(parent);
     else if (status === "starting") return;

@@ -1,6 +1,6 @@
 // "Set Node.js Path for the Kernel…": pick a Node executable, check it, and write tfjsStudio.nodePath.
 import * as vscode from "vscode";
-import { checkNodeExecutable } from "../nodeRuntime";
+import { checkNodeExecutable } from "../nodeForKernel";
 
 export const SET_NODE_PATH_COMMAND = "tfjsStudio.setNodePath";
 

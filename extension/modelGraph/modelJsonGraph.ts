@@ -19,7 +19,7 @@ export async function modelJsonGraph(path: string): Promise<ModelGraph> {
     model = await tf.loadLayersModel({ load: () => modelArtifacts(tf, path, modelJSON) });
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
-    throw new Error(message.startsWith("Cannot load") ? message : `Cannot load ${path} as a layers model: ${message}`);
+    throw new Error(message.startsWith("Cannot load") ? message : `Cannot load ${path} as a layers model: ${message}`, { cause: error });
   }
   try {
     return modelGraph(model, { statsMaxParams: FILE_STATS_MAX_PARAMS });
@@ -34,13 +34,13 @@ function checkedLayersModelJson(path: string): io.ModelJSON {
   try {
     text = readRegularFile(path).toString("utf8");
   } catch (error) {
-    throw new Error(`Cannot read ${path}: ${whyFailed(error)}`);
+    throw new Error(`Cannot read ${path}: ${whyFailed(error)}`, { cause: error });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path} is not valid JSON (${(error as Error).message})`);
+    throw new Error(`${path} is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const model = json as { format?: unknown; modelTopology?: Record<string, unknown> | null } | null;
   if (typeof model !== "object" || model === null || typeof model.modelTopology !== "object" || model.modelTopology === null) {

@@ -37,7 +37,9 @@ export function registerMetricsPanel(context: vscode.ExtensionContext, messaging
         adopt(panel);
       },
     }),
-    new vscode.Disposable(() => current?.panel.dispose()),
+    new vscode.Disposable(() => {
+      current?.panel.dispose();
+    }),
   );
 }
 
@@ -110,7 +112,7 @@ class MetricsPanel {
           this.log.warn(`metrics panel: unknown message ${JSON.stringify((message as { type?: unknown }).type)}`);
       }
     } catch (error) {
-      this.log.error(`metrics panel: ${(error as Error).stack ?? error}`);
+      this.log.error(`metrics panel: ${(error as Error).stack ?? String(error)}`);
       void vscode.window.showErrorMessage(`TF.js Studio: ${(error as Error).message}`);
     }
   }

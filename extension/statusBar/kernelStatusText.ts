@@ -40,7 +40,7 @@ const STATE_WORDS: Record<KernelState, string> = {
 
 function tfjsFacts(kernelInfo: Record<string, unknown> | undefined): TfjsFacts | undefined {
   const tfjs = kernelInfo?.tfjs;
-  return tfjs !== null && typeof tfjs === "object" ? (tfjs as TfjsFacts) : undefined;
+  return tfjs !== null && typeof tfjs === "object" ? (tfjs) : undefined;
 }
 
 function stringField(record: Record<string, unknown> | undefined, name: string): string | undefined {

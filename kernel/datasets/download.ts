@@ -7,7 +7,7 @@ import { open, rename, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { createDirectory } from "../../common/safeFileSystem";
-import { ProgressDisplay } from "../runtime/progressDisplay";
+import { ProgressDisplay } from "../inKernelModules/progressDisplay";
 
 export interface DownloadOptions {
   /** Expected sha256 (hex) of the file: checked after the download, and on the cached copy before it is used. */

@@ -42,7 +42,7 @@ export class CellRunner {
       }
       let completion: Promise<unknown[] | undefined>;
       try {
-        completion = script.runInThisContext({ breakOnSigint: true, displayErrors: false });
+        completion = script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as Promise<unknown[] | undefined>;
       } catch (error) {
         if ((error as NodeJS.ErrnoException)?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
           this.interrupts.interrupt("signal");

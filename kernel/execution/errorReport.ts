@@ -1,10 +1,10 @@
 // Builds the Jupyter `error` content (ename, evalue, traceback) for type errors, runtime
 // errors and interrupts, with stack frames mapped back to cell lines through source maps.
-import { SourceMap } from "node:module";
+import { SourceMap, type SourceMapPayload } from "node:module";
 import { inspect } from "node:util";
 import type { ErrorContent } from "../../protocol/messageContents";
 import type { CellDiagnostic } from "../typescript/cellCompiler";
-import { describeThrown } from "../runtime/mimeBundle";
+import { describeThrown } from "../inKernelModules/mimeBundle";
 import { InterruptedError } from "./interrupts";
 
 const RED = "\x1b[31m";
@@ -24,7 +24,7 @@ export class CellSources {
   private readonly byFile = new Map<string, CellSource>();
 
   add(file: string, label: string, code: string, sourceMap: string, jsLineCount: number): void {
-    this.byFile.set(file, { label, code, map: new SourceMap(JSON.parse(sourceMap)), wrapperLine: jsLineCount + 1 });
+    this.byFile.set(file, { label, code, map: new SourceMap(JSON.parse(sourceMap) as SourceMapPayload), wrapperLine: jsLineCount + 1 });
   }
 
   get(file: string): CellSource | undefined {

@@ -3,7 +3,7 @@
 import { runInThisContext } from "node:vm";
 import type { HistoryStore } from "../history/historyStore";
 import type { JupyterMessage } from "../../protocol/messages";
-import { NOT_A_RESULT, toDisplayBundle } from "../runtime/mimeBundle";
+import { NOT_A_RESULT, toDisplayBundle } from "../inKernelModules/mimeBundle";
 import type { CellCompiler } from "../typescript/cellCompiler";
 import type { CellRunner } from "./cellRunner";
 import type { ErrorContent, ExecuteReplyContent, ExecuteRequestContent } from "../../protocol/messageContents";
@@ -66,7 +66,7 @@ export class Executor {
           const outcome = await this.runner.run(compiled.cell, filename);
           if (outcome.result && outcome.result.value !== undefined && !isNotAResult(outcome.result.value)) {
             const bundle = toDisplayBundle(outcome.result.value);
-            resultText = String(bundle.data["text/plain"] ?? "");
+            resultText = typeof bundle.data["text/plain"] === "string" ? bundle.data["text/plain"] : "";
             this.io.flushOutput();
             if (!silent) this.io.publish("execute_result", { execution_count: count, data: bundle.data, metadata: bundle.metadata });
           }

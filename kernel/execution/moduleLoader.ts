@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { exports as resolveExports, legacy as resolveLegacy } from "resolve.exports";
+import { exports as resolveExports, legacy as resolveLegacy, type Package } from "resolve.exports";
 import { findPackageDir } from "../../common/packageLookup";
 import { packageRoot } from "../../protocol/packageRoot";
 import { loadTypeScript } from "../typescript/loadTypeScript";
@@ -44,7 +44,7 @@ export class ModuleLoader {
     const cached = this.namespaces.get(file);
     if (cached) return cached;
     if (format === "esm") {
-      const namespace = await import(pathToFileURL(file).href);
+      const namespace: unknown = await import(pathToFileURL(file).href);
       this.namespaces.set(file, namespace);
       return namespace;
     }
@@ -68,7 +68,7 @@ export class ModuleLoader {
     if (!packageDir) {
       throw new Error(`Cannot find package '${name}' from ${this.baseDir}. Install it there with: npm install ${name}`);
     }
-    const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
+    const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as Package;
     if (manifest.exports) {
       const asRequire = tryResolveExports(manifest, subpath, { require: true });
       if (asRequire) return { file: join(packageDir, asRequire), format: fileFormat(join(packageDir, asRequire)) };
@@ -116,7 +116,7 @@ function fileFormat(file: string): "cjs" | "esm" {
   if (extension !== ".js") return "cjs";
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     const manifest = join(dir, "package.json");
-    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, "utf8")).type === "module" ? "esm" : "cjs";
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: string }).type === "module" ? "esm" : "cjs";
     if (dirname(dir) === dir) return "cjs";
   }
 }

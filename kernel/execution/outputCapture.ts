@@ -56,7 +56,7 @@ export class OutputCapture {
         const done = typeof encoding === "function" ? encoding : callback;
         if (done) this.callLater(done);
         return true;
-      }) as typeof stream.write;
+      });
     }
   }
 

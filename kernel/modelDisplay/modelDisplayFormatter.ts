@@ -2,7 +2,7 @@
 // (for the VS Code renderer), an HTML summary table and a text summary like model.summary().
 import type { LayersModel } from "@tensorflow/tfjs";
 import type { MimeBundle } from "../../protocol/messages";
-import { registerDisplayFormatter } from "../runtime/mimeBundle";
+import { registerDisplayFormatter } from "../inKernelModules/mimeBundle";
 import { htmlSummary } from "./htmlSummary";
 import { isLayersModel } from "../../tfjs/modelGraph/isLayersModel";
 import { modelGraph } from "../../tfjs/modelGraph/modelGraph";

@@ -1,6 +1,6 @@
 // `runtime` from "tfjs-studio": the backend, version and devices in use, live, shown as a table.
 import { inspect } from "node:util";
-import { JUPYTER_DISPLAY } from "../runtime/mimeBundle";
+import { JUPYTER_DISPLAY } from "../inKernelModules/mimeBundle";
 import { runtimeHtml, runtimeSummary, runtimeText } from "./runtimeDescription";
 import { tfjsRuntime } from "./tfjsRuntime";
 import type { TfjsRuntimeInfo } from "../../tfjs/backends/runtimeInfo";

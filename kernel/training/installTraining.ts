@@ -1,7 +1,7 @@
 // Installs training support in the kernel: the fit instrumentation once tfjs is loaded, interrupts that
 // stop training at a batch end, and metricsCallback() for cells.
 import type { InterruptController } from "../execution/interrupts";
-import { display } from "../runtime/display";
+import { display } from "../inKernelModules/display";
 import { onTfjsReady } from "../tfjs/sharedTfjs";
 import { ActiveTrainings } from "./activeTrainings";
 import { instrumentTraining } from "./fitInstrumentation";

@@ -40,7 +40,7 @@ export function learningRateOf(model: LayersModel): number | undefined {
 /** The fit arguments' plain values; data is described by its kind, callbacks are left out. */
 export function summarizeFitArgs(args: object | undefined): FitSummary {
   const summary: FitSummary = {};
-  for (const [key, value] of Object.entries(args ?? {})) {
+  for (const [key, value] of Object.entries(args ?? {}) as [string, unknown][]) {
     if (key === "callbacks" || value === undefined) continue;
     if (value === null || typeof value === "number" || typeof value === "string" || typeof value === "boolean") summary[key] = value;
     else if (key === "validationData") summary[key] = Array.isArray(value) ? "tensors" : "dataset";

@@ -4,7 +4,7 @@ import { appendFileSync, renameSync, writeFileSync } from "node:fs";
 import { createDirectory } from "../../common/safeFileSystem";
 import { join } from "node:path";
 import { RUN_INFO_FILE, RUN_LOG_FILE, type RunInfo, type RunLogRecord } from "../../protocol/runLogSchema";
-import { systemClock, type Clock } from "../runtime/throttle";
+import { systemClock, type Clock } from "../inKernelModules/throttle";
 
 /** Buffered lines reach the file at least this often, so readers see a long epoch progress. */
 const FLUSH_INTERVAL_MS = 1000;

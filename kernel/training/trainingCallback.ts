@@ -172,7 +172,7 @@ function resolveLogs(logs: LogValues | undefined): MetricValues {
     if (typeof value === "number") {
       metrics[key] = finiteOrNull(value);
     } else {
-      const number = value.dataSync()[0]!;
+      const number = value.dataSync()[0];
       value.dispose();
       logs![key] = number;
       metrics[key] = finiteOrNull(number);

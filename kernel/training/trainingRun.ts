@@ -15,7 +15,7 @@ import {
   type RunInfo,
   type RunStatus,
 } from "../../protocol/runLogSchema";
-import { Throttle, systemClock, type Clock } from "../runtime/throttle";
+import { Throttle, systemClock, type Clock } from "../inKernelModules/throttle";
 
 /** Fewer would never reach 10 updates a second's worth of detail; more makes every update heavier to send. */
 const MAX_BATCH_POINTS = 300;

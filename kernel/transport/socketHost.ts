@@ -29,7 +29,7 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
   session = "";
 
   async start(connectionFile: string, parent: KernelParent): Promise<void> {
-    const data: WorkerData = { connectionFile, shared: this.shared.buffer as SharedArrayBuffer, parent };
+    const data: WorkerData = { connectionFile, shared: this.shared.buffer, parent };
     this.worker = new Worker(join(packageRoot(), "dist", "kernel", "socketWorker.js"), { workerData: data });
     await new Promise<void>((resolve, reject) => {
       this.worker.once("error", reject);

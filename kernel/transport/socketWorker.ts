@@ -150,7 +150,7 @@ function interruptMain(): void {
   Atomics.store(shared, SharedSlot.InterruptPending, 1);
   // No signal outside synchronous code: one delivered late would stop the next cell before it starts. (The main
   // thread sets the phase before it checks the pending flag, so one of the two sees the other.)
-  if (Atomics.load(shared, SharedSlot.UserCodePhase) === UserCodePhase.Synchronous) process.kill(process.pid, "SIGINT");
+  if ((Atomics.load(shared, SharedSlot.UserCodePhase) as UserCodePhase) === UserCodePhase.Synchronous) process.kill(process.pid, "SIGINT");
   post({ type: "interrupt" });
   const since = Date.now();
   setTimeout(function escalate() {

@@ -119,6 +119,6 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`cannot load the text classifier: ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot load the text classifier: ${file}: ${(error as Error).message}`, { cause: error });
   }
 }

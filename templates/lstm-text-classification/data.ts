@@ -41,7 +41,7 @@ export function loadTextData(file: string, options: CsvOptions = {}): Example[] 
   try {
     content = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   const extension = path.extname(file).toLowerCase();
   if (extension === ".csv") return parseCsv(content, { ...options, source: file });
@@ -208,7 +208,7 @@ export async function readImdbArchive(archive: string): Promise<Example[]> {
       },
     });
   } catch (error) {
-    throw new Error(`cannot read the IMDB archive ${archive}: ${(error as Error).message}`);
+    throw new Error(`cannot read the IMDB archive ${archive}: ${(error as Error).message}`, { cause: error });
   }
   if (examples.length === 0) throw new Error(`${archive} holds no aclImdb/{train,test}/{pos,neg}/*.txt reviews: is it aclImdb_v1.tar.gz?`);
   return examples;

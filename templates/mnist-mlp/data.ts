@@ -79,7 +79,7 @@ export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
     try {
       bytes = gunzipSync(bytes);
     } catch (error) {
-      throw new Error(`${name} looks gzipped but cannot be decompressed: ${(error as Error).message}`);
+      throw new Error(`${name} looks gzipped but cannot be decompressed: ${(error as Error).message}`, { cause: error });
     }
   }
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {

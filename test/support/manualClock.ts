@@ -1,6 +1,6 @@
-// A Clock (kernel/runtime/throttle.ts) whose time moves only when told, running due timers in order:
+// A Clock (kernel/inKernelModules/throttle.ts) whose time moves only when told, running due timers in order:
 // throttled emissions become deterministic in tests and in the live-chart benchmark's simulated run.
-import type { Clock } from "../../kernel/runtime/throttle";
+import type { Clock } from "../../kernel/inKernelModules/throttle";
 
 export class ManualClock implements Clock {
   private timers: { at: number; callback: () => void; id: number }[] = [];

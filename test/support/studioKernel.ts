@@ -96,7 +96,7 @@ export async function startStudioKernel(options: StartOptions = {}): Promise<Stu
       try {
         return await client.execute(code, { timeoutMs: 20_000, ...executeOptions });
       } catch (error) {
-        throw new Error(`${(error as Error).message}\n--- kernel output ---\n${launched.outputTail()}`);
+        throw new Error(`${(error as Error).message}\n--- kernel output ---\n${launched.outputTail()}`, { cause: error });
       }
     },
     async traced(channel, msgType, content = {}) {
@@ -111,7 +111,7 @@ export async function startStudioKernel(options: StartOptions = {}): Promise<Stu
         raw = new zmq.Dealer({ linger: 0 });
         raw.connect(endpoint(launched.info, launched.info.shell_port));
       }
-      const message = makeMessage(msgType, content as JsonObject, undefined, client.session) as JupyterMessage;
+      const message: JupyterMessage = makeMessage(msgType, content as JsonObject, undefined, client.session);
       await raw.send(encodeMessage(message, [], signer));
       return message;
     },
@@ -176,7 +176,7 @@ export function delay(ms: number): Promise<void> {
 }
 
 export function requestId(result: ExecuteResult): string {
-  return result.reply.parent_header.msg_id as string;
+  return result.reply.parent_header.msg_id;
 }
 
 /**

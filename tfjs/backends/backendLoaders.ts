@@ -49,7 +49,7 @@ export function backendLoaders(context: LoaderContext): Record<BackendId, Backen
       const wasmDir = findPackageDir(WASM_PACKAGE, [tfjsDir]);
       if (!wasmDir) throw new BackendUnavailable(notInstalled(WASM_PACKAGE));
       // In Node the wasm backend reads its .wasm binaries from its own dist folder: no network.
-      const wasm: WasmModule = require(wasmDir);
+      const wasm = require(wasmDir) as WasmModule;
       await setBackend(tf, "wasm");
       // Stock wasm lacks gradients that CNN and Embedding training need, and has slow ones.
       registerWasmGradients(tf);
@@ -114,7 +114,7 @@ async function loadNative(name: string, dir: string, id: "gpu" | "node", diagnos
 }
 
 function requireTfjs(dir: string): Tfjs {
-  return require(dir);
+  return require(dir) as Tfjs;
 }
 
 /** tf.setBackend only warns on the console when a backend fails to start; make that an error with its reason. */

@@ -23,5 +23,5 @@ export function kernelTfjsDir(): string {
 }
 
 export function packageVersionAt(dir: string): string {
-  return JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version;
+  return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
 }

@@ -53,7 +53,7 @@ async function saveModel(tf: Tfjs, dir: string, artifacts: io.ModelArtifacts): P
     writeRegularFile(join(dir, MODEL_JSON), JSON.stringify(modelJSON));
     writeRegularFile(join(dir, WEIGHTS_BIN), Buffer.from(weightData));
   } catch (error) {
-    throw new Error(`Cannot save to ${SCHEME}${dir}: ${(error as Error).message}`);
+    throw new Error(`Cannot save to ${SCHEME}${dir}: ${(error as Error).message}`, { cause: error });
   }
   return {
     modelArtifactsInfo: {
@@ -100,13 +100,13 @@ function parsedModelJson(file: string): io.ModelJSON {
   try {
     text = readRegularFile(file).toString("utf8");
   } catch (error) {
-    throw new Error(`cannot read it (${whyFailed(error)})`);
+    throw new Error(`cannot read it (${whyFailed(error)})`, { cause: error });
   }
   let modelJSON: io.ModelJSON;
   try {
-    modelJSON = JSON.parse(text);
+    modelJSON = JSON.parse(text) as io.ModelJSON;
   } catch (error) {
-    throw new Error(`it is not valid JSON (${(error as Error).message})`);
+    throw new Error(`it is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   if (!modelJSON || typeof modelJSON !== "object" || !("modelTopology" in modelJSON)) {
     throw new Error("it has no modelTopology, so it is not a tfjs model.json");

@@ -20,7 +20,7 @@ export function readWeightFiles(modelDir: string, manifest: io.WeightsManifestCo
     try {
       bytes = readRegularFile(path);
     } catch (error) {
-      throw new Error(`cannot read its weights file ${path} (${whyFailed(error)})`);
+      throw new Error(`cannot read its weights file ${path} (${whyFailed(error)})`, { cause: error });
     }
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   });

@@ -61,7 +61,7 @@ export class ChartGrid {
       card.lines = lines;
       // A log axis cannot show zero or less: those points become gaps.
       const ys = lines.map((line) => (options.logY ? line.smoothed.map((value) => (value !== null && value > 0 ? value : null)) : line.smoothed));
-      const data = alignLines(lines.map((line, index) => ({ x: line.x, y: ys[index]! })));
+      const data = alignLines(lines.map((line, index) => ({ x: line.x, y: ys[index] })));
       card.chart.setData(data, options.clipOutliers ? clippedRange(ys, options.logY) : null);
     }
     // Cards in metric order (loss first).

@@ -82,7 +82,7 @@ export interface GraphLayout {
 
 export function placedLayout(laidOut: ElkNode, direction: Direction, elapsedMs: number): GraphLayout {
   const nodes = (laidOut.children ?? []).map((child) => ({ name: child.id, x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? 0, height: child.height ?? 0 }));
-  const edges = ((laidOut.edges ?? []) as ElkExtendedEdge[]).map((edge): PlacedEdge => {
+  const edges = ((laidOut.edges ?? [])).map((edge): PlacedEdge => {
     const points: [number, number][] = [];
     for (const section of edge.sections ?? []) {
       points.push([section.startPoint.x, section.startPoint.y]);

@@ -80,8 +80,10 @@ function showError(source: GraphSource, message: string): void {
 }
 
 async function show(source: GraphSource, shown: ModelGraph): Promise<void> {
-  if (shown?.schemaVersion !== MODEL_GRAPH_SCHEMA_VERSION) {
-    return showError(source, `This model graph has format version ${JSON.stringify(shown?.schemaVersion)}; this TF.js Studio reads version ${MODEL_GRAPH_SCHEMA_VERSION}. Update the extension or run the cell again.`);
+  // The graph comes from a cell output or a file, perhaps written by another version: its type is a hope.
+  const version: unknown = (shown as Partial<ModelGraph> | undefined)?.schemaVersion;
+  if (version !== MODEL_GRAPH_SCHEMA_VERSION) {
+    return showError(source, `This model graph has format version ${JSON.stringify(version)}; this TF.js Studio reads version ${MODEL_GRAPH_SCHEMA_VERSION}. Update the extension or run the cell again.`);
   }
   if (!shown.built) return showError(source, shown.notBuiltReason ?? "The model has no graph yet.");
   if (state.source.kind !== source.kind || JSON.stringify(state.source) !== JSON.stringify(source)) state.selected = undefined;

@@ -19,8 +19,10 @@ export async function renderModelOutput(item: OutputItem, element: HTMLElement, 
   root.className = "tfjs-model-output";
   root.dataset.modelName = String(graph?.name);
   element.replaceChildren(root);
-  if (graph?.schemaVersion !== MODEL_GRAPH_SCHEMA_VERSION) {
-    root.append(paragraph("error", `This model output has format version ${JSON.stringify(graph?.schemaVersion)}; this TF.js Studio reads version ${MODEL_GRAPH_SCHEMA_VERSION}. Run the cell again.`));
+  // The output may come from another version of the kernel: its type is a hope.
+  const version: unknown = (graph as Partial<ModelGraph> | undefined)?.schemaVersion;
+  if (version !== MODEL_GRAPH_SCHEMA_VERSION) {
+    root.append(paragraph("error", `This model output has format version ${JSON.stringify(version)}; this TF.js Studio reads version ${MODEL_GRAPH_SCHEMA_VERSION}. Run the cell again.`));
     return;
   }
   const header = document.createElement("div");

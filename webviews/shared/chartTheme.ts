@@ -29,7 +29,7 @@ export function readChartTheme(): ChartTheme {
 /** A CSS colour the canvas can use: `var(--name, fallback)` resolved against the current theme. */
 export function resolveColor(color: string): string {
   const match = /^var\((--[\w-]+),\s*(.+)\)$/.exec(color);
-  return match ? cssVariable(match[1]!, match[2]!) : color;
+  return match ? cssVariable(match[1], match[2]) : color;
 }
 
 const listeners = new Set<() => void>();

@@ -195,7 +195,7 @@ export class MetricChart {
       this.tooltip.style.display = "none";
       return;
     }
-    const x = plot.data[0][index]!;
+    const x = plot.data[0][index];
     const rows: HTMLElement[] = [];
     const heading = document.createElement("div");
     heading.className = "tfjs-metrics-tooltip-x";

@@ -16,7 +16,7 @@ const THEME_COLORS = [
 
 /** The colour of the run at this position of the run list, as a CSS colour (maybe a var() with a fallback). */
 export function runColor(index: number): string {
-  if (index < THEME_COLORS.length) return THEME_COLORS[index]!;
+  if (index < THEME_COLORS.length) return THEME_COLORS[index];
   const hue = Math.round((330 + (index - THEME_COLORS.length) * 137.508) % 360);
   return `hsl(${hue}, 65%, 55%)`;
 }

@@ -17,12 +17,12 @@ export function conv2DBackpropFilterConfig(tf: Tfjs): KernelConfig {
     const g = convGeometry(tf, NAME, x.shape, attrs.filterShape as number[], { ...attrs, dilations: 1 }, false);
     const padBottom = trailingPad(g.inHeight, g.padTop, g.outHeight, g.strideHeight, g.filterHeight, 1);
     const padRight = trailingPad(g.inWidth, g.padLeft, g.outWidth, g.strideWidth, g.filterWidth, 1);
-    const gradient = tf.engine().runKernel("Conv2D", { x: tf.transpose(x, [3, 1, 2, 0]), filter: tf.transpose(dy, [1, 2, 0, 3]) }, {
+    const gradient = tf.engine().runKernel<Tensor4D>("Conv2D", { x: tf.transpose(x, [3, 1, 2, 0]), filter: tf.transpose(dy, [1, 2, 0, 3]) }, {
       strides: [1, 1],
       pad: [[0, 0], [g.padTop, padBottom], [g.padLeft, padRight], [0, 0]],
       dataFormat: "NHWC",
       dilations: [g.strideHeight, g.strideWidth],
-    }) as Tensor4D;
+    });
     // Rows past the last tap (the input is larger than the forward convolution reaches) give extra outputs.
     const [, height, width] = gradient.shape;
     const exact = height === g.filterHeight && width === g.filterWidth ? gradient : tf.slice(gradient, 0, [-1, g.filterHeight, g.filterWidth, -1]);

@@ -20,12 +20,12 @@ export function conv2DBackpropInputConfig(tf: Tfjs): KernelConfig | undefined {
       // tfjs' conv2d gradient refuses dilated convolutions, so this kernel has no dilations attribute.
       const g = convGeometry(tf, NAME, attrs.inputShape as number[], filter.shape, { ...attrs, dilations: 1 }, false);
       const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-      return tf.engine().runKernel("Conv2D", { x: frameForTransposedConvolution(tf, dy, g), filter: rotated }, {
+      return tf.engine().runKernel<Tensor4D>("Conv2D", { x: frameForTransposedConvolution(tf, dy, g), filter: rotated }, {
         strides: [1, 1],
         pad: "valid",
         dataFormat: "NHWC",
         dilations: [1, 1],
-      }) as Tensor4D;
+      });
     });
   });
 }

@@ -16,11 +16,11 @@ export function depthwiseConv2dNativeBackpropInputConfig(tf: Tfjs): KernelConfig
     const g = convGeometry(tf, NAME, attrs.inputShape as number[], filter.shape, attrs, true);
     const multiplier = filter.shape[3];
     const reversed = tf.reshape(tf.reverse(filter, [0, 1]), [g.filterHeight, g.filterWidth, g.inChannels * multiplier, 1]);
-    const dx = tf.engine().runKernel("DepthwiseConv2dNative", { x: frameForTransposedConvolution(tf, dy, g), filter: reversed }, {
+    const dx = tf.engine().runKernel<Tensor4D>("DepthwiseConv2dNative", { x: frameForTransposedConvolution(tf, dy, g), filter: reversed }, {
       strides: [1, 1],
       pad: "valid",
       dilations: [g.dilationHeight, g.dilationWidth],
-    }) as Tensor4D;
+    });
     return multiplier === 1 ? dx : tf.sum(tf.reshape(dx, [g.batch, g.inHeight, g.inWidth, g.inChannels, multiplier]), 4);
   });
 }

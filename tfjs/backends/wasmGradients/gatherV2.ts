@@ -16,7 +16,7 @@ export function gatherV2Config(tf: Tfjs): KernelConfig | undefined {
     const indices = kernelInputInfo(NAME, inputs, "indices");
     const $attrs = kernelAttrs(NAME, attrs);
     const axis = tf.util.parseAxisParam($attrs.axis as number, x.shape)[0];
-    const info = tf.backend_util.segment_util.collectGatherOpShapeInfo(x as never, indices as never, axis, ($attrs.batchDims as number) ?? 0);
+    const info = tf.backend_util.segment_util.collectGatherOpShapeInfo(x, indices, axis, ($attrs.batchDims as number) ?? 0);
     const { batchSize, outerSize, dimSize, sliceSize } = info;
     const perBatch = tf.util.sizeFromShape(indices.shape) / batchSize;
     const out = wasm.makeOutput(info.outputShape, x.dtype);

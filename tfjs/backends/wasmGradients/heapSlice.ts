@@ -49,7 +49,7 @@ export function sliceConfig(tf: Tfjs): KernelConfig | undefined {
   return heapStandIn(tf, "Slice", "x", ({ inputs, attrs, backend }) => {
     const x = kernelInputInfo("Slice", inputs, "x");
     const $attrs = kernelAttrs("Slice", attrs);
-    const [begin, size] = tf.slice_util.parseSliceParams(x as never, $attrs.begin as number[], $attrs.size as number[]);
+    const [begin, size] = tf.slice_util.parseSliceParams(x, $attrs.begin as number[], $attrs.size as number[]);
     return sliceOnHeap(tf, backend as BackendWasm, x, begin, size);
   });
 }
@@ -74,7 +74,7 @@ export function splitVConfig(tf: Tfjs): KernelConfig | undefined {
     const x = kernelInputInfo("SplitV", inputs, "x");
     const $attrs = kernelAttrs("SplitV", attrs);
     const axis = tf.util.parseAxisParam($attrs.axis as number, x.shape)[0];
-    const sizes = tf.backend_util.prepareSplitSize(x as never, $attrs.numOrSizeSplits as number[] | number, axis);
+    const sizes = tf.backend_util.prepareSplitSize(x, $attrs.numOrSizeSplits as number[] | number, axis);
     const begin = new Array<number>(x.shape.length).fill(0);
     return sizes.map((length) => {
       const size = x.shape.slice();

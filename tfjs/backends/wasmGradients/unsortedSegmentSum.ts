@@ -1,7 +1,7 @@
 // UnsortedSegmentSum for wasm: the gradient of Gather, so of every Embedding layer. A scatter-add over the rows of
 // `x`, done in one pass in JavaScript on the wasm heap's copy: the alternative through wasm kernels (a one-hot matrix
 // times x) needs rows × numSegments memory, 500 MB for a batch of 128 sequences of 100 words and a 10,000-word vocabulary.
-import type { DataType, KernelConfig, Tensor } from "@tensorflow/tfjs";
+import type { KernelConfig, Tensor } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
 import { opsKernelConfig } from "./kernelArgs";
 
@@ -27,8 +27,8 @@ export function unsortedSegmentSumConfig(tf: Tfjs): KernelConfig {
       if (segment < 0 || segment >= numSegments) continue;
       const from = row * rowSize;
       const to = segment * rowSize;
-      for (let i = 0; i < rowSize; i++) sums[to + i] += values[from + i] as number;
+      for (let i = 0; i < rowSize; i++) sums[to + i] += values[from + i];
     }
-    return tf.tensor(sums, outShape, x.dtype as DataType);
+    return tf.tensor(sums, outShape, x.dtype);
   });
 }

@@ -44,7 +44,7 @@ type Bytes = Uint8Array | string;
 
 const isString = (value: unknown): value is string => typeof value === "string";
 const isBytes = (value: unknown): value is Bytes => typeof value === "string" || value instanceof Uint8Array;
-const isAnything = (value: unknown): value is unknown => true;
+const isAnything = (_value: unknown): _value is unknown => true;
 const isObject = (value: unknown): value is object => typeof value === "object" && value !== null;
 
 /**
@@ -73,7 +73,7 @@ export const display = Object.assign(show, {
   json: typed(isAnything, "application/json", same, (value) => JSON.stringify(value, null, 2)),
   vegaLite: typed(isObject, "application/vnd.vegalite.v5+json", same, label("<Vega-Lite chart>")),
   /** Shows a MIME bundle as given. */
-  bundle: (bundle: MimeBundle, options?: DisplayOptions) => show(new RawBundle(bundle, String(bundle["text/plain"] ?? "")), options),
+  bundle: (bundle: MimeBundle, options?: DisplayOptions) => show(new RawBundle(bundle, typeof bundle["text/plain"] === "string" ? bundle["text/plain"] : ""), options),
 });
 
 export function clearOutput(options: { wait?: boolean } = {}): void {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { NoUsableNodeError, findNodeRuntime } from "../extension/nodeRuntime";
+import { NoUsableNodeError, findKernelNode } from "../extension/nodeForKernel";
 import { kernelArgv, launchKernel } from "../client/kernelLauncher";
 import { tempDir } from "./support/studioKernel";
 
@@ -24,7 +24,7 @@ function fakeElectron(root: string): string {
   return fakeExecutable(root, "code", 'if [ "$ELECTRON_RUN_AS_NODE" = 1 ]; then echo v20.18.1; else echo "cannot open a window" >&2; exit 1; fi');
 }
 
-describe("findNodeRuntime", function () {
+describe("findKernelNode", function () {
   this.timeout(60_000);
   let root: string;
   const missingHost = "/nonexistent/extension-host";
@@ -39,7 +39,7 @@ describe("findNodeRuntime", function () {
   it("uses tfjsStudio.nodePath when it is a usable Node, ahead of PATH", async () => {
     const configured = fakeNode(root, "configured", "v20.11.1");
     fakeNode(root, "onpath", "v22.1.0");
-    const found = await findNodeRuntime({ configuredPath: configured, env: { PATH: path.join(root, "onpath") }, hostExecPath: missingHost, hostIsElectron: false });
+    const found = await findKernelNode({ configuredPath: configured, env: { PATH: path.join(root, "onpath") }, hostExecPath: missingHost, hostIsElectron: false });
     assert.deepEqual([found.source, found.command, found.version, found.env, found.rejected], ["setting", configured, "20.11.1", {}, []]);
     assert.match(found.reason, /tfjsStudio\.nodePath/);
   });
@@ -52,7 +52,7 @@ describe("findNodeRuntime", function () {
     it(`reports a tfjsStudio.nodePath rejected as "${problem}" and goes on to PATH`, async () => {
       const configured = make(root);
       const onPath = fakeNode(root, "onpath", "v20.11.1");
-      const found = await findNodeRuntime({ configuredPath: configured, env: { PATH: path.join(root, "onpath") }, hostExecPath: missingHost, hostIsElectron: false });
+      const found = await findKernelNode({ configuredPath: configured, env: { PATH: path.join(root, "onpath") }, hostExecPath: missingHost, hostIsElectron: false });
       assert.deepEqual([found.source, found.command, found.version], ["path", onPath, "20.11.1"]);
       assert.deepEqual(found.rejected, [{ source: "setting", command: configured, reason: problem }]);
     });
@@ -61,7 +61,7 @@ describe("findNodeRuntime", function () {
   it("passes over a node on PATH older than 20, saying so, for a later one", async () => {
     const old = fakeNode(root, "old", "v18.19.0");
     const current = fakeNode(root, "current", "v20.11.1");
-    const found = await findNodeRuntime({ env: { PATH: [path.join(root, "old"), "", "relative", path.join(root, "current")].join(path.delimiter) }, hostExecPath: missingHost, hostIsElectron: false });
+    const found = await findKernelNode({ env: { PATH: [path.join(root, "old"), "", "relative", path.join(root, "current")].join(path.delimiter) }, hostExecPath: missingHost, hostIsElectron: false });
     assert.deepEqual([found.source, found.command], ["path", current]);
     assert.deepEqual(found.rejected, [{ source: "path", command: old, reason: "Node 18.19.0 is older than 20" }]);
   });
@@ -69,7 +69,7 @@ describe("findNodeRuntime", function () {
   it("falls back to the Electron extension host run with ELECTRON_RUN_AS_NODE=1", async () => {
     const old = fakeNode(root, "old", "v18.19.0");
     const host = fakeElectron(root);
-    const found = await findNodeRuntime({ env: { PATH: path.join(root, "old") }, hostExecPath: host, hostIsElectron: true });
+    const found = await findKernelNode({ env: { PATH: path.join(root, "old") }, hostExecPath: host, hostIsElectron: true });
     assert.deepEqual([found.source, found.command, found.version, found.env], ["extension-host", host, "20.18.1", { ELECTRON_RUN_AS_NODE: "1" }]);
     assert.deepEqual(found.rejected, [{ source: "path", command: old, reason: "Node 18.19.0 is older than 20" }]);
     assert.match(found.reason, /extension host's own runtime.*ELECTRON_RUN_AS_NODE=1/);
@@ -79,7 +79,7 @@ describe("findNodeRuntime", function () {
     const configured = path.join(root, "missing", "node");
     // An Electron host not known to be one is run without ELECTRON_RUN_AS_NODE, and fails.
     const host = fakeElectron(root);
-    const error = await findNodeRuntime({ configuredPath: configured, env: { PATH: path.join(root, "empty") }, hostExecPath: host, hostIsElectron: false }).then(
+    const error = await findKernelNode({ configuredPath: configured, env: { PATH: path.join(root, "empty") }, hostExecPath: host, hostIsElectron: false }).then(
       () => assert.fail("a runtime was found"),
       (thrown: unknown) => thrown,
     );
@@ -96,7 +96,7 @@ describe("findNodeRuntime", function () {
   it("gives up on a candidate that does not answer in time", async () => {
     const hung = fakeExecutable(path.join(root, "hung"), "node", "exec /bin/sleep 30");
     const started = Date.now();
-    const error = await findNodeRuntime({ env: { PATH: path.dirname(hung) }, hostExecPath: missingHost, hostIsElectron: false, probeTimeoutMs: 300 }).catch((thrown: unknown) => thrown);
+    const error = await findKernelNode({ env: { PATH: path.dirname(hung) }, hostExecPath: missingHost, hostIsElectron: false, probeTimeoutMs: 300 }).catch((thrown: unknown) => thrown);
     assert.ok(error instanceof NoUsableNodeError);
     assert.deepEqual(error.rejected, [
       { source: "path", command: hung, reason: "gave no Node version within 300 ms" },
@@ -107,7 +107,7 @@ describe("findNodeRuntime", function () {
 
   it("finds the real Node on PATH and runs the kernel with it", async () => {
     const nodeDir = path.dirname(process.execPath);
-    const found = await findNodeRuntime({ env: { PATH: nodeDir }, hostExecPath: missingHost, hostIsElectron: false });
+    const found = await findKernelNode({ env: { PATH: nodeDir }, hostExecPath: missingHost, hostIsElectron: false });
     assert.deepEqual([found.source, found.command, found.version], ["path", path.join(nodeDir, path.basename(process.execPath)), process.versions.node]);
     const kernel = await launchKernel({ argv: kernelArgv(found.command), cwd: root, env: { ...found.env, TFJS_STUDIO_HISTORY: path.join(root, "history.jsonl") } });
     try {

@@ -8,9 +8,9 @@ import * as path from "node:path";
 export const MIN_NODE_MAJOR = 20;
 const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 
-export type NodeRuntimeSource = "setting" | "path" | "extension-host";
+export type KernelNodeSource = "setting" | "path" | "extension-host";
 
-export interface NodeRuntimeOptions {
+export interface KernelNodeOptions {
   /** The tfjsStudio.nodePath setting; blank means not set. */
   configuredPath?: string;
   /** The environment the kernel will get: PATH is searched, and version checks run with it. */
@@ -24,14 +24,14 @@ export interface NodeRuntimeOptions {
 }
 
 export interface RejectedNode {
-  source: NodeRuntimeSource;
+  source: KernelNodeSource;
   /** The executable tried; undefined when there was nothing to try (no node on PATH). */
   command?: string;
   reason: string;
 }
 
-export interface NodeRuntimeChoice {
-  source: NodeRuntimeSource;
+export interface KernelNodeChoice {
+  source: KernelNodeSource;
   /** The executable to spawn. */
   command: string;
   /** Extra environment the runtime needs, e.g. ELECTRON_RUN_AS_NODE=1; to be added to the kernel's. */
@@ -57,7 +57,7 @@ export class NoUsableNodeError extends Error {
   }
 }
 
-export async function findNodeRuntime(options: NodeRuntimeOptions): Promise<NodeRuntimeChoice> {
+export async function findKernelNode(options: KernelNodeOptions): Promise<KernelNodeChoice> {
   const rejected: RejectedNode[] = [];
   const timeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   // The same file may be both the setting and on PATH; it is checked once and reported once.
@@ -95,7 +95,7 @@ export async function findNodeRuntime(options: NodeRuntimeOptions): Promise<Node
   throw new NoUsableNodeError(rejected);
 }
 
-function choice(source: NodeRuntimeSource, command: string, env: Record<string, string>, version: string, why: string, rejected: RejectedNode[]): NodeRuntimeChoice {
+function choice(source: KernelNodeSource, command: string, env: Record<string, string>, version: string, why: string, rejected: RejectedNode[]): KernelNodeChoice {
   return { source, command, env, version, reason: `Using Node ${version} at ${command}: ${why}.`, rejected };
 }
 
