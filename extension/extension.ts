@@ -4,11 +4,13 @@ import { registerNewProjectCommand } from "./commands/newProjectCommand";
 import { KernelSessions } from "./kernel/kernelSessions";
 import { CellDiagnostics } from "./language/cellDiagnostics";
 import { registerLanguageFeatures } from "./language/registerLanguageFeatures";
-import { registerNotebookController } from "./notebook/notebookController";
+import { CONTROLLER_ID, registerNotebookController } from "./notebook/notebookController";
 import { registerMetricsPanel } from "./panels/metricsPanel";
-import { registerModelGraphPanel } from "./panels/modelGraphPanel";
+import { MODEL_GRAPH_VIEW_TYPE, registerModelGraphPanel } from "./panels/modelGraphPanel";
 import { RendererMessaging } from "./rendererMessaging";
 import { registerKernelStatusBar } from "./statusBar/kernelStatusBar";
+import { registerWalkthroughCommands } from "./walkthrough/walkthroughCommands";
+import { watchWalkthroughProgress } from "./walkthrough/walkthroughProgress";
 
 let kernelSessions: KernelSessions | undefined;
 
@@ -29,6 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerMetricsPanel(context, messaging, log),
     registerModelGraphPanel(context, messaging, log),
     registerNewProjectCommand(log),
+    registerWalkthroughCommands(CONTROLLER_ID, context.extension.id),
+    watchWalkthroughProgress(MODEL_GRAPH_VIEW_TYPE),
   );
 }
 

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import { TemplateInfo, listTemplates, scaffoldTemplate } from "../../common/templateScaffold";
 import { projectFolder } from "./projectFolder";
+import { markStepDone } from "../walkthrough/walkthroughProgress";
 
 export function registerNewProjectCommand(log: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand("tfjsStudio.newProject", async (templateName?: unknown, folder?: unknown) => {
@@ -30,6 +31,7 @@ async function newProject(log: vscode.LogOutputChannel, templateName: string | u
     async () => scaffoldTemplate(template.name, target),
   );
   log.info(`New project from ${template.name} in ${target}: ${files.join(", ")}`);
+  markStepDone("projectCreated");
   const notebook = template.notebooks[0];
   if (notebook) {
     const document = await vscode.workspace.openNotebookDocument(vscode.Uri.file(path.join(target, notebook)));

@@ -7,10 +7,11 @@ import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../../protocol/languageInfo";
 import { prefersTfjsStudio, withTfjsStudioKernelspec } from "./notebookMetadata";
 import { NotebookRunner } from "./notebookRunner";
 import { notebookFromCommandArgument } from "./commandTarget";
+import { markStepDone } from "../walkthrough/walkthroughProgress";
 
 const NOTEBOOK_TYPE = "jupyter-notebook";
 /** The toolbar's `when` clauses match `notebookKernel =~ /tfjs-studio/`. */
-const CONTROLLER_ID = `${KERNEL_NAME}-kernel`;
+export const CONTROLLER_ID = `${KERNEL_NAME}-kernel`;
 const RESTART = "Restart Kernel";
 
 export function registerNotebookController(sessions: KernelSessions, diagnostics: CellDiagnostics, log: vscode.LogOutputChannel): vscode.Disposable {
@@ -79,6 +80,7 @@ export function registerNotebookController(sessions: KernelSessions, diagnostics
     vscode.workspace.onDidOpenNotebookDocument(updateAffinity),
     controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
       if (selected) {
+        markStepDone("kernelSelected");
         void adoptNotebook(notebook, log);
         // Started now, so that completions work before the first run and the first run is quick.
         void sessions.open(notebook).ensureStarted().catch((error: Error) => sessions.reportStartFailure(notebook, error));

@@ -10,7 +10,7 @@ import { ModelJsonLoader } from "../modelGraph/modelJsonLoader";
 import type { RendererMessaging } from "../rendererMessaging";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
 
-const VIEW_TYPE = "tfjsStudio.modelGraphPanel";
+export const MODEL_GRAPH_VIEW_TYPE = "tfjsStudio.modelGraphPanel";
 
 export function registerModelGraphPanel(context: vscode.ExtensionContext, messaging: RendererMessaging, log: vscode.LogOutputChannel): vscode.Disposable {
   const loader = new ModelJsonLoader();
@@ -24,7 +24,7 @@ export function registerModelGraphPanel(context: vscode.ExtensionContext, messag
   return vscode.Disposable.from(
     loader,
     vscode.commands.registerCommand("tfjsStudio.openModelGraph", (target?: unknown) => panels.open(target)),
-    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+    vscode.window.registerWebviewPanelSerializer(MODEL_GRAPH_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: PanelState | undefined) => panels.restore(panel, state),
     }),
   );
@@ -88,7 +88,7 @@ class ModelGraphPanels {
       existing.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, titleOf(source), vscode.ViewColumn.Beside, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(MODEL_GRAPH_VIEW_TYPE, titleOf(source), vscode.ViewColumn.Beside, webviewOptions(this.extensionUri));
     this.adopt(panel, source);
     return panel;
   }

@@ -8,7 +8,7 @@ import { packageRoot } from "../../protocol/packageRoot";
 import { scaffoldTemplate } from "../../common/templateScaffold";
 import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles";
 import { type StudioSession, startStudioSession } from "./support/studioSession";
-import type { NotebookEditor } from "./support/workbench";
+import { NotebookEditor } from "./support/workbench";
 
 const KERNEL_LABEL = "TypeScript (TF.js Studio)";
 /** Every single wait (a click, a selector, an output) gives up after this. */
@@ -96,6 +96,39 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await workbench.quickPickRow(`TF.js Studio: ${title}`).waitFor();
     }
     await workbench.closeQuickInput();
+  });
+
+  // First among the tests that open notebooks: a step must not be ticked by what other tests did.
+  describe("the walkthrough, in a window with no notebook open", () => {
+    /** A step of our walkthrough in the Welcome page (its data-step-id ends with the step's id). */
+    const step = (id: string) => session.page.locator(`.getting-started-step[data-step-id$="${id}"]`);
+    const stepButton = (id: string, label: string) => step(id).locator(".button-container .monaco-button", { hasText: label });
+    const isTicked = async (id: string) => (await step(id).getAttribute("aria-checked")) === "true";
+
+    it("Run All and Select Kernel ask which notebook, and tick their step only when the kernel really runs it", async () => {
+      const { workbench, page } = session;
+      await workbench.startCommand("Welcome: Open Walkthrough...");
+      await workbench.pickQuickItem(/Get Started with TF\.js Studio/);
+      await step("train").click();
+      await stepButton("train", "Run All").click();
+      // Without an open notebook VS Code's own Run All does nothing; ours asks which notebook to run.
+      await workbench.quickInput.locator(".quick-input-title", { hasText: "Which notebook to run?" }).waitFor();
+      await workbench.quickPickRow("interrupt.ipynb").waitFor();
+      await workbench.closeQuickInput();
+      assert.equal(await isTicked("train"), false, "Train is ticked though nothing ran");
+      assert.equal(await isTicked("createProject"), false, "Create a project is ticked though no project was made");
+
+      await step("pickKernel").click();
+      await stepButton("pickKernel", "Select Kernel").click();
+      await workbench.quickInput.locator(".quick-input-title", { hasText: "Which notebook to pick the kernel for?" }).waitFor();
+      await workbench.pickQuickItem("completion.ipynb");
+      await page.locator(".notifications-toasts", { hasText: "completion.ipynb runs on TypeScript (TF.js Studio)." }).waitFor();
+      const notebook = new NotebookEditor(page);
+      assert.match(await notebook.selectedKernel(), /TypeScript \(TF\.js Studio\)/);
+      await page.locator(".tabs-container .tab", { hasText: "Walkthrough: TF.js Studio" }).click();
+      await page.locator('.getting-started-step[data-step-id$="pickKernel"][aria-checked="true"]').waitFor();
+      assert.equal(await isTicked("train"), false, "selecting a kernel is not training");
+    });
   });
 
   describe("the mnist-mlp template notebook", () => {
