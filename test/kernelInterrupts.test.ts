@@ -89,6 +89,7 @@ describe("tfjs-studio kernel: heartbeat and interrupts", function () {
     const { result, interruptToReplyMs } = await runAndInterrupt(kernel, `let counter = 41;\nwhile (true) {}`, () => kernel.launched.interrupt());
     assert.equal(result.reply.content.status, "error");
     assert.equal(result.reply.content.ename, "Interrupted");
+    assert.match(String(result.reply.content.evalue), /the cell was interrupted while its code ran without yielding/, "says where the cell was");
     assert.equal(ofType(result, "error")[0]?.content.ename, "Interrupted");
     assertInterruptedPromptly(interruptToReplyMs);
     assert.equal(await value(kernel, `counter`), "41");
@@ -99,6 +100,7 @@ describe("tfjs-studio kernel: heartbeat and interrupts", function () {
       kernel.launched.interrupt(),
     );
     assert.equal(result.reply.content.ename, "Interrupted");
+    assert.match(String(result.reply.content.evalue), /the cell was interrupted while it awaited a promise/, "says where the cell was");
     assertInterruptedPromptly(interruptToReplyMs);
     assert.equal(await value(kernel, `1 + 1`), "2");
   });

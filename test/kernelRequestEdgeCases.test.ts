@@ -152,7 +152,7 @@ describe("tfjs-studio kernel: malformed requests and misbehaving values", functi
       assertOk(result);
       const text = stripAnsi(streamText(result, "stderr"));
       assert.match(text, /Uncaught RangeError: bad index 2/);
-      assert.match(text, /Cell In\[\d+\]:3:\d+/);
+      assert.match(text, /^Cell In\[\d+\], line 3, column \d+/m);
       assert.match(text, /---> 3 +throw new RangeError/);
       assert.doesNotMatch(text, /tfjs-studio-cell-|node:vm|node:internal/);
     });
@@ -168,7 +168,7 @@ describe("tfjs-studio kernel: malformed requests and misbehaving values", functi
       assertOk(result);
       const text = stripAnsi(streamText(result, "stderr"));
       assert.match(text, /Unhandled promise rejection: TypeError: nope/);
-      assert.match(text, /Cell In\[\d+\]:2:\d+/);
+      assert.match(text, /^Cell In\[\d+\], line 2, column \d+, in fails$/m);
       assert.doesNotMatch(text, /tfjs-studio-cell-|node:vm/);
     });
   });

@@ -73,6 +73,17 @@ describe("tfjs-studio kernel: TypeScript cells", function () {
     assert.equal((await runFailing(kernel, `throw new Error("runtime")`)).reply.content.diagnostics, undefined);
   });
 
+  it("gives every type error its message on a line of its own, above a location line VS Code links to the cell", async () => {
+    const result = await runFailing(kernel, `foo + bar;\nconsole.log(baz);`);
+    const lines = tracebackText(result.reply.content).split("\n");
+    for (const [name, line, column] of [["foo", 1, 1], ["bar", 1, 7], ["baz", 2, 13]] as const) {
+      const message = lines.indexOf(`error TS2304: Cannot find name '${name}'.`);
+      assert.ok(message >= 0, `no message for ${name}:\n${lines.join("\n")}`);
+      // VS Code's error renderer keeps "Cell In[N], line L" as a link and drops the rest of that line.
+      assert.match(lines[message + 1], new RegExp(`^Cell In\\[\\d+\\], line ${line}, column ${column}$`));
+    }
+  });
+
   it("lets later cells redeclare let, const, function and class with a new type", async () => {
     assertOk(await kernel.run(`let redeclaredLet = 1;\nconst redeclaredConst = 1;\nfunction redeclaredFn(): number { return 1; }\nclass RedeclaredClass { size = 1; }`));
     assert.equal(await value(kernel, `redeclaredConst + redeclaredLet + redeclaredFn() + new RedeclaredClass().size`), "4");

@@ -227,6 +227,8 @@ describe("training metrics in the kernel", function () {
     assert.ok(interruptedAt > 0, "training never got going");
     assert.equal(result.reply.content.status, "error");
     assert.equal(result.reply.content.ename, "Interrupted");
+    // Where it stopped, in the words of the cell's error: the batch and epoch, and that the weights are kept.
+    assert.match(String(result.reply.content.evalue), /^the cell was interrupted during training, after batch \d+\/\d+ of epoch 1\/1000; the model keeps the weights it had then$/);
     assert.ok(replyMs < 3000, `the interrupt took ${replyMs} ms`);
 
     const last = displayData(metricsMessages(result.iopub).at(-1)!);

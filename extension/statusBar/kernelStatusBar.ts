@@ -1,7 +1,8 @@
 // The active notebook's kernel in the status bar (state and backend), and the kernel info it opens on click.
 import * as vscode from "vscode";
 import type { KernelSessionRegistry, KernelState, NotebookKernelSession } from "../kernel/sessionTypes";
-import { kernelInfoText, statusBarText } from "./kernelStatusText";
+import { registerKernelInfoDocument } from "./kernelInfoDocument";
+import { statusBarText } from "./kernelStatusText";
 
 const SHOW_KERNEL_INFO = "tfjsStudio.showKernelInfo";
 const BUSY_DELAY_MS = 300;
@@ -39,31 +40,25 @@ export function registerKernelStatusBar(sessions: KernelSessionRegistry): vscode
     else render(session);
   };
 
+  const kernelInfo = registerKernelInfoDocument(sessions);
+  const showKernelInfo = (): void => {
+    const notebook = vscode.window.activeNotebookEditor?.notebook;
+    if (notebook && sessions.get(notebook)) return void kernelInfo.show(notebook);
+    void vscode.window.showInformationMessage(
+      "No TF.js Studio kernel runs for the active editor. Open a notebook, select the kernel \"TypeScript (TF.js Studio)\" and run a cell.",
+    );
+  };
+
   refresh();
   return vscode.Disposable.from(
     item,
+    kernelInfo.disposable,
     new vscode.Disposable(() => clearTimeout(busyTimer)),
     sessions.onDidChangeSession((session) => {
       if (session.notebook === vscode.window.activeNotebookEditor?.notebook) refresh();
     }),
     vscode.window.onDidChangeActiveNotebookEditor(refresh),
     vscode.workspace.onDidCloseNotebookDocument(refresh),
-    vscode.commands.registerCommand(SHOW_KERNEL_INFO, () => showKernelInfo(activeSession())),
+    vscode.commands.registerCommand(SHOW_KERNEL_INFO, showKernelInfo),
   );
-}
-
-async function showKernelInfo(session: NotebookKernelSession | undefined): Promise<void> {
-  if (!session) {
-    void vscode.window.showInformationMessage(
-      "No TF.js Studio kernel runs for the active editor. Open a notebook, select the kernel \"TypeScript (TF.js Studio)\" and run a cell.",
-    );
-    return;
-  }
-  const { title, detail } = kernelInfoText(session);
-  const copy = "Copy";
-  const restart = "Restart Kernel";
-  const choice = await vscode.window.showInformationMessage(title, { modal: true, detail }, copy, restart);
-  if (choice === copy) await vscode.env.clipboard.writeText(`${title}\n\n${detail}`);
-  // The restart command reports failures and progress; the dialog was opened for the active notebook, as it restarts.
-  if (choice === restart) await vscode.commands.executeCommand("tfjsStudio.restartKernel");
 }

@@ -1,4 +1,4 @@
-// What the status bar and the kernel info dialog say about a notebook's kernel. No vscode import: unit-tested in mocha.
+// What the status bar and the kernel info document say about a notebook's kernel. No vscode import: unit-tested in mocha.
 import type { KernelInfoTfjs } from "../../protocol/messageContents";
 import type { KernelState } from "../kernel/sessionTypes";
 
@@ -40,7 +40,7 @@ const STATE_WORDS: Record<KernelState, string> = {
 
 function tfjsFacts(kernelInfo: Record<string, unknown> | undefined): TfjsFacts | undefined {
   const tfjs = kernelInfo?.tfjs;
-  return tfjs !== null && typeof tfjs === "object" ? (tfjs) : undefined;
+  return tfjs !== null && typeof tfjs === "object" ? tfjs : undefined;
 }
 
 function stringField(record: Record<string, unknown> | undefined, name: string): string | undefined {
@@ -79,7 +79,7 @@ export function statusBarText(facts: KernelFacts): StatusBarText {
   return { text, tooltip, error: facts.state === "dead" };
 }
 
-/** The kernel info dialog: a title line and the details, as plain text (a modal shows no markdown), also fit to copy. */
+/** The kernel info document: a title line and the details, each fact once, as plain text fit to copy. */
 export function kernelInfoText(facts: KernelFacts): { title: string; detail: string } {
   const info = facts.kernelInfo;
   const implementation = stringField(info, "implementation") ?? "TF.js Studio kernel";
@@ -89,9 +89,8 @@ export function kernelInfoText(facts: KernelFacts): { title: string; detail: str
     const waiting = facts.state === "starting" || facts.state === "restarting" ? "The kernel has not answered yet." : "The kernel never answered.";
     return { title, detail: [waiting, ...runtimeLines(facts)].join("\n") };
   }
+  // Not the banner: it is for Jupyter consoles, and repeats the TensorFlow.js version and backend listed here.
   const lines: string[] = [];
-  const banner = stringField(info, "banner");
-  if (banner) lines.push(banner, "");
   const tfjs = tfjsFacts(info);
   if (tfjs) {
     if (tfjs.description) lines.push(`Backend: ${tfjs.description}${tfjs.tfjs_backend ? ` (tf.getBackend() is "${tfjs.tfjs_backend}")` : ""}`);

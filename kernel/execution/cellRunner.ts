@@ -4,7 +4,7 @@
 import { Script } from "node:vm";
 import type { CompiledCell } from "../typescript/cellCompiler";
 import { UserCodePhase } from "./interruptStates";
-import { InterruptedError, type InterruptController } from "./interrupts";
+import { BEFORE_STARTING, InterruptedError, WHILE_RUNNING, type InterruptController } from "./interrupts";
 
 export interface CellOutcome {
   /** Set when the cell ends in an expression statement. */
@@ -38,7 +38,7 @@ export class CellRunner {
       // An interrupt that came while the cell compiled stops it before it starts.
       if (this.interrupts.interruptedBeforeStart() || this.guard.interruptPending()) {
         this.interrupts.interrupt("message");
-        throw new InterruptedError();
+        throw new InterruptedError(BEFORE_STARTING);
       }
       let completion: Promise<unknown[] | undefined>;
       try {
@@ -46,7 +46,7 @@ export class CellRunner {
       } catch (error) {
         if ((error as NodeJS.ErrnoException)?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
           this.interrupts.interrupt("signal");
-          throw new InterruptedError();
+          throw new InterruptedError(WHILE_RUNNING);
         }
         throw error;
       }

@@ -32,26 +32,33 @@ export class CellSources {
   }
 }
 
+/**
+ * Where a traceback line points into a cell, it starts with "Cell In[N], line L", as ipykernel's do: VS Code links
+ * exactly that, and drops the rest of the line, so a message goes on a line of its own, before its location.
+ */
+function cellLocation(label: string, line: number, column: number): string {
+  return `${label}, line ${line}, column ${column}`;
+}
+
 export function typeErrorReport(diagnostics: CellDiagnostic[], label: string): ErrorContent {
   const first = diagnostics[0];
-  const lines: string[] = [];
-  for (const d of diagnostics) {
-    lines.push(`${RED}${label}, line ${d.line}, column ${d.column}${RESET}: ${BOLD}error TS${d.code}${RESET}: ${d.message}`);
+  const traceback = diagnostics.map((d) => {
+    const lines = [`${BOLD}error TS${d.code}${RESET}: ${d.message}`, `${RED}${cellLocation(label, d.line, d.column)}${RESET}`];
     if (d.lineText) {
       lines.push(`  ${d.lineText}`);
       lines.push(`  ${" ".repeat(Math.max(d.column - 1, 0))}${RED}${"~".repeat(Math.max(1, Math.min(d.length, d.lineText.length - d.column + 1)))}${RESET}`);
     }
-  }
+    return lines.join("\n");
+  });
   return {
     ename: "TypeScriptError",
     evalue: `TS${first.code}: ${first.message} (line ${first.line}, column ${first.column})`,
-    traceback: [lines.join("\n")],
+    traceback,
     diagnostics: diagnostics.map(({ line, column, length, code, message }) => ({ line, column, length, code, message, category: "error" })),
   };
 }
 
-export function interruptReport(): ErrorContent {
-  const error = new InterruptedError();
+function interruptReport(error: InterruptedError): ErrorContent {
   return { ename: error.name, evalue: error.message, traceback: [`${RED}${error.name}${RESET}: ${error.message}`] };
 }
 
@@ -71,7 +78,7 @@ export function runtimeErrorReport(error: unknown, sources: CellSources, isKerne
 }
 
 function errorReport(error: unknown, sources: CellSources, isKernelFile: (file: string) => boolean): ErrorContent {
-  if (error instanceof InterruptedError) return interruptReport();
+  if (error instanceof InterruptedError) return interruptReport(error);
   if (!(error instanceof Error) && !(typeof error === "object" && error !== null && "stack" in error)) {
     const evalue = inspect(error);
     return { ename: "Uncaught", evalue, traceback: [`${RED}Uncaught${RESET} ${evalue}`] };
@@ -91,8 +98,8 @@ function errorReport(error: unknown, sources: CellSources, isKernelFile: (file: 
       const entry = cell.map.findEntry(Number(lineText) - 1, Number(columnText) - 1) as { originalLine?: number; originalColumn?: number };
       if (entry.originalLine === undefined) continue;
       const cellLine = entry.originalLine + 1;
-      const where = `${GREEN}${cell.label}:${cellLine}:${(entry.originalColumn ?? 0) + 1}${RESET}`;
-      frames.push(fn ? `    at ${asyncPrefix}${fn} (${where})` : `    at ${where}`);
+      const where = `${GREEN}${cellLocation(cell.label, cellLine, (entry.originalColumn ?? 0) + 1)}${RESET}`;
+      frames.push(fn ? `${where}, in ${asyncPrefix}${fn}` : where);
       excerpt ??= codeExcerpt(cell, cellLine);
     } else if (!isKernelFile(file) && !file.startsWith("node:")) {
       frames.push(line.replace(/^\s*/, "    "));

@@ -1,12 +1,20 @@
 // Turns interrupts (SIGINT, or the socket worker's message) into the end of the running cell. The phases an interrupt
 // meets, and what it does in each: interruptStates.ts.
 
+/** Where the cell was when it stopped: a user reads it after "the cell was interrupted". */
+export const WHILE_RUNNING = "while its code ran without yielding (a loop or a long computation)";
+export const WHILE_AWAITING = "while it awaited a promise";
+export const BEFORE_STARTING = "before it started";
+
 export class InterruptedError extends Error {
   override name = "Interrupted";
-  constructor() {
-    super("the cell was interrupted");
+  constructor(where: string) {
+    super(`the cell was interrupted ${where}`);
   }
 }
+
+/** What a listener stopped, said as where the cell was (e.g. "during training, after batch 3/10 of epoch 1/5"). */
+type InterruptListener = (event: InterruptEvent) => void | string | Promise<void | string>;
 
 /** How long an interrupt waits for listeners still finishing (e.g. a fit stopping at its batch end) before the cell ends anyway. */
 const LISTENER_GRACE_MS = 5000;
@@ -34,7 +42,7 @@ export class InterruptController {
   private executing = false;
   /** An interrupt came while executing, before the cell began: the cell must not start. */
   private beforeStart = false;
-  private readonly listeners = new Set<(event: InterruptEvent) => void | Promise<void>>();
+  private readonly listeners = new Set<InterruptListener>();
 
   constructor(private readonly pending: InterruptSource) {}
 
@@ -78,14 +86,16 @@ export class InterruptController {
       return;
     }
     this.reject = undefined;
-    const error = new InterruptedError();
-    const pending = [...this.listeners].map((listener) => listener(event)).filter((result) => result instanceof Promise);
-    if (pending.length === 0) return reject(error);
+    const results = [...this.listeners].map((listener) => listener(event));
+    // A listener that stopped something says where the cell was; else it was waiting on a promise.
+    const interrupted = (said: unknown[]) => new InterruptedError(said.find((where): where is string => typeof where === "string") ?? WHILE_AWAITING);
+    const pending = results.filter((result) => result instanceof Promise);
+    if (pending.length === 0) return reject(interrupted(results));
     // The cell ends once the listeners' work is done, so nothing it started runs on after it.
-    const timer = setTimeout(() => reject(error), LISTENER_GRACE_MS);
-    void Promise.allSettled(pending).then(() => {
+    const timer = setTimeout(() => reject(interrupted(results)), LISTENER_GRACE_MS);
+    void Promise.allSettled(pending).then((settled) => {
       clearTimeout(timer);
-      reject(error);
+      reject(interrupted([...results, ...settled.map((outcome) => (outcome.status === "fulfilled" ? outcome.value : undefined))]));
     });
   }
 
@@ -98,7 +108,7 @@ export class InterruptController {
    * Runs `listener` on every interrupt of a running cell (e.g. to stop training at the next batch). A listener
    * may return a promise: the cell ends when it settles (at most LISTENER_GRACE_MS later).
    */
-  onInterrupt(listener: (event: InterruptEvent) => void | Promise<void>): () => void {
+  onInterrupt(listener: InterruptListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

@@ -30,24 +30,28 @@ export class ActiveTrainings {
       result,
       abandon: () => {
         callback.abandon();
-        rejectAbandoned(new InterruptedError());
+        rejectAbandoned(new InterruptedError(callback.stoppedAt()));
       },
     });
     return result;
   }
 
-  /** Stops every fit at its next batch end; resolves once they have all ended (undefined when none runs). */
-  stopAll(event: InterruptEvent): Promise<void> | undefined {
+  /**
+   * Stops every fit at its next batch end; resolves once they have all ended (undefined when none runs), with where
+   * the first one stopped, for the interrupted cell's message.
+   */
+  stopAll(event: InterruptEvent): Promise<string> | undefined {
     if (this.running.size === 0) return undefined;
     return this.stop([...this.running], event);
   }
 
-  private async stop(fits: [TrainingCallback, TrackedFit][], event: InterruptEvent): Promise<void> {
+  private async stop(fits: [TrainingCallback, TrackedFit][], event: InterruptEvent): Promise<string> {
     for (const [callback] of fits) callback.requestStop();
     const ended = Promise.allSettled(fits.map(([, fit]) => fit.result));
     // Terminated JavaScript never resumes, so a fit that has not ended now never will.
     if (!event.terminated) await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))]);
     for (const [callback, fit] of fits) if (this.running.has(callback)) fit.abandon();
     await ended;
+    return fits[0][0].stoppedAt();
   }
 }

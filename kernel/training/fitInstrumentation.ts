@@ -70,7 +70,7 @@ async function runAttached(callback: TrainingCallback, fit: () => Promise<Histor
   }
   callback.run?.finish("interrupted", "the cell was interrupted");
   // The cell ends as interrupted, not with the code after the fit running on.
-  throw new InterruptedError();
+  throw new InterruptedError(callback.stoppedAt());
 }
 
 type Train = <A extends TrainingArgs>(model: LayersModel, method: "fit" | "fitDataset", args: A | undefined, original: (args: A | undefined) => Promise<History>) => Promise<History>;

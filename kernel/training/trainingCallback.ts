@@ -58,6 +58,9 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
     stopRequested = false;
     private stoppedInBatch = false;
     private epoch = 0;
+    /** The last batch that ended in this epoch (-1 before the first), and the fit's totals, for stoppedAt. */
+    private lastBatch = -1;
+    private totals: { epochs: number | null; stepsPerEpoch: number | null } = { epochs: null, stepsPerEpoch: null };
 
     constructor(readonly options: MetricsCallbackOptions = {}) {
       super();
@@ -95,8 +98,17 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
       this.detach();
     }
 
+    /** Where the interrupted training stopped, as the interrupted cell's message says it. */
+    stoppedAt(): string {
+      const { epochs, stepsPerEpoch } = this.totals;
+      const epoch = `epoch ${this.epoch + 1}${epochs === null ? "" : `/${epochs}`}`;
+      const where = this.lastBatch < 0 ? `before the first batch of ${epoch}` : `after batch ${this.lastBatch + 1}${stepsPerEpoch === null ? "" : `/${stepsPerEpoch}`} of ${epoch}`;
+      return `during training, ${where}; the model keeps the weights it had then`;
+    }
+
     override async onTrainBegin(): Promise<void> {
       this.stoppedInBatch = false;
+      this.lastBatch = -1;
       if (this.options.enabled === false) return;
       const model = this.fitCall?.model ?? this.model;
       const params = this.params;
@@ -118,10 +130,11 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
         output: environment.output,
         throttleMs: this.options.throttleMs,
       });
+      this.totals = { epochs: finite(params.epochs), stepsPerEpoch: samples !== null && batchSize ? Math.ceil(samples / batchSize) : finite(params.steps) };
       this.run.start({
-        epochs: finite(params.epochs),
+        epochs: this.totals.epochs,
         initialEpoch: finite(params.initialEpoch) ?? 0,
-        stepsPerEpoch: samples !== null && batchSize ? Math.ceil(samples / batchSize) : finite(params.steps),
+        stepsPerEpoch: this.totals.stepsPerEpoch,
         batchSize,
         samples,
       });
@@ -136,6 +149,7 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
     override async onBatchEnd(batch: number, logs?: LogValues): Promise<void> {
       // Last, after the user's callbacks: an interrupt acted on earlier would let a spinning one run on.
       environment.pollInterrupt();
+      this.lastBatch = batch;
       if (this.run) {
         const size = typeof logs?.size === "number" ? logs.size : 0;
         this.run.batchEnd(this.epoch, batch, size, resolveLogs(logs), learningRateOf(this.model));
@@ -146,6 +160,7 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
 
     override async onEpochBegin(epoch: number): Promise<void> {
       this.epoch = epoch;
+      this.lastBatch = -1;
     }
 
     override async onEpochEnd(epoch: number, logs?: LogValues): Promise<void> {

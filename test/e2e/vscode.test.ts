@@ -45,6 +45,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         scaffoldTemplate("mnist-mlp", path.join(dir, "mnist-mlp"));
         writeNotebook(path.join(dir, "interrupt.ipynb"), ["const kept = 41;", "while (true) {}", "kept + 1"]);
         writeNotebook(path.join(dir, "completion.ipynb"), ["const point = { xCoord: 1, yCoord: 2 };", ""]);
+        writeNotebook(path.join(dir, "typeErrors.ipynb"), ["foo + bar;\nconsole.log(baz);"]);
         writeNotebook(path.join(dir, "restart.ipynb"), [
           [
             'import * as tf from "@tensorflow/tfjs";',
@@ -222,6 +223,21 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     return notebook;
   }
 
+  it("shows kernel info beside the notebook, each fact once, and copies it from the title bar", async () => {
+    const { page } = session;
+    await openAndRunFirstCell("completion.ipynb");
+    await page.locator(".statusbar-item", { hasText: /TF\.js idle/ }).click();
+    // A document in a tab of its own, not a modal dialog that blocks the window.
+    await page.locator(".tabs-container .tab", { hasText: "Kernel Info (completion.ipynb)" }).waitFor();
+    assert.equal(await page.locator(".monaco-dialog-box").count(), 0, "a modal dialog opened");
+    // Monaco renders spaces as non-breaking ones.
+    const text = (await page.locator('.editor-instance .monaco-editor[data-uri^="tfjs-studio-kernel-info:"] .view-lines').innerText()).replace(/\u00a0/g, " ");
+    assert.match(text, /Backend: wasm/);
+    assert.equal(text.match(/TensorFlow\.js/g)?.length, 1, `the TensorFlow.js version is repeated:\n${text}`);
+    await page.locator(".editor-actions .action-label.codicon-copy").click();
+    await page.locator(".statusbar-item", { hasText: "Kernel info copied" }).waitFor();
+  });
+
   it("interrupts `while (true) {}`, and the next cell still sees earlier variables", async () => {
     const notebook = await openAndRunFirstCell("interrupt.ipynb");
 
@@ -230,11 +246,25 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     await session.page.waitForTimeout(1000); // well inside the loop
     await notebook.stopCell(1);
     assert.equal(await notebook.waitForCellState(1, ["success", "error"], STEP_TIMEOUT_MS), "error");
-    await notebook.output(/Interrupt/).waitFor();
+    // It says where the cell was, not only that it was interrupted.
+    await notebook.output(/the cell was interrupted while its code ran without yielding/).waitFor();
 
     await notebook.runCell(2);
     assert.equal(await notebook.waitForCellState(2, ["success", "error"], STEP_TIMEOUT_MS), "success");
     await notebook.output(/^\s*42\s*$/).waitFor();
+  });
+
+  it("shows every type error's message, each with a link to its cell line", async () => {
+    const { workbench } = session;
+    const notebook = await workbench.openNotebook("typeErrors.ipynb");
+    await notebook.selectKernel(KERNEL_LABEL, workbench);
+    await notebook.runCell(0);
+    assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "error");
+    for (const name of ["foo", "bar", "baz"]) await notebook.output(`Cannot find name '${name}'`).waitFor();
+    // VS Code's error renderer links "Cell In[N], line L" to the cell: one link a type error.
+    const links = notebook.outputs().locator(".output a", { hasText: /^line \d+$/ });
+    await links.nth(2).waitFor();
+    assert.equal(await links.count(), 3);
   });
 
   it("a restart ends live metrics that were still training, instead of leaving them training forever", async () => {
