@@ -66,8 +66,12 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-/** User settings that keep welcome pages, trust prompts, update checks and telemetry away. */
+/**
+ * User settings that keep welcome pages, trust prompts, update checks and telemetry away, and save files only when
+ * the user asks, as desktop VS Code does (in a browser VS Code saves every edit after a second by default).
+ */
 const QUIET_SETTINGS = {
+  "files.autoSave": "off",
   "workbench.startupEditor": "none",
   "security.workspace.trust.enabled": false,
   "telemetry.telemetryLevel": "off",

@@ -46,6 +46,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         writeNotebook(path.join(dir, "interrupt.ipynb"), ["const kept = 41;", "while (true) {}", "kept + 1"]);
         writeNotebook(path.join(dir, "completion.ipynb"), ["const point = { xCoord: 1, yCoord: 2 };", ""]);
         writeNotebook(path.join(dir, "typeErrors.ipynb"), ["foo + bar;\nconsole.log(baz);"]);
+        writeNotebook(path.join(dir, "edited.ipynb"), ["const untouched = 1;"]);
         writeNotebook(path.join(dir, "restart.ipynb"), [
           [
             'import * as tf from "@tensorflow/tfjs";',
@@ -265,6 +266,23 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     const links = notebook.outputs().locator(".output a", { hasText: /^line \d+$/ });
     await links.nth(2).waitFor();
     assert.equal(await links.count(), 3);
+  });
+
+  it("leaves an edited notebook unsaved until the user saves it, also while its kernel runs", async () => {
+    const { page, workbench } = session;
+    const file = path.join(session.workspace, "edited.ipynb");
+    const onDisk = fs.readFileSync(file, "utf8");
+    const notebook = await workbench.openNotebook("edited.ipynb");
+    await notebook.selectKernel(KERNEL_LABEL, workbench);
+    await notebook.runCell(0);
+    assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+    await notebook.focusCellEnd(0);
+    await page.keyboard.type(" // edited by mistake");
+    await page.locator(".tabs-container .tab.dirty", { hasText: "edited.ipynb" }).waitFor();
+    // Nothing to wait for when nothing should happen: twice VS Code's auto-save delay, had it been on.
+    await page.waitForTimeout(2500);
+    assert.equal(fs.readFileSync(file, "utf8"), onDisk, "the notebook was saved without the user asking");
+    await page.locator(".tabs-container .tab.dirty", { hasText: "edited.ipynb" }).waitFor();
   });
 
   it("a restart ends live metrics that were still training, instead of leaving them training forever", async () => {
