@@ -35,7 +35,9 @@ describe("kernel status bar text", () => {
     assert.equal(text("idle"), "$(circle-large-outline) TF.js idle · wasm");
     assert.equal(text("busy"), "$(loading~spin) TF.js busy · wasm");
     assert.equal(text("busy", gpu), "$(loading~spin) TF.js busy · GPU: NVIDIA A100");
-    assert.equal(statusBarText({ state: "starting", kernelInfo: undefined, runtimeDescription: undefined }).text, "$(sync~spin) TF.js starting");
+    assert.equal(statusBarText({ state: "starting", kernelInfo: undefined, runtimeDescription: undefined }).text, "$(sync~spin) TF.js starting…");
+    // Until the new kernel answers: the old kernel's backend is no news.
+    assert.equal(text("restarting"), "$(sync~spin) TF.js restarting…");
     assert.equal(text("dead"), "$(error) TF.js dead");
   });
 
@@ -49,7 +51,7 @@ describe("kernel status bar text", () => {
 });
 
 describe("kernel info text", () => {
-  it("lists implementation, banner, backend, devices, skipped backends and the Node runtime with its reason", () => {
+  it("lists implementation, backend, devices, skipped backends and the Node runtime with its reason", () => {
     const kernelInfo = info({
       backend: "wasm",
       tfjs_backend: "wasm",
@@ -86,7 +88,7 @@ describe("kernel info text", () => {
 
   it("says when the kernel has not answered yet", () => {
     const { title, detail } = kernelInfoText({ state: "starting", kernelInfo: undefined, runtimeDescription: "the editor's runtime (ELECTRON_RUN_AS_NODE=1): no node on PATH" });
-    assert.equal(title, "TF.js Studio kernel: starting");
+    assert.equal(title, "TF.js Studio kernel: starting…");
     assert.match(detail, /has not answered yet/);
     assert.match(detail, /Node.js runtime: the editor's runtime/);
   });

@@ -30,8 +30,8 @@ const STATE_ICONS: Record<KernelState, string> = {
 };
 
 const STATE_WORDS: Record<KernelState, string> = {
-  starting: "starting",
-  restarting: "restarting",
+  starting: "starting…",
+  restarting: "restarting…",
   idle: "idle",
   busy: "busy",
   dead: "dead",
@@ -68,7 +68,8 @@ export function backendLabel(kernelInfo: Record<string, unknown> | undefined): s
 }
 
 export function statusBarText(facts: KernelFacts): StatusBarText {
-  const backend = facts.state === "dead" || facts.state === "shutdown" ? undefined : backendLabel(facts.kernelInfo);
+  // The backend belongs to a running kernel: not to one that is gone, nor to the old one while it restarts.
+  const backend = facts.state === "dead" || facts.state === "shutdown" || facts.state === "restarting" ? undefined : backendLabel(facts.kernelInfo);
   const text = `${STATE_ICONS[facts.state]} TF.js ${STATE_WORDS[facts.state]}${backend ? ` · ${backend}` : ""}`;
   const description = tfjsFacts(facts.kernelInfo)?.description;
   const tooltip = [
