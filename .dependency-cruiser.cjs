@@ -10,20 +10,27 @@ module.exports = {
       comment: "protocol/ holds the contracts every side reads: it imports nothing of the project's but itself.",
       severity: "error",
       from: { path: "^protocol/" },
-      to: { path: "^(common|tfjs|client|cli|kernel|extension|webviews|templates)/" },
+      to: { path: "^(common|tfjs|serving|client|cli|kernel|extension|webviews|templates)/" },
     },
     {
       name: "common-serves-every-process",
       comment: "common/ holds Node helpers that several processes share: it may use protocol/, and no process's folder.",
       severity: "error",
       from: { path: "^common/" },
-      to: { path: `^(tfjs|templates)/|${PROCESS_FOLDERS}` },
+      to: { path: `^(tfjs|serving|templates)/|${PROCESS_FOLDERS}` },
     },
     {
       name: "tfjs-serves-every-process",
       comment: "tfjs/ (backend selection, file:// model IO, model graphs) is shared by the kernel, the extension and the model server: it must not reach into any of them.",
       severity: "error",
       from: { path: "^tfjs/" },
+      to: { path: `^(serving|templates)/|${PROCESS_FOLDERS}` },
+    },
+    {
+      name: "serving-serves-every-frontend",
+      comment: "serving/ (packaging, the model server, deploys) is used by the CLI and the extension and runs in a container: it may use tfjs/, common/ and protocol/, and no frontend's or the kernel's code.",
+      severity: "error",
+      from: { path: "^serving/" },
       to: { path: `^templates/|${PROCESS_FOLDERS}` },
     },
     {
@@ -31,13 +38,13 @@ module.exports = {
       comment: "client/ talks to a kernel through protocol/ only: the kernel may run elsewhere (over SSH), so its code is not the client's.",
       severity: "error",
       from: { path: "^client/" },
-      to: { path: `^(tfjs|templates)/|^(cli|kernel|extension|webviews)/` },
+      to: { path: `^(tfjs|serving|templates)/|^(cli|kernel|extension|webviews)/` },
     },
     {
       name: "kernel-internals-are-private",
       comment: "Only the CLI's entry point (cli/main.ts) starts the kernel, through kernel/kernelMain.ts; everything else talks to a kernel through client/ and protocol/. Tests and benches may reach in.",
       severity: "error",
-      from: { path: "^(protocol|common|tfjs|client|cli|extension|webviews|templates)/", pathNot: "^cli/main\\.ts$" },
+      from: { path: "^(protocol|common|tfjs|serving|client|cli|extension|webviews|templates)/", pathNot: "^cli/main\\.ts$" },
       to: { path: "^kernel/" },
     },
     {
@@ -52,7 +59,7 @@ module.exports = {
       comment: "The kernel process uses protocol/, common/ and tfjs/; it never imports a frontend (client, CLI, extension, webviews).",
       severity: "error",
       from: { path: "^kernel/" },
-      to: { path: "^(client|cli|extension|webviews)/" },
+      to: { path: "^(serving|client|cli|extension|webviews)/" },
     },
     {
       name: "extension-uses-client-and-shared-code",
@@ -73,7 +80,7 @@ module.exports = {
       comment: "Webviews run in the browser and get everything by postMessage or cell outputs: they import protocol/ and their own folder only.",
       severity: "error",
       from: { path: "^webviews/" },
-      to: { path: "^(common|tfjs|client|cli|kernel|extension|templates)/" },
+      to: { path: "^(common|tfjs|serving|client|cli|kernel|extension|templates)/" },
     },
     {
       name: "no-circular",

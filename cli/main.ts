@@ -1,6 +1,7 @@
 // `tfjs-studio` command line: kernel, install-kernel, run, new.
 import { installKernel } from "./installKernel";
 import { newProject } from "./newProject";
+import { packageModel } from "./packageModel";
 import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
 import { runNotebook } from "./runNotebook";
@@ -16,6 +17,7 @@ commands:
   run NOTEBOOK.ipynb [--output OUT.ipynb] [--timeout SECONDS] [--force]
                                     execute every cell and save the outputs
   new TEMPLATE DIR                  start a project from a template (mnist-mlp, mnist-cnn, lstm-text-classification)
+  package MODEL_DIR [--out FILE]    check a saved model and write model.tar.gz with serving.json
   --version                         print the version
 
 Each command takes --help.
@@ -37,6 +39,8 @@ async function main(args: string[]): Promise<number | undefined> {
       return runNotebook(rest);
     case "new":
       return newProject(rest);
+    case "package":
+      return packageModel(rest);
     case "--version":
     case "-v":
       process.stdout.write(`${packageVersion()}\n`);

@@ -10,12 +10,7 @@ const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, complex6
 
 /** The weight specs and their bytes, all groups in order; errors say what is wrong, for "Cannot load <model.json>: …". */
 export function readWeightFiles(modelDir: string, manifest: io.WeightsManifestConfig): [io.WeightsManifestEntry[], ArrayBuffer[]] {
-  if (!Array.isArray(manifest) || !manifest.every((group) => Array.isArray(group?.paths) && Array.isArray(group.weights))) {
-    throw new Error("its weightsManifest is not a list of { paths, weights } groups");
-  }
-  const files = manifest.map((group) => group.paths.map((name) => weightFile(modelDir, name)));
-  manifest.forEach((group, index) => checkGroupSize(group, files[index]));
-  const buffers = files.flat().map(({ path }) => {
+  const buffers = checkWeightFiles(modelDir, manifest).map(({ path }) => {
     let bytes: Buffer;
     try {
       bytes = readRegularFile(path);
@@ -27,9 +22,19 @@ export function readWeightFiles(modelDir: string, manifest: io.WeightsManifestCo
   return [manifest.flatMap((group) => group.weights), buffers];
 }
 
-interface WeightFile {
+export interface WeightFile {
   path: string;
   size: number;
+}
+
+/** The listed weight files, all groups in order, each checked to be there, inside modelDir, and of the right size. */
+export function checkWeightFiles(modelDir: string, manifest: io.WeightsManifestConfig): WeightFile[] {
+  if (!Array.isArray(manifest) || !manifest.every((group) => Array.isArray(group?.paths) && Array.isArray(group.weights))) {
+    throw new Error("its weightsManifest is not a list of { paths, weights } groups");
+  }
+  const files = manifest.map((group) => group.paths.map((name) => weightFile(modelDir, name)));
+  manifest.forEach((group, index) => checkGroupSize(group, files[index]));
+  return files.flat();
 }
 
 /** A listed weight file, which must be a regular file in the model's directory or below it. */
