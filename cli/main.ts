@@ -2,6 +2,7 @@
 import { installKernel } from "./installKernel";
 import { newProject } from "./newProject";
 import { packageModel } from "./packageModel";
+import { serveModel } from "./serveModel";
 import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
 import { runNotebook } from "./runNotebook";
@@ -18,6 +19,7 @@ commands:
                                     execute every cell and save the outputs
   new TEMPLATE DIR                  start a project from a template (mnist-mlp, mnist-cnn, lstm-text-classification)
   package MODEL_DIR [--out FILE]    check a saved model and write model.tar.gz with serving.json
+  serve MODEL [--port 8080]         serve a model.tar.gz or model folder over HTTP (SageMaker, TF Serving, v2)
   --version                         print the version
 
 Each command takes --help.
@@ -41,6 +43,8 @@ async function main(args: string[]): Promise<number | undefined> {
       return newProject(rest);
     case "package":
       return packageModel(rest);
+    case "serve":
+      return serveModel(rest);
     case "--version":
     case "-v":
       process.stdout.write(`${packageVersion()}\n`);

@@ -83,9 +83,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     try {
       await session.page.keyboard.press("Escape");
       await session.workbench.closeQuickInput();
-      // Saved first: closing an edited notebook would ask whether to save it.
-      await session.workbench.runCommand("File: Save All Files");
-      await session.workbench.runCommand("View: Close All Editors");
+      await session.workbench.saveAndCloseAllEditors();
     } catch (error) {
       console.log(`    could not reset the workbench: ${(error as Error).message}`);
     }

@@ -109,6 +109,18 @@ export class Workbench {
     }
   }
 
+  /**
+   * Saves and closes every editor (later tests reopen notebooks with the outputs earlier ones made). A kernel may
+   * still change a notebook between the save and the close, which then asks whether to save: that last change is
+   * not kept, and the dialog does not block the next test.
+   */
+  async saveAndCloseAllEditors(): Promise<void> {
+    await this.runCommand("File: Save All Files");
+    await this.runCommand("View: Close All Editors");
+    const dontSave = this.page.locator(".monaco-dialog-box .monaco-button", { hasText: "Don't Save" });
+    while (await dontSave.waitFor({ timeout: 1500 }).then(() => true, () => false)) await dontSave.click();
+  }
+
   async closeEditor(tabLabel: string): Promise<void> {
     await this.page.locator(".tabs-container .tab", { hasText: tabLabel }).locator(".codicon-close").click();
   }
