@@ -1,10 +1,12 @@
-// `tfjs-studio` command line: kernel, install-kernel, run, new.
+// `tfjs-studio` command line: kernel, install-kernel, run, new, package, serve, invoke.
 import { installKernel } from "./installKernel";
+import { invokeModel } from "./invokeEndpoint";
 import { newProject } from "./newProject";
 import { packageModel } from "./packageModel";
 import { serveModel } from "./serveModel";
 import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
+import { runMain } from "./runMain";
 import { runNotebook } from "./runNotebook";
 import { runKernel } from "../kernel/kernelMain";
 import { packageVersion } from "../protocol/packageRoot";
@@ -20,6 +22,7 @@ commands:
   new TEMPLATE DIR                  start a project from a template (mnist-mlp, mnist-cnn, lstm-text-classification)
   package MODEL_DIR [--out FILE]    check a saved model and write model.tar.gz with serving.json
   serve MODEL [--port 8080]         serve a model.tar.gz or model folder over HTTP (SageMaker, TF Serving, v2)
+  invoke URL --data F | --text T    call an endpoint and print the prediction and the latency
   --version                         print the version
 
 Each command takes --help.
@@ -45,6 +48,8 @@ async function main(args: string[]): Promise<number | undefined> {
       return packageModel(rest);
     case "serve":
       return serveModel(rest);
+    case "invoke":
+      return invokeModel(rest);
     case "--version":
     case "-v":
       process.stdout.write(`${packageVersion()}\n`);
@@ -71,12 +76,4 @@ async function startKernel(args: string[]): Promise<number | undefined> {
   return undefined; // keeps running until shutdown
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== undefined) process.exitCode = code;
-  },
-  (error: Error) => {
-    process.stderr.write(`tfjs-studio: ${error.message}\n`);
-    process.exitCode = ExitCode.Failed;
-  },
-);
+runMain("tfjs-studio", () => main(process.argv.slice(2)));

@@ -2,12 +2,13 @@
 // `tfjs-studio serve` and for a SageMaker endpoint.
 import * as path from "node:path";
 import { selectBackend } from "../tfjs/backends/selectBackend";
+import { writeContainerContext } from "../serving/container/containerContext";
 import { inspectModelDir } from "../serving/package/modelPackage";
 import { formatPackageTree, writeModelPackage } from "../serving/package/writeModelPackage";
 import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
 
-const USAGE = `usage: tfjs-studio package MODEL_DIR [--out FILE] [--name NAME] [--version V] [--scale S] [--raw-ids]
+const USAGE = `usage: tfjs-studio package MODEL_DIR [--out FILE] [--name NAME] [--version V] [--scale S] [--raw-ids] [--container DIR]
 
 Checks the model that model.save("file://MODEL_DIR") wrote and writes a model.tar.gz: model.json, its weights,
 labels.json and a text model's vocab.json and tokenizer.json at the root, and serving.json (name, version,
@@ -17,6 +18,8 @@ input and output signature, labels, preprocessing). Nothing is written if a chec
   --version V     the model's version (default: 1)
   --scale S       image models: multiply each raw input value by S, e.g. 1/255 for pixels 0-255
   --raw-ids       an Embedding model without vocab.json takes word ids as they are
+  --container DIR also write a Docker build context for SageMaker (bring your own container) into DIR:
+                  a Dockerfile on Node 20 with tfjs-node, the "serve" entry point and a README (no Docker needed)
 `;
 
 const OPTIONS = {
@@ -25,6 +28,7 @@ const OPTIONS = {
   version: { type: "string" },
   scale: { type: "string" },
   "raw-ids": { type: "boolean" },
+  container: { type: "string" },
 } as const;
 
 export async function packageModel(args: string[]): Promise<number> {
@@ -46,6 +50,11 @@ export async function packageModel(args: string[]): Promise<number> {
     process.stdout.write(`${formatPackageTree(written)}\n`);
     process.stdout.write(`model ${manifest.name} version ${manifest.version} (${manifest.format}), preprocessing: ${manifest.preprocessing.kind}\n`);
     process.stdout.write(`Serve it with: tfjs-studio serve ${path.relative(process.cwd(), written.file) || written.file}\n`);
+    if (values.container !== undefined) {
+      const context = writeContainerContext(values.container, manifest);
+      process.stdout.write(`Container build context in ${context.dir}: ${context.files.join(", ")}\n`);
+      process.stdout.write(`Build it with: docker build --platform linux/amd64 -t ${context.image} ${path.relative(process.cwd(), context.dir) || "."} (its README.md says how to push and deploy it)\n`);
+    }
     return ExitCode.Ok;
   } catch (error) {
     process.stderr.write(`tfjs-studio package: ${(error as Error).message}\n`);

@@ -13,6 +13,8 @@ packages=(
   jupyter-console          # a terminal Jupyter frontend
   python3-nbclient         # nbconvert's executor
   dataset-fashion-mnist    # real IDX files for the MNIST templates' data.ts and the template benchmark
+  python3-boto3            # boto3: the Python client code "Copy Client Code" gives runs against a local endpoint
+  curl                     # the curl client code runs too
 )
 for option in "$@"; do
   case "$option" in

@@ -5,7 +5,7 @@ import { runCli } from "./support/cli";
 describe("tfjs-studio command line", function () {
   this.timeout(60_000);
 
-  for (const command of ["kernel", "install-kernel", "run", "new", "package", "serve"]) {
+  for (const command of ["kernel", "install-kernel", "run", "new", "package", "serve", "invoke"]) {
     it(`${command} --help prints its usage and exits 0`, async () => {
       const { code, stdout, stderr } = await runCli([command, "--help"]);
       assert.equal(code, 0, stderr);

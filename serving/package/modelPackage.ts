@@ -55,34 +55,39 @@ export async function inspectModelDir(tf: Tfjs, modelDir: string, options: Packa
   } catch (error) {
     throw new PackageProblem((error as Error).message, { cause: error });
   }
-  const text = readTextModelFiles(dir, servable);
-  if (!text && servable.firstLayerClass === "Embedding" && !options.rawIds) {
-    throw new PackageProblem(
-      `${dir}: an Embedding model needs ${TEXT_MODEL_FILES.join(", ")} beside ${MODEL_JSON} to take raw text (the LSTM template's TextClassifier.save writes them); package with --raw-ids to serve word ids as they are.`,
-    );
+  // Read for its signature only: the weights go back (the extension host packages many models in one process).
+  try {
+    const text = readTextModelFiles(dir, servable);
+    if (!text && servable.firstLayerClass === "Embedding" && !options.rawIds) {
+      throw new PackageProblem(
+        `${dir}: an Embedding model needs ${TEXT_MODEL_FILES.join(", ")} beside ${MODEL_JSON} to take raw text (the LSTM template's TextClassifier.save writes them); package with --raw-ids to serve word ids as they are.`,
+      );
+    }
+    const labels = text?.labels ?? readLabels(dir, servable);
+    const name = options.name ?? modelName(path.basename(dir));
+    if (!MODEL_NAME_PATTERN.test(name)) throw new PackageProblem(`--name ${JSON.stringify(name)}: a model name has letters, digits, ".", "-" and "_" only, and at most 63 of them`);
+    const manifest: ServingManifest = {
+      schemaVersion: SERVING_MANIFEST_SCHEMA_VERSION,
+      name,
+      version: options.version ?? "1",
+      format: servable.format,
+      modelFile: MODEL_JSON,
+      inputs: servable.inputs,
+      outputs: servable.outputs,
+      ...(labels ? { labels } : {}),
+      preprocessing: preprocessing(text, options),
+      createdAt: new Date().toISOString(),
+      createdBy: `tfjs-studio ${packageVersion()}`,
+    };
+    const files: PackagedFile[] = [
+      { name: MODEL_JSON, size: statIfExists(modelFile)?.size ?? 0 },
+      ...weightFiles.map((file) => ({ name: path.relative(dir, file.path).split(path.sep).join("/"), size: file.size })),
+      ...[...(text ? TEXT_MODEL_FILES : []), ...(labels && !text ? [LABELS_JSON] : [])].map((name) => ({ name, size: statIfExists(path.join(dir, name))?.size ?? 0 })),
+    ];
+    return { dir, manifest, files };
+  } finally {
+    servable.model.dispose();
   }
-  const labels = text?.labels ?? readLabels(dir, servable);
-  const name = options.name ?? modelName(path.basename(dir));
-  if (!MODEL_NAME_PATTERN.test(name)) throw new PackageProblem(`--name ${JSON.stringify(name)}: a model name has letters, digits, ".", "-" and "_" only, and at most 63 of them`);
-  const manifest: ServingManifest = {
-    schemaVersion: SERVING_MANIFEST_SCHEMA_VERSION,
-    name,
-    version: options.version ?? "1",
-    format: servable.format,
-    modelFile: MODEL_JSON,
-    inputs: servable.inputs,
-    outputs: servable.outputs,
-    ...(labels ? { labels } : {}),
-    preprocessing: preprocessing(text, options),
-    createdAt: new Date().toISOString(),
-    createdBy: `tfjs-studio ${packageVersion()}`,
-  };
-  const files: PackagedFile[] = [
-    { name: MODEL_JSON, size: statIfExists(modelFile)?.size ?? 0 },
-    ...weightFiles.map((file) => ({ name: path.relative(dir, file.path).split(path.sep).join("/"), size: file.size })),
-    ...[...(text ? TEXT_MODEL_FILES : []), ...(labels && !text ? [LABELS_JSON] : [])].map((name) => ({ name, size: statIfExists(path.join(dir, name))?.size ?? 0 })),
-  ];
-  return { dir, manifest, files };
 }
 
 function readModelJson(file: string): io.ModelJSON {

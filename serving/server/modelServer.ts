@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import { BadRequest } from "./instanceDecoding";
 import { openInferenceRoutes } from "./openInferenceRoutes";
 import { PredictionBatcher } from "./predictionBatcher";
-import { sageMakerRoutes } from "./sageMakerRoutes";
+import { runtimeApiError, sageMakerRoutes } from "./sageMakerRoutes";
 import { loadServedModel, type ServedModel } from "./servedModel";
 import { ServerMetrics } from "./serverMetrics";
 import { ServingContext } from "./servingContext";
@@ -76,7 +76,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
   app.setErrorHandler((error: FastifyError | BadRequest, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500 && !(error instanceof BadRequest)) request.log.error({ err: error }, "request failed");
-    return reply.code(status).send({ error: describeError(error) });
+    return reply.code(status).send(runtimeApiError(request, reply, status, describeError(error)));
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url}; try POST /invocations, POST /v1/models/NAME:predict or POST /v2/models/NAME/infer` }),

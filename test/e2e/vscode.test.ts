@@ -86,6 +86,9 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await session.workbench.saveAndCloseAllEditors();
     } catch (error) {
       console.log(`    could not reset the workbench: ${(error as Error).message}`);
+      const file = path.join(SCREENSHOTS, `reset-after-${test.title.replace(/[^\w.-]+/g, "_").slice(0, 120)}.png`);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await session.page.screenshot({ path: file }).catch(() => undefined);
     }
   });
 

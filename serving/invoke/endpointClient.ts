@@ -1,0 +1,69 @@
+// Calls an endpoint and times it. A local endpoint (tfjs-studio serve, the container) is a URL: its base URL means
+// SageMaker's POST /invocations, a full path (/v1/models/NAME:predict, /v2/models/NAME/infer) that protocol.
+// Cloud endpoints, called by name, join here as other kinds of target.
+export type EndpointTarget = { kind: "local"; url: URL };
+
+export interface EndpointRequest {
+  /** Raw text for a text model, or a JSON body. */
+  text?: string;
+  json?: unknown;
+}
+
+export interface EndpointResponse {
+  url: string;
+  status: number;
+  latencyMs: number;
+  body: unknown;
+}
+
+/** A call that did not get a prediction: the endpoint's own error when it gave one. */
+export class EndpointError extends Error {
+  override name = "EndpointError";
+}
+
+export function parseEndpointTarget(text: string): EndpointTarget {
+  if (/^https?:\/\//i.test(text)) {
+    try {
+      return { kind: "local", url: new URL(text) };
+    } catch (error) {
+      throw new EndpointError(`${text} is not a valid URL`, { cause: error });
+    }
+  }
+  throw new EndpointError(`"${text}" is not an http:// URL. Give a local endpoint's URL, e.g. http://127.0.0.1:8080 (what tfjs-studio serve prints); endpoints by name come with deploys to the cloud.`);
+}
+
+export async function invokeEndpoint(target: EndpointTarget, request: EndpointRequest, timeoutMs = 60_000): Promise<EndpointResponse> {
+  const url = new URL(target.url);
+  if (url.pathname === "/" || url.pathname === "") url.pathname = "/invocations";
+  const { contentType, body } = requestBody(url.pathname, request);
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(url, { method: "POST", headers: { "content-type": contentType }, body, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const cause = (error as Error).cause as (Error & { code?: string }) | undefined;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new EndpointError(`no answer from ${url.href} (${reason}): is the endpoint running? Start one with tfjs-studio serve MODEL.tar.gz`, { cause: error });
+  }
+  const text = await response.text();
+  const latencyMs = performance.now() - started;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new EndpointError(`${url.href} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+  }
+  if (!response.ok) {
+    const message = typeof parsed === "object" && parsed !== null && "error" in parsed ? String(parsed.error) : text.slice(0, 500);
+    throw new EndpointError(`${url.href} answered ${response.status}: ${message}`);
+  }
+  return { url: url.href, status: response.status, latencyMs, body: parsed };
+}
+
+/** SageMaker's /invocations takes raw text as it is; the other protocols take it as an instance of a JSON body. */
+function requestBody(pathname: string, request: EndpointRequest): { contentType: string; body: string } {
+  if (request.text === undefined) return { contentType: "application/json", body: JSON.stringify(request.json) };
+  if (pathname.endsWith("/invocations")) return { contentType: "text/plain", body: request.text };
+  if (/\/infer$/.test(pathname)) return { contentType: "application/json", body: JSON.stringify({ inputs: [{ name: "text", shape: [1], datatype: "BYTES", data: [request.text] }] }) };
+  return { contentType: "application/json", body: JSON.stringify({ instances: [request.text] }) };
+}
