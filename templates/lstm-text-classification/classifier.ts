@@ -1,5 +1,6 @@
-// The LSTM text classifier: the model (Embedding → LSTM, optionally bidirectional → Dense softmax), and the model kept
-// together with its tokenizer and labels, so that it can be saved, loaded back and asked about raw text.
+// The LSTM text classifier: the model (Embedding → LSTM, optionally bidirectional → Dense softmax), its seeded training
+// batches, and the model kept together with its tokenizer and labels, so that it can be saved, loaded back and asked
+// about raw text.
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "node:fs";
 import * as path from "node:path";

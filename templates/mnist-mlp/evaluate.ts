@@ -35,7 +35,7 @@ export async function evaluateClassifier(
 /** The confusion matrix as an HTML table whose cells are shaded by their share of the row. */
 export function confusionMatrixHtml(confusion: number[][], labelNames: string[]): string {
   const cell = "padding: 2px 6px; text-align: right; border: 1px solid #ddd";
-  // Class names head the rows left-aligned (VS Code right-aligns table cells); over the counts they stay right.
+  // Each row starts with its class name, left-aligned as text reads; the counts, and the names above them, stay right.
   const rowHeader = `${cell}; text-align: left`;
   const header = labelNames.map((name) => `<th style="${cell}">${escapeHtml(name)}</th>`).join("");
   const rows = confusion.map((row, actual) => {
