@@ -6,7 +6,7 @@ import { packageRoot } from "../protocol/packageRoot";
 
 export interface TemplateInfo {
   name: string;
-  /** The first sentence of the template's README, after its title. */
+  /** The first sentence of the template's README after its title: the one line that pickers show. */
   description: string;
   /** The template's notebooks, relative to its folder: what to open first. */
   notebooks: string[];

@@ -326,4 +326,16 @@ describe("MNIST template notebooks, run headless", function () {
     assert.ok(testAccuracy(run) > 0.6, `test accuracy ${testAccuracy(run)}`);
     assert.equal(fs.existsSync(path.join(workDir, "empty-cache")), false);
   });
+
+  it("mnist-mlp on Fashion-MNIST names the classes, clothing rather than digits, wherever it shows them", async () => {
+    const run = await runTemplate("mnist-mlp", path.join(workDir, "fashion"), { ...quick, EPOCHS: "1", MNIST_DATASET: "fashion-mnist", MNIST_TEST_LIMIT: "200" });
+    assert.equal(run.code, 0, `the notebook failed:\n${run.text}\n${run.stderr}`);
+    assert.match(run.text, /540 training, 60 validation and 200 test images from \/usr\/share\/datasets\/fashion-mnist/);
+    const name = "(?:T-shirt/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot)";
+    assert.match(run.text, new RegExp(`^${name} → ${name}( \\| ${name} → ${name})*$`, "m"), "captions of the misclassified images");
+    // Fashion-MNIST's first five test images.
+    assert.match(run.text, new RegExp(`reloaded model predicts (${name}, ){4}${name} for test images 0-4 \\(labels Ankle boot, Pullover, Trouser, Trouser, Shirt\\)`));
+    const html = run.outputs.map((o) => joined(o.data?.["text/html"] ?? "")).find((h) => h.includes("predicted class"));
+    assert.match(html ?? "", /<th style="[^"]*text-align: left">Ankle boot<\/th>/, "class names head the confusion matrix's rows left-aligned");
+  });
 });

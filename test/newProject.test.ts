@@ -44,6 +44,16 @@ describe("project templates", () => {
     ]);
   });
 
+  it("describes the shipped templates in one line each, of one form, short enough for VS Code's quick pick", () => {
+    const templates = listTemplates();
+    assert.deepEqual(templates.map((t) => t.name), ["lstm-text-classification", "mnist-cnn", "mnist-mlp"]);
+    for (const { name, description } of templates) {
+      // The quick pick cuts a longer detail line off with "…".
+      assert.ok(description.length <= 60, `${name}: "${description}" has ${description.length} characters`);
+      assert.match(description, /^\S+ network on \S+ \S+ · (about|under) \S+ (s|min) on CPU$/u, name);
+    }
+  });
+
   it("copies a template into a new folder, symlinks replaced by the files they point to", () => {
     const dir = path.join(work, "nested", "project");
     assert.deepEqual(scaffoldTemplate("alpha", dir, root), ["README.md", "alpha.ipynb", "data/shared.ts"]);
@@ -125,7 +135,7 @@ describe("tfjs-studio new", function () {
   it("lists the templates for an unknown one or missing arguments", async () => {
     const unknown = await runCli(["new", "mnist-rnn", path.join(work, "x")]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown template "mnist-rnn"; the templates are:\n.*lstm-text-classification +Classify short texts/);
+    assert.match(unknown.stderr, /unknown template "mnist-rnn"; the templates are:\n.*lstm-text-classification +LSTM network on short texts · under 1 min on CPU\n/);
     assert.equal(fs.existsSync(path.join(work, "x")), false);
     const missing = await runCli(["new", "lstm-text-classification"]);
     assert.equal(missing.code, 2);

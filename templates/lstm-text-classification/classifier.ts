@@ -1,9 +1,10 @@
-// The LSTM text classifier: the model (Embedding → LSTM, optionally bidirectional → Dense softmax), and the model kept
-// together with its tokenizer and labels, so that it can be saved, loaded back and asked about raw text.
+// The LSTM text classifier: the model (Embedding → LSTM, optionally bidirectional → Dense softmax), its seeded training
+// batches, and the model kept together with its tokenizer and labels, so that it can be saved, loaded back and asked
+// about raw text.
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Example } from "./data";
+import { seededShuffle, type Example } from "./data";
 import { Tokenizer, type TokenizerConfig } from "./tokenizer";
 
 export interface ModelOptions {
@@ -16,15 +17,27 @@ export interface ModelOptions {
   /** Read the text in both directions (two LSTMs, outputs concatenated). */
   bidirectional?: boolean;
   learningRate?: number;
+  /** Seeds the initial weights, so that a run can be repeated; without it they differ every time. */
+  seed?: number;
 }
 
 export function buildModel(options: ModelOptions): tf.Sequential {
-  const { vocabSize, maxLength, numClasses, embeddingDim = 32, lstmUnits = 32, bidirectional = false, learningRate = 0.005 } = options;
+  const { vocabSize, maxLength, numClasses, embeddingDim = 32, lstmUnits = 32, bidirectional = false, learningRate = 0.005, seed } = options;
+  // Each weight matrix gets a seed of its own: one seed for all would start them from the same numbers.
+  const seeded = (offset: number) => (seed === undefined ? undefined : seed + offset);
   const model = tf.sequential({ name: "lstm_text_classifier" });
-  model.add(tf.layers.embedding({ inputDim: vocabSize, outputDim: embeddingDim, inputLength: maxLength, name: "embedding" }));
-  const lstm = tf.layers.lstm({ units: lstmUnits, name: "lstm" });
+  const embeddingsInitializer = tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeded(0) });
+  model.add(tf.layers.embedding({ inputDim: vocabSize, outputDim: embeddingDim, inputLength: maxLength, embeddingsInitializer, name: "embedding" }));
+  const lstm = tf.layers.lstm({
+    units: lstmUnits,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: seeded(1) }),
+    // Not the default orthogonal initializer: tfjs warns "Slowness may result" above 2000 elements, and the recurrent
+    // matrix has 4 × lstmUnits² (4096 for 32 units). Glorot uniform trains as well at these sizes.
+    recurrentInitializer: tf.initializers.glorotUniform({ seed: seeded(2) }),
+    name: "lstm",
+  });
   model.add(bidirectional ? tf.layers.bidirectional({ layer: lstm, mergeMode: "concat", name: "bidirectional_lstm" }) : lstm);
-  model.add(tf.layers.dense({ units: numClasses, activation: "softmax", name: "classes" }));
+  model.add(tf.layers.dense({ units: numClasses, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: seeded(3) }), name: "classes" }));
   model.compile({ optimizer: tf.train.adam(learningRate), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   return model;
 }
@@ -40,6 +53,24 @@ export function toTensors(examples: Example[], tokenizer: Tokenizer, labels: str
   const x = tf.tensor2d(tokenizer.encode(examples.map(({ text }) => text)), [examples.length, tokenizer.config.maxLength], "int32");
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(indices, "int32"), labels.length).toFloat() as tf.Tensor2D);
   return { x, y };
+}
+
+/**
+ * Batches of the examples in a new order every epoch, for model.fitDataset. The order comes from `seed`, so that a run
+ * can be repeated: model.fit's own shuffle draws from Math.random.
+ */
+export function shuffledBatches({ x, y }: { x: tf.Tensor2D; y: tf.Tensor2D }, batchSize: number, seed: number): tf.data.Dataset<{ xs: tf.Tensor2D; ys: tf.Tensor2D }> {
+  const indices = Array.from({ length: x.shape[0] }, (_, i) => i);
+  let epoch = 0;
+  return tf.data.generator(function* () {
+    const order = seededShuffle(indices, seed + epoch++);
+    for (let start = 0; start < order.length; start += batchSize) {
+      const batch = tf.tensor1d(order.slice(start, start + batchSize), "int32");
+      // fitDataset disposes of each batch once it has trained on it.
+      yield { xs: tf.gather(x, batch), ys: tf.gather(y, batch) };
+      batch.dispose();
+    }
+  });
 }
 
 export interface Prediction {

@@ -40,7 +40,7 @@ export function classificationReport(truth: ArrayLike<number>, predicted: ArrayL
 
 export function reportText(report: ClassificationReport): string {
   const width = Math.max(8, ...report.classes.map((c) => c.label.length));
-  const lines = [`${"class".padEnd(width)}  precision  recall     f1  support`];
+  const lines = [`accuracy: ${fixed(report.accuracy)}`, "", `${"class".padEnd(width)}  precision  recall     f1  support`];
   for (const c of report.classes) {
     lines.push(`${c.label.padEnd(width)}  ${fixed(c.precision).padStart(9)}  ${fixed(c.recall).padStart(6)}  ${fixed(c.f1).padStart(5)}  ${String(c.support).padStart(7)}`);
   }
@@ -54,20 +54,20 @@ export function reportText(report: ClassificationReport): string {
 
 export function reportHtml(report: ClassificationReport): string {
   const metricRows = report.classes
-    .map((c) => `<tr><th>${escapeHtml(c.label)}</th><td>${fixed(c.precision)}</td><td>${fixed(c.recall)}</td><td>${fixed(c.f1)}</td><td>${c.support}</td></tr>`)
+    .map((c) => `<tr><th${LEFT}>${escapeHtml(c.label)}</th><td>${fixed(c.precision)}</td><td>${fixed(c.recall)}</td><td>${fixed(c.f1)}</td><td>${c.support}</td></tr>`)
     .join("");
   const max = Math.max(1, ...report.confusion.flat());
   const confusionRows = report.confusion
     .map((row, k) => {
       // Shading by count makes the diagonal (correct answers) stand out.
       const cells = row.map((n) => `<td style="background: rgba(66, 133, 244, ${(n / max).toFixed(2)})">${n}</td>`).join("");
-      return `<tr><th>${escapeHtml(report.classes[k].label)}</th>${cells}</tr>`;
+      return `<tr><th${LEFT}>${escapeHtml(report.classes[k].label)}</th>${cells}</tr>`;
     })
     .join("");
   const predictedHeader = report.classes.map((c) => `<th>${escapeHtml(c.label)}</th>`).join("");
   return [
     `<p><b>accuracy: ${fixed(report.accuracy)}</b></p>`,
-    `<table><thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr></thead><tbody>${metricRows}</tbody></table>`,
+    `<table><thead><tr><th${LEFT}>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr></thead><tbody>${metricRows}</tbody></table>`,
     `<p>confusion matrix (rows: true class, columns: predicted)</p>`,
     `<table><thead><tr><th></th>${predictedHeader}</tr></thead><tbody>${confusionRows}</tbody></table>`,
   ].join("\n");
@@ -76,6 +76,9 @@ export function reportHtml(report: ClassificationReport): string {
 function fixed(value: number): string {
   return value.toFixed(3);
 }
+
+// VS Code right-aligns table cells, as Jupyter does: names and texts read better left-aligned, numbers stay right.
+export const LEFT = ' style="text-align: left"';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);

@@ -35,6 +35,8 @@ export async function evaluateClassifier(
 /** The confusion matrix as an HTML table whose cells are shaded by their share of the row. */
 export function confusionMatrixHtml(confusion: number[][], labelNames: string[]): string {
   const cell = "padding: 2px 6px; text-align: right; border: 1px solid #ddd";
+  // Each row starts with its class name, left-aligned as text reads; the counts, and the names above them, stay right.
+  const rowHeader = `${cell}; text-align: left`;
   const header = labelNames.map((name) => `<th style="${cell}">${escapeHtml(name)}</th>`).join("");
   const rows = confusion.map((row, actual) => {
     const total = row.reduce((a, b) => a + b, 0) || 1;
@@ -45,7 +47,7 @@ export function confusionMatrixHtml(confusion: number[][], labelNames: string[])
       const text = share > 0.6 ? "color: white;" : "";
       return `<td style="${cell}; background: rgba(${hue}, ${share.toFixed(3)}); ${text}" title="${(100 * share).toFixed(1)}% of ${escapeHtml(labelNames[actual])}">${count}</td>`;
     });
-    return `<tr><th style="${cell}">${escapeHtml(labelNames[actual])}</th>${cells.join("")}</tr>`;
+    return `<tr><th style="${rowHeader}">${escapeHtml(labelNames[actual])}</th>${cells.join("")}</tr>`;
   });
   return (
     `<table style="border-collapse: collapse; font-size: 12px">` +

@@ -313,6 +313,17 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     const { workbench, page } = session;
     const target = path.join(session.workspace, "new-project");
     await workbench.startCommand("TF.js Studio: New Project from Template…");
+    for (const name of ["lstm-text-classification", "mnist-cnn", "mnist-mlp"]) {
+      const row = workbench.quickPickRow(name);
+      await row.waitFor();
+      // VS Code cuts a line too long for the picker off with "…": each template's description must show whole.
+      const clipped = await row
+        .locator("*")
+        .evaluateAll((elements: { textContent: string | null; scrollWidth: number; clientWidth: number }[]) =>
+          elements.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent),
+        );
+      assert.deepEqual(clipped, [], `${name}'s row is cut off`);
+    }
     await workbench.pickQuickItem(/mnist-cnn/);
     // code-server's folder picker is a quick input with a path and the folder's listing. Once it lists the workspace
     // folder, type the target; once it lists the target's contents (only ".."), accept it.
