@@ -1,7 +1,7 @@
 // `tfjs-studio invoke URL --data FILE.json | --text "..."`: sends one request to an endpoint and prints the
 // prediction (labels with probabilities when the model has labels) and the latency.
 import * as fs from "node:fs";
-import { EndpointError, invokeEndpoint, parseEndpointTarget, type EndpointRequest } from "../serving/invoke/endpointClient";
+import { EndpointError, invokeEndpoint, jsonRequest, parseEndpointTarget, type EndpointRequest } from "../serving/invoke/endpointClient";
 import { formatPredictions } from "../serving/invoke/predictionReport";
 import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
@@ -30,7 +30,7 @@ export async function invokeModel(args: string[]): Promise<number> {
   if ((values.data === undefined) === (values.text === undefined)) return usageError("invoke", "give --data FILE.json or --text, one of them", () => USAGE);
   try {
     const target = parseEndpointTarget(positionals[0]);
-    const request: EndpointRequest = values.text !== undefined ? { text: values.text } : { json: readBody(values.data!) };
+    const request: EndpointRequest = values.text !== undefined ? { text: values.text } : readRequest(values.data!);
     const response = await invokeEndpoint(target, request);
     if (values.json) process.stdout.write(`${JSON.stringify(response.body)}\n`);
     else process.stdout.write(`${formatPredictions(response.body)}\n`);
@@ -43,19 +43,11 @@ export async function invokeModel(args: string[]): Promise<number> {
   }
 }
 
-/** The file's JSON; a bare list is the instances. */
-function readBody(file: string): unknown {
-  let text: string;
+function readRequest(file: string): EndpointRequest {
   try {
-    text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
+    return jsonRequest(fs.readFileSync(file === "-" ? 0 : file, "utf8"), file);
   } catch (error) {
+    if (error instanceof EndpointError) throw error;
     throw new EndpointError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw new EndpointError(`${file} is not JSON: ${(error as Error).message}`, { cause: error });
-  }
-  return Array.isArray(body) ? { instances: body } : body;
 }

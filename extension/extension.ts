@@ -8,11 +8,15 @@ import { CONTROLLER_ID, registerNotebookController } from "./notebook/notebookCo
 import { registerMetricsPanel } from "./panels/metricsPanel";
 import { MODEL_GRAPH_VIEW_TYPE, registerModelGraphPanel } from "./panels/modelGraphPanel";
 import { RendererMessaging } from "./rendererMessaging";
+import { registerEndpointCommands } from "./serving/endpointCommands";
+import { LocalEndpoint } from "./serving/localEndpoint";
+import { registerPackageModelCommand } from "./serving/packageModelCommand";
 import { registerKernelStatusBar } from "./statusBar/kernelStatusBar";
 import { registerWalkthroughCommands } from "./walkthrough/walkthroughCommands";
 import { watchWalkthroughProgress } from "./walkthrough/walkthroughProgress";
 
 let kernelSessions: KernelSessions | undefined;
+let localEndpoint: LocalEndpoint | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("TF.js Studio", { log: true });
@@ -20,6 +24,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = new CellDiagnostics();
   const sessions = new KernelSessions(log);
   kernelSessions = sessions;
+  const endpointLog = vscode.window.createOutputChannel("TF.js Studio Endpoint");
+  const endpoint = new LocalEndpoint(endpointLog);
+  localEndpoint = endpoint;
   context.subscriptions.push(
     log,
     messaging,
@@ -33,10 +40,14 @@ export function activate(context: vscode.ExtensionContext): void {
     registerNewProjectCommand(log),
     registerWalkthroughCommands(CONTROLLER_ID, context.extension.id),
     watchWalkthroughProgress(MODEL_GRAPH_VIEW_TYPE),
+    registerPackageModelCommand(log),
+    endpointLog,
+    // `endpoint` is stopped by deactivate, which waits for its requests in flight.
+    registerEndpointCommands(endpoint, endpointLog),
   );
 }
 
-/** Waits for the kernels to stop, so that none outlives the extension host. */
-export function deactivate(): Promise<void> | undefined {
-  return kernelSessions?.dispose();
+/** Waits for the kernels and the local endpoint to stop, so that none outlives the extension host. */
+export async function deactivate(): Promise<void> {
+  await Promise.all([kernelSessions?.dispose(), localEndpoint?.stop()]);
 }

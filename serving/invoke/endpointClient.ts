@@ -21,6 +21,17 @@ export class EndpointError extends Error {
   override name = "EndpointError";
 }
 
+/** A JSON request body from a file's text; a bare list is the instances. */
+export function jsonRequest(text: string, source: string): EndpointRequest {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new EndpointError(`${source} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return { json: Array.isArray(body) ? { instances: body } : body };
+}
+
 export function parseEndpointTarget(text: string): EndpointTarget {
   if (/^https?:\/\//i.test(text)) {
     try {

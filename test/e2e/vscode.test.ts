@@ -210,6 +210,36 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await row.waitFor();
       assert.equal(await row.getAttribute("data-status"), "completed");
     });
+
+    it("packages the trained model from the explorer, serves it on a local endpoint, invokes it and stops it", async () => {
+      const { workbench, page } = session;
+      assert.ok(fs.existsSync(path.join(session.workspace, "mnist-mlp", "mnist-mlp-model", "model.json")), "the template run saved no model (an earlier test failed?)");
+      await workbench.openFile("mnist-mlp/mnist-mlp-model/model.json");
+      await workbench.runCommand("File: Reveal Active File in Explorer View");
+      await page.locator(".explorer-folders-view .monaco-list-row.selected", { hasText: "model.json" }).click({ button: "right" });
+      await page.locator(".monaco-menu .action-label", { hasText: "Package Model…" }).click();
+
+      const toast = (text: string | RegExp) => page.locator(".notifications-toasts .notification-toast", { hasText: text });
+      const packaged = toast(/Packaged mnist-mlp-model into mnist-mlp\/model\.tar\.gz \([\d.]+ [kM]B\)/);
+      await packaged.waitFor({ timeout: 60_000 });
+      assert.ok(fs.existsSync(path.join(session.workspace, "mnist-mlp", "model.tar.gz")));
+      await packaged.locator(".monaco-button", { hasText: "Start Local Endpoint" }).click();
+
+      const status = page.locator(".statusbar-item", { hasText: /mnist-mlp-model · 127\.0\.0\.1:\d+/ });
+      await status.waitFor({ timeout: 60_000 });
+      const url = `http://${/127\.0\.0\.1:\d+/.exec(await status.innerText())![0]}`;
+      assert.equal((await fetch(`${url}/ping`)).status, 200, "the endpoint in the status bar answers /ping");
+      const served = toast(`mnist-mlp-model is served at ${url}`);
+      await served.locator(".monaco-button", { hasText: "Invoke…" }).click();
+      await workbench.pickQuickItem("An example in the input's shape");
+      // Ten class probabilities for the example image.
+      await toast(/mnist-mlp-model \(\d+ ms\): \[0\] \[([\d.e-]+,){9}[\d.e-]+\]/).waitFor({ timeout: 30_000 });
+
+      await status.click();
+      await workbench.pickQuickItem(/Stop Local Endpoint/);
+      await status.waitFor({ state: "hidden", timeout: 40_000 });
+      await assert.rejects(fetch(`${url}/ping`), "the endpoint still answers after Stop Local Endpoint");
+    });
   });
 
   /** Opens a notebook of the workspace on the TF.js Studio kernel and runs its first cell, which must succeed. */
