@@ -1,6 +1,6 @@
 // The messages between the metrics panel (extension/panels/metricsPanel.ts) and its page
 // (webviews/metricsPanel/), and the page's saved state.
-import type { ObservedRunStatus, RunLogRecord } from "./runLogSchema";
+import type { MetricValues, ObservedRunStatus, RunLogRecord } from "./runLogSchema";
 import type { RunSeries } from "./runSeries";
 
 /** The charts' x axis: the step number, time since the run started, or wall-clock time. */
@@ -17,6 +17,8 @@ export interface PanelRun {
   location: string;
   status: ObservedRunStatus;
   startTime: number | null;
+  /** The exact values a finished run ended with (the charts may smooth them); null while it runs. */
+  finalMetrics: MetricValues | null;
   problems: string[];
 }
 

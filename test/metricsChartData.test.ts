@@ -10,7 +10,9 @@ import { csvField, linesCsv } from "../webviews/shared/csvExport";
 import { groupMetricNames } from "../webviews/shared/metricGroups";
 import { clippedRange } from "../webviews/shared/outlierClipping";
 import { runColor } from "../webviews/shared/runColors";
-import { appendRecords, emptyRunSeries, metricNames } from "../protocol/runSeries";
+import { appendRecords, emptyRunSeries, endValues, metricNames } from "../protocol/runSeries";
+import { metricsText } from "../protocol/metricsFormat";
+import { panelChart } from "../webviews/metricsPanel/panelChart";
 import { emaSmooth } from "../webviews/shared/smoothing";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -87,9 +89,51 @@ describe("metrics chart data", () => {
     const byEpoch = chartLines([a], loss, { xAxis: "relative", granularity: "epoch", smoothing: 0.5 });
     assert.deepEqual(byEpoch[0].x, [0.305, 0.605], "seconds since the start");
     assert.deepEqual(byEpoch[0].raw, [1 / 3, 1 / 6]);
-    assert.notDeepEqual(byEpoch[0].smoothed, byEpoch[0].raw);
     const wall = chartLines([a], loss, { xAxis: "wall", granularity: "batch", smoothing: 0 });
     assert.equal(wall[0].x[0], (T0 + 100) / 1000, "uPlot's time unit: seconds");
+  });
+
+  it("smooths per-batch lines only: epoch means and validation points are drawn as they are", () => {
+    const run = chartRun("a", runRecords((step) => 1 / step));
+    const [loss] = groupMetricNames(metricNames(run.series));
+    const [batchLoss, valLoss] = chartLines([run], loss, { xAxis: "step", granularity: "batch", smoothing: 0.9 });
+    assert.ok(batchLoss.isSmoothed);
+    assert.notEqual(batchLoss.smoothed.at(-1), batchLoss.raw.at(-1), "the per-batch loss is smoothed");
+    assert.equal(valLoss.isSmoothed, false);
+    assert.deepEqual(valLoss.smoothed, [1 / 3 + 0.1, 1 / 6 + 0.1], "val_loss keeps its real values");
+    const [epochLoss] = chartLines([run], loss, { xAxis: "step", granularity: "epoch", smoothing: 0.9 });
+    assert.deepEqual(epochLoss.smoothed, [1 / 3, 1 / 6], "epoch means keep their real values");
+    assert.equal(chartLines([run], loss, { xAxis: "step", granularity: "batch", smoothing: 0 })[0].isSmoothed, false);
+  });
+
+  it("draws a smoothed line over its raw values, faint in the same colour, and pairs them for the tooltip", () => {
+    const run = chartRun("a", runRecords((step) => 1 / step));
+    const [loss] = groupMetricNames(metricNames(run.series));
+    const options = { xAxis: "step", granularity: "batch", smoothing: 0.99, logY: false, clipOutliers: false } as const;
+    const { layout, data } = panelChart("loss", chartLines([run], loss, options), options);
+    assert.deepEqual(
+      layout.series.map(({ label, faint, dashed, rawIndex }) => ({ label, faint, dashed, rawIndex })),
+      [
+        { label: "a · loss (raw)", faint: true, dashed: undefined, rawIndex: undefined },
+        { label: "a · loss", faint: undefined, dashed: false, rawIndex: 0 },
+        { label: "a · val_loss", faint: undefined, dashed: true, rawIndex: undefined },
+      ],
+    );
+    assert.equal(layout.series[0].color, layout.series[1].color, "the raw line has its smoothed line's colour");
+    assert.equal(data[1].at(-1), 1 / 6, "the raw line ends where the run ended");
+    assert.ok(data[2].at(-1)! > 0.3, "the smoothed line lags far behind at 0.99");
+    const unsmoothed = panelChart("loss", chartLines([run], loss, { ...options, smoothing: 0 }), { ...options, smoothing: 0 });
+    assert.equal(unsmoothed.layout.series.length, 2, "no raw twin when nothing is smoothed");
+  });
+
+  it("keeps the exact values a run ended with: its end record's, else each metric's last value", () => {
+    const ended = emptyRunSeries();
+    appendRecords(ended, runRecords((step) => 1 / step).map((record) => (record.type === "end" ? { ...record, finalMetrics: { loss: 0.0029, val_loss: 0.0008 } } : record)));
+    assert.deepEqual(endValues(ended), { loss: 0.0029, val_loss: 0.0008 });
+    const cutShort = emptyRunSeries();
+    appendRecords(cutShort, runRecords((step) => 1 / step).filter((record) => record.type !== "end"));
+    assert.deepEqual(endValues(cutShort), { loss: 1 / 6, acc: 0.6, val_loss: 1 / 6 + 0.1, val_acc: 0.5 });
+    assert.equal(metricsText({ val_loss: 0.0008, acc: 0.99871, loss: 0.0029 }), "loss 0.0029 · acc 0.9987 · val_loss 0.0008");
   });
 
   it("aligns lines with different x on their union, with gaps", () => {

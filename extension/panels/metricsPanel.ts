@@ -186,6 +186,7 @@ function panelRun(run: Run): PanelRun {
     location: vscode.workspace.asRelativePath(path.dirname(run.id)),
     status: run.status,
     startTime: run.startTime,
+    finalMetrics: run.finalMetrics,
     problems: run.problems,
   };
 }

@@ -1,5 +1,6 @@
-// The run list: one row per run with a checkbox (shown on the charts or not), its colour, name, status and
-// a warning when its files had problems. Rows are rebuilt only when the runs or the selection change.
+// The run list: one row per run with a checkbox (shown on the charts or not), its colour, name, status, the
+// values a finished run ended with, and a warning when its files had problems. Rows are rebuilt only when the runs or the selection change.
+import { metricsText } from "../../protocol/metricsFormat";
 import type { PanelRun } from "../../protocol/metricsPanelMessages";
 
 const STATUS_ICONS: Record<PanelRun["status"], { icon: string; text: string }> = {
@@ -47,6 +48,13 @@ export function renderRunList(container: HTMLElement, rows: readonly RunRow[], t
       // The run folder's name tells apart runs of one model started in the same second.
       folder.textContent = run.runId;
       name.append(label, folder);
+      if (run.finalMetrics) {
+        // Exact, whatever the smoothing: where the run really ended.
+        const ended = document.createElement("span");
+        ended.className = "tfjs-metrics-run-final";
+        ended.textContent = metricsText(run.finalMetrics);
+        name.append(ended);
+      }
       const status = STATUS_ICONS[run.status];
       const statusIcon = icon(status.icon, status.text);
       statusIcon.classList.add("tfjs-metrics-run-status");

@@ -11,6 +11,9 @@ export interface ChartSeriesStyle {
   faint?: boolean;
   /** Dots on the points (series with few points, e.g. one per epoch). */
   points?: boolean;
+  /** The position (in the layout's series) of this smoothed series' raw values: drawn faint, and shown beside
+   * the smoothed value in the tooltip rather than on a row of their own. */
+  rawIndex?: number;
 }
 
 export interface ChartLayout {

@@ -1,6 +1,6 @@
 // One metric chart (uPlot on a canvas), shared by the notebook renderer and the metrics panel: themed
 // from the --vscode-* variables and redrawn on a theme switch, fixed height (no reflow), new data without
-// a rebuild, a hover tooltip with every series' value at the cursor, and a PNG of itself.
+// a rebuild, a hover tooltip with every series' value at the cursor (smoothed and raw), and a PNG of itself.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import "./metricChart.css";
@@ -201,14 +201,19 @@ export class MetricChart {
     heading.className = "tfjs-metrics-tooltip-x";
     heading.textContent = formatX(x, this.layout.xAxis);
     rows.push(heading);
+    const valueOf = (position: number): number | null | undefined => valueAtOrBefore(plot.data[position + 1] as (number | null | undefined)[], index);
+    const rawPositions = new Set(this.layout.series.map((series) => series.rawIndex));
     this.layout.series.forEach((series, position) => {
-      const value = valueAtOrBefore(plot.data[position + 1] as (number | null | undefined)[], index);
+      if (rawPositions.has(position)) return;
+      const value = valueOf(position);
       if (value === undefined) return;
+      const raw = series.rawIndex === undefined ? undefined : valueOf(series.rawIndex);
       const row = document.createElement("div");
       const swatch = document.createElement("span");
       swatch.className = "tfjs-metrics-swatch";
       swatch.style.borderColor = resolveColor(series.color);
-      row.append(swatch, `${series.label}: ${formatValue(value)}`);
+      // A smoothed value alone would hide where the run really is: the raw value goes beside it.
+      row.append(swatch, raw === undefined ? `${series.label}: ${formatValue(value)}` : `${series.label}: smoothed ${formatValue(value)} · raw ${formatValue(raw)}`);
       rows.push(row);
     });
     this.tooltip.replaceChildren(...rows);

@@ -1,0 +1,49 @@
+// What one chart of the panel draws, TensorBoard's way: each smoothed line over its raw values, faint in the
+// same colour, so smoothing never hides where a run really is; validation lines dashed, with their points.
+import { alignLines, type ChartLine, type LineOptions } from "../shared/chartLines";
+import type { ChartData, ChartLayout, ChartSeriesStyle } from "../shared/chartTypes";
+import { clippedRange } from "../shared/outlierClipping";
+
+const CHART_HEIGHT = 260;
+
+export interface GridOptions extends LineOptions {
+  logY: boolean;
+  clipOutliers: boolean;
+}
+
+export interface PanelChart {
+  layout: ChartLayout;
+  data: ChartData;
+  /** The y range without outliers, when the user asked for it. */
+  yRange: [number, number] | null;
+}
+
+export function panelChart(title: string, lines: readonly ChartLine[], options: GridOptions): PanelChart {
+  // A log axis cannot show zero or less: those points become gaps.
+  const drawable = (values: (number | null)[]): (number | null)[] => (options.logY ? values.map((value) => (value !== null && value > 0 ? value : null)) : values);
+  const series: ChartSeriesStyle[] = [];
+  const columns: { x: number[]; y: (number | null)[] }[] = [];
+  for (const line of lines) {
+    const label = `${line.runLabel} · ${line.metric}`;
+    let rawIndex: number | undefined;
+    if (line.isSmoothed) {
+      rawIndex = series.length;
+      series.push({ label: `${label} (raw)`, color: line.color, faint: true });
+      columns.push({ x: line.x, y: drawable(line.raw) });
+    }
+    series.push({
+      label,
+      color: line.color,
+      dashed: line.validation,
+      points: line.validation || options.granularity === "epoch",
+      ...(rawIndex === undefined ? {} : { rawIndex }),
+    });
+    columns.push({ x: line.x, y: drawable(line.smoothed) });
+  }
+  const ys = columns.map((column) => column.y);
+  return {
+    layout: { title, height: CHART_HEIGHT, xAxis: options.xAxis, logY: options.logY, legend: false, series },
+    data: alignLines(columns),
+    yRange: options.clipOutliers ? clippedRange(ys, options.logY) : null,
+  };
+}
