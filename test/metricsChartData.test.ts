@@ -12,7 +12,10 @@ import { clippedRange } from "../webviews/shared/outlierClipping";
 import { runColor } from "../webviews/shared/runColors";
 import { appendRecords, emptyRunSeries, endValues, metricNames } from "../protocol/runSeries";
 import { metricsText } from "../protocol/metricsFormat";
-import { panelChart } from "../webviews/metricsPanel/panelChart";
+import { lineStyleLegend, panelChart } from "../webviews/metricsPanel/panelChart";
+import { runNames } from "../webviews/metricsPanel/runNames";
+import type { PanelRun } from "../protocol/metricsPanelMessages";
+import { folderState, isRunShown, setFolderShown, setRunShown, showOnlyFolder, type RunSelection } from "../webviews/metricsPanel/runSelection";
 import { emaSmooth } from "../webviews/shared/smoothing";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -197,11 +200,68 @@ describe("metrics chart data", () => {
     assert.equal(remainingMs(displayData({ epochs: null, step: 3 })), null, "unknown length: no ETA");
   });
 
+  it("shows a notebook folder's runs only, new ones included, and lets runs and folders be ticked", () => {
+    const lstm = { id: "/w/lstm/runs/a/metrics.jsonl", folder: "/w/lstm" };
+    const mnist1 = { id: "/w/mnist/runs/b/metrics.jsonl", folder: "/w/mnist" };
+    const mnist2 = { id: "/w/mnist/runs/c/metrics.jsonl", folder: "/w/mnist" };
+    const runs = [lstm, mnist1, mnist2];
+    const shown = (selection: RunSelection, list = runs) => list.filter((run) => isRunShown(selection, run)).map((run) => run.id);
+    const everything: RunSelection = { hiddenRuns: [lstm.id], shownFolders: null };
+    const fromLstm = showOnlyFolder(everything, runs, "/w/lstm");
+    assert.deepEqual(shown(fromLstm), [lstm.id], "opened from the LSTM notebook: its run only, even one unticked before");
+    const later = { id: "/w/mnist/runs/d/metrics.jsonl", folder: "/w/mnist" };
+    assert.deepEqual(shown(fromLstm, [...runs, later]), [lstm.id], "another project's new run stays hidden");
+    assert.deepEqual(folderState(fromLstm, runs, "/w/mnist"), "none");
+    const oneMnist = setRunShown(fromLstm, runs, mnist1, true);
+    assert.deepEqual(shown(oneMnist), [lstm.id, mnist1.id], "ticking a run of a hidden folder shows that run alone");
+    assert.equal(folderState(oneMnist, runs, "/w/mnist"), "some");
+    const allMnist = setFolderShown(oneMnist, runs, "/w/mnist", true);
+    assert.deepEqual(shown(allMnist), [lstm.id, mnist1.id, mnist2.id]);
+    assert.equal(folderState(allMnist, runs, "/w/mnist"), "all");
+    const noLstm = setFolderShown(everything, runs, "/w/lstm", false);
+    assert.deepEqual(shown(noLstm), [mnist1.id, mnist2.id]);
+    assert.deepEqual(shown(setRunShown(noLstm, runs, mnist2, false)), [mnist1.id]);
+  });
+
+  it("names runs so that two projects' sequential_1 differ: start time, date when not today, folder on the charts", () => {
+    const run = (id: string, folderLabel: string, startTime: number | null, runId = id): PanelRun =>
+      ({ id, runId, name: "sequential_1", location: "", folder: `/w/${folderLabel}`, folderLabel, notebook: null, status: "completed", startTime, finalMetrics: null, problems: [] });
+    const now = T0 + 3_600_000;
+    const runs = [run("a", "lstm", T0), run("b", "mnist", T0 + 60_000), run("c", "mnist", T0 + 60_000, "2026-x-c"), run("d", "mnist", T0 - 86_400_000)];
+    const names = runNames(runs, () => true, now);
+    const time = (at: number) => new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(at);
+    assert.equal(names.get("a")!.row, `sequential_1 ${time(T0)}`);
+    assert.notEqual(names.get("a")!.row, names.get("b")!.row, "different start times");
+    assert.match(names.get("c")!.row, / · 2026-x-c$/, "started in the same second in the same folder: the run folder tells them apart");
+    const yesterday = new Intl.DateTimeFormat([], { month: "short", day: "numeric" }).format(T0 - 86_400_000);
+    assert.equal(names.get("d")!.row, `sequential_1 ${yesterday} ${time(T0)}`, "yesterday's run says its date");
+    assert.match(names.get("a")!.chart, /\(lstm\)$/, "on the charts, runs of several folders say their folder");
+    const lstmOnly = runNames(runs, (each) => each.folder === "/w/lstm", now).get("a")!;
+    assert.equal(lstmOnly.chart, lstmOnly.row, "charts of one folder's runs need no folder");
+  });
+
+  it("says what solid, faint and dashed lines mean", () => {
+    assert.deepEqual(lineStyleLegend({ xAxis: "step", granularity: "batch", smoothing: 0.6 }).map((entry) => entry.text), [
+      "solid: training, per batch, smoothed",
+      "faint: the raw values under it",
+      "dashed: validation, per epoch",
+    ]);
+    assert.deepEqual(lineStyleLegend({ xAxis: "step", granularity: "epoch", smoothing: 0.6 }).map((entry) => entry.text), ["solid: training, epoch means", "dashed: validation, per epoch"]);
+    // The key matches the lines drawn.
+    const run = chartRun("a", runRecords((step) => 1 / step));
+    const [loss] = groupMetricNames(metricNames(run.series));
+    const options = { xAxis: "step", granularity: "batch", smoothing: 0.6, logY: false, clipOutliers: false } as const;
+    const styles = panelChart("loss", chartLines([run], loss, options), options).layout.series.map((series) => ({ dashed: Boolean(series.dashed), faint: Boolean(series.faint) }));
+    const keyed = lineStyleLegend(options).map(({ style }) => ({ dashed: Boolean(style.dashed), faint: Boolean(style.faint) }));
+    assert.deepEqual(styles, [keyed[1], keyed[0], keyed[2]]);
+  });
+
   it("restores the panel's saved state field by field, falling back on bad values", () => {
     const boot = { smoothing: 0.6 };
-    assert.deepEqual(restoreState(undefined, boot), { hiddenRuns: [], smoothing: 0.6, xAxis: "step", granularity: "batch", logY: false, clipOutliers: false });
-    assert.deepEqual(restoreState({ hiddenRuns: ["a", 3], smoothing: 0.2, xAxis: "wall", granularity: "epoch", logY: true, clipOutliers: true }, boot), {
+    assert.deepEqual(restoreState(undefined, boot), { hiddenRuns: [], shownFolders: null, smoothing: 0.6, xAxis: "step", granularity: "batch", logY: false, clipOutliers: false });
+    assert.deepEqual(restoreState({ hiddenRuns: ["a", 3], shownFolders: ["/p", null], smoothing: 0.2, xAxis: "wall", granularity: "epoch", logY: true, clipOutliers: true }, boot), {
       hiddenRuns: ["a"],
+      shownFolders: ["/p"],
       smoothing: 0.2,
       xAxis: "wall",
       granularity: "epoch",

@@ -47,3 +47,24 @@ export function panelChart(title: string, lines: readonly ChartLine[], options: 
     yRange: options.clipOutliers ? clippedRange(ys, options.logY) : null,
   };
 }
+
+export interface LegendEntry {
+  /** How the lines look: as ChartSeriesStyle draws them. */
+  style: Pick<ChartSeriesStyle, "dashed" | "faint" | "points">;
+  text: string;
+}
+
+/** What the line styles of panelChart mean under these options: one key for every chart. */
+export function lineStyleLegend(options: LineOptions): LegendEntry[] {
+  if (options.granularity === "epoch") {
+    return [
+      { style: { points: true }, text: "solid: training, epoch means" },
+      { style: { dashed: true, points: true }, text: "dashed: validation, per epoch" },
+    ];
+  }
+  return [
+    { style: {}, text: options.smoothing > 0 ? "solid: training, per batch, smoothed" : "solid: training, per batch" },
+    ...(options.smoothing > 0 ? [{ style: { faint: true }, text: "faint: the raw values under it" }] : []),
+    { style: { dashed: true, points: true }, text: "dashed: validation, per epoch" },
+  ];
+}

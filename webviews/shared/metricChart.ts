@@ -100,9 +100,8 @@ export class MetricChart {
         const key = document.createElement("span");
         key.className = "tfjs-metrics-legend-item";
         const swatch = document.createElement("span");
-        swatch.className = `tfjs-metrics-swatch${series.dashed ? " dashed" : ""}`;
-        swatch.style.borderColor = series.color;
-        if (series.faint) swatch.style.opacity = "0.45";
+        swatch.className = ["tfjs-metrics-swatch", series.dashed ? "dashed" : "", series.faint ? "faint" : "", series.points ? "points" : ""].filter(Boolean).join(" ");
+        swatch.style.color = series.color;
         key.append(swatch, series.label);
         row.append(key);
       }
@@ -211,18 +210,21 @@ export class MetricChart {
       const row = document.createElement("div");
       const swatch = document.createElement("span");
       swatch.className = "tfjs-metrics-swatch";
-      swatch.style.borderColor = resolveColor(series.color);
+      swatch.style.color = resolveColor(series.color);
       // A smoothed value alone would hide where the run really is: the raw value goes beside it.
       row.append(swatch, raw === undefined ? `${series.label}: ${formatValue(value)}` : `${series.label}: smoothed ${formatValue(value)} · raw ${formatValue(raw)}`);
       rows.push(row);
     });
     this.tooltip.replaceChildren(...rows);
     this.tooltip.style.display = "block";
-    // Beside the cursor, on whichever side has room.
+    // Beside the cursor, on whichever side has room, and never past the chart's edges (which clip it): a
+    // tooltip wider than the chart wraps its rows.
     const overWidth = plot.over.clientWidth;
-    const onRight = left < overWidth / 2;
-    this.tooltip.style.left = onRight ? `${left + 12}px` : "";
-    this.tooltip.style.right = onRight ? "" : `${overWidth - left + 12}px`;
+    const chartLeft = -plot.over.offsetLeft;
+    this.tooltip.style.maxWidth = `${overWidth - chartLeft}px`;
+    const width = this.tooltip.offsetWidth;
+    const wanted = left < overWidth / 2 ? left + 12 : left - 12 - width;
+    this.tooltip.style.left = `${Math.max(chartLeft, Math.min(wanted, overWidth - width))}px`;
     this.tooltip.style.top = `${Math.max(0, (plot.cursor.top ?? 0) - 10)}px`;
   }
 }
