@@ -17,6 +17,7 @@ import { runNames } from "../webviews/metricsPanel/runNames";
 import type { PanelRun } from "../protocol/metricsPanelMessages";
 import { folderState, isRunShown, setFolderShown, setRunShown, showOnlyFolder, type RunSelection } from "../webviews/metricsPanel/runSelection";
 import { emaSmooth } from "../webviews/shared/smoothing";
+import { isBoundedMetric, yRange, yScaleFor } from "../webviews/shared/yAxis";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 
@@ -238,6 +239,43 @@ describe("metrics chart data", () => {
     assert.match(names.get("a")!.chart, /\(lstm\)$/, "on the charts, runs of several folders say their folder");
     const lstmOnly = runNames(runs, (each) => each.folder === "/w/lstm", now).get("a")!;
     assert.equal(lstmOnly.chart, lstmOnly.row, "charts of one folder's runs need no folder");
+  });
+
+  it("keeps bounded metrics in [0, 1], log scale for positive unbounded ones only, and a constant series on a sensible axis", () => {
+    for (const name of ["acc", "val_acc", "binaryAccuracy", "categoricalAccuracy", "precision", "recall", "auc", "val_auc"]) assert.ok(isBoundedMetric(name), name);
+    for (const name of ["loss", "val_loss", "mse", "meanAbsoluteError", "categoricalCrossentropy"]) assert.equal(isBoundedMetric(name), false, name);
+    assert.equal(yScaleFor("acc", true, [[1, 1, null]]), "unit", "no log scale for an accuracy");
+    assert.equal(yScaleFor("acc", false, [[50, 97]]), "linear", "an 'acc' in percent is not squeezed into [0, 1]");
+    assert.equal(yScaleFor("loss", true, [[0.9, 0.0029]]), "log");
+    assert.equal(yScaleFor("loss", true, [[0.9, 0]]), "linear", "a log axis cannot show 0");
+    assert.equal(yScaleFor("loss", false, [[0.9, 0.1]]), "linear");
+    assert.deepEqual(yRange("unit", 1, 1), [0, 1], "an accuracy at 1.0 sits at the top of [0, 1], not in a 0–2 axis");
+    const smoothedOne = emaSmooth(new Array<number>(80).fill(1), 0.6) as number[];
+    assert.ok(Math.max(...smoothedOne) > 1, "(the rounding errors this is about)");
+    assert.equal(yScaleFor("acc", false, [smoothedOne]), "unit", "a smoothed constant 1 (rounding errors and all) is still in [0, 1]");
+    assert.deepEqual(yRange("unit", Math.min(...smoothedOne), Math.max(...smoothedOne)), [0, 1]);
+    const [nearLow, nearHigh] = yRange("linear", 2.3, 2.3 + 4e-16);
+    assert.ok(nearHigh - nearLow > 0.1, "rounding errors are no span to stretch an axis over");
+    assert.deepEqual(yRange("unit", 0.06, 0.97), [0, 1]);
+    const [low, high] = yRange("unit", 0.95, 0.97);
+    assert.ok(low > 0.9 && low < 0.95 && high > 0.97 && high <= 1, `a tight range inside [0, 1]: ${low}–${high}`);
+    const [constantLow, constantHigh] = yRange("linear", 2.3, 2.3);
+    assert.ok(constantLow < 2.3 && constantLow > 2 && constantHigh > 2.3 && constantHigh < 2.6, `around a constant: ${constantLow}–${constantHigh}`);
+    assert.deepEqual(yRange("linear", 0, 0), [0, 1]);
+    assert.deepEqual(yRange("linear", -5, -5), [-5.5, -4.5]);
+    assert.ok(yRange("linear", 0.01, 2)[0] === 0, "a loss gets no negative axis");
+    assert.deepEqual(yRange("log", 0.0029, 1), [0.001, 1]);
+    assert.deepEqual(yRange("log", 0.5, 0.5), [0.1, 1]);
+    assert.deepEqual(yRange("linear", null, null), [0, 1], "no data yet");
+    // The panel asks for log scale on every chart; the accuracy chart keeps [0, 1].
+    const run = chartRun("a", runRecords((step) => 1 / step));
+    const options = { xAxis: "step", granularity: "batch", smoothing: 0, logY: true, clipOutliers: true } as const;
+    const [loss, acc] = groupMetricNames(metricNames(run.series)).map((group) => panelChart(group.base, chartLines([run], group, options), options));
+    assert.equal(loss.layout.yScale, "log");
+    assert.equal(acc.layout.yScale, "unit");
+    assert.ok(acc.yRange![0] >= 0 && acc.yRange![1] <= 1, `outlier clipping stays in [0, 1]: ${acc.yRange!.join("–")}`);
+    const live = displayCharts(displayData({ batches: { step: [1, 2], epoch: [1, 1], elapsedMs: [1, 2], values: { loss: [1, 1], acc: [1, 1] } } }));
+    assert.deepEqual(live.map((chart) => chart.yScale), ["linear", "unit"], "the live charts too");
   });
 
   it("says what solid, faint and dashed lines mean", () => {

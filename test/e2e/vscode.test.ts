@@ -320,6 +320,17 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       assert.equal(Number(smoothed[2]), LSTM_LAST_LOSS);
       assert.match(text, new RegExp(`val_loss: ${LSTM_LAST_VAL_LOSS}(\n|$)`), "val_loss is not smoothed");
     });
+
+    it("keeps an accuracy at 1.0 on a 0–1 axis, and puts only the loss on a log scale", async () => {
+      const panel = await openPanelFromLstmNotebook();
+      const chart = (metric: string) => panel.locator(`.tfjs-metrics-card[data-metric='${metric}'] .tfjs-metrics-chart`);
+      await chart("acc").and(panel.locator("[data-y-range='0 1']")).waitFor();
+      await panel.locator("#log-y").click();
+      await chart("loss").and(panel.locator("[data-y-scale='log']")).filter({ hasText: "log scale" }).waitFor();
+      assert.equal(await chart("acc").getAttribute("data-y-scale"), "unit");
+      assert.equal(await chart("acc").getAttribute("data-y-range"), "0 1");
+      assert.equal(await chart("acc").filter({ hasText: "log scale" }).count(), 0);
+    });
   });
 
   /** Opens a notebook of the workspace on the TF.js Studio kernel and runs its first cell, which must succeed. */

@@ -41,7 +41,7 @@ export function buildControls(state: PanelState, changed: () => void, exportCsv:
     showSmoothing();
     changed();
   });
-  const logY = checkbox("log-y", "Log scale y", state.logY, (checked) => {
+  const logY = checkbox("log-y", "Log scale y (loss and other unbounded metrics)", state.logY, (checked) => {
     state.logY = checked;
     changed();
   });

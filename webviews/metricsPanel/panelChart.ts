@@ -3,10 +3,12 @@
 import { alignLines, type ChartLine, type LineOptions } from "../shared/chartLines";
 import type { ChartData, ChartLayout, ChartSeriesStyle } from "../shared/chartTypes";
 import { clippedRange } from "../shared/outlierClipping";
+import { clampToScale, yScaleFor } from "../shared/yAxis";
 
 const CHART_HEIGHT = 260;
 
 export interface GridOptions extends LineOptions {
+  /** Log scale where it makes sense: charts of positive, unbounded metrics. */
   logY: boolean;
   clipOutliers: boolean;
 }
@@ -19,8 +21,6 @@ export interface PanelChart {
 }
 
 export function panelChart(title: string, lines: readonly ChartLine[], options: GridOptions): PanelChart {
-  // A log axis cannot show zero or less: those points become gaps.
-  const drawable = (values: (number | null)[]): (number | null)[] => (options.logY ? values.map((value) => (value !== null && value > 0 ? value : null)) : values);
   const series: ChartSeriesStyle[] = [];
   const columns: { x: number[]; y: (number | null)[] }[] = [];
   for (const line of lines) {
@@ -29,7 +29,7 @@ export function panelChart(title: string, lines: readonly ChartLine[], options: 
     if (line.isSmoothed) {
       rawIndex = series.length;
       series.push({ label: `${label} (raw)`, color: line.color, faint: true });
-      columns.push({ x: line.x, y: drawable(line.raw) });
+      columns.push({ x: line.x, y: line.raw });
     }
     series.push({
       label,
@@ -38,13 +38,15 @@ export function panelChart(title: string, lines: readonly ChartLine[], options: 
       points: line.validation || options.granularity === "epoch",
       ...(rawIndex === undefined ? {} : { rawIndex }),
     });
-    columns.push({ x: line.x, y: drawable(line.smoothed) });
+    columns.push({ x: line.x, y: line.smoothed });
   }
   const ys = columns.map((column) => column.y);
+  const yScale = yScaleFor(title, options.logY, ys);
+  const clipped = options.clipOutliers ? clippedRange(ys, yScale === "log") : null;
   return {
-    layout: { title, height: CHART_HEIGHT, xAxis: options.xAxis, logY: options.logY, legend: false, series },
+    layout: { title, height: CHART_HEIGHT, xAxis: options.xAxis, yScale, legend: false, series },
     data: alignLines(columns),
-    yRange: options.clipOutliers ? clippedRange(ys, options.logY) : null,
+    yRange: clipped && clampToScale(clipped, yScale),
   };
 }
 

@@ -4,6 +4,7 @@ import type { MetricSeries, MetricsDisplayData } from "../../protocol/runLogSche
 import type { ChartData, ChartSeriesStyle } from "../shared/chartTypes";
 import { alignLines } from "../shared/chartLines";
 import { groupMetricNames, isValidationMetric } from "../shared/metricGroups";
+import { yScaleFor, type YScale } from "../shared/yAxis";
 
 const TRAIN_COLOR = "var(--vscode-charts-blue, #3794ff)";
 const VALIDATION_COLOR = "var(--vscode-charts-orange, #d18616)";
@@ -11,6 +12,7 @@ const VALIDATION_COLOR = "var(--vscode-charts-orange, #d18616)";
 export interface DisplayChart {
   title: string;
   series: ChartSeriesStyle[];
+  yScale: YScale;
   data: ChartData;
 }
 
@@ -33,6 +35,6 @@ export function displayCharts(data: MetricsDisplayData): DisplayChart[] {
         add({ label: `${name} (epoch)`, color: TRAIN_COLOR, points: true }, data.epochsSeries, name);
       }
     }
-    return { title: group.base, series, data: alignLines(lines) };
+    return { title: group.base, series, yScale: yScaleFor(group.base, false, lines.map((line) => line.y)), data: alignLines(lines) };
   });
 }

@@ -1,6 +1,7 @@
 // The shapes a metric chart is described by: kept apart from the chart (which needs the DOM) so that
 // code without a DOM, and its tests, can build them.
 import type { XAxis } from "../../protocol/metricsPanelMessages";
+import type { YScale } from "./yAxis";
 
 export interface ChartSeriesStyle {
   label: string;
@@ -21,7 +22,7 @@ export interface ChartLayout {
   /** Height of the whole chart, title row included, in CSS pixels. */
   height: number;
   xAxis: XAxis;
-  logY: boolean;
+  yScale: YScale;
   series: ChartSeriesStyle[];
   /** A key of the series in the title row (the panel shows runs' colours in its run list instead). */
   legend: boolean;

@@ -8,6 +8,7 @@ import { formatValue } from "../../protocol/metricsFormat";
 import type { XAxis } from "../../protocol/metricsPanelMessages";
 import type { ChartData, ChartLayout } from "./chartTypes";
 import { onThemeChange, readChartTheme, resolveColor, type ChartTheme } from "./chartTheme";
+import { yRange } from "./yAxis";
 
 const TITLE_HEIGHT = 20;
 const STEP_INCREMENTS = [1, 2, 5].flatMap((base) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((scale) => base * scale)).sort((a, b) => a - b);
@@ -95,6 +96,13 @@ export class MetricChart {
     title.className = "tfjs-metrics-chart-name";
     title.textContent = this.layout.title;
     row.append(title);
+    this.element.dataset.yScale = this.layout.yScale;
+    if (this.layout.yScale === "log") {
+      const scale = document.createElement("span");
+      scale.className = "tfjs-metrics-chart-scale";
+      scale.textContent = "log scale";
+      row.append(scale);
+    }
     if (this.layout.legend) {
       for (const series of this.layout.series) {
         const key = document.createElement("span");
@@ -144,8 +152,8 @@ export class MetricChart {
       scales: {
         x: { time: xAxis === "wall" },
         y: {
-          distr: this.layout.logY ? 3 : 1,
-          range: (_plot, min, max) => this.yRange ?? (this.layout.logY ? uPlot.rangeLog(min, max, 10, true) : uPlot.rangeNum(min, max, 0.1, true)),
+          distr: this.layout.yScale === "log" ? 3 : 1,
+          range: (_plot, min, max) => this.yRange ?? yRange(this.layout.yScale, min, max),
         },
       },
       axes: [
@@ -179,6 +187,10 @@ export class MetricChart {
           if (plot.select.width > 0) this.zoomed = true;
         }],
         setCursor: [(plot) => this.showTooltip(plot)],
+        setScale: [(plot, key) => {
+          // The y range drawn, for tests and tools (the axis labels are pixels on the canvas).
+          if (key === "y") this.element.dataset.yRange = `${plot.scales.y.min} ${plot.scales.y.max}`;
+        }],
         ready: [(plot) => {
           // uPlot's own double click zooms out; from then on the view follows the data again.
           plot.over.addEventListener("dblclick", () => (this.zoomed = false));

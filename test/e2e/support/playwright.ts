@@ -31,6 +31,7 @@ export interface Locator {
   locator(selector: string, options?: { hasText?: string | RegExp; has?: Locator }): Locator;
   filter(options: { hasText?: string | RegExp; has?: Locator; visible?: boolean }): Locator;
   or(other: Locator): Locator;
+  and(other: Locator): Locator;
   first(): Locator;
   nth(index: number): Locator;
   frameLocator(selector: string): FrameLocator;
