@@ -18,6 +18,7 @@ import type { PanelRun } from "../protocol/metricsPanelMessages";
 import { folderState, isRunShown, setFolderShown, setRunShown, showOnlyFolder, type RunSelection } from "../webviews/metricsPanel/runSelection";
 import { emaSmooth } from "../webviews/shared/smoothing";
 import { isBoundedMetric, yRange, yScaleFor } from "../webviews/shared/yAxis";
+import { contrastRatio, LINE_CONTRAST, parseColor, readableColor } from "../webviews/shared/colorContrast";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 
@@ -172,7 +173,7 @@ describe("metrics chart data", () => {
     assert.match(colors[0], /^var\(--vscode-charts-blue, #[0-9a-f]{6}\)$/);
   });
 
-  it("turns the live display into charts: batches faint, epoch means, and val_ dashed", () => {
+  it("turns the live display into charts: batches at full strength, epoch means, and val_ dashed", () => {
     const data = displayData({
       batches: { step: [1, 2, 3, 4], epoch: [1, 1, 2, 2], elapsedMs: [10, 20, 30, 40], values: { loss: [1, 0.8, 0.6, 0.5], acc: [0.1, 0.2, 0.3, 0.4] } },
       epochsSeries: { step: [2, 4], epoch: [1, 2], elapsedMs: [21, 41], values: { val_loss: [0.9, 0.7], loss: [0.9, 0.55] } },
@@ -181,7 +182,8 @@ describe("metrics chart data", () => {
     assert.deepEqual(charts.map((chart) => chart.title), ["loss", "acc"]);
     const loss = charts[0];
     assert.deepEqual(loss.series.map((series) => series.label), ["loss (batch)", "loss (epoch)", "val_loss"]);
-    assert.ok(loss.series[0].faint && loss.series[2].dashed);
+    assert.ok(!loss.series[0].faint, "the per-batch line is the live data, not a faint backdrop");
+    assert.ok(loss.series[1].points && loss.series[2].dashed);
     assert.deepEqual(loss.data, [
       [1, 2, 3, 4],
       [1, 0.8, 0.6, 0.5],
@@ -189,6 +191,24 @@ describe("metrics chart data", () => {
       [null, 0.9, null, 0.7],
     ]);
     assert.deepEqual(displayCharts(displayData({})), [], "no chart before the first batch");
+  });
+
+  it("draws series in colours that stand out from the theme's background, lighter or darker where needed", () => {
+    const darkEditor = "#1f1f1f";
+    const lightEditor = "#ffffff";
+    const contrast = (color: string, background: string) => contrastRatio(parseColor(color)!, parseColor(background)!);
+    assert.equal(readableColor("#3794ff", darkEditor), "#3794ff", "the dark theme's blue is fine as it is");
+    const navy = "#1a2a6c";
+    assert.ok(contrast(navy, darkEditor) < LINE_CONTRAST, "(navy on dark grey is what this is about)");
+    const lighter = readableColor(navy, darkEditor);
+    assert.ok(contrast(lighter, darkEditor) >= LINE_CONTRAST, `${lighter} stands out`);
+    assert.ok(parseColor(lighter)!.b > parseColor(lighter)!.r, `${lighter} is still a blue`);
+    const darker = readableColor("#bcbd22", lightEditor);
+    assert.ok(contrast(darker, lightEditor) >= LINE_CONTRAST, `${darker} stands out on white`);
+    assert.ok(parseColor(darker)!.r < 0xbc, "by being darker");
+    assert.deepEqual(parseColor("rgba(55, 148, 255, 0.4)"), { r: 55, g: 148, b: 255 });
+    assert.deepEqual(parseColor("#fa0"), { r: 255, g: 170, b: 0 });
+    assert.equal(readableColor("hsl(200, 50%, 50%)", darkEditor), "hsl(200, 50%, 50%)", "what it cannot read it leaves alone");
   });
 
   it("says the status, with an ETA while training", () => {

@@ -8,6 +8,7 @@ import { packageRoot } from "../../protocol/packageRoot";
 import { scaffoldTemplate } from "../../common/templateScaffold";
 import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles";
 import { writeFinishedRun } from "./support/runLogs";
+import { contrastRatio, LINE_CONTRAST, parseColor } from "../../webviews/shared/colorContrast";
 import { type StudioSession, startStudioSession } from "./support/studioSession";
 import type { FrameLocator, PageElement } from "./support/playwright";
 import { NotebookEditor } from "./support/workbench";
@@ -65,6 +66,15 @@ function writeProjectRuns(dir: string): void {
   }
 }
 
+/** The colour the theme gives the LSTM run (the third run: --vscode-charts-green): pale, on a light editor. */
+const PALE_GREEN = "#c8f0c8";
+
+/** An element and its window, as code evaluated in the page sees them. */
+interface StyledElement {
+  ownerDocument: { defaultView: { getComputedStyle(element: StyledElement): { backgroundColor: string } } | null };
+  querySelectorAll(selector: string): Iterable<StyledElement>;
+}
+
 /** A canvas element as code evaluated in the page sees it. */
 interface Canvas {
   width: number;
@@ -84,7 +94,12 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       readyCommand: "TF.js Studio: Open Metrics Panel",
       env: TINY_TRAINING_ENV,
       // Completions must come from the kernel: without these, VS Code's own TypeScript and word lists answer too.
-      settings: { "editor.wordBasedSuggestions": "off", "typescript.suggest.enabled": false },
+      settings: {
+        "editor.wordBasedSuggestions": "off",
+        "typescript.suggest.enabled": false,
+        // A theme chart colour that barely shows on the editor's background (the metrics panel must adjust it).
+        "workbench.colorCustomizations": { "charts.green": PALE_GREEN },
+      },
       prepareWorkspace(dir) {
         scaffoldTemplate("mnist-mlp", path.join(dir, "mnist-mlp"));
         writeNotebook(path.join(dir, "interrupt.ipynb"), ["const kept = 41;", "while (true) {}", "kept + 1"]);
@@ -319,6 +334,21 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       assert.ok(Number(smoothed[1]) > 0.01, `the smoothed loss ${smoothed[1]} should lag behind`);
       assert.equal(Number(smoothed[2]), LSTM_LAST_LOSS);
       assert.match(text, new RegExp(`val_loss: ${LSTM_LAST_VAL_LOSS}(\n|$)`), "val_loss is not smoothed");
+    });
+
+    it("draws each run in a colour that stands out from the background, even where the theme's chart colour does not", async () => {
+      const panel = await openPanelFromLstmNotebook();
+      const colors = await panel.locator("body").evaluate<{ background: string; swatches: string[] }, StyledElement>((body) => ({
+        background: body.ownerDocument.defaultView!.getComputedStyle(body).backgroundColor,
+        swatches: [...body.querySelectorAll(".tfjs-metrics-run-color")].map((swatch) => body.ownerDocument.defaultView!.getComputedStyle(swatch).backgroundColor),
+      }));
+      assert.equal(colors.swatches.length, 3);
+      const background = parseColor(colors.background)!;
+      for (const swatch of colors.swatches) {
+        const ratio = contrastRatio(parseColor(swatch)!, background);
+        assert.ok(ratio >= LINE_CONTRAST, `run colour ${swatch} on ${colors.background}: contrast ${ratio.toFixed(2)}`);
+      }
+      assert.ok(contrastRatio(parseColor(PALE_GREEN)!, background) < LINE_CONTRAST, "(the theme's green is what needs adjusting)");
     });
 
     it("keeps an accuracy at 1.0 on a 0–1 axis, and puts only the loss on a log scale", async () => {

@@ -9,6 +9,7 @@ import "./metricsPanel.css";
 import type { ChartRun } from "../shared/chartLines";
 import { linesCsv } from "../shared/csvExport";
 import type { FromPanelMessage, PanelBoot, PanelRun, PanelState, ToPanelMessage } from "../../protocol/metricsPanelMessages";
+import { chartColor, onThemeChange, readChartTheme } from "../shared/chartTheme";
 import { runColor } from "../shared/runColors";
 import { appendRecords, emptyRunSeries, type RunSeries } from "../../protocol/runSeries";
 import { ChartGrid } from "./chartGrid";
@@ -71,9 +72,11 @@ function select(selection: RunSelection): void {
 
 function showRuns(): void {
   names = runNames(runs, (run) => isRunShown(state, run));
+  // The swatches in the colours the charts draw with (lighter or darker than the theme's where they must be).
+  const theme = readChartTheme();
   renderRunList(
     runList,
-    runs.map((run, index) => ({ run, label: names.get(run.id)!.row, color: runColor(index), shown: isRunShown(state, run) })),
+    runs.map((run, index) => ({ run, label: names.get(run.id)!.row, color: chartColor(runColor(index), theme), shown: isRunShown(state, run) })),
     {
       toggleRun: (run, shown) => select(setRunShown(state, runs, run, shown)),
       toggleFolder: (folder, shown) => select(setFolderShown(state, runs, folder, shown)),
@@ -135,4 +138,5 @@ window.addEventListener("message", (event: MessageEvent<ToPanelMessage>) => {
 
 vscode.setState(state);
 showRuns();
+onThemeChange(showRuns);
 post({ type: "ready" });

@@ -7,7 +7,7 @@ import "./metricChart.css";
 import { formatValue } from "../../protocol/metricsFormat";
 import type { XAxis } from "../../protocol/metricsPanelMessages";
 import type { ChartData, ChartLayout } from "./chartTypes";
-import { onThemeChange, readChartTheme, resolveColor, type ChartTheme } from "./chartTheme";
+import { chartColor, onThemeChange, readChartTheme, type ChartTheme } from "./chartTheme";
 import { yRange } from "./yAxis";
 
 const TITLE_HEIGHT = 20;
@@ -23,6 +23,9 @@ export class MetricChart {
   private data: ChartData;
   private yRange: [number, number] | null = null;
   private zoomed = false;
+  /** The series' colours as drawn in the current theme. */
+  private colors: string[] = [];
+  private readonly legendSwatches: HTMLElement[] = [];
   private readonly resizeObserver: ResizeObserver;
   private readonly stopThemeWatch: () => void;
 
@@ -109,7 +112,7 @@ export class MetricChart {
         key.className = "tfjs-metrics-legend-item";
         const swatch = document.createElement("span");
         swatch.className = ["tfjs-metrics-swatch", series.dashed ? "dashed" : "", series.faint ? "faint" : "", series.points ? "points" : ""].filter(Boolean).join(" ");
-        swatch.style.color = series.color;
+        this.legendSwatches.push(swatch);
         key.append(swatch, series.label);
         row.append(key);
       }
@@ -120,6 +123,8 @@ export class MetricChart {
   private build(): void {
     this.plot?.destroy();
     const theme = readChartTheme();
+    this.colors = this.layout.series.map((series) => chartColor(series.color, theme));
+    this.legendSwatches.forEach((swatch, position) => (swatch.style.color = this.colors[position]));
     this.plot = new uPlot(this.options(theme), this.data, this.host);
     this.plot.over.append(this.tooltip);
     this.fitWidth();
@@ -169,8 +174,8 @@ export class MetricChart {
       ],
       series: [
         {},
-        ...this.layout.series.map((series): uPlot.Series => {
-          const color = resolveColor(series.color);
+        ...this.layout.series.map((series, position): uPlot.Series => {
+          const color = this.colors[position];
           return {
             label: series.label,
             stroke: color,
@@ -222,7 +227,7 @@ export class MetricChart {
       const row = document.createElement("div");
       const swatch = document.createElement("span");
       swatch.className = "tfjs-metrics-swatch";
-      swatch.style.color = resolveColor(series.color);
+      swatch.style.color = this.colors[position];
       // A smoothed value alone would hide where the run really is: the raw value goes beside it.
       row.append(swatch, raw === undefined ? `${series.label}: ${formatValue(value)}` : `${series.label}: smoothed ${formatValue(value)} · raw ${formatValue(raw)}`);
       rows.push(row);
