@@ -41,8 +41,9 @@ export type ToPanelMessage =
 export type FromPanelMessage =
   /** The page is up (first load, reload, or shown again): send everything. */
   | { type: "ready" }
-  | { type: "exportCsv"; fileName: string; csv: string }
-  | { type: "exportPng"; fileName: string; dataUrl: string };
+  /** runIds: the runs on the export, whose notebook folder the save dialog starts in. */
+  | { type: "exportCsv"; fileName: string; csv: string; runIds: string[] }
+  | { type: "exportPng"; fileName: string; dataUrl: string; title: string; runIds: string[] };
 
 export interface PanelBoot {
   /** The tfjsStudio.metrics.smoothing setting: the slider's start when there is no saved state. */

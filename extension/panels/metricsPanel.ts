@@ -115,10 +115,10 @@ class MetricsPanel {
           this.sendEverything();
           break;
         case "exportCsv":
-          await this.save(message.fileName, Buffer.from(message.csv, "utf8"), { CSV: ["csv"] });
+          await this.save({ title: "Export the Charts' Series as CSV", fileName: message.fileName, runIds: message.runIds, filters: { CSV: ["csv"] } }, Buffer.from(message.csv, "utf8"));
           break;
         case "exportPng":
-          await this.save(message.fileName, pngBytes(message.dataUrl), { "PNG image": ["png"] });
+          await this.save({ title: `Save the ${message.title} Chart as PNG`, fileName: message.fileName, runIds: message.runIds, filters: { "PNG image": ["png"] } }, pngBytes(message.dataUrl));
           break;
         default:
           this.log.warn(`metrics panel: unknown message ${JSON.stringify((message as { type?: unknown }).type)}`);
@@ -178,11 +178,14 @@ class MetricsPanel {
     void this.panel.webview.postMessage(message);
   }
 
-  private async save(fileName: string, bytes: Uint8Array, filters: Record<string, string[]>): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  /** Asks where to save, starting in the notebook folder that wrote the exported runs, and writes the file. */
+  private async save(dialog: { title: string; fileName: string; runIds: string[]; filters: Record<string, string[]> }, bytes: Uint8Array): Promise<void> {
+    const runs = dialog.runIds.flatMap((id) => this.runs.get(id) ?? []);
+    const folder = runs.length > 0 ? commonFolder(runs.map(notebookFolder)) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const target = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
-      filters,
+      title: dialog.title,
+      defaultUri: folder ? vscode.Uri.file(path.join(folder, dialog.fileName)) : undefined,
+      filters: dialog.filters,
       saveLabel: "Export",
     });
     if (!target) return;
@@ -212,6 +215,19 @@ function panelRun(run: Run): PanelRun {
 /** The folder of the notebook that wrote the run, as run.json says; without it, the folder holding runs/<run>/. */
 function notebookFolder(run: Run): string {
   return path.resolve(run.info?.notebookDir ?? path.dirname(path.dirname(path.dirname(run.id))));
+}
+
+/** The deepest folder holding them all: the one folder of runs of one notebook, else a parent of their folders. */
+function commonFolder(folders: readonly string[]): string {
+  const inside = (folder: string, parent: string): boolean => {
+    const relative = path.relative(parent, folder);
+    return relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  };
+  return folders.reduce((common, folder) => {
+    // Up to the root at most (whose parent is itself).
+    while (!inside(folder, common) && path.dirname(common) !== common) common = path.dirname(common);
+    return common;
+  });
 }
 
 /** Relative to the workspace; a workspace folder itself by its name. */

@@ -351,6 +351,26 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       assert.ok(contrastRatio(parseColor(PALE_GREEN)!, background) < LINE_CONTRAST, "(the theme's green is what needs adjusting)");
     });
 
+    it("starts its save dialogs, each with a title, in the folder of the notebook that wrote the runs", async () => {
+      const { workbench } = session;
+      const panel = await openPanelFromLstmNotebook();
+      const lstmFolder = path.join(session.workspace, LSTM_FOLDER);
+      const dialogs = [
+        { button: panel.locator("#export-csv"), title: "Export the Charts' Series as CSV", file: path.join(lstmFolder, "metrics.csv") },
+        { button: panel.locator(".tfjs-metrics-card[data-metric='loss'] .tfjs-metrics-png"), title: "Save the loss Chart as PNG", file: path.join(lstmFolder, "loss.png") },
+      ];
+      for (const { button, title, file } of dialogs) {
+        await button.click();
+        // code-server's save dialog is a quick input: the title above, the path in the box.
+        await workbench.quickInput.locator(".quick-input-title", { hasText: title }).waitFor();
+        // The box fills in once the dialog has listed the folder.
+        const box = workbench.quickInput.locator("input");
+        for (let waited = 0; waited < 10_000 && (await box.inputValue()) !== file; waited += 250) await session.page.waitForTimeout(250);
+        assert.equal(await box.inputValue(), file);
+        await workbench.closeQuickInput();
+      }
+    });
+
     it("keeps an accuracy at 1.0 on a 0–1 axis, and puts only the loss on a log scale", async () => {
       const panel = await openPanelFromLstmNotebook();
       const chart = (metric: string) => panel.locator(`.tfjs-metrics-card[data-metric='${metric}'] .tfjs-metrics-chart`);

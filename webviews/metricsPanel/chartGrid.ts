@@ -18,7 +18,7 @@ export class ChartGrid {
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly exportPng: (title: string, dataUrl: string) => void,
+    private readonly exportPng: (title: string, dataUrl: string, lines: readonly ChartLine[]) => void,
   ) {}
 
   /** Every line drawn, in chart order: what the CSV export writes. */
@@ -71,7 +71,7 @@ export class ChartGrid {
     png.textContent = "PNG";
     png.addEventListener("click", () => {
       const card = this.cards.get(base);
-      if (card) this.exportPng(base, card.chart.toPng());
+      if (card) this.exportPng(base, card.chart.toPng(), card.lines);
     });
     element.append(png);
     this.container.append(element);

@@ -6,7 +6,7 @@ import "@vscode-elements/elements/dist/vscode-checkbox/index.js";
 import "@vscode-elements/elements/dist/vscode-option/index.js";
 import "@vscode-elements/elements/dist/vscode-single-select/index.js";
 import "./metricsPanel.css";
-import type { ChartRun } from "../shared/chartLines";
+import type { ChartLine, ChartRun } from "../shared/chartLines";
 import { linesCsv } from "../shared/csvExport";
 import type { FromPanelMessage, PanelBoot, PanelRun, PanelState, ToPanelMessage } from "../../protocol/metricsPanelMessages";
 import { chartColor, onThemeChange, readChartTheme } from "../shared/chartTheme";
@@ -51,7 +51,7 @@ lineLegend.className = "tfjs-metrics-line-legend";
 const chartsArea = document.createElement("div");
 chartsArea.className = "tfjs-metrics-charts-area";
 main.append(lineLegend, chartsArea);
-const grid = new ChartGrid(chartsArea, (title, dataUrl) => post({ type: "exportPng", fileName: `${title}.png`, dataUrl }));
+const grid = new ChartGrid(chartsArea, (title, dataUrl, lines) => post({ type: "exportPng", fileName: `${title}.png`, dataUrl, title, runIds: runIdsOf(lines) }));
 sidebar.append(heading, problems, runList, buildControls(state, () => changed(), exportCsv));
 layout.append(sidebar, main);
 document.body.append(layout);
@@ -109,7 +109,11 @@ function changed(): void {
 function exportCsv(): void {
   const lines = grid.lines();
   if (lines.length === 0) return;
-  post({ type: "exportCsv", fileName: "metrics.csv", csv: linesCsv(lines) });
+  post({ type: "exportCsv", fileName: "metrics.csv", csv: linesCsv(lines), runIds: runIdsOf(lines) });
+}
+
+function runIdsOf(lines: readonly ChartLine[]): string[] {
+  return [...new Set(lines.map((line) => line.runId))];
 }
 
 window.addEventListener("message", (event: MessageEvent<ToPanelMessage>) => {
