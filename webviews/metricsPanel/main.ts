@@ -18,7 +18,7 @@ import { renderLineLegend } from "./lineLegend";
 import { lineStyleLegend } from "./panelChart";
 import { restoreState } from "./panelState";
 import { renderRunList } from "./runList";
-import { runNames } from "./runNames";
+import { runNames, type RunNames } from "./runNames";
 import { folderState, isRunShown, setFolderShown, setRunShown, showOnlyFolder, type RunSelection } from "./runSelection";
 
 const vscode = acquireVsCodeApi<PanelState>();
@@ -56,7 +56,7 @@ sidebar.append(heading, problems, runList, buildControls(state, () => changed(),
 layout.append(sidebar, main);
 document.body.append(layout);
 
-let names = runNames(runs, () => true);
+let names = new Map<string, RunNames>();
 
 function chartRuns(): ChartRun[] {
   return runs.flatMap((run, index) =>
