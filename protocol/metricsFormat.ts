@@ -13,11 +13,19 @@ const STATUS_PREFIX: Record<MetricsDisplayData["status"], string> = {
 export function progressLine(data: MetricsDisplayData): string {
   const parts = [`Epoch ${data.epoch}${data.epochs === null ? "" : `/${data.epochs}`}`];
   if (data.status === "running") parts.push(`batch ${data.batch}${data.stepsPerEpoch === null ? "" : `/${data.stepsPerEpoch}`}`);
-  for (const [name, value] of Object.entries(shownMetrics(data))) parts.push(`${name} ${formatValue(value)}`);
+  const metrics = metricsText(shownMetrics(data));
+  if (metrics) parts.push(metrics);
   if (data.samplesPerSec !== null) parts.push(`${thousands(Math.round(data.samplesPerSec))} samples/s`);
   if (data.status !== "running") parts.push(formatDuration(data.elapsedMs));
   const line = STATUS_PREFIX[data.status] + parts.join(" · ");
   return data.error ? `${line}\n${data.error}` : line;
+}
+
+/** e.g. `loss 0.0029 · acc 0.9987 · val_loss 0.0008`: every metric, in reading order. */
+export function metricsText(metrics: MetricValues): string {
+  return Object.entries(inReadingOrder(metrics))
+    .map(([name, value]) => `${name} ${formatValue(value)}`)
+    .join(" · ");
 }
 
 /** The live display's MIME bundle: our chart type, and text and HTML for frontends without our renderer. */

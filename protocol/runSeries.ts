@@ -18,6 +18,8 @@ export interface RunSeries {
   startTime: number | null;
   /** The status the log itself shows: "running" until its end record. */
   status: RunStatus;
+  /** The metrics the run ended with, as its end record says; null until then. */
+  finalMetrics: MetricValues | null;
 }
 
 function emptyColumns(): SeriesColumns {
@@ -25,7 +27,7 @@ function emptyColumns(): SeriesColumns {
 }
 
 export function emptyRunSeries(): RunSeries {
-  return { batches: emptyColumns(), epochs: emptyColumns(), startTime: null, status: "running" };
+  return { batches: emptyColumns(), epochs: emptyColumns(), startTime: null, status: "running", finalMetrics: null };
 }
 
 /** Adds records to the series in place (the panel keeps one per run and feeds it as the log grows). */
@@ -43,6 +45,7 @@ export function appendRecords(series: RunSeries, records: readonly RunLogRecord[
         break;
       case "end":
         series.status = record.status;
+        series.finalMetrics = record.finalMetrics;
         break;
     }
   }
@@ -61,4 +64,23 @@ function appendPoint(columns: SeriesColumns, step: number, epoch: number, elapse
 /** Every metric name the run has, in batches or epochs. */
 export function metricNames(series: RunSeries): string[] {
   return [...new Set([...Object.keys(series.batches.values), ...Object.keys(series.epochs.values)])];
+}
+
+/**
+ * The values a run ended with: its end record's, else (no end record: its kernel died) each metric's last
+ * value, an epoch's where there is one. Exact values, for the run list; the charts may smooth them.
+ */
+export function endValues(series: RunSeries): MetricValues {
+  if (series.finalMetrics && Object.keys(series.finalMetrics).length > 0) return series.finalMetrics;
+  const values: MetricValues = {};
+  for (const columns of [series.batches, series.epochs]) {
+    for (const [name, column] of Object.entries(columns.values)) {
+      for (let index = column.length - 1; index >= 0; index--) {
+        if (column[index] === null) continue;
+        values[name] = column[index];
+        break;
+      }
+    }
+  }
+  return values;
 }

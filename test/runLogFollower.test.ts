@@ -111,11 +111,13 @@ describe("run log following", () => {
       const run = runs.get(file)!;
       assert.equal(run.runId, "2026-run");
       assert.equal(run.status, "running");
+      assert.equal(run.finalMetrics, null, "no final values while it trains");
       assert.equal(run.startTime, T0);
       assert.deepEqual(received, [start, batch(1)]);
       // The kernel goes on writing; the live poll picks it up with no event.
       fs.appendFileSync(file, line(batch(2)) + "not json\n" + line(batch(3)) + line(end));
       await until(() => run.status === "completed", "the end record");
+      assert.deepEqual(run.finalMetrics, { loss: 0.3 }, "the end record's values");
       assert.deepEqual(received.slice(2), [batch(2), batch(3), end]);
       assert.deepEqual(run.series.batches.values.loss, [1, 1 / 2, 1 / 3]);
       assert.deepEqual(run.problems, ["1 malformed line skipped"]);

@@ -5,8 +5,8 @@ import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { processExists } from "../../common/processExists";
-import { RUN_INFO_FILE, parseRunInfo, type ObservedRunStatus, type RunInfo, type RunLogRecord } from "../../protocol/runLogSchema";
-import { appendRecords, emptyRunSeries, type RunSeries } from "../../protocol/runSeries";
+import { RUN_INFO_FILE, parseRunInfo, type MetricValues, type ObservedRunStatus, type RunInfo, type RunLogRecord } from "../../protocol/runLogSchema";
+import { appendRecords, emptyRunSeries, endValues, type RunSeries } from "../../protocol/runSeries";
 import { RunLogFollower, type MalformedLine } from "./runLogFollower";
 
 export interface Run {
@@ -19,6 +19,8 @@ export interface Run {
   startTime: number | null;
   info: RunInfo | null;
   series: RunSeries;
+  /** The exact values a finished run ended with; null while it runs. */
+  finalMetrics: MetricValues | null;
   /** What is wrong with the run's files, for the user: malformed lines skipped, an unreadable run.json. */
   problems: string[];
 }
@@ -57,7 +59,7 @@ export class RunCollection {
   async add(metricsFile: string): Promise<void> {
     if (this.runs.has(metricsFile)) return this.refresh(metricsFile);
     const runId = basename(dirname(metricsFile));
-    const run: Run = { id: metricsFile, runId, name: runId, status: "running", startTime: null, info: null, series: emptyRunSeries(), problems: [] };
+    const run: Run = { id: metricsFile, runId, name: runId, status: "running", startTime: null, info: null, series: emptyRunSeries(), finalMetrics: null, problems: [] };
     const follower = new RunLogFollower(metricsFile, (problem) => this.malformed(problem));
     this.runs.set(metricsFile, { run, follower });
     await this.refresh(metricsFile);
@@ -91,6 +93,7 @@ export class RunCollection {
     // The log's end record is the last word on how a run ended; run.json's status covers the rest.
     run.status = run.series.status !== "running" ? run.series.status : (run.info?.status ?? "running");
     if (run.status === "running" && writerGone(run.info)) run.status = "kernelExited";
+    run.finalMetrics = run.status === "running" ? null : endValues(run.series);
     run.problems = [
       ...(follower.malformedLines > 0 ? [`${follower.malformedLines} malformed line${follower.malformedLines === 1 ? "" : "s"} skipped`] : []),
       ...(entry.infoProblem ? [entry.infoProblem] : []),
@@ -141,5 +144,5 @@ function writerGone(info: RunInfo | null): boolean {
 
 /** What the run list shows of a run: when it changes, the list is sent again. */
 function summary(run: Run): string {
-  return JSON.stringify([run.name, run.status, run.startTime, run.problems]);
+  return JSON.stringify([run.name, run.status, run.startTime, run.finalMetrics, run.problems]);
 }

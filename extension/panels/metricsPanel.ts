@@ -1,4 +1,5 @@
-// The metrics panel: every run of the workspace, live runs followed while they train. The page keeps its
+// The metrics panel: every run of the workspace, live runs followed while they train; opened from a notebook,
+// it shows that notebook's runs. The page keeps its
 // own state (setState) and this side re-reads the run logs, so a window reload restores the panel without
 // retainContextWhenHidden: whenever the page (re)loads it says "ready" and gets the whole picture again.
 import * as path from "node:path";
@@ -24,13 +25,16 @@ export function registerMetricsPanel(context: vscode.ExtensionContext, messaging
       if (current?.panel === panel) current = undefined;
     });
   };
-  const open = (): void => {
+  /** Opened from a notebook (its toolbar, its chart's button, or the palette while it is the active editor), the
+   * panel shows that notebook's runs only: other projects' runs would squash its steps into a corner of the axis. */
+  const open = (notebook: vscode.NotebookDocument | undefined): void => {
     if (current) current.panel.reveal();
     else adopt(vscode.window.createWebviewPanel(METRICS_PANEL_VIEW_TYPE, TITLE, vscode.ViewColumn.Beside, webviewOptions(context.extensionUri)));
+    if (notebook?.uri.scheme === "file") current!.showOnlyFolder(path.dirname(notebook.uri.fsPath));
   };
-  messaging.handle("openMetricsPanel", open);
+  messaging.handle("openMetricsPanel", (_message, editor) => open(editor.notebook));
   return vscode.Disposable.from(
-    vscode.commands.registerCommand("tfjsStudio.openMetricsPanel", open),
+    vscode.commands.registerCommand("tfjsStudio.openMetricsPanel", () => open(vscode.window.activeNotebookEditor?.notebook)),
     vscode.window.registerWebviewPanelSerializer(METRICS_PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel) {
         panel.webview.options = webviewOptions(context.extensionUri);
@@ -53,6 +57,8 @@ class MetricsPanel {
   private readonly pendingRecords = new Map<string, RunLogRecord[]>();
   private readonly pendingSeries = new Set<string>();
   private postTimer: NodeJS.Timeout | undefined;
+  /** The folder to show alone once the page is ready. */
+  private pendingFolder: string | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -95,6 +101,12 @@ class MetricsPanel {
     this.subscriptions.length = 0;
   }
 
+  /** Shows that notebook folder's runs only. */
+  showOnlyFolder(folder: string): void {
+    if (this.pageReady) this.post({ type: "showOnlyFolder", folder });
+    else this.pendingFolder = folder;
+  }
+
   private async receive(message: FromPanelMessage): Promise<void> {
     try {
       switch (message.type) {
@@ -103,10 +115,10 @@ class MetricsPanel {
           this.sendEverything();
           break;
         case "exportCsv":
-          await this.save(message.fileName, Buffer.from(message.csv, "utf8"), { CSV: ["csv"] });
+          await this.save({ title: "Export the Charts' Series as CSV", fileName: message.fileName, runIds: message.runIds, filters: { CSV: ["csv"] } }, Buffer.from(message.csv, "utf8"));
           break;
         case "exportPng":
-          await this.save(message.fileName, pngBytes(message.dataUrl), { "PNG image": ["png"] });
+          await this.save({ title: `Save the ${message.title} Chart as PNG`, fileName: message.fileName, runIds: message.runIds, filters: { "PNG image": ["png"] } }, pngBytes(message.dataUrl));
           break;
         default:
           this.log.warn(`metrics panel: unknown message ${JSON.stringify((message as { type?: unknown }).type)}`);
@@ -123,6 +135,8 @@ class MetricsPanel {
     this.post({ type: "runs", runs: this.runs.list().map(panelRun) });
     for (const run of this.runs.list()) this.post({ type: "series", id: run.id, series: run.series });
     this.runsDirty = false;
+    if (this.pendingFolder !== undefined) this.post({ type: "showOnlyFolder", folder: this.pendingFolder });
+    this.pendingFolder = undefined;
   }
 
   private queueRecords(run: Run, records: RunLogRecord[], reset: boolean): void {
@@ -164,11 +178,14 @@ class MetricsPanel {
     void this.panel.webview.postMessage(message);
   }
 
-  private async save(fileName: string, bytes: Uint8Array, filters: Record<string, string[]>): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  /** Asks where to save, starting in the notebook folder that wrote the exported runs, and writes the file. */
+  private async save(dialog: { title: string; fileName: string; runIds: string[]; filters: Record<string, string[]> }, bytes: Uint8Array): Promise<void> {
+    const runs = dialog.runIds.flatMap((id) => this.runs.get(id) ?? []);
+    const folder = runs.length > 0 ? commonFolder(runs.map(notebookFolder)) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const target = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
-      filters,
+      title: dialog.title,
+      defaultUri: folder ? vscode.Uri.file(path.join(folder, dialog.fileName)) : undefined,
+      filters: dialog.filters,
       saveLabel: "Export",
     });
     if (!target) return;
@@ -179,15 +196,44 @@ class MetricsPanel {
 }
 
 function panelRun(run: Run): PanelRun {
+  const folder = notebookFolder(run);
   return {
     id: run.id,
     runId: run.runId,
     name: run.name,
     location: vscode.workspace.asRelativePath(path.dirname(run.id)),
+    folder,
+    folderLabel: folderLabel(folder),
+    notebook: run.info?.notebook ?? null,
     status: run.status,
     startTime: run.startTime,
+    finalMetrics: run.finalMetrics,
     problems: run.problems,
   };
+}
+
+/** The folder of the notebook that wrote the run, as run.json says; without it, the folder holding runs/<run>/. */
+function notebookFolder(run: Run): string {
+  return path.resolve(run.info?.notebookDir ?? path.dirname(path.dirname(path.dirname(run.id))));
+}
+
+/** The deepest folder holding them all: the one folder of runs of one notebook, else a parent of their folders. */
+function commonFolder(folders: readonly string[]): string {
+  const inside = (folder: string, parent: string): boolean => {
+    const relative = path.relative(parent, folder);
+    return relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  };
+  return folders.reduce((common, folder) => {
+    // Up to the root at most (whose parent is itself).
+    while (!inside(folder, common) && path.dirname(common) !== common) common = path.dirname(common);
+    return common;
+  });
+}
+
+/** Relative to the workspace; a workspace folder itself by its name. */
+function folderLabel(folder: string): string {
+  const relative = vscode.workspace.asRelativePath(folder, false);
+  return relative === folder || relative === "" ? path.basename(folder) : relative;
 }
 
 /** The bytes of a `data:image/png;base64,...` URL; anything else is refused. */

@@ -7,7 +7,10 @@ import * as path from "node:path";
 import { packageRoot } from "../../protocol/packageRoot";
 import { scaffoldTemplate } from "../../common/templateScaffold";
 import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles";
+import { writeFinishedRun } from "./support/runLogs";
+import { contrastRatio, LINE_CONTRAST, parseColor } from "../../webviews/shared/colorContrast";
 import { type StudioSession, startStudioSession } from "./support/studioSession";
+import type { FrameLocator, PageElement } from "./support/playwright";
 import { NotebookEditor } from "./support/workbench";
 
 const KERNEL_LABEL = "TypeScript (TF.js Studio)";
@@ -20,6 +23,57 @@ const SCREENSHOTS = path.join(packageRoot(), "test-results", "e2e");
 /** The mnist-mlp template trains on 600 Fashion-MNIST images (Debian's dataset-fashion-mnist) for 2 epochs. */
 const TINY_TRAINING_ENV = { MNIST_DATASET: "fashion-mnist", MNIST_LIMIT: "600", MNIST_TEST_LIMIT: "200", EPOCHS: "2", BATCH_SIZE: "64" };
 const MLP_NOTEBOOK = "mnist-mlp/mnist-mlp.ipynb";
+
+/** Two projects' finished runs for the metrics panel: an LSTM notebook's 80 steps, and two 1,200-step MNIST runs
+ * of another folder, both named sequential_1 (as Keras names a second model of a session). */
+const LSTM_FOLDER = "lstm-forecast";
+const LSTM_NOTEBOOK = `${LSTM_FOLDER}/lstm.ipynb`;
+const MNIST_FOLDER = "mnist-digits";
+/** The LSTM's last batch loss and last val_loss: far below where a 0.99 smoothing leaves the line. */
+const LSTM_LAST_LOSS = 0.0029;
+const LSTM_LAST_VAL_LOSS = 0.0008;
+
+function writeProjectRuns(dir: string): void {
+  const now = Date.now();
+  // Geometric decay from `first` at step 1 to exactly `last` at `steps`.
+  const decay = (first: number, last: number, steps: number) => (step: number) => last * (first / last) ** ((steps - step) / (steps - 1));
+  const lstmLoss = decay(1, LSTM_LAST_LOSS, 80);
+  const lstmValLoss = decay(0.5, LSTM_LAST_VAL_LOSS, 4);
+  writeFinishedRun({
+    notebookDir: path.join(dir, LSTM_FOLDER),
+    notebook: path.join(dir, LSTM_NOTEBOOK),
+    name: "lstm_forecaster",
+    startTime: now - 10 * 60_000,
+    steps: 80,
+    stepsPerEpoch: 20,
+    // An accuracy that sits at 1.0 from the start.
+    batchMetrics: (step) => ({ loss: lstmLoss(step), acc: 1 }),
+    validationMetrics: (epoch) => ({ val_loss: lstmValLoss(epoch), val_acc: 1 }),
+  });
+  writeNotebook(path.join(dir, LSTM_NOTEBOOK), ["// trains the LSTM"]);
+  const mnistLoss = decay(2.3, 0.3, 1200);
+  for (const hoursAgo of [2, 1]) {
+    writeFinishedRun({
+      notebookDir: path.join(dir, MNIST_FOLDER),
+      notebook: path.join(dir, MNIST_FOLDER, "mnist.ipynb"),
+      name: "sequential_1",
+      startTime: now - hoursAgo * 3_600_000,
+      steps: 1200,
+      stepsPerEpoch: 200,
+      batchMetrics: (step) => ({ loss: mnistLoss(step), acc: 0.1 + (0.8 * step) / 1200 }),
+      validationMetrics: (epoch) => ({ val_loss: mnistLoss(epoch * 200) + 0.05, val_acc: 0.1 + (0.75 * epoch) / 6 }),
+    });
+  }
+}
+
+/** The colour the theme gives the LSTM run (the third run: --vscode-charts-green): pale, on a light editor. */
+const PALE_GREEN = "#c8f0c8";
+
+/** An element and its window, as code evaluated in the page sees them. */
+interface StyledElement {
+  ownerDocument: { defaultView: { getComputedStyle(element: StyledElement): { backgroundColor: string } } | null };
+  querySelectorAll(selector: string): Iterable<StyledElement>;
+}
 
 /** A canvas element as code evaluated in the page sees it. */
 interface Canvas {
@@ -40,7 +94,12 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       readyCommand: "TF.js Studio: Open Metrics Panel",
       env: TINY_TRAINING_ENV,
       // Completions must come from the kernel: without these, VS Code's own TypeScript and word lists answer too.
-      settings: { "editor.wordBasedSuggestions": "off", "typescript.suggest.enabled": false },
+      settings: {
+        "editor.wordBasedSuggestions": "off",
+        "typescript.suggest.enabled": false,
+        // A theme chart colour that barely shows on the editor's background (the metrics panel must adjust it).
+        "workbench.colorCustomizations": { "charts.green": PALE_GREEN },
+      },
       prepareWorkspace(dir) {
         scaffoldTemplate("mnist-mlp", path.join(dir, "mnist-mlp"));
         writeNotebook(path.join(dir, "interrupt.ipynb"), ["const kept = 41;", "while (true) {}", "kept + 1"]);
@@ -57,6 +116,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
           ].join("\n"),
         ]);
         fs.mkdirSync(path.join(dir, "new-project"));
+        writeProjectRuns(dir);
       },
     });
     console.log(`    code-server and Chromium ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -239,6 +299,118 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await workbench.pickQuickItem(/Stop Local Endpoint/);
       await status.waitFor({ state: "hidden", timeout: 40_000 });
       await assert.rejects(fetch(`${url}/ping`), "the endpoint still answers after Stop Local Endpoint");
+    });
+  });
+
+  describe("the metrics panel, with runs of two projects", () => {
+    /** Opens the LSTM notebook and, from it, the metrics panel; waits for every run's row. */
+    async function openPanelFromLstmNotebook(): Promise<FrameLocator> {
+      const { workbench } = session;
+      await workbench.openNotebook(LSTM_NOTEBOOK);
+      await workbench.runCommand("TF.js Studio: Open Metrics Panel");
+      const panel = workbench.webviewPanel();
+      await panel.locator(".tfjs-metrics-run-row").nth(2).waitFor();
+      return panel;
+    }
+
+    const rowOf = (panel: FrameLocator, folder: string) => panel.locator(`.tfjs-metrics-run-group[data-folder$="/${folder}"] .tfjs-metrics-run-row`);
+
+    it("opened from a notebook, shows that notebook's runs only, grouped by folder, each name whole and distinct", async () => {
+      const panel = await openPanelFromLstmNotebook();
+      const groups = await panel.locator(".tfjs-metrics-run-group-name").evaluateAll((names) => names.map((name) => name.textContent));
+      assert.deepEqual(groups, [LSTM_FOLDER, MNIST_FOLDER]);
+      await rowOf(panel, LSTM_FOLDER).filter({ has: panel.locator("vscode-checkbox[checked]") }).waitFor();
+      const mnist = rowOf(panel, MNIST_FOLDER);
+      assert.equal(await mnist.count(), 2);
+      assert.equal(await mnist.filter({ has: panel.locator("vscode-checkbox[checked]") }).count(), 0, "another project's runs are ticked");
+      // The charts span the LSTM's 80 steps, not the MNIST runs' 1,200.
+      await panel.locator(".tfjs-metrics-card[data-metric='loss'] .tfjs-metrics-chart[data-points='80']").waitFor();
+      const labels = await mnist.locator(".tfjs-metrics-run-label").evaluateAll((names) => names.map((name) => name.textContent ?? ""));
+      assert.equal(labels.length, 2);
+      assert.ok(labels.every((label) => label.startsWith("sequential_1 ")), labels.join(", "));
+      assert.notEqual(labels[0], labels[1], "two runs of one name look alike");
+      const cut = await panel.locator(".tfjs-metrics-run-label, .tfjs-metrics-run-group-name").evaluateAll<(string | null)[], PageElement & { scrollWidth: number; clientWidth: number }>((names) =>
+        names.filter((name) => name.scrollWidth > name.clientWidth).map((name) => name.textContent),
+      );
+      assert.deepEqual(cut, [], "run names are cut off though the panel has room");
+      const legend = panel.locator(".tfjs-metrics-line-legend");
+      await legend.filter({ hasText: "solid: training, per batch, smoothed" }).waitFor();
+      await legend.filter({ hasText: "dashed: validation, per epoch" }).waitFor();
+
+      // Ticking a run of the other project shows it (the axis now spans its 1,200 steps).
+      await mnist.first().locator("vscode-checkbox").click();
+      await panel.locator(".tfjs-metrics-card[data-metric='loss'] .tfjs-metrics-chart[data-points='1200']").waitFor();
+    });
+
+    it("at smoothing 0.99, still tells where the run ended: raw values in the tooltip, exact ones in the run list", async () => {
+      const panel = await openPanelFromLstmNotebook();
+      const lstm = rowOf(panel, LSTM_FOLDER);
+      assert.equal(await lstm.locator(".tfjs-metrics-run-final").innerText(), `loss ${LSTM_LAST_LOSS} · acc 1 · val_loss ${LSTM_LAST_VAL_LOSS} · val_acc 1`);
+      const slider = panel.locator(".tfjs-metrics-smoothing input");
+      await slider.evaluate<void, { value: string }>((input) => {
+        input.value = "0.99";
+      });
+      await slider.dispatchEvent("input");
+      await panel.locator(".tfjs-metrics-smoothing", { hasText: "Smoothing 0.99" }).waitFor();
+      // The cursor at the loss chart's right end: the last step.
+      const over = panel.locator(".tfjs-metrics-card[data-metric='loss'] .u-over");
+      const box = await over.boundingBox();
+      assert.ok(box, "the loss chart is not on screen");
+      await over.hover({ position: { x: box.width - 2, y: box.height / 2 } });
+      const tooltip = panel.locator(".tfjs-metrics-card[data-metric='loss'] .tfjs-metrics-tooltip");
+      await tooltip.filter({ hasText: "step 80" }).waitFor();
+      const text = await tooltip.innerText();
+      const smoothed = /loss: smoothed ([\d.]+) · raw ([\d.]+)/.exec(text);
+      assert.ok(smoothed, `no smoothed and raw loss in the tooltip:\n${text}`);
+      assert.ok(Number(smoothed[1]) > 0.01, `the smoothed loss ${smoothed[1]} should lag behind`);
+      assert.equal(Number(smoothed[2]), LSTM_LAST_LOSS);
+      assert.match(text, new RegExp(`val_loss: ${LSTM_LAST_VAL_LOSS}(\n|$)`), "val_loss is not smoothed");
+    });
+
+    it("draws each run in a colour that stands out from the background, even where the theme's chart colour does not", async () => {
+      const panel = await openPanelFromLstmNotebook();
+      const colors = await panel.locator("body").evaluate<{ background: string; swatches: string[] }, StyledElement>((body) => ({
+        background: body.ownerDocument.defaultView!.getComputedStyle(body).backgroundColor,
+        swatches: [...body.querySelectorAll(".tfjs-metrics-run-color")].map((swatch) => body.ownerDocument.defaultView!.getComputedStyle(swatch).backgroundColor),
+      }));
+      assert.equal(colors.swatches.length, 3);
+      const background = parseColor(colors.background)!;
+      for (const swatch of colors.swatches) {
+        const ratio = contrastRatio(parseColor(swatch)!, background);
+        assert.ok(ratio >= LINE_CONTRAST, `run colour ${swatch} on ${colors.background}: contrast ${ratio.toFixed(2)}`);
+      }
+      assert.ok(contrastRatio(parseColor(PALE_GREEN)!, background) < LINE_CONTRAST, "(the theme's green is what needs adjusting)");
+    });
+
+    it("starts its save dialogs, each with a title, in the folder of the notebook that wrote the runs", async () => {
+      const { workbench } = session;
+      const panel = await openPanelFromLstmNotebook();
+      const lstmFolder = path.join(session.workspace, LSTM_FOLDER);
+      const dialogs = [
+        { button: panel.locator("#export-csv"), title: "Export the Charts' Series as CSV", file: path.join(lstmFolder, "metrics.csv") },
+        { button: panel.locator(".tfjs-metrics-card[data-metric='loss'] .tfjs-metrics-png"), title: "Save the loss Chart as PNG", file: path.join(lstmFolder, "loss.png") },
+      ];
+      for (const { button, title, file } of dialogs) {
+        await button.click();
+        // code-server's save dialog is a quick input: the title above, the path in the box.
+        await workbench.quickInput.locator(".quick-input-title", { hasText: title }).waitFor();
+        // The box fills in once the dialog has listed the folder.
+        const box = workbench.quickInput.locator("input");
+        for (let waited = 0; waited < 10_000 && (await box.inputValue()) !== file; waited += 250) await session.page.waitForTimeout(250);
+        assert.equal(await box.inputValue(), file);
+        await workbench.closeQuickInput();
+      }
+    });
+
+    it("keeps an accuracy at 1.0 on a 0–1 axis, and puts only the loss on a log scale", async () => {
+      const panel = await openPanelFromLstmNotebook();
+      const chart = (metric: string) => panel.locator(`.tfjs-metrics-card[data-metric='${metric}'] .tfjs-metrics-chart`);
+      await chart("acc").and(panel.locator("[data-y-range='0 1']")).waitFor();
+      await panel.locator("#log-y").click();
+      await chart("loss").and(panel.locator("[data-y-scale='log']")).filter({ hasText: "log scale" }).waitFor();
+      assert.equal(await chart("acc").getAttribute("data-y-scale"), "unit");
+      assert.equal(await chart("acc").getAttribute("data-y-range"), "0 1");
+      assert.equal(await chart("acc").filter({ hasText: "log scale" }).count(), 0);
     });
   });
 

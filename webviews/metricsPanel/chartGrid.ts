@@ -1,18 +1,11 @@
 // The panel's charts: one per metric group (loss, acc, ... with val_* overlaid), every shown run in its
 // colour, redrawn from the runs and the chart options; a chart is rebuilt only when its series change.
-import { alignLines, chartLines, type ChartLine, type ChartRun, type LineOptions } from "../shared/chartLines";
-import { clippedRange } from "../shared/outlierClipping";
+import { chartLines, type ChartLine, type ChartRun } from "../shared/chartLines";
 import { groupMetricNames } from "../shared/metricGroups";
 import type { ChartLayout } from "../shared/chartTypes";
 import { MetricChart } from "../shared/metricChart";
 import { metricNames } from "../../protocol/runSeries";
-
-const CHART_HEIGHT = 260;
-
-export interface GridOptions extends LineOptions {
-  logY: boolean;
-  clipOutliers: boolean;
-}
+import { panelChart, type GridOptions } from "./panelChart";
 
 interface Card {
   element: HTMLElement;
@@ -25,7 +18,7 @@ export class ChartGrid {
 
   constructor(
     private readonly container: HTMLElement,
-    private readonly exportPng: (title: string, dataUrl: string) => void,
+    private readonly exportPng: (title: string, dataUrl: string, lines: readonly ChartLine[]) => void,
   ) {}
 
   /** Every line drawn, in chart order: what the CSV export writes. */
@@ -44,25 +37,10 @@ export class ChartGrid {
     }
     for (const group of groups) {
       const lines = chartLines(runs, group, options);
-      const layout: ChartLayout = {
-        title: group.base,
-        height: CHART_HEIGHT,
-        xAxis: options.xAxis,
-        logY: options.logY,
-        legend: false,
-        series: lines.map((line) => ({
-          label: `${line.runLabel} · ${line.metric}`,
-          color: line.color,
-          dashed: line.validation,
-          points: line.validation || options.granularity === "epoch",
-        })),
-      };
+      const { layout, data, yRange } = panelChart(group.base, lines, options);
       const card = this.card(group.base, layout);
       card.lines = lines;
-      // A log axis cannot show zero or less: those points become gaps.
-      const ys = lines.map((line) => (options.logY ? line.smoothed.map((value) => (value !== null && value > 0 ? value : null)) : line.smoothed));
-      const data = alignLines(lines.map((line, index) => ({ x: line.x, y: ys[index] })));
-      card.chart.setData(data, options.clipOutliers ? clippedRange(ys, options.logY) : null);
+      card.chart.setData(data, yRange);
     }
     // Cards in metric order (loss first).
     groups.forEach((group, index) => {
@@ -93,7 +71,7 @@ export class ChartGrid {
     png.textContent = "PNG";
     png.addEventListener("click", () => {
       const card = this.cards.get(base);
-      if (card) this.exportPng(base, card.chart.toPng());
+      if (card) this.exportPng(base, card.chart.toPng(), card.lines);
     });
     element.append(png);
     this.container.append(element);

@@ -20,6 +20,9 @@ export function buildControls(state: PanelState, changed: () => void, exportCsv:
   slider.value = String(state.smoothing);
   const showSmoothing = (): void => {
     smoothingText.textContent = `Smoothing ${state.smoothing.toFixed(2)}`;
+    // Only per-batch lines are smoothed: epoch means and validation points are few, and shown as they are.
+    slider.disabled = state.granularity === "epoch";
+    smoothingLabel.title = slider.disabled ? "Smoothing applies to per-batch lines; epoch means are shown as they are" : "Smooths the per-batch lines; their raw values stay visible, faint";
   };
   slider.addEventListener("input", () => {
     state.smoothing = Number(slider.value);
@@ -35,9 +38,10 @@ export function buildControls(state: PanelState, changed: () => void, exportCsv:
   });
   const granularity = select("granularity", "Training values", [["batch", "Every batch"], ["epoch", "Epoch means"]], state.granularity, (value) => {
     state.granularity = value as PanelState["granularity"];
+    showSmoothing();
     changed();
   });
-  const logY = checkbox("log-y", "Log scale y", state.logY, (checked) => {
+  const logY = checkbox("log-y", "Log scale y (loss and other unbounded metrics)", state.logY, (checked) => {
     state.logY = checked;
     changed();
   });

@@ -6,15 +6,20 @@ import "@vscode-elements/elements/dist/vscode-checkbox/index.js";
 import "@vscode-elements/elements/dist/vscode-option/index.js";
 import "@vscode-elements/elements/dist/vscode-single-select/index.js";
 import "./metricsPanel.css";
-import type { ChartRun } from "../shared/chartLines";
+import type { ChartLine, ChartRun } from "../shared/chartLines";
 import { linesCsv } from "../shared/csvExport";
 import type { FromPanelMessage, PanelBoot, PanelRun, PanelState, ToPanelMessage } from "../../protocol/metricsPanelMessages";
+import { chartColor, onThemeChange, readChartTheme } from "../shared/chartTheme";
 import { runColor } from "../shared/runColors";
 import { appendRecords, emptyRunSeries, type RunSeries } from "../../protocol/runSeries";
 import { ChartGrid } from "./chartGrid";
 import { buildControls } from "./controls";
+import { renderLineLegend } from "./lineLegend";
+import { lineStyleLegend } from "./panelChart";
 import { restoreState } from "./panelState";
 import { renderRunList } from "./runList";
+import { runNames, type RunNames } from "./runNames";
+import { folderState, isRunShown, setFolderShown, setRunShown, showOnlyFolder, type RunSelection } from "./runSelection";
 
 const vscode = acquireVsCodeApi<PanelState>();
 const boot = JSON.parse(document.getElementById("boot")!.textContent ?? "null") as PanelBoot;
@@ -39,35 +44,43 @@ problems.className = "tfjs-metrics-problems";
 problems.hidden = true;
 const runList = document.createElement("div");
 runList.className = "tfjs-metrics-run-list";
-runList.setAttribute("role", "list");
-const chartsArea = document.createElement("main");
+const main = document.createElement("main");
+main.className = "tfjs-metrics-main";
+const lineLegend = document.createElement("div");
+lineLegend.className = "tfjs-metrics-line-legend";
+const chartsArea = document.createElement("div");
 chartsArea.className = "tfjs-metrics-charts-area";
-const grid = new ChartGrid(chartsArea, (title, dataUrl) => post({ type: "exportPng", fileName: `${title}.png`, dataUrl }));
+main.append(lineLegend, chartsArea);
+const grid = new ChartGrid(chartsArea, (title, dataUrl, lines) => post({ type: "exportPng", fileName: `${title}.png`, dataUrl, title, runIds: runIdsOf(lines) }));
 sidebar.append(heading, problems, runList, buildControls(state, () => changed(), exportCsv));
-layout.append(sidebar, chartsArea);
+layout.append(sidebar, main);
 document.body.append(layout);
 
-// One formatter for every run label (toLocaleTimeString would build one per call).
-const startTimeFormat = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-
-function runLabel(run: PanelRun): string {
-  const time = run.startTime === null ? "" : ` ${startTimeFormat.format(run.startTime)}`;
-  return `${run.name}${time}`;
-}
+let names = new Map<string, RunNames>();
 
 function chartRuns(): ChartRun[] {
   return runs.flatMap((run, index) =>
-    state.hiddenRuns.includes(run.id) ? [] : [{ id: run.id, label: runLabel(run), color: runColor(index), series: series.get(run.id) ?? emptyRunSeries() }],
+    isRunShown(state, run) ? [{ id: run.id, label: names.get(run.id)!.chart, color: runColor(index), series: series.get(run.id) ?? emptyRunSeries() }] : [],
   );
 }
 
+function select(selection: RunSelection): void {
+  Object.assign(state, selection);
+  showRuns();
+  changed();
+}
+
 function showRuns(): void {
+  names = runNames(runs, (run) => isRunShown(state, run));
+  // The swatches in the colours the charts draw with (lighter or darker than the theme's where they must be).
+  const theme = readChartTheme();
   renderRunList(
     runList,
-    runs.map((run, index) => ({ run, label: runLabel(run), color: runColor(index), shown: !state.hiddenRuns.includes(run.id) })),
-    (id, shown) => {
-      state.hiddenRuns = shown ? state.hiddenRuns.filter((hidden) => hidden !== id) : [...state.hiddenRuns, id];
-      changed();
+    runs.map((run, index) => ({ run, label: names.get(run.id)!.row, color: chartColor(runColor(index), theme), shown: isRunShown(state, run) })),
+    {
+      toggleRun: (run, shown) => select(setRunShown(state, runs, run, shown)),
+      toggleFolder: (folder, shown) => select(setFolderShown(state, runs, folder, shown)),
+      folderState: (folder) => folderState(state, runs, folder),
     },
   );
   runCount.textContent = String(runs.length);
@@ -84,6 +97,7 @@ function scheduleDraw(): void {
   requestAnimationFrame(() => {
     drawPending = false;
     grid.draw(chartRuns(), state);
+    renderLineLegend(lineLegend, lineStyleLegend(state));
   });
 }
 
@@ -95,7 +109,11 @@ function changed(): void {
 function exportCsv(): void {
   const lines = grid.lines();
   if (lines.length === 0) return;
-  post({ type: "exportCsv", fileName: "metrics.csv", csv: linesCsv(lines) });
+  post({ type: "exportCsv", fileName: "metrics.csv", csv: linesCsv(lines), runIds: runIdsOf(lines) });
+}
+
+function runIdsOf(lines: readonly ChartLine[]): string[] {
+  return [...new Set(lines.map((line) => line.runId))];
 }
 
 window.addEventListener("message", (event: MessageEvent<ToPanelMessage>) => {
@@ -115,10 +133,14 @@ window.addEventListener("message", (event: MessageEvent<ToPanelMessage>) => {
       appendRecords(run, message.records);
       break;
     }
+    case "showOnlyFolder":
+      select(showOnlyFolder(state, runs, message.folder));
+      break;
   }
   scheduleDraw();
 });
 
 vscode.setState(state);
 showRuns();
+onThemeChange(showRuns);
 post({ type: "ready" });

@@ -1,9 +1,10 @@
 // What a cell's live metrics display draws: one chart per metric group, on the step axis, with the
-// training metric per batch (faint), its epoch means, and its val_* twin at epoch ends.
+// training metric per batch, its epoch means (with points), and its val_* twin at epoch ends (dashed).
 import type { MetricSeries, MetricsDisplayData } from "../../protocol/runLogSchema";
 import type { ChartData, ChartSeriesStyle } from "../shared/chartTypes";
 import { alignLines } from "../shared/chartLines";
 import { groupMetricNames, isValidationMetric } from "../shared/metricGroups";
+import { yScaleFor, type YScale } from "../shared/yAxis";
 
 const TRAIN_COLOR = "var(--vscode-charts-blue, #3794ff)";
 const VALIDATION_COLOR = "var(--vscode-charts-orange, #d18616)";
@@ -11,6 +12,7 @@ const VALIDATION_COLOR = "var(--vscode-charts-orange, #d18616)";
 export interface DisplayChart {
   title: string;
   series: ChartSeriesStyle[];
+  yScale: YScale;
   data: ChartData;
 }
 
@@ -29,10 +31,11 @@ export function displayCharts(data: MetricsDisplayData): DisplayChart[] {
       if (isValidationMetric(name)) {
         add({ label: name, color: VALIDATION_COLOR, dashed: true, points: true }, data.epochsSeries, name);
       } else {
-        add({ label: `${name} (batch)`, color: TRAIN_COLOR, faint: true }, data.batches, name);
+        // The per-batch line is the live data (the only line in the first epoch): full strength, not faint.
+        add({ label: `${name} (batch)`, color: TRAIN_COLOR }, data.batches, name);
         add({ label: `${name} (epoch)`, color: TRAIN_COLOR, points: true }, data.epochsSeries, name);
       }
     }
-    return { title: group.base, series, data: alignLines(lines) };
+    return { title: group.base, series, yScale: yScaleFor(group.base, false, lines.map((line) => line.y)), data: alignLines(lines) };
   });
 }

@@ -67,8 +67,8 @@ class MetricsView {
       chart.destroy();
       this.charts.delete(title);
     }
-    for (const { title, series, data: columns } of wanted) {
-      const layout = { title, height: CHART_HEIGHT, xAxis: "step" as const, logY: false, series, legend: true };
+    for (const { title, series, yScale, data: columns } of wanted) {
+      const layout = { title, height: CHART_HEIGHT, xAxis: "step" as const, yScale, series, legend: true };
       let chart = this.charts.get(title);
       if (!chart?.hasLayout(layout)) {
         // A new series (val_* after the first epoch): a new chart in the old one's place.

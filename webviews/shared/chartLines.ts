@@ -1,11 +1,10 @@
 // From runs to the lines of one metric chart: for every run, the training metric (each batch, or each
-// epoch's mean) and its val_* twin (at epoch ends), on the chosen x axis, smoothed; then all lines on one
-// shared x, the form uPlot draws.
+// epoch's mean) and its val_* twin (at epoch ends), on the chosen x axis; per-batch lines smoothed (a few
+// epoch points are the real values, nothing to smooth); then all lines on one shared x, the form uPlot draws.
 import { isValidationMetric, type MetricGroup } from "./metricGroups";
 import type { Granularity, XAxis } from "../../protocol/metricsPanelMessages";
 import type { RunSeries, SeriesColumns } from "../../protocol/runSeries";
 import { emaSmooth } from "./smoothing";
-
 
 export interface ChartRun {
   id: string;
@@ -25,7 +24,10 @@ export interface ChartLine {
   columns: SeriesColumns;
   x: number[];
   raw: (number | null)[];
+  /** What the chart draws: the smoothed values of a per-batch line, the raw values of any other. */
   smoothed: (number | null)[];
+  /** Whether `smoothed` differs from `raw`: the chart then also draws the raw values, faint. */
+  isSmoothed: boolean;
 }
 
 export interface LineOptions {
@@ -50,6 +52,7 @@ export function chartLines(runs: readonly ChartRun[], group: MetricGroup, option
       const columns = fromBatches ? run.series.batches : run.series.epochs;
       const raw = columns.values[metric];
       if (!raw || raw.length === 0) continue;
+      const isSmoothed = fromBatches && options.smoothing > 0;
       lines.push({
         runId: run.id,
         runLabel: run.label,
@@ -59,7 +62,8 @@ export function chartLines(runs: readonly ChartRun[], group: MetricGroup, option
         columns,
         x: xValues(columns, options.xAxis),
         raw,
-        smoothed: emaSmooth(raw, options.smoothing),
+        smoothed: isSmoothed ? emaSmooth(raw, options.smoothing) : raw,
+        isSmoothed,
       });
     }
   }

@@ -1,5 +1,7 @@
 // The VS Code theme as a canvas needs it: concrete colours and fonts read from the --vscode-* variables
-// on <body>, and a signal when the user switches theme (VS Code changes the body's class).
+// on <body>, series colours that stand out from its background, and a signal when the user switches theme
+// (VS Code changes the body's class).
+import { readableColor } from "./colorContrast";
 
 export interface ChartTheme {
   foreground: string;
@@ -27,9 +29,26 @@ export function readChartTheme(): ChartTheme {
 }
 
 /** A CSS colour the canvas can use: `var(--name, fallback)` resolved against the current theme. */
-export function resolveColor(color: string): string {
+function resolveColor(color: string): string {
   const match = /^var\((--[\w-]+),\s*(.+)\)$/.exec(color);
   return match ? cssVariable(match[1], match[2]) : color;
+}
+
+let colorCanvas: CanvasRenderingContext2D | null | undefined;
+
+/** Any CSS colour (hsl(), names, ...) as #rrggbb or rgba(), the forms readableColor reads: a canvas says. */
+function normalizedColor(color: string): string {
+  colorCanvas ??= document.createElement("canvas").getContext("2d");
+  if (!colorCanvas) return color;
+  colorCanvas.fillStyle = "#000000";
+  colorCanvas.fillStyle = color;
+  return colorCanvas.fillStyle;
+}
+
+/** A series colour as drawn: resolved against the theme, and lightened or darkened where it would not stand
+ * out from the background (a theme's dark blue on a dark editor). */
+export function chartColor(color: string, theme: ChartTheme = readChartTheme()): string {
+  return readableColor(normalizedColor(resolveColor(color)), normalizedColor(theme.background));
 }
 
 const listeners = new Set<() => void>();

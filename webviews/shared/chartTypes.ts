@@ -1,6 +1,7 @@
 // The shapes a metric chart is described by: kept apart from the chart (which needs the DOM) so that
 // code without a DOM, and its tests, can build them.
 import type { XAxis } from "../../protocol/metricsPanelMessages";
+import type { YScale } from "./yAxis";
 
 export interface ChartSeriesStyle {
   label: string;
@@ -11,6 +12,9 @@ export interface ChartSeriesStyle {
   faint?: boolean;
   /** Dots on the points (series with few points, e.g. one per epoch). */
   points?: boolean;
+  /** The position (in the layout's series) of this smoothed series' raw values: drawn faint, and shown beside
+   * the smoothed value in the tooltip rather than on a row of their own. */
+  rawIndex?: number;
 }
 
 export interface ChartLayout {
@@ -18,7 +22,7 @@ export interface ChartLayout {
   /** Height of the whole chart, title row included, in CSS pixels. */
   height: number;
   xAxis: XAxis;
-  logY: boolean;
+  yScale: YScale;
   series: ChartSeriesStyle[];
   /** A key of the series in the title row (the panel shows runs' colours in its run list instead). */
   legend: boolean;

@@ -1,13 +1,14 @@
 // One metric chart (uPlot on a canvas), shared by the notebook renderer and the metrics panel: themed
 // from the --vscode-* variables and redrawn on a theme switch, fixed height (no reflow), new data without
-// a rebuild, a hover tooltip with every series' value at the cursor, and a PNG of itself.
+// a rebuild, a hover tooltip with every series' value at the cursor (smoothed and raw), and a PNG of itself.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import "./metricChart.css";
 import { formatValue } from "../../protocol/metricsFormat";
 import type { XAxis } from "../../protocol/metricsPanelMessages";
 import type { ChartData, ChartLayout } from "./chartTypes";
-import { onThemeChange, readChartTheme, resolveColor, type ChartTheme } from "./chartTheme";
+import { chartColor, onThemeChange, readChartTheme, type ChartTheme } from "./chartTheme";
+import { yRange } from "./yAxis";
 
 const TITLE_HEIGHT = 20;
 const STEP_INCREMENTS = [1, 2, 5].flatMap((base) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((scale) => base * scale)).sort((a, b) => a - b);
@@ -22,6 +23,9 @@ export class MetricChart {
   private data: ChartData;
   private yRange: [number, number] | null = null;
   private zoomed = false;
+  /** The series' colours as drawn in the current theme. */
+  private colors: string[] = [];
+  private readonly legendSwatches: HTMLElement[] = [];
   private readonly resizeObserver: ResizeObserver;
   private readonly stopThemeWatch: () => void;
 
@@ -95,14 +99,20 @@ export class MetricChart {
     title.className = "tfjs-metrics-chart-name";
     title.textContent = this.layout.title;
     row.append(title);
+    this.element.dataset.yScale = this.layout.yScale;
+    if (this.layout.yScale === "log") {
+      const scale = document.createElement("span");
+      scale.className = "tfjs-metrics-chart-scale";
+      scale.textContent = "log scale";
+      row.append(scale);
+    }
     if (this.layout.legend) {
       for (const series of this.layout.series) {
         const key = document.createElement("span");
         key.className = "tfjs-metrics-legend-item";
         const swatch = document.createElement("span");
-        swatch.className = `tfjs-metrics-swatch${series.dashed ? " dashed" : ""}`;
-        swatch.style.borderColor = series.color;
-        if (series.faint) swatch.style.opacity = "0.45";
+        swatch.className = ["tfjs-metrics-swatch", series.dashed ? "dashed" : "", series.faint ? "faint" : "", series.points ? "points" : ""].filter(Boolean).join(" ");
+        this.legendSwatches.push(swatch);
         key.append(swatch, series.label);
         row.append(key);
       }
@@ -113,6 +123,8 @@ export class MetricChart {
   private build(): void {
     this.plot?.destroy();
     const theme = readChartTheme();
+    this.colors = this.layout.series.map((series) => chartColor(series.color, theme));
+    this.legendSwatches.forEach((swatch, position) => (swatch.style.color = this.colors[position]));
     this.plot = new uPlot(this.options(theme), this.data, this.host);
     this.plot.over.append(this.tooltip);
     this.fitWidth();
@@ -145,8 +157,8 @@ export class MetricChart {
       scales: {
         x: { time: xAxis === "wall" },
         y: {
-          distr: this.layout.logY ? 3 : 1,
-          range: (_plot, min, max) => this.yRange ?? (this.layout.logY ? uPlot.rangeLog(min, max, 10, true) : uPlot.rangeNum(min, max, 0.1, true)),
+          distr: this.layout.yScale === "log" ? 3 : 1,
+          range: (_plot, min, max) => this.yRange ?? yRange(this.layout.yScale, min, max),
         },
       },
       axes: [
@@ -162,8 +174,8 @@ export class MetricChart {
       ],
       series: [
         {},
-        ...this.layout.series.map((series): uPlot.Series => {
-          const color = resolveColor(series.color);
+        ...this.layout.series.map((series, position): uPlot.Series => {
+          const color = this.colors[position];
           return {
             label: series.label,
             stroke: color,
@@ -180,6 +192,10 @@ export class MetricChart {
           if (plot.select.width > 0) this.zoomed = true;
         }],
         setCursor: [(plot) => this.showTooltip(plot)],
+        setScale: [(plot, key) => {
+          // The y range drawn, for tests and tools (the axis labels are pixels on the canvas).
+          if (key === "y") this.element.dataset.yRange = `${plot.scales.y.min} ${plot.scales.y.max}`;
+        }],
         ready: [(plot) => {
           // uPlot's own double click zooms out; from then on the view follows the data again.
           plot.over.addEventListener("dblclick", () => (this.zoomed = false));
@@ -201,23 +217,31 @@ export class MetricChart {
     heading.className = "tfjs-metrics-tooltip-x";
     heading.textContent = formatX(x, this.layout.xAxis);
     rows.push(heading);
+    const valueOf = (position: number): number | null | undefined => valueAtOrBefore(plot.data[position + 1] as (number | null | undefined)[], index);
+    const rawPositions = new Set(this.layout.series.map((series) => series.rawIndex));
     this.layout.series.forEach((series, position) => {
-      const value = valueAtOrBefore(plot.data[position + 1] as (number | null | undefined)[], index);
+      if (rawPositions.has(position)) return;
+      const value = valueOf(position);
       if (value === undefined) return;
+      const raw = series.rawIndex === undefined ? undefined : valueOf(series.rawIndex);
       const row = document.createElement("div");
       const swatch = document.createElement("span");
       swatch.className = "tfjs-metrics-swatch";
-      swatch.style.borderColor = resolveColor(series.color);
-      row.append(swatch, `${series.label}: ${formatValue(value)}`);
+      swatch.style.color = this.colors[position];
+      // A smoothed value alone would hide where the run really is: the raw value goes beside it.
+      row.append(swatch, raw === undefined ? `${series.label}: ${formatValue(value)}` : `${series.label}: smoothed ${formatValue(value)} · raw ${formatValue(raw)}`);
       rows.push(row);
     });
     this.tooltip.replaceChildren(...rows);
     this.tooltip.style.display = "block";
-    // Beside the cursor, on whichever side has room.
+    // Beside the cursor, on whichever side has room, and never past the chart's edges (which clip it): a
+    // tooltip wider than the chart wraps its rows.
     const overWidth = plot.over.clientWidth;
-    const onRight = left < overWidth / 2;
-    this.tooltip.style.left = onRight ? `${left + 12}px` : "";
-    this.tooltip.style.right = onRight ? "" : `${overWidth - left + 12}px`;
+    const chartLeft = -plot.over.offsetLeft;
+    this.tooltip.style.maxWidth = `${overWidth - chartLeft}px`;
+    const width = this.tooltip.offsetWidth;
+    const wanted = left < overWidth / 2 ? left + 12 : left - 12 - width;
+    this.tooltip.style.left = `${Math.max(chartLeft, Math.min(wanted, overWidth - width))}px`;
     this.tooltip.style.top = `${Math.max(0, (plot.cursor.top ?? 0) - 10)}px`;
   }
 }

@@ -15,7 +15,8 @@ export interface PageElement {
 
 export interface Locator {
   click(options?: { timeout?: number; button?: "left" | "right"; force?: boolean; position?: { x: number; y: number } }): Promise<void>;
-  hover(options?: { timeout?: number; force?: boolean }): Promise<void>;
+  hover(options?: { timeout?: number; force?: boolean; position?: { x: number; y: number } }): Promise<void>;
+  dispatchEvent(type: string): Promise<void>;
   boundingBox(options?: { timeout?: number }): Promise<{ x: number; y: number; width: number; height: number } | null>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
   inputValue(options?: { timeout?: number }): Promise<string>;
@@ -30,6 +31,7 @@ export interface Locator {
   locator(selector: string, options?: { hasText?: string | RegExp; has?: Locator }): Locator;
   filter(options: { hasText?: string | RegExp; has?: Locator; visible?: boolean }): Locator;
   or(other: Locator): Locator;
+  and(other: Locator): Locator;
   first(): Locator;
   nth(index: number): Locator;
   frameLocator(selector: string): FrameLocator;
