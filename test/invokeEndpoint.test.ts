@@ -135,10 +135,13 @@ describe("tfjs-studio invoke and the client code", function () {
     });
     const notJson = path.join(work, "notes.txt");
     fs.writeFileSync(notJson, "instances: 1, 2, 3");
+    const ragged = path.join(work, "ragged.json");
+    fs.writeFileSync(ragged, JSON.stringify({ instances: [[[[1], [2], [3], [4]], [[1]]]] }));
     const wrongShape = path.join(work, "wrong.json");
     fs.writeFileSync(wrongShape, JSON.stringify({ instances: [[1, 2, 3]] }));
     const cases: [string[], RegExp][] = [
       [["invoke", imageServer.url, "--data", wrongShape], /answered 400: instances\[0\]: got shape \[3\], but .* takes float32 values of shape \[4, 4, 1\]/],
+      [["invoke", imageServer.url, "--data", ragged], /answered 400: instances\[0\]: a ragged list; every list at depth 2 must have 4 entries/],
       [["invoke", `http://127.0.0.1:${closedPort}/`, "--text", "hello"], new RegExp(`no answer from http://127\\.0\\.0\\.1:${closedPort}/invocations \\(ECONNREFUSED\\): is the endpoint running\\?`)],
       [["invoke", "my-endpoint", "--text", "hello"], /"my-endpoint" is not an http:\/\/ URL/],
       [["invoke", imageServer.url, "--data", path.join(work, "shapes", "model.json.missing")], /cannot read .*model\.json\.missing/],

@@ -160,7 +160,8 @@ describe("tfjs-studio serve", function () {
     const url = imageServer.url;
     const cases: [string, () => Promise<{ status: number; json: Json }>, number, RegExp][] = [
       ["wrong shape", () => post(`${url}/invocations`, { instances: [[1, 2, 3]] }), 400, /instances\[0\]: got shape \[3\], but .* takes float32 values of shape \[4\]/],
-      ["ragged list", () => post(`${url}/invocations`, { instances: [[[1, 2], [3]]] }), 400, /ragged/],
+      ["nested a hundred thousand deep", () => post(`${url}/invocations`, `{"instances": [${"[".repeat(100_000)}1${"]".repeat(100_000)}]}`), 400, /more dimensions than .* takes/],
+      ["a list where a number belongs", () => post(`${url}/invocations`, { instances: [[[1, 2], [3]]] }), 400, /instances\[0\]: more dimensions than .* takes \(float32 values of shape \[4\] an instance\)/],
       ["wrong dtype", () => post(`${url}/invocations`, { instances: [[1, "two", 3, 4]] }), 400, /"two" is not a finite number/],
       ["text to an image model", () => post(`${url}/invocations`, "hello", "text/plain"), 400, /only a text model/],
       ["not JSON", () => post(`${url}/invocations`, "{instances: [1", "application/json"), 400, /not valid JSON/],

@@ -94,6 +94,8 @@ export class InstanceDecoder {
 /** Nested lists to flat values, learning the shape from the first element of each level and holding the rest to it. */
 function flatten(value: unknown, depth: number, shape: number[], values: number[], where: string, signature: TensorSignature): void {
   if (Array.isArray(value)) {
+    // Stops at the signature's rank, before a hostile body nested a million deep overflows the stack.
+    if (depth >= signature.shape.length - 1) throw new BadRequest(`${where}: more dimensions than ${signature.name} takes (${describe(signature)} an instance)`);
     if (shape.length === depth) shape.push(value.length);
     else if (shape.length < depth || shape[depth] !== value.length) throw new BadRequest(`${where}: a ragged list; every list at depth ${depth + 1} must have ${shape[depth] ?? "the same"} entries`);
     for (const item of value) flatten(item, depth + 1, shape, values, where, signature);
