@@ -77,7 +77,8 @@ describe("tfjs-studio invoke and the client code", function () {
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-invoke-"));
     await tf.setBackend("cpu");
-    registerFileSystemIO(tf, work);
+    // tfjs's IO registry is global in this process: another test file may have registered file:// already.
+    if (tf.io.getSaveHandlers(`file://${work}`).length === 0) registerFileSystemIO(tf, work);
 
     const image = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 1] }), tf.layers.dense({ units: 3, activation: "softmax" })] });
     imageExpected = tf.tidy(() => (image.predict(tf.tensor4d(PIXELS).div(255)) as tf.Tensor).arraySync() as number[][]);
