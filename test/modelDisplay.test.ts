@@ -10,9 +10,10 @@ import { formatModel, installModelDisplay } from "../kernel/modelDisplay/modelDi
 import { modelGraph } from "../tfjs/modelGraph/modelGraph";
 import { MODEL_GRAPH_MIME, MODEL_GRAPH_SCHEMA_VERSION, type ModelGraph } from "../protocol/modelGraphSchema";
 import { MODEL_GRAPH_REQUEST, type ModelGraphReplyContent } from "../protocol/modelGraphRequest";
+import { currentModelGraph } from "../extension/modelGraph/currentModelGraph";
 import { weightStats } from "../tfjs/modelGraph/weightStats";
 import { toDisplayBundle } from "../kernel/inKernelModules/mimeBundle";
-import { StudioKernel, ofType, startStudioKernel, streamText, stripAnsi, types } from "./support/studioKernel";
+import { StudioKernel, delay, ofType, startStudioKernel, streamText, stripAnsi, types } from "./support/studioKernel";
 
 const tf: typeof Tf = require("@tensorflow/tfjs");
 const displayed = new DisplayedModels();
@@ -452,7 +453,7 @@ describe("model display", function () {
 
     it("answers the graph panel's request with the model's weights as they are now, not as they were displayed", async () => {
       const built = await runOk(
-        `const trained = tf.sequential({ name: "trained", layers: [tf.layers.embedding({ name: "embed", inputDim: 20, outputDim: 4, inputLength: 3 }), tf.layers.flatten({ name: "flat" }), tf.layers.dense({ units: 1, name: "score" })] });\n` +
+        `import * as tf from "@tensorflow/tfjs";\nconst trained = tf.sequential({ name: "trained", layers: [tf.layers.embedding({ name: "embed", inputDim: 20, outputDim: 4, inputLength: 3 }), tf.layers.flatten({ name: "flat" }), tf.layers.dense({ units: 1, name: "score" })] });\n` +
           `trained.compile({ optimizer: tf.train.sgd(5), loss: "meanSquaredError" });\n` +
           `trained`,
       );
@@ -476,7 +477,7 @@ describe("model display", function () {
 
     it("answers while a training runs in the background, and says that it does", async () => {
       const built = await runOk(
-        `const busy = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], name: "only" })] });\n` +
+        `import * as tf from "@tensorflow/tfjs";\nconst busy = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], name: "only" })] });\n` +
           `busy.compile({ optimizer: tf.train.sgd(0.01), loss: "meanSquaredError" });\n` +
           `void busy.fit(tf.randomNormal([64, 1]), tf.randomNormal([64, 1]), { epochs: 100000, batchSize: 8, verbose: 0 });\n` +
           `busy`,
@@ -490,12 +491,35 @@ describe("model display", function () {
       }
     });
 
+    it("the graph panel's ask: the current graph, or why not in words for the user (older output, no kernel, a kernel busy in code that does not yield)", async () => {
+      const built = await runOk(`import * as tf from "@tensorflow/tfjs";\nconst asked = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], name: "only" })] });\nasked`);
+      const snapshot = modelOutput(built.iopub, "execute_result")[MODEL_GRAPH_MIME] as ModelGraph;
+      const running = { state: "idle" as const, client: kernel.client };
+      const current = await currentModelGraph(running, snapshot);
+      assert.equal("graph" in current && current.graph.modelId, snapshot.modelId);
+
+      const why = async (...args: Parameters<typeof currentModelGraph>) => {
+        const answer = await currentModelGraph(...args);
+        return "why" in answer ? answer.why : `a graph: ${JSON.stringify(answer).slice(0, 100)}`;
+      };
+      assert.match(await why(running, { ...snapshot, modelId: undefined }), /^This output was made by an older TF\.js Studio kernel: run the cell again/);
+      assert.match(await why({ state: "dead", client: undefined }, snapshot), /^The notebook's kernel is not running, so the model is gone\.$/);
+      const spinning = kernel.run("const until = Date.now() + 6000; while (Date.now() < until) {}", { timeoutMs: 30_000 });
+      try {
+        // Past the cell's compilation, into the loop.
+        await delay(2000);
+        assert.match(await why(running, snapshot, 500), /^The kernel did not answer within 0\.5 s: it is busy running code that does not yield\.$/);
+      } finally {
+        await spinning;
+      }
+    });
+
     it("says clearly why it has no current graph: another kernel's model, a disposed model, a malformed request", async () => {
       const fromElsewhere = await currentGraph("0b6f4c1e-0000-4000-8000-000000000000/1");
       assert.deepEqual([fromElsewhere.status, fromElsewhere.status === "error" && fromElsewhere.ename], ["error", "ModelFromAnotherKernel"]);
       assert.match(fromElsewhere.status === "error" ? fromElsewhere.evalue : "", /restarted or shut down since/);
 
-      const built = await runOk(`const thrownAway = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });\nthrownAway`);
+      const built = await runOk(`import * as tf from "@tensorflow/tfjs";\nconst thrownAway = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });\nthrownAway`);
       const { modelId } = modelOutput(built.iopub, "execute_result")[MODEL_GRAPH_MIME] as ModelGraph;
       await runOk(`thrownAway.dispose();`);
       const disposed = await currentGraph(modelId);
