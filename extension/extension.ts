@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerKernelStatusBar(sessions),
     registerLanguageFeatures(sessions),
     registerMetricsPanel(context, messaging, log),
-    registerModelGraphPanel(context, messaging, log),
+    registerModelGraphPanel(context, messaging, sessions, log),
     registerNewProjectCommand(log),
     registerWalkthroughCommands(CONTROLLER_ID, context.extension.id),
     watchWalkthroughProgress(MODEL_GRAPH_VIEW_TYPE),

@@ -6,6 +6,7 @@ import type { Executor } from "./execution/executor";
 import type { InterruptController } from "./execution/interrupts";
 import type { OutputCapture } from "./execution/outputCapture";
 import type { HistoryStore } from "./history/historyStore";
+import type { ModelGraphReplyContent } from "../protocol/modelGraphRequest";
 import { isMessage, type ExecuteReplyContent, type KernelInfoReplyContent, type MessageOf, type MessageType } from "../protocol/messageContents";
 import { replyType, type JupyterMessage, type RoutedMessage } from "../protocol/messages";
 import { describeThrown } from "./inKernelModules/mimeBundle";
@@ -29,6 +30,8 @@ export interface KernelParts {
   output: OutputCapture;
   /** The current kernel_info_reply content: it changes once tfjs is loaded. */
   kernelInfo: () => KernelInfoReplyContent;
+  /** Answers a request for a displayed model's current graph. */
+  modelGraph: (content: { model_id?: unknown }) => ModelGraphReplyContent;
 }
 
 export class Kernel implements KernelIO {
@@ -150,6 +153,7 @@ export class Kernel implements KernelIO {
     handler("comm_open", (message) => void this.comms.handleOpen(message)),
     handler("comm_msg", (message) => void this.comms.handleMessage(message)),
     handler("comm_close", (message) => void this.comms.handleClose(message)),
+    handler("tfjs_studio_model_graph_request", ({ content }) => this.parts.modelGraph(content)),
   ]);
 
   private complete(code: string, requestedPos: unknown) {

@@ -11,7 +11,9 @@ import { OutputCapture } from "./execution/outputCapture";
 import { HistoryStore, historyPath } from "./history/historyStore";
 import { Kernel } from "./kernel";
 import { kernelInfo } from "./kernelInfo";
+import { DisplayedModels } from "./modelDisplay/displayedModels";
 import { installModelDisplay } from "./modelDisplay/modelDisplayFormatter";
+import { answerModelGraphRequest } from "./modelDisplay/modelGraphRequest";
 import { packageRoot } from "../protocol/packageRoot";
 import { kernelParent } from "./parentWatch";
 import { readConnectionFile } from "../protocol/connectionFile";
@@ -71,7 +73,18 @@ export async function runKernel(connectionFile: string): Promise<void> {
     publish: (type, content) => kernel!.publish(type, content),
     flushOutput: () => output.flush(),
   }, isKernelFile);
-  kernel = new Kernel({ sockets, executor, compiler: getCompiler, history, comms, interrupts, output, kernelInfo: currentKernelInfo });
+  const displayedModels = new DisplayedModels();
+  kernel = new Kernel({
+    sockets,
+    executor,
+    compiler: getCompiler,
+    history,
+    comms,
+    interrupts,
+    output,
+    kernelInfo: currentKernelInfo,
+    modelGraph: (content) => answerModelGraphRequest(content, displayedModels),
+  });
   setKernelIO(kernel);
   void tfjsLoaded.then((runtime) => {
     sockets.setKernelInfo(currentKernelInfo());
@@ -81,7 +94,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   });
 
   installCellGlobals(notebookDir);
-  installModelDisplay();
+  installModelDisplay(displayedModels);
   installTraining({ interrupts, setTrainingBatch: (inBatch) => sockets.setTrainingBatch(inBatch), notebookDir });
   // Errors from timers and floating promises in user code are shown like a cell's errors (cell lines, the failing
   // line quoted), in the output of the cell running now; never fatal.

@@ -3,6 +3,7 @@
 // reads a field a client controls still checks it (the executor checks execute_request's code, for one).
 import type { JsonObject, JupyterMessage, MessageHeader, MimeBundle } from "./messages";
 import type { LANGUAGE_INFO } from "./languageInfo";
+import type { MODEL_GRAPH_REQUEST, ModelGraphReplyContent, ModelGraphRequestContent } from "./modelGraphRequest";
 
 export interface ExecuteRequestContent {
   code: string;
@@ -118,6 +119,9 @@ export interface MessageContents {
   execute_result: DisplayContent & { execution_count: number };
   error: ErrorContent;
   clear_output: { wait: boolean };
+  /** Ours: a displayed model's current graph (protocol/modelGraphRequest.ts). */
+  [MODEL_GRAPH_REQUEST]: ModelGraphRequestContent;
+  tfjs_studio_model_graph_reply: ModelGraphReplyContent;
 }
 
 export type MessageType = keyof MessageContents;

@@ -29,6 +29,16 @@ export interface ModelGraph {
    * e.g. because the model is too big to summarise on every display.
    */
   statsSkipped?: string;
+  /**
+   * The kernel's id of the displayed model, to ask that kernel for the model's current graph
+   * (protocol/modelGraphRequest.ts). Absent in graphs of model.json files and in outputs of older kernels.
+   */
+  modelId?: string;
+  /**
+   * When the kernel read this graph and its weights' statistics (ISO 8601): the cell's run for a cell output.
+   * Absent in graphs of model.json files and in outputs of older kernels.
+   */
+  readAt?: string;
   /** The model's input tensors, in `model.inputs` order: the input layer's name and the shape it takes. */
   inputs: ModelTensor[];
   /** The model's output tensors, in `model.outputs` order: the layer that produces each, and its shape. */

@@ -1,16 +1,22 @@
 // Model display: a tf.LayersModel's layer graph, HTML and text summaries, in-process and through a kernel.
 import assert from "node:assert/strict";
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
 import type * as Tf from "@tensorflow/tfjs";
 import type { JupyterMessage } from "../protocol/messages";
 import { isLayersModel } from "../tfjs/modelGraph/isLayersModel";
+import { DisplayedModels } from "../kernel/modelDisplay/displayedModels";
 import { formatModel, installModelDisplay } from "../kernel/modelDisplay/modelDisplayFormatter";
 import { modelGraph } from "../tfjs/modelGraph/modelGraph";
 import { MODEL_GRAPH_MIME, MODEL_GRAPH_SCHEMA_VERSION, type ModelGraph } from "../protocol/modelGraphSchema";
+import { MODEL_GRAPH_REQUEST, type ModelGraphReplyContent } from "../protocol/modelGraphRequest";
+import { currentModelGraph } from "../extension/modelGraph/currentModelGraph";
 import { weightStats } from "../tfjs/modelGraph/weightStats";
 import { toDisplayBundle } from "../kernel/inKernelModules/mimeBundle";
-import { StudioKernel, ofType, startStudioKernel, stripAnsi, types } from "./support/studioKernel";
+import { StudioKernel, delay, ofType, startStudioKernel, streamText, stripAnsi, types } from "./support/studioKernel";
 
 const tf: typeof Tf = require("@tensorflow/tfjs");
+const displayed = new DisplayedModels();
 
 /** "from[call][output]->to[call]#input" for every edge, sorted, to compare topologies. */
 function edgeList(graph: ModelGraph): string[] {
@@ -24,7 +30,7 @@ function node(graph: ModelGraph, name: string) {
 }
 
 function bundleOf(model: Tf.LayersModel): { graph: ModelGraph; html: string; text: string } {
-  const bundle = formatModel(model);
+  const bundle = formatModel(model, displayed);
   assert.ok(bundle, "the model was not recognised");
   return { graph: bundle[MODEL_GRAPH_MIME] as ModelGraph, html: bundle["text/html"] as string, text: bundle["text/plain"] as string };
 }
@@ -196,7 +202,7 @@ describe("model display", function () {
       assert.ok(html.includes("odd (Odd&#60;Layer&#62;)"), html);
 
       (model.layers[1].inboundNodes[0] as { inboundLayers: unknown }).inboundLayers = null;
-      assert.match(formatModel(model)?.["text/plain"] as string, /^Model "sequential_\d+": its layer graph cannot be read: /);
+      assert.match(formatModel(model, displayed)?.["text/plain"] as string, /^Model "sequential_\d+": its layer graph cannot be read: /);
     });
 
     it("marks frozen layers and counts their weights as non-trainable", () => {
@@ -323,10 +329,10 @@ describe("model display", function () {
       assert.equal(isLayersModel(tf.layers.dense({ units: 1 })), false);
       assert.equal(isLayersModel(tf.zeros([1])), false);
       assert.equal(isLayersModel({ layers: [] }), false);
-      assert.equal(formatModel({ name: "not a model" }), undefined);
+      assert.equal(formatModel({ name: "not a model" }, displayed), undefined);
 
       assert.equal(toDisplayBundle(model).data[MODEL_GRAPH_MIME], undefined);
-      const uninstall = installModelDisplay();
+      const uninstall = installModelDisplay(displayed);
       try {
         const { data } = toDisplayBundle(model);
         assert.equal((data[MODEL_GRAPH_MIME] as ModelGraph).nodes.length, 2);
@@ -337,6 +343,26 @@ describe("model display", function () {
       }
     });
 
+    it("knows a displayed model by its id until nothing refers to the model any more", async () => {
+      const models = new DisplayedModels();
+      // The model exists only inside this function.
+      const id = (() => {
+        const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+        const first = models.idOf(model);
+        assert.equal(models.idOf(model), first, "the same model keeps its id");
+        assert.equal((models.find(first) as { model?: unknown }).model, model);
+        return first;
+      })();
+      // WeakRefs hold their target until the current job ends; then a full collection frees it.
+      v8.setFlagsFromString("--expose-gc");
+      const gc = vm.runInNewContext("gc") as () => void;
+      for (let attempt = 0; attempt < 10 && "model" in models.find(id); attempt++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        gc();
+      }
+      assert.deepEqual(models.find(id), { ename: "ModelGone", evalue: "The model no longer exists in the kernel: nothing in the notebook refers to it any more." });
+    });
+
     it("formats a 500-layer model quickly", () => {
       const layers = [tf.layers.dense({ units: 4, inputShape: [4] })];
       for (let i = 1; i < 500; i++) layers.push(tf.layers.dense({ units: 4 }));
@@ -345,7 +371,7 @@ describe("model display", function () {
       const timings: number[] = [];
       for (let run = 0; run < 5; run++) {
         const start = performance.now();
-        formatModel(model);
+        formatModel(model, displayed);
         timings.push(performance.now() - start);
       }
       const elapsed = Math.min(...timings);
@@ -398,7 +424,111 @@ describe("model display", function () {
 
       const shown = await runOk(`import { display } from "tfjs-studio";\ndisplay(model);`);
       assert.deepEqual(ofType(shown, "execute_result"), []);
-      assert.deepEqual(modelOutput(shown.iopub, "display_data"), result);
+      const displayedAgain = modelOutput(shown.iopub, "display_data");
+      // The same model, so the same id; read again, so a time of its own.
+      assert.equal((displayedAgain[MODEL_GRAPH_MIME] as ModelGraph).modelId, graph.modelId);
+      assert.deepEqual(withoutReadAt(displayedAgain), withoutReadAt(result));
+    });
+
+    function withoutReadAt(bundle: Record<string, unknown>): Record<string, unknown> {
+      return { ...bundle, [MODEL_GRAPH_MIME]: { ...(bundle[MODEL_GRAPH_MIME] as ModelGraph), readAt: undefined } };
+    }
+
+    async function currentGraph(modelId: unknown): Promise<ModelGraphReplyContent> {
+      const reply = await kernel.client.request("shell", MODEL_GRAPH_REQUEST, { model_id: modelId }, { timeoutMs: 20_000 });
+      assert.equal(reply.header.msg_type, "tfjs_studio_model_graph_reply");
+      return reply.content as ModelGraphReplyContent;
+    }
+
+    function currentOk(reply: ModelGraphReplyContent): Extract<ModelGraphReplyContent, { status: "ok" }> {
+      if (reply.status !== "ok") assert.fail(`${reply.ename}: ${reply.evalue}`);
+      return reply;
+    }
+
+    /** Statistics of a weight, as a cell computes them from the model's values now. */
+    async function statsInKernel(expression: string): Promise<{ min: number; max: number; mean: number }> {
+      const result = await runOk(`{ const v = Array.from(${expression}.dataSync()); console.log(JSON.stringify({ min: Math.min(...v), max: Math.max(...v), mean: v.reduce((a, b) => a + b, 0) / v.length })); }`);
+      return JSON.parse(streamText(result)) as { min: number; max: number; mean: number };
+    }
+
+    it("answers the graph panel's request with the model's weights as they are now, not as they were displayed", async () => {
+      const built = await runOk(
+        `import * as tf from "@tensorflow/tfjs";\nconst trained = tf.sequential({ name: "trained", layers: [tf.layers.embedding({ name: "embed", inputDim: 20, outputDim: 4, inputLength: 3 }), tf.layers.flatten({ name: "flat" }), tf.layers.dense({ units: 1, name: "score" })] });\n` +
+          `trained.compile({ optimizer: tf.train.sgd(5), loss: "meanSquaredError" });\n` +
+          `trained`,
+      );
+      const snapshot = modelOutput(built.iopub, "execute_result")[MODEL_GRAPH_MIME] as ModelGraph;
+      const initial = node(snapshot, "embed").weights[0].stats!;
+      assert.ok(initial.max <= 0.05 && initial.min >= -0.05, `a fresh embedding is initialised within ±0.05: ${JSON.stringify(initial)}`);
+      assert.ok(snapshot.modelId && snapshot.readAt, "a displayed graph carries the model's id and when it was read");
+
+      await runOk(`await trained.fit(tf.tensor2d([[1, 2, 3], [4, 5, 6]]), tf.tensor2d([[40], [-40]]), { epochs: 3, verbose: 0 })`);
+      const now = await statsInKernel(`trained.getLayer("embed").getWeights()[0]`);
+      const reply = currentOk(await currentGraph(snapshot.modelId));
+      const current = node(reply.graph, "embed").weights[0].stats!;
+      assert.equal(current.min, now.min);
+      assert.equal(current.max, now.max);
+      assert.ok(Math.abs(current.mean - now.mean) < 1e-6, `${current.mean} vs ${now.mean}`);
+      assert.ok(current.max > 0.05 || current.min < -0.05, `the trained embedding left ±0.05: ${JSON.stringify(current)}`);
+      assert.equal(reply.graph.modelId, snapshot.modelId);
+      assert.ok(Date.parse(reply.graph.readAt!) >= Date.parse(snapshot.readAt), `${reply.graph.readAt} is not after ${snapshot.readAt}`);
+      assert.equal(reply.training, false);
+    });
+
+    it("answers while a training runs in the background, and says that it does", async () => {
+      const built = await runOk(
+        `import * as tf from "@tensorflow/tfjs";\nconst busy = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], name: "only" })] });\n` +
+          `busy.compile({ optimizer: tf.train.sgd(0.01), loss: "meanSquaredError" });\n` +
+          `void busy.fit(tf.randomNormal([64, 1]), tf.randomNormal([64, 1]), { epochs: 100000, batchSize: 8, verbose: 0 });\n` +
+          `busy`,
+      );
+      const snapshot = modelOutput(built.iopub, "execute_result")[MODEL_GRAPH_MIME] as ModelGraph;
+      try {
+        const reply = currentOk(await currentGraph(snapshot.modelId));
+        assert.equal(reply.training, true);
+      } finally {
+        await runOk(`busy.stopTraining = true;`);
+      }
+    });
+
+    it("the graph panel's ask: the current graph, or why not in words for the user (older output, no kernel, a kernel busy in code that does not yield)", async () => {
+      const built = await runOk(`import * as tf from "@tensorflow/tfjs";\nconst asked = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], name: "only" })] });\nasked`);
+      const snapshot = modelOutput(built.iopub, "execute_result")[MODEL_GRAPH_MIME] as ModelGraph;
+      const running = { state: "idle" as const, client: kernel.client };
+      const current = await currentModelGraph(running, snapshot);
+      assert.equal("graph" in current && current.graph.modelId, snapshot.modelId);
+
+      const why = async (...args: Parameters<typeof currentModelGraph>) => {
+        const answer = await currentModelGraph(...args);
+        return "why" in answer ? answer.why : `a graph: ${JSON.stringify(answer).slice(0, 100)}`;
+      };
+      assert.match(await why(running, { ...snapshot, modelId: undefined }), /^This output was made by an older TF\.js Studio kernel: run the cell again/);
+      assert.match(await why({ state: "dead", client: undefined }, snapshot), /^The notebook's kernel is not running, so the model is gone\.$/);
+      const spinning = kernel.run("const until = Date.now() + 6000; while (Date.now() < until) {}", { timeoutMs: 30_000 });
+      try {
+        // Past the cell's compilation, into the loop.
+        await delay(2000);
+        assert.match(await why(running, snapshot, 500), /^The kernel did not answer within 0\.5 s: it is busy running code that does not yield\.$/);
+      } finally {
+        await spinning;
+      }
+    });
+
+    it("says clearly why it has no current graph: another kernel's model, a disposed model, a malformed request", async () => {
+      const fromElsewhere = await currentGraph("0b6f4c1e-0000-4000-8000-000000000000/1");
+      assert.deepEqual([fromElsewhere.status, fromElsewhere.status === "error" && fromElsewhere.ename], ["error", "ModelFromAnotherKernel"]);
+      assert.match(fromElsewhere.status === "error" ? fromElsewhere.evalue : "", /restarted or shut down since/);
+
+      const built = await runOk(`import * as tf from "@tensorflow/tfjs";\nconst thrownAway = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });\nthrownAway`);
+      const { modelId } = modelOutput(built.iopub, "execute_result")[MODEL_GRAPH_MIME] as ModelGraph;
+      await runOk(`thrownAway.dispose();`);
+      const disposed = await currentGraph(modelId);
+      assert.equal(disposed.status === "error" && disposed.ename, "ModelUnreadable");
+      assert.match(disposed.status === "error" ? disposed.evalue : "", /was model\.dispose\(\) called\?.*already disposed/);
+
+      const malformed = await currentGraph(42);
+      assert.equal(malformed.status === "error" && malformed.ename, "BadRequest");
+      assert.match(malformed.status === "error" ? malformed.evalue : "", /model_id must be the modelId of a displayed model graph, not 42/);
     });
   });
 });

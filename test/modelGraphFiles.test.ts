@@ -13,6 +13,7 @@ import { fileSystemHandler } from "../tfjs/io/fileSystemIO";
 import { ModelJsonLoader } from "../extension/modelGraph/modelJsonLoader";
 import { elkGraph, nodeLines, placedLayout } from "../webviews/modelGraphPanel/graphLayout";
 import { compactGraphLayout } from "../webviews/renderer/compactGraphLayout";
+import { weightsOriginText } from "../webviews/modelGraphPanel/weightsOriginText";
 
 const tf: typeof Tf = require("@tensorflow/tfjs");
 
@@ -182,6 +183,32 @@ describe("model graph panel: files and layout", function () {
       assert.equal(layout.boxes.length, 16);
       assert.equal(layout.hidden, 41 - 16);
       assert.equal(layout.links.length, 15);
+    });
+  });
+
+  describe("the line that says how current the weights are", () => {
+    const now = new Date(2025, 5, 3, 14, 5, 0);
+    const at = (hours: number, minutes: number, seconds: number, day = 3) => new Date(2025, 5, day, hours, minutes, seconds).toISOString();
+    const clock = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+    it("says when the kernel's weights were read, and that the model was training then", () => {
+      const readAt = at(14, 2, 31);
+      assert.equal(weightsOriginText({ kind: "kernel", readAt, training: false }, now), `Current weights, read from the kernel at ${clock(readAt)}.`);
+      assert.match(weightsOriginText({ kind: "kernel", readAt, training: true }, now), /, while the model was training\.$/);
+    });
+
+    it("calls a copy a snapshot, says when it was taken (with the date when not today) and why it is not current", () => {
+      const why = "The notebook's kernel is not running, so the model is gone.";
+      const today = weightsOriginText({ kind: "snapshot", readAt: at(13, 58, 10), why }, now);
+      assert.equal(today, `Weights as of ${clock(at(13, 58, 10))} (a snapshot, not the current weights). ${why}`);
+      assert.match(weightsOriginText({ kind: "snapshot", readAt: at(13, 58, 10, 1), why }, now), /^Weights as of .*2025.* \(a snapshot/);
+      // Outputs of older kernels do not say when they were made.
+      assert.match(weightsOriginText({ kind: "snapshot", why }, now), /^Weights from when the cell ran \(a snapshot/);
+      assert.match(weightsOriginText({ kind: "reading", readAt: at(13, 58, 10) }, now), /^Weights as of .*\. Reading the current ones from the kernel…$/);
+    });
+
+    it("says when a model.json was last modified", () => {
+      assert.equal(weightsOriginText({ kind: "file", modifiedAt: at(9, 0, 0) }, now), `Weights as saved in the file, last modified ${clock(at(9, 0, 0))}.`);
     });
   });
 });

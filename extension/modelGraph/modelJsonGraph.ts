@@ -1,15 +1,12 @@
 // Builds the layer graph, with each weight's statistics, of a model.json on disk (a tf.LayersModel
 // saved by model.save() or converted from Keras). Runs on the model reader's worker thread
 // (modelJsonWorker.ts) with tfjs' plain CPU backend, loaded only when the first model is opened.
-import { modelGraph } from "../../tfjs/modelGraph/modelGraph";
+import { ON_REQUEST_STATS_MAX_PARAMS, modelGraph } from "../../tfjs/modelGraph/modelGraph";
 import type { ModelGraph } from "../../protocol/modelGraphSchema";
 import type { io } from "@tensorflow/tfjs";
 import { readRegularFile, whyFailed } from "../../common/safeFileSystem";
 import { modelArtifacts } from "../../tfjs/io/fileSystemIO";
 import type { Tfjs } from "../../tfjs/tfjsModule";
-
-/** Saved weights are read once when the panel opens, so a bigger cap than on every cell display. */
-const FILE_STATS_MAX_PARAMS = 50_000_000;
 
 export async function modelJsonGraph(path: string): Promise<ModelGraph> {
   const modelJSON = checkedLayersModelJson(path);
@@ -22,7 +19,7 @@ export async function modelJsonGraph(path: string): Promise<ModelGraph> {
     throw new Error(message.startsWith("Cannot load") ? message : `Cannot load ${path} as a layers model: ${message}`, { cause: error });
   }
   try {
-    return modelGraph(model, { statsMaxParams: FILE_STATS_MAX_PARAMS });
+    return modelGraph(model, { statsMaxParams: ON_REQUEST_STATS_MAX_PARAMS });
   } finally {
     model.dispose();
   }

@@ -10,6 +10,7 @@ import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles"
 import { writeFinishedRun } from "./support/runLogs";
 import { contrastRatio, LINE_CONTRAST, parseColor } from "../../webviews/shared/colorContrast";
 import { type StudioSession, startStudioSession } from "./support/studioSession";
+import { detailsPlacement, layersOutOfView, lowestFindMatchContrast, toolbarItemsCutOff, toolbarRowSpread, wordsBrokenAcrossLines } from "./support/graphPanelPage";
 import type { FrameLocator, PageElement } from "./support/playwright";
 import { NotebookEditor } from "./support/workbench";
 
@@ -23,6 +24,8 @@ const SCREENSHOTS = path.join(packageRoot(), "test-results", "e2e");
 /** The mnist-mlp template trains on 600 Fashion-MNIST images (Debian's dataset-fashion-mnist) for 2 epochs. */
 const TINY_TRAINING_ENV = { MNIST_DATASET: "fashion-mnist", MNIST_LIMIT: "600", MNIST_TEST_LIMIT: "200", EPOCHS: "2", BATCH_SIZE: "64" };
 const MLP_NOTEBOOK = "mnist-mlp/mnist-mlp.ipynb";
+/** A small Embedding → LSTM → Dense model (cell 0), then cells that change its embedding's weights. */
+const GRAPH_NOTEBOOK = "graph/weights.ipynb";
 
 /** Two projects' finished runs for the metrics panel: an LSTM notebook's 80 steps, and two 1,200-step MNIST runs
  * of another folder, both named sequential_1 (as Keras names a second model of a session). */
@@ -117,6 +120,24 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         ]);
         fs.mkdirSync(path.join(dir, "new-project"));
         writeProjectRuns(dir);
+        fs.mkdirSync(path.join(dir, "graph"));
+        writeNotebook(path.join(dir, GRAPH_NOTEBOOK), [
+          [
+            'import * as tf from "@tensorflow/tfjs";',
+            "const model = tf.sequential({",
+            '  name: "reviews",',
+            "  layers: [",
+            '    tf.layers.embedding({ name: "embedding", inputDim: 50, outputDim: 8, inputLength: 4 }),',
+            '    tf.layers.lstm({ name: "lstm", units: 4 }),',
+            '    tf.layers.dense({ name: "score", units: 2, activation: "softmax" }),',
+            "  ],",
+            "});",
+            "model",
+          ].join("\n"),
+          // Stand-ins for a training, with values a test can read back.
+          'model.getLayer("embedding").setWeights([tf.fill([50, 8], 0.25)]);',
+          'model.getLayer("embedding").setWeights([tf.fill([50, 8], 0.5)]);',
+        ]);
       },
     });
     console.log(`    code-server and Chromium ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -420,6 +441,180 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       assert.equal(await chart("acc").getAttribute("data-y-scale"), "unit");
       assert.equal(await chart("acc").getAttribute("data-y-range"), "0 1");
       assert.equal(await chart("acc").filter({ hasText: "log scale" }).count(), 0);
+    });
+  });
+
+  describe("the model graph panel", () => {
+    /** The Min, Max, … rows of a weight in the details pane. */
+    async function weightStats(panel: FrameLocator, weight: string): Promise<Record<string, string>> {
+      const rows = panel.locator(`.layer-details .weight[data-weight="${weight}"] tr`);
+      await rows.first().waitFor();
+      const pairs = await rows.evaluateAll<[string, string][], PageElement & { cells: ArrayLike<PageElement> }>((each) =>
+        each.map((row) => [row.cells[0].textContent ?? "", row.cells[1].textContent ?? ""]),
+      );
+      return Object.fromEntries(pairs);
+    }
+
+    async function runCells(notebook: NotebookEditor, ...indices: number[]): Promise<void> {
+      for (const index of indices) {
+        // Scrolled to the top: under the output of a cell above, its run button would not show on hover.
+        await notebook.revealCell(index);
+        await notebook.runCell(index);
+        assert.equal(await notebook.waitForCellState(index, ["success", "error"], KERNEL_TIMEOUT_MS), "success", `cell ${index} failed`);
+      }
+    }
+
+    /** Runs the model cell and the given cells after it, and opens the model's graph beside the notebook. */
+    async function openModelGraph(...after: number[]): Promise<{ notebook: NotebookEditor; panel: FrameLocator }> {
+      const { workbench } = session;
+      const notebook = await workbench.openNotebook(GRAPH_NOTEBOOK);
+      await notebook.selectKernel(KERNEL_LABEL, workbench);
+      await runCells(notebook, 0, ...after);
+      await notebook.revealCell(0);
+      await notebook.outputs().locator(".tfjs-model-output button.open-graph").click();
+      const panel = workbench.webviewPanel();
+      await panel.locator("body[data-state='ready'][data-weights='kernel']").waitFor();
+      return { notebook, panel };
+    }
+
+    it("shows the model's current weights, read from the kernel, on open and on Refresh; a snapshot, said so, once the kernel restarted", async function () {
+      this.timeout(240_000);
+      const { workbench, page } = session;
+      // The model is shown with its initial weights (±0.05), then "trained".
+      const { notebook, panel } = await openModelGraph(1);
+      assert.match(await panel.locator("#weights-origin").innerText(), /^Current weights, read from the kernel at \d\d:\d\d:\d\d/);
+      await panel.locator('g.layer-node[data-name="embedding"]').click();
+      const opened = await weightStats(panel, "embedding/embeddings");
+      assert.deepEqual([opened.Min, opened.Max], ["0.25", "0.25"], "the panel shows the weights the model had when its cell ran");
+
+      // Trained again: Refresh reads the new values, and the view stays as it was.
+      await runCells(notebook, 2);
+      await panel.locator("#refresh").click();
+      await panel.locator(".weight[data-weight='embedding/embeddings'] tr", { hasText: /^Min\s*0\.5$/ }).waitFor();
+      assert.equal(await panel.locator(".layer-details").getAttribute("data-name"), "embedding", "the selected layer stays selected");
+
+      // After a restart the model is gone: the last values read stay, and the panel says what they are.
+      // The notebook, not the panel, is what Restart Kernel acts on.
+      await notebook.focusCellEnd(2);
+      await workbench.runCommand("TF.js Studio: Restart Kernel");
+      await page.locator(".statusbar-item", { hasText: /TF\.js restarting/ }).waitFor();
+      await page.locator(".statusbar-item", { hasText: /TF\.js idle/ }).waitFor({ timeout: KERNEL_TIMEOUT_MS });
+      await panel.locator("#refresh").click();
+      await panel.locator("body[data-weights='snapshot']").waitFor();
+      assert.match(await panel.locator("#weights-origin").innerText(), /^Weights as of \d\d:\d\d:\d\d( [AP]M)? \(a snapshot, not the current weights\)\. The kernel that displayed this model has been restarted/);
+      assert.equal((await weightStats(panel, "embedding/embeddings")).Min, "0.5");
+    });
+
+    it("fits its width: one toolbar row of labelled buttons, details under the graph when narrow and beside it when wide, whole words, and the whole graph after each direction change and resize", async function () {
+      this.timeout(180_000);
+      const { workbench } = session;
+      const { notebook, panel } = await openModelGraph();
+      const body = panel.locator("body");
+      const whollyShown = async (when: string) => {
+        // The layout and the refit that follows a change take a moment.
+        await panel.locator("body[data-state='ready']").waitFor();
+        await session.page.waitForTimeout(500);
+        assert.deepEqual(await body.evaluate(layersOutOfView), [], `layers out of view ${when}`);
+      };
+      const buttons = panel.locator(".toolbar vscode-toolbar-button");
+      for (let i = 0; i < (await buttons.count()); i++) {
+        const button = buttons.nth(i);
+        assert.ok(await button.getAttribute("title"), `toolbar button ${await button.getAttribute("id")} has no tooltip`);
+      }
+
+      // Beside the notebook, the panel is narrow.
+      await panel.locator('g.layer-node[data-name="embedding"]').click();
+      assert.equal(await body.evaluate(detailsPlacement), "below");
+      assert.ok((await panel.locator(".toolbar").evaluate(toolbarRowSpread)) < 8, "the toolbar wraps onto a second row");
+      assert.deepEqual(await panel.locator(".layer-details").evaluate(wordsBrokenAcrossLines), [], "words broken across lines in the details");
+      await whollyShown("top-down, narrow");
+
+      await panel.locator("#direction").click();
+      await panel.locator("#direction li[role='option']", { hasText: "Left-right" }).click();
+      await whollyShown("left-right, narrow");
+
+      await workbench.runCommand("View: Toggle Maximize Editor Group");
+      await panel.locator("body:not(.narrow)").waitFor();
+      assert.equal(await body.evaluate(detailsPlacement), "beside");
+      assert.deepEqual(await panel.locator(".layer-details").evaluate(wordsBrokenAcrossLines), [], "words broken across lines in the details, wide");
+      await whollyShown("left-right, wide");
+
+      await workbench.runCommand("View: Toggle Maximize Editor Group");
+      await panel.locator("body.narrow").waitFor();
+      await whollyShown("left-right, narrow again");
+
+      // A third editor column: the notebook split in two beside the panel.
+      await notebook.focusCellEnd(0);
+      await workbench.runCommand("View: Split Editor Right");
+      await session.page.waitForTimeout(1000);
+      assert.ok((await panel.locator(".toolbar").evaluate(toolbarRowSpread)) < 8, "the toolbar wraps onto a second row in a third column");
+      assert.deepEqual(await panel.locator(".toolbar").evaluate(toolbarItemsCutOff), [], "toolbar items cut off in a third column");
+      assert.deepEqual(await panel.locator(".layer-details").evaluate(wordsBrokenAcrossLines), [], "words broken across lines in the details, in a third column");
+      // Too narrow for the whole graph at a readable size: its start is shown.
+      assert.ok(!(await body.evaluate(layersOutOfView)).includes("embedding_input"), "the graph's start is out of view in a third column");
+      // The notebook's second editor goes (the active group), so that closing the last one cannot ask about saving twice.
+      await workbench.runCommand("View: Close Editor Group");
+    });
+
+    it("exports the plain graph, without find highlights or selection, from a save dialog in the notebook's folder, and says where it saved it or that it did not", async function () {
+      this.timeout(180_000);
+      const { workbench } = session;
+      const { panel } = await openModelGraph();
+      // The exact match is selected too.
+      await panel.locator("#find input").fill("embedding");
+      await panel.locator("#find-status", { hasText: "of 2" }).waitFor();
+      const status = panel.locator("#status");
+
+      await panel.locator("#export-svg").click();
+      await workbench.quickInput.locator(".quick-input-title", { hasText: "Export the graph of reviews as SVG" }).waitFor();
+      const target = path.join(session.workspace, "graph", "reviews.svg");
+      // The dialog fills in its path a moment after it shows.
+      const box = workbench.quickInput.locator("input");
+      for (let wait = 0; wait < 20 && (await box.inputValue()) !== target; wait++) await session.page.waitForTimeout(250);
+      assert.equal(await box.inputValue(), target, "the save dialog does not start in the notebook's folder");
+      await box.press("Enter");
+      await status.filter({ hasText: `SVG saved to ${target}` }).waitFor();
+      const svg = fs.readFileSync(target, "utf8");
+      const layerBoxes = [...svg.matchAll(/<g class="layer-node[^"]*"[^>]*>(?:<title>[^<]*<\/title>)?<rect [^>]*>/g)].map((match) => match[0]);
+      assert.equal(layerBoxes.length, 4, svg.slice(0, 2000));
+      assert.deepEqual(layerBoxes.filter((each) => /\b(match|selected)\b/.test(each)), [], "marked layers in the export");
+      assert.deepEqual([...new Set(layerBoxes.map((each) => /stroke-width="([^"]*)"/.exec(each)?.[1]))], ["1px"], "highlighted borders in the export");
+      // The input layer, not trainable, has a fill of its own; the three others one fill.
+      const trainable = layerBoxes.filter((each) => each.startsWith('<g class="layer-node"'));
+      assert.equal(new Set(trainable.map((each) => /fill="([^"]*)"/.exec(each)?.[1])).size, 1, `highlighted fills in the export:\n${trainable.join("\n")}`);
+      // The panel keeps its marks.
+      assert.equal(await panel.locator("g.layer-node.match").count(), 2);
+
+      await panel.locator("#export-png").click();
+      await workbench.quickInput.locator(".quick-input-title", { hasText: "Export the graph of reviews as PNG" }).waitFor();
+      await session.page.keyboard.press("Escape");
+      await status.filter({ hasText: "PNG export cancelled: nothing was saved." }).waitFor();
+      assert.equal(fs.existsSync(path.join(session.workspace, "graph", "reviews.png")), false);
+    });
+
+    it("marks find matches with the editor's find colours, their text readable in light and dark themes", async function () {
+      this.timeout(180_000);
+      const { workbench } = session;
+      const { panel } = await openModelGraph();
+      await panel.locator("#find input").fill("embedding");
+      await panel.locator("#find-status", { hasText: "of 2" }).waitFor();
+      const body = panel.locator("body");
+      const contrastIn = async (theme: string) => {
+        await workbench.startCommand("Preferences: Color Theme");
+        await workbench.pickQuickItem(theme);
+        await workbench.quickInput.waitFor({ state: "hidden" });
+        // The page gets the new theme's colours a moment later.
+        await session.page.waitForTimeout(1000);
+        return body.evaluate(lowestFindMatchContrast);
+      };
+      try {
+        for (const theme of ["Dark Modern", "Light Modern"]) {
+          const contrast = await contrastIn(theme);
+          assert.ok(contrast >= 4.5, `find matches in ${theme}: text contrast ${contrast.toFixed(2)}, below 4.5`);
+        }
+      } finally {
+        await contrastIn("Light Modern").catch(() => undefined);
+      }
     });
   });
 

@@ -17,6 +17,12 @@ import {
 } from "../../protocol/modelGraphSchema";
 import { weightStats } from "./weightStats";
 
+/**
+ * The statistics cap when a user asked for them once (a model.json opened, a graph panel refreshed): reading the
+ * weights may take a second there, which would be too slow on every display of a model.
+ */
+export const ON_REQUEST_STATS_MAX_PARAMS = 50_000_000;
+
 export interface ModelGraphOptions {
   /**
    * Adds each weight's statistics (`WeightInfo.stats`) when the model has at most this many

@@ -1,7 +1,7 @@
 // Draws a laid-out model graph as SVG once, then only moves one transform for pan and zoom: a
 // 500-layer model stays smooth because nothing is re-laid-out or re-drawn per frame.
 import { escapeHtml } from "../../protocol/escapeHtml";
-import type { LayerNode, ModelGraph } from "../../protocol/modelGraphSchema";
+import type { ModelGraph } from "../../protocol/modelGraphSchema";
 import { nodeLines, type GraphLayout } from "./graphLayout";
 
 const MIN_SCALE = 0.02;
@@ -24,12 +24,16 @@ export class GraphView {
   private tx = 0;
   private ty = 0;
   private frame = 0;
+  /** The automatic view shown, which a resize redoes; undefined once the user moved the view. */
+  private automatic: "initialView" | "fit" | undefined;
+  /** The host's size when the view was last set, to keep its centre where it is on a resize. */
+  private size = { width: 0, height: 0 };
 
   constructor(
     private readonly host: HTMLElement,
     private readonly graph: ModelGraph,
     private readonly layout: GraphLayout,
-    private readonly onSelect: (node: LayerNode) => void,
+    private readonly onSelect: (name: string) => void,
   ) {
     this.svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     this.svg.setAttribute("class", "graph");
@@ -41,32 +45,63 @@ export class GraphView {
     this.listen();
   }
 
-  /** The first view: the whole graph when it fits readably, else its start (top or left) at a readable size. */
+  /**
+   * The first view, redone when the panel is resized until the user moves it: the whole graph when it fits
+   * readably, else its start (top or left) at a readable size.
+   */
   initialView(): void {
     const fit = this.fitScale();
-    if (fit >= READABLE_SCALE) return this.fit();
-    this.scale = READABLE_SCALE;
-    const { width, height } = this.host.getBoundingClientRect();
-    if (this.layout.direction === "DOWN") {
-      this.tx = (width - this.layout.width * this.scale) / 2;
-      this.ty = 0;
+    if (fit >= READABLE_SCALE) {
+      this.fit();
     } else {
-      this.tx = 0;
-      this.ty = (height - this.layout.height * this.scale) / 2;
+      this.scale = READABLE_SCALE;
+      const { width, height } = this.hostSize();
+      if (this.layout.direction === "DOWN") {
+        this.tx = (width - this.layout.width * this.scale) / 2;
+        this.ty = 0;
+      } else {
+        this.tx = 0;
+        this.ty = (height - this.layout.height * this.scale) / 2;
+      }
+      this.apply();
     }
-    this.apply();
+    this.automatic = "initialView";
   }
 
+  /** The whole graph, centred; also redone on a resize. */
   fit(): void {
-    const { width, height } = this.host.getBoundingClientRect();
+    const { width, height } = this.hostSize();
     this.scale = Math.min(this.fitScale(), 1.5);
     this.tx = (width - this.layout.width * this.scale) / 2;
     this.ty = (height - this.layout.height * this.scale) / 2;
     this.apply();
+    this.automatic = "fit";
+  }
+
+  /** After the host changed size: the automatic view is redone; a view the user chose keeps its centre. */
+  resized(): void {
+    const before = this.size;
+    const now = this.hostSize();
+    if (now.width === before.width && now.height === before.height) return;
+    if (this.automatic) return this[this.automatic]();
+    this.tx += (now.width - before.width) / 2;
+    this.ty += (now.height - before.height) / 2;
+    this.apply();
+  }
+
+  /** Runs `read` with the find highlights and the selection taken off: an export shows the plain graph. */
+  unmarked<T>(read: () => T): T {
+    const marked = [...this.svg.querySelectorAll<SVGGElement>("g.layer-node.match, g.layer-node.selected")].map((element) => ({ element, classes: element.getAttribute("class")! }));
+    for (const { element } of marked) element.classList.remove("match", "selected");
+    try {
+      return read();
+    } finally {
+      for (const { element, classes } of marked) element.setAttribute("class", classes);
+    }
   }
 
   zoomBy(factor: number, atX?: number, atY?: number): void {
-    const { width, height } = this.host.getBoundingClientRect();
+    const { width, height } = this.hostSize();
     const x = atX ?? width / 2;
     const y = atY ?? height / 2;
     const scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, this.scale * factor));
@@ -74,18 +109,28 @@ export class GraphView {
     this.tx = x - ((x - this.tx) * scale) / this.scale;
     this.ty = y - ((y - this.ty) * scale) / this.scale;
     this.scale = scale;
-    this.apply();
+    this.moved();
+  }
+
+  /** Centres a layer unless all of it is in view already. */
+  reveal(name: string): void {
+    const placed = this.layout.nodes.find((node) => node.name === name);
+    if (!placed) return;
+    const { width, height } = this.hostSize();
+    const [left, top] = [this.tx + placed.x * this.scale, this.ty + placed.y * this.scale];
+    const inView = left >= 0 && top >= 0 && left + placed.width * this.scale <= width && top + placed.height * this.scale <= height;
+    if (!inView || this.scale < READABLE_SCALE) this.center(name);
   }
 
   /** Centres a layer, zooming in to a readable size if needed. */
   center(name: string): void {
     const placed = this.layout.nodes.find((node) => node.name === name);
     if (!placed) return;
-    const { width, height } = this.host.getBoundingClientRect();
+    const { width, height } = this.hostSize();
     this.scale = Math.max(this.scale, READABLE_SCALE);
     this.tx = width / 2 - (placed.x + placed.width / 2) * this.scale;
     this.ty = height / 2 - (placed.y + placed.height / 2) * this.scale;
-    this.apply();
+    this.moved();
   }
 
   select(name: string | undefined): void {
@@ -106,11 +151,23 @@ export class GraphView {
   }
 
   private fitScale(): number {
-    const { width, height } = this.host.getBoundingClientRect();
+    const { width, height } = this.hostSize();
     return Math.max(MIN_SCALE, Math.min(width / Math.max(1, this.layout.width), height / Math.max(1, this.layout.height)));
   }
 
+  private hostSize(): { width: number; height: number } {
+    const { width, height } = this.host.getBoundingClientRect();
+    return { width, height };
+  }
+
+  /** A view the user chose (zoom, pan, a layer centred): resizes keep it. */
+  private moved(): void {
+    this.automatic = undefined;
+    this.apply();
+  }
+
   private apply(): void {
+    this.size = this.hostSize();
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
@@ -146,16 +203,15 @@ export class GraphView {
       }
       this.tx = drag.tx + dx;
       this.ty = drag.ty + dy;
-      this.apply();
+      this.moved();
     });
     const end = (event: PointerEvent) => {
       const wasClick = drag && !drag.moved;
       drag = undefined;
       this.svg.classList.remove("panning");
       if (!wasClick) return;
-      const element = (event.target as Element | null)?.closest<SVGGElement>("g.layer-node");
-      const node = element && this.graph.nodes.find((each) => each.name === element.dataset.name);
-      if (node) this.onSelect(node);
+      const name = (event.target as Element | null)?.closest<SVGGElement>("g.layer-node")?.dataset.name;
+      if (name !== undefined) this.onSelect(name);
     };
     this.svg.addEventListener("pointerup", end);
     this.svg.addEventListener("pointercancel", () => {

@@ -123,6 +123,8 @@ export class Workbench {
    */
   async saveAndCloseAllEditors(): Promise<void> {
     await this.runCommand("File: Save All Files");
+    // Saving a notebook with big outputs takes a moment; closing it before that asks too.
+    await this.page.locator(".tabs-container .tab.dirty").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => undefined);
     await this.runCommand("View: Close All Editors");
     const dontSave = this.page.locator(".monaco-dialog-box .monaco-button", { hasText: "Don't Save" });
     while (await dontSave.waitFor({ timeout: 1500 }).then(() => true, () => false)) await dontSave.click();
@@ -185,14 +187,16 @@ export class NotebookEditor {
     const view = await this.root.boundingBox();
     if (!view) throw new Error("the notebook editor is not visible");
     await this.page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
+    let lastTop: number | undefined;
     for (let step = 0; step < 300; step++) {
       // A row the list keeps but hides has no box yet: scroll on rather than wait for it.
       const box = (await cell.count()) > 0 ? await cell.boundingBox({ timeout: 1000 }).catch(() => null) : null;
       let delta: number;
       if (box) {
-        // Its top within the upper part of the view, below the toolbar.
+        // Its top within the upper part of the view, below the toolbar; or as high as the list scrolls (the first cell).
         const offset = box.y - (view.y + 80);
-        if (offset >= 0 && offset < view.height / 2) return cell;
+        if ((offset >= 0 && offset < view.height / 2) || (offset < 0 && box.y === lastTop)) return cell;
+        lastTop = box.y;
         delta = offset;
       } else {
         const rendered = await this.root.locator(".monaco-list-row[data-index]").evaluateAll<number[], { getAttribute(name: string): string | null }>((rows) =>
