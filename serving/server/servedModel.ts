@@ -87,13 +87,20 @@ function predict(tf: Tfjs, servable: ServableModel, manifest: ServingManifest, i
   const groups = new Map<string, number[]>();
   instances.forEach((instance, index) => {
     const key = instance.map((input) => input.shape.join("x")).join("|");
-    groups.set(key, [...(groups.get(key) ?? []), index]);
+    const group = groups.get(key);
+    if (group) group.push(index);
+    else groups.set(key, [index]);
   });
   for (const indices of groups.values()) {
     const tensors = tf.tidy(() => {
       const inputs = manifest.inputs.map((signature, k): Tensor => {
-        const values = indices.flatMap((index) => instances[index][k].values);
-        return tf.tensor(values, [indices.length, ...instances[indices[0]][k].shape], tensorDType(signature.dtype));
+        // One typed array for the batch, filled in place: tfjs takes it as it is, without flattening nested arrays.
+        const size = instances[indices[0]][k].values.length;
+        const dtype = tensorDType(signature.dtype);
+        const length = indices.length * size;
+        const batch = dtype === "float32" ? new Float32Array(length) : dtype === "int32" ? new Int32Array(length) : new Uint8Array(length);
+        indices.forEach((index, position) => batch.set(instances[index][k].values, position * size));
+        return tf.tensor(batch, [indices.length, ...instances[indices[0]][k].shape], dtype);
       });
       return predictOutputs(servable, inputs);
     });
