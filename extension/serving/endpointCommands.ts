@@ -31,20 +31,22 @@ export function registerEndpointCommands(endpoint: LocalEndpoint, log: vscode.Ou
     if ((await vscode.window.showInformationMessage("No local endpoint is running.", start)) === start) await vscode.commands.executeCommand(START_ENDPOINT_COMMAND);
     return endpoint.running();
   };
-  const command = (id: string, run: (...args: unknown[]) => Promise<void>) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+  /** A command's handler whose failure is logged and shown instead of lost. */
+  const reported =
+    (id: string, run: (...args: unknown[]) => Promise<void>) =>
+    async (...args: unknown[]): Promise<void> => {
       try {
         await run(...args);
       } catch (error) {
         log.appendLine(`${id}: ${(error as Error).stack ?? String(error)}`);
         void vscode.window.showErrorMessage(`TF.js Studio: ${(error as Error).message}`);
       }
-    });
+    };
 
   return vscode.Disposable.from(
     statusBar,
     endpoint.onDidChange(showState),
-    command(START_ENDPOINT_COMMAND, async (resource) => {
+    vscode.commands.registerCommand(START_ENDPOINT_COMMAND, reported(START_ENDPOINT_COMMAND, async (resource) => {
       const archive = resource instanceof vscode.Uri ? resource : await pickArchive();
       if (!archive) return;
       const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting the local endpoint for ${vscode.workspace.asRelativePath(archive)}…` }, () =>
@@ -54,12 +56,12 @@ export function registerEndpointCommands(endpoint: LocalEndpoint, log: vscode.Ou
       const answer = await vscode.window.showInformationMessage(`${started.manifest.name} is served at ${started.url} on ${started.backend}.`, invoke, "Copy Client Code…");
       if (answer === invoke) await vscode.commands.executeCommand("tfjsStudio.invokeEndpoint");
       else if (answer) await vscode.commands.executeCommand("tfjsStudio.copyClientCode");
-    }),
-    command("tfjsStudio.stopLocalEndpoint", async () => {
+    })),
+    vscode.commands.registerCommand("tfjsStudio.stopLocalEndpoint", reported("tfjsStudio.stopLocalEndpoint", async () => {
       if (endpoint.state.kind === "stopped") return void vscode.window.showInformationMessage("No local endpoint is running.");
       await endpoint.stop();
-    }),
-    command("tfjsStudio.invokeEndpoint", async () => {
+    })),
+    vscode.commands.registerCommand("tfjsStudio.invokeEndpoint", reported("tfjsStudio.invokeEndpoint", async () => {
       const target = await running();
       if (!target) return;
       const request = await askRequest(target);
@@ -73,8 +75,8 @@ export function registerEndpointCommands(endpoint: LocalEndpoint, log: vscode.Ou
         if (error instanceof EndpointError) return void vscode.window.showErrorMessage(`TF.js Studio: ${error.message}`);
         throw error;
       }
-    }),
-    command("tfjsStudio.copyClientCode", async () => {
+    })),
+    vscode.commands.registerCommand("tfjsStudio.copyClientCode", reported("tfjsStudio.copyClientCode", async () => {
       const target = await running();
       if (!target) return;
       const picked = await vscode.window.showQuickPick(
@@ -84,8 +86,8 @@ export function registerEndpointCommands(endpoint: LocalEndpoint, log: vscode.Ou
       if (!picked) return;
       await vscode.env.clipboard.writeText(clientSnippet(picked.language, { url: target.url, manifest: target.manifest }));
       void vscode.window.showInformationMessage(`Copied the ${picked.label} code that calls ${target.manifest.name}.`);
-    }),
-    command("tfjsStudio.endpointActions", async () => {
+    })),
+    vscode.commands.registerCommand("tfjsStudio.endpointActions", reported("tfjsStudio.endpointActions", async () => {
       const actions = [
         { label: "$(play) Invoke…", command: "tfjsStudio.invokeEndpoint" },
         { label: "$(code) Copy Client Code…", command: "tfjsStudio.copyClientCode" },
@@ -96,7 +98,7 @@ export function registerEndpointCommands(endpoint: LocalEndpoint, log: vscode.Ou
       if (!picked) return;
       if (picked.command) await vscode.commands.executeCommand(picked.command);
       else log.show();
-    }),
+    })),
   );
 }
 

@@ -307,7 +307,10 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await workbench.openFile("mnist-mlp/mnist-mlp-model/model.json");
       await workbench.runCommand("File: Reveal Active File in Explorer View");
       await page.locator(".explorer-folders-view .monaco-list-row.selected", { hasText: "model.json" }).click({ button: "right" });
-      await page.locator(".monaco-menu .action-label", { hasText: "Package Model…" }).click();
+      const menuItem = page.locator(".monaco-menu .action-label", { hasText: "Package Model…" });
+      await menuItem.click();
+      // A context menu ignores a click that comes right as it opens; the highlighted item then takes Enter.
+      if (!(await menuItem.waitFor({ state: "hidden", timeout: 1500 }).then(() => true, () => false))) await page.keyboard.press("Enter");
 
       const toast = (text: string | RegExp) => page.locator(".notifications-toasts .notification-toast", { hasText: text });
       const packaged = toast(/Packaged mnist-mlp-model into mnist-mlp\/model\.tar\.gz \([\d.]+ [kM]B\)/);
@@ -348,11 +351,14 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     it("opened from a notebook, shows that notebook's runs only, grouped by folder, each name whole and distinct", async () => {
       const panel = await openPanelFromLstmNotebook();
       const groups = await panel.locator(".tfjs-metrics-run-group-name").evaluateAll((names) => names.map((name) => name.textContent));
-      assert.deepEqual(groups, [LSTM_FOLDER, MNIST_FOLDER]);
-      await rowOf(panel, LSTM_FOLDER).filter({ has: panel.locator("vscode-checkbox[checked]") }).waitFor();
+      // Earlier tests' runs (the mnist-mlp template, a restart) make groups of their own.
+      assert.deepEqual(groups.filter((group) => group === LSTM_FOLDER || group === MNIST_FOLDER).sort(), [LSTM_FOLDER, MNIST_FOLDER].sort());
+      const lstm = rowOf(panel, LSTM_FOLDER);
+      await lstm.filter({ has: panel.locator("vscode-checkbox[checked]") }).waitFor();
       const mnist = rowOf(panel, MNIST_FOLDER);
       assert.equal(await mnist.count(), 2);
-      assert.equal(await mnist.filter({ has: panel.locator("vscode-checkbox[checked]") }).count(), 0, "another project's runs are ticked");
+      const ticked = await panel.locator(".tfjs-metrics-run-row").filter({ has: panel.locator("vscode-checkbox[checked]") }).count();
+      assert.equal(ticked, await lstm.count(), "another project's runs are ticked");
       // The charts span the LSTM's 80 steps, not the MNIST runs' 1,200.
       await panel.locator(".tfjs-metrics-card[data-metric='loss'] .tfjs-metrics-chart[data-points='80']").waitFor();
       const labels = await mnist.locator(".tfjs-metrics-run-label").evaluateAll((names) => names.map((name) => name.textContent ?? ""));
@@ -403,7 +409,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         background: body.ownerDocument.defaultView!.getComputedStyle(body).backgroundColor,
         swatches: [...body.querySelectorAll(".tfjs-metrics-run-color")].map((swatch) => body.ownerDocument.defaultView!.getComputedStyle(swatch).backgroundColor),
       }));
-      assert.equal(colors.swatches.length, 3);
+      assert.ok(colors.swatches.length >= 3, `${colors.swatches.length} run colours`);
       const background = parseColor(colors.background)!;
       for (const swatch of colors.swatches) {
         const ratio = contrastRatio(parseColor(swatch)!, background);

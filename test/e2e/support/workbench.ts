@@ -117,17 +117,21 @@ export class Workbench {
   }
 
   /**
-   * Saves and closes every editor (later tests reopen notebooks with the outputs earlier ones made). A kernel may
-   * still change a notebook between the save and the close, which then asks whether to save: that last change is
-   * not kept, and the dialog does not block the next test.
+   * Closes every editor by its tab's close button, saving an edited one when VS Code asks (later tests reopen
+   * notebooks with the outputs earlier ones made). Not through the command palette: a webview panel or the
+   * walkthrough can take the focus back from it, which closes it before a command is picked.
    */
   async saveAndCloseAllEditors(): Promise<void> {
-    await this.runCommand("File: Save All Files");
-    // Saving a notebook with big outputs takes a moment; closing it before that asks too.
-    await this.page.locator(".tabs-container .tab.dirty").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => undefined);
-    await this.runCommand("View: Close All Editors");
-    const dontSave = this.page.locator(".monaco-dialog-box .monaco-button", { hasText: "Don't Save" });
-    while (await dontSave.waitFor({ timeout: 1500 }).then(() => true, () => false)) await dontSave.click();
+    const tabs = this.page.locator(".tabs-container .tab");
+    const save = this.page.locator(".monaco-dialog-box .monaco-button", { hasText: exactly("Save") });
+    const deadline = Date.now() + this.timeoutMs;
+    for (let open = await tabs.count(); open > 0; open = await tabs.count()) {
+      if (Date.now() > deadline) throw new Error(`${open} editors are still open after ${this.timeoutMs} ms of closing them`);
+      // The tab may go while the click waits for it (closed by the click before): then count again.
+      await tabs.first().locator(".tab-actions .action-label").first().click({ timeout: 5000 }).catch(() => undefined);
+      if (await save.waitFor({ timeout: 500 }).then(() => true, () => false)) await save.click();
+      await this.page.waitForTimeout(100);
+    }
   }
 
   async closeEditor(tabLabel: string): Promise<void> {
