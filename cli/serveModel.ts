@@ -1,6 +1,7 @@
 // `tfjs-studio serve MODEL`: the model server on one port, with SageMaker's contract, TensorFlow Serving's REST API
 // and the Open Inference Protocol v2, until Ctrl-C or SIGTERM, which let the requests in flight finish first.
 import { startModelServer } from "../serving/server/modelServer";
+import { readyLine } from "../serving/server/readyLine";
 import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
 
@@ -59,7 +60,7 @@ export async function serveModel(args: string[]): Promise<number | undefined> {
   try {
     const model = await server.loaded;
     const { name, version } = model.manifest;
-    process.stderr.write(`tfjs-studio serve: ${name} version ${version} ready on ${model.backend}: ${server.url}/invocations, ${server.url}/v1/models/${name}:predict, ${server.url}/v2/models/${name}/infer\n`);
+    process.stderr.write(`tfjs-studio serve: ${readyLine({ name, version, backend: model.backend, url: server.url })}\n`);
   } catch (error) {
     process.stderr.write(`tfjs-studio serve: ${(error as Error).message}\n`);
     await server.close();

@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as tar from "tar";
 import { packageRoot } from "../protocol/packageRoot";
 import { SERVER_BUNDLE, SERVER_PACKAGES } from "../serving/container/containerContext";
+import { parseReadyLine } from "../serving/server/readyLine";
 import { fileSystemHandler } from "../tfjs/io/fileSystemIO";
 
 const CLI = path.join(packageRoot(), "bin", "tfjs-studio");
@@ -84,7 +85,7 @@ describe("tfjs-studio package --container", function () {
       await new Promise<void>((resolve, reject) => {
         server.stderr.on("data", (chunk: Buffer) => {
           stderr += chunk.toString();
-          if (/ready on /.test(stderr)) resolve();
+          if (parseReadyLine(stderr)) resolve();
         });
         void exited.then(() => reject(new Error(`the entry point exited before the model was ready:\n${stderr}`)));
       });

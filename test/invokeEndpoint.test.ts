@@ -1,7 +1,6 @@
 // `tfjs-studio invoke` and the client code "Copy Client Code" gives, against a local endpoint serving an image model
 // and a text model from the LSTM template: raw pixels and raw text in, labels with probabilities out.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -17,26 +16,13 @@ import { startModelServer, type RunningModelServer } from "../serving/server/mod
 import { TextClassifier, buildModel } from "../templates/lstm-text-classification/classifier";
 import { Tokenizer } from "../templates/lstm-text-classification/tokenizer";
 import { registerFileSystemIO } from "../tfjs/io/fileSystemIO";
-import { runCli } from "./support/cli";
+import { runCli, runProcess } from "./support/cli";
 
 const SHAPES = ["circle", "square", "triangle"];
 /** Two 4x4 grey images, pixel values 0-255 as a camera gives them. */
 const PIXELS = [0, 1].map((image) => Array.from({ length: 4 }, (_, row) => Array.from({ length: 4 }, (_, column) => [(image * 97 + row * 40 + column * 15) % 256])));
 const REVIEWS = ["a wonderful film, loved it", "dull and far too long", "the acting was wonderful", "boring plot, awful ending", "loved the music", "awful, dull dialogue"];
 const SENTIMENTS = ["positive", "negative", "positive", "negative", "positive", "negative"];
-
-/** Runs a program without blocking this process, which serves the endpoints the program calls. */
-function run(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** "[0] square 0.4012 · circle 0.3300 · triangle 0.2688": the labels and probabilities invoke printed. */
 function printedRows(stdout: string): [string, number][][] {
@@ -162,8 +148,8 @@ describe("tfjs-studio invoke and the client code", function () {
   describe("client code", () => {
     it("Python (boto3) calls the local endpoint through SageMaker's runtime API", async () => {
       for (const [server, manifest] of [[textServer, textManifest], [imageServer, imageManifest]] as const) {
-        const result = await run("python3", ["-c", clientSnippet("python", { url: server.url, manifest })]);
-        assert.equal(result.status, 0, result.stderr);
+        const result = await runProcess("python3", ["-c", clientSnippet("python", { url: server.url, manifest })], { killAfterMs: 60_000 });
+        assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, manifest.name === "reviews" ? /\['positive', 'negative'\] \[\[0\.\d+, 0\.\d+\]\]/ : /\['circle', 'square', 'triangle'\] \[\[0\.\d+, 0\.\d+, 0\.\d+\]\]/);
       }
     });
@@ -175,8 +161,8 @@ describe("tfjs-studio invoke and the client code", function () {
         const file = path.join(dir, "invoke.mjs");
         const source = clientSnippet("typescript", { url: textServer.url, manifest: textManifest });
         fs.writeFileSync(file, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
-        const result = await run(process.execPath, [file]);
-        assert.equal(result.status, 0, result.stderr);
+        const result = await runProcess(process.execPath, [file], { killAfterMs: 60_000 });
+        assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, /\[ 'positive', 'negative' \] \[ \[ 0\.\d+, 0\.\d+ \] \]/);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -184,16 +170,16 @@ describe("tfjs-studio invoke and the client code", function () {
     });
 
     it("curl gets the prediction with labels", async () => {
-      const result = await run("sh", ["-c", clientSnippet("curl", { url: imageServer.url, manifest: imageManifest })]);
-      assert.equal(result.status, 0, result.stderr);
+      const result = await runProcess("sh", ["-c", clientSnippet("curl", { url: imageServer.url, manifest: imageManifest })], { killAfterMs: 60_000 });
+      assert.equal(result.code, 0, result.stderr);
       const answer = JSON.parse(result.stdout) as { predictions: number[][]; labels: string[] };
       assert.deepEqual([answer.labels, answer.predictions[0].length], [SHAPES, 3]);
     });
 
     it("an SDK's bad request gets the server's message as the SDK's error", async () => {
       const snippet = clientSnippet("python", { url: imageServer.url, manifest: imageManifest }).replace(/Body=.*\n/, 'Body=\'{"instances": [[1]]}\',\n');
-      const result = await run("python3", ["-c", snippet]);
-      assert.notEqual(result.status, 0);
+      const result = await runProcess("python3", ["-c", snippet], { killAfterMs: 60_000 });
+      assert.notEqual(result.code, 0);
       assert.match(result.stderr, /ValidationError.*instances\[0\]: got shape \[1\]/);
     });
   });

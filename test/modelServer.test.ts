@@ -12,6 +12,7 @@ import { packageRoot } from "../protocol/packageRoot";
 import { inspectModelDir, type PackageOptions } from "../serving/package/modelPackage";
 import { writeModelPackage } from "../serving/package/writeModelPackage";
 import { startModelServer, type RunningModelServer } from "../serving/server/modelServer";
+import { parseReadyLine } from "../serving/server/readyLine";
 import { loadServedModel, type ServedModel } from "../serving/server/servedModel";
 import { fileSystemHandler } from "../tfjs/io/fileSystemIO";
 
@@ -229,11 +230,12 @@ describe("tfjs-studio serve", function () {
       const url = await new Promise<string>((resolve, reject) => {
         child.stderr.on("data", (chunk: Buffer) => {
           stderr += chunk.toString();
-          const ready = /ready on .*: (http:\/\/127\.0\.0\.1:\d+)\/invocations/.exec(stderr);
-          if (ready) resolve(ready[1]);
+          const ready = parseReadyLine(stderr);
+          if (ready) resolve(ready.url);
         });
         void exited.then(() => reject(new Error(`serve exited before it was ready:\n${stderr}`)));
       });
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, "serve listens on 127.0.0.1 by default");
       const inFlight = IMAGE_ROWS.map((row) => post(`${url}/invocations`, { instances: [row] }));
       await new Promise((resolve) => setTimeout(resolve, 200));
       child.kill("SIGTERM");

@@ -1,8 +1,8 @@
-// The model server's tokenizer (protocol/textTokenizer.ts) must make the ids the LSTM template's tokenizer made
+// The model server's tokenizer (serving/server/textTokenizer.ts) must make the ids the LSTM template's tokenizer made
 // when the model was trained. The template keeps its own copy on purpose: it is copied into users' projects, which
 // read and change it without the kernel's sources. This test holds the two to the same output.
 import assert from "node:assert/strict";
-import { TextTokenizer } from "../protocol/textTokenizer";
+import { TextTokenizer } from "../serving/server/textTokenizer";
 import { Tokenizer, type TokenizerConfig } from "../templates/lstm-text-classification/tokenizer";
 
 const TRAINING = ["Don't stop; it's GREAT!", "naïve café, crème brûlée", "rock’n’roll 2024 …", "no-go: 10/10 would (not) watch again"];

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ServingManifest } from "../../protocol/servingManifest";
 import { readPackagedManifest } from "../../serving/package/packagedManifest";
+import { parseReadyLine } from "../../serving/server/readyLine";
 import { killWhenWeExit } from "../../client/killOnExit";
 import { spawnStudioCli } from "./studioCli";
 
@@ -86,11 +87,10 @@ export class LocalEndpoint implements vscode.Disposable {
         this.log.append(text);
         if (ready) return;
         stderr += text;
-        // "tfjs-studio serve: NAME version V ready on BACKEND: URL/invocations, ..."
-        const match = / ready on (.+?): (http:\/\/\S+?)\/invocations/.exec(stderr);
-        if (!match) return;
+        const server = parseReadyLine(stderr);
+        if (!server) return;
         ready = true;
-        const running = { kind: "running" as const, archive, manifest, url: match[2], backend: match[1] };
+        const running = { kind: "running" as const, archive, manifest, url: server.url, backend: server.backend };
         this.setState(running);
         resolve(running);
       });

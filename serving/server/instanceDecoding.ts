@@ -1,7 +1,7 @@
 // Turns the values a request carries into model instances, checked against the model's signature: each error says
 // what was expected (the shape, the dtype, a string for a text model) and where in the request it was not.
 import type { ServingManifest, TensorSignature } from "../../protocol/servingManifest";
-import type { TextTokenizer } from "../../protocol/textTokenizer";
+import type { TextTokenizer } from "./textTokenizer";
 
 /** One input of one instance: its values flattened, and its shape without the batch dimension. */
 export interface InstanceInput {

@@ -7,7 +7,7 @@ import type { DataType, Tensor } from "@tensorflow/tfjs";
 import * as tar from "tar";
 import { statIfExists } from "../../common/safeFileSystem";
 import { SERVING_MANIFEST_FILE, servingManifestProblem, type ServingManifest } from "../../protocol/servingManifest";
-import { TextTokenizer } from "../../protocol/textTokenizer";
+import { TextTokenizer } from "./textTokenizer";
 import { selectBackend } from "../../tfjs/backends/selectBackend";
 import { loadServableModel, predictOutputs, type ServableModel } from "../../tfjs/io/servableModel";
 import type { Tfjs } from "../../tfjs/tfjsModule";

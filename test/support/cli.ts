@@ -1,4 +1,5 @@
-// Runs the built `tfjs-studio` command line (bin/tfjs-studio) in a child process and collects what it prints.
+// Runs the built `tfjs-studio` command line (bin/tfjs-studio), or another program, in a child process and collects
+// what it prints.
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { packageRoot } from "../../protocol/packageRoot";
@@ -19,8 +20,13 @@ export interface CliOptions {
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [path.join(packageRoot(), "bin", "tfjs-studio"), ...args], options);
+}
+
+/** Runs a program and collects what it prints, without blocking this process (which may serve what it calls). */
+export function runProcess(command: string, args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(packageRoot(), "bin", "tfjs-studio"), ...args], {
+    const child = spawn(command, args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,7 +1,7 @@
 // The "text" preprocessing of serving.json: raw text to the word ids a model was trained on, exactly as the LSTM
 // template's tokenizer makes them (words of letters, digits and marks; punctuation stripped or split; id 0 pads,
 // id 1 stands for any word outside the vocabulary; padded or truncated to maxLength).
-import type { TextTokenizerSettings } from "./servingManifest";
+import type { TextTokenizerSettings } from "../../protocol/servingManifest";
 
 const PAD_ID = 0;
 const OOV_ID = 1;
