@@ -2,7 +2,10 @@
 // sent is dropped with a note that says how much.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as zmq from "zeromq";
 import { OutputCapture } from "../kernel/execution/outputCapture";
+import { endpoint } from "../protocol/connectionFile";
+import { Signer, decodeMessage } from "../protocol/wire";
 import { delay, startStudioKernel, type StudioKernel } from "./support/studioKernel";
 
 function rssMb(pid: number): number {
@@ -54,6 +57,52 @@ describe("output floods", function () {
       const { before, peak, after } = await flood(`import { display } from "tfjs-studio";\nconst shown = display.markdown("0");\nlet i = 0;\nwhile (true) shown.update(String(i++))`, 6);
       assert.ok(peak - before < 250, `RSS went from ${before.toFixed(0)} to ${peak.toFixed(0)} MB while updating`);
       assert.ok(after - before < 250, `RSS was ${after.toFixed(0)} MB after the interrupt (${before.toFixed(0)} MB before)`);
+    });
+
+    it("loses nothing to a frontend that stops reading for a while: every display and the idle status arrive", async () => {
+      // ZeroMQ's publisher dropped what a slow subscriber's queues could not hold, the idle status included, so
+      // a frontend that fell behind showed its cell running forever.
+      const info = kernel.launched.info;
+      const slow = new zmq.Subscriber({ linger: 0, receiveTimeout: 20_000 });
+      slow.connect(endpoint(info, info.iopub_port));
+      slow.subscribe();
+      try {
+        await delay(500);
+        const count = 5000;
+        const running = kernel.run(`import { display } from "tfjs-studio";\nfor (let i = 0; i < ${count}; i++) display.markdown("shown " + i + " " + "-".repeat(2000))`, { timeoutMs: 60_000 });
+        await delay(3000);
+        const signer = new Signer(info.key, info.signature_scheme);
+        const shown: number[] = [];
+        for (;;) {
+          const frames = await slow.receive().catch(() => assert.fail(`no idle status came within 20 s of the last message; ${shown.length} of ${count} displays arrived`));
+          const { message } = decodeMessage(frames, signer);
+          const content = message.content as { execution_state?: string; data?: Record<string, string> };
+          if (message.header.msg_type === "display_data") shown.push(Number(/^shown (\d+)/.exec(content.data!["text/markdown"])![1]));
+          if (message.header.msg_type === "status" && content.execution_state === "idle" && message.parent_header.msg_type === "execute_request") break;
+        }
+        assert.equal((await running).reply.content.status, "ok");
+        assert.deepEqual(shown, Array.from({ length: count }, (_, i) => i), `${shown.length} of ${count} displays arrived`);
+      } finally {
+        slow.close();
+      }
+    });
+
+    it("does not let a frontend that never reads again hold another frontend's output for more than a while", async () => {
+      const info = kernel.launched.info;
+      const stuck = new zmq.Subscriber({ linger: 0 });
+      stuck.connect(endpoint(info, info.iopub_port));
+      stuck.subscribe();
+      try {
+        await delay(500);
+        const started = Date.now();
+        const result = await kernel.run(`import { display } from "tfjs-studio";\nfor (let i = 0; i < 5000; i++) display.markdown("shown " + i + " " + "-".repeat(2000))`, { timeoutMs: 60_000 });
+        assert.equal(result.reply.content.status, "ok");
+        assert.equal(result.iopub.filter((message) => message.header.msg_type === "display_data").length, 5000, "the reading frontend got every display");
+        assert.ok(Date.now() - started < 40_000, `the cell took ${Date.now() - started} ms`);
+        assert.match(kernel.launched.outputTail(), /an IOPub subscriber has taken nothing for 10 s/);
+      } finally {
+        stuck.close();
+      }
     });
   });
 

@@ -10,6 +10,7 @@ import { endpoint, readConnectionFile } from "../../protocol/connectionFile";
 import { makeMessage, replyType, type Channel, type JupyterMessage } from "../../protocol/messages";
 import { Signer, WireError, decodeMessage, encodeMessage } from "../../protocol/wire";
 import { SendQueue } from "../../protocol/sendQueue";
+import { IopubQueue } from "./iopubQueue";
 import { ZeroCopyGuard } from "./zeroCopyGuard";
 import { INTERRUPT_GRACE_MS, UserCodePhase, escalation } from "../execution/interruptStates";
 import type { KernelInfoReplyContent } from "../../protocol/messageContents";
@@ -36,14 +37,23 @@ const session = randomUUID();
 const shell = new zmq.Router({ handover: true });
 const control = new zmq.Router({ handover: true });
 const stdin = new zmq.Router({ handover: true });
-const iopub = new zmq.Publisher();
+// noDrop: a send that a slow subscriber cannot take is refused, not lost; iopubQueue.ts sends it again.
+const iopub = new zmq.Publisher({ noDrop: true });
 const heartbeat = new zmq.Reply();
 const allSockets = [shell, control, stdin, iopub, heartbeat];
 const routers: Record<Exclude<Channel, "iopub">, zmq.Router> = { shell, control, stdin };
 const zeroCopy = new ZeroCopyGuard(LINGER_MS);
 const queues = new Map<zmq.Writable, SendQueue>(
-  [shell, control, stdin, iopub].map((socket) => [socket, new SendQueue(socket)]),
+  [shell, control, stdin].map((socket) => [socket, new SendQueue(socket)]),
 );
+const iopubQueue = new IopubQueue({
+  encode: (message) => zeroCopy.frames(encodeMessage(message, [], signer)),
+  // One send at a time: the queue waits for each.
+  send: (frames) => iopub.send(frames),
+  setLossy: (lossy) => (iopub.noDrop = !lossy),
+  report: (error) => log(`send on iopub failed: ${error.message}`),
+  stalled: (ms) => log(`an IOPub subscriber has taken nothing for ${Math.round(ms / 1000)} s; it misses what is queued now, so that other frontends get it`),
+});
 
 let kernelInfo: KernelInfoReplyContent | undefined;
 let kernelInfoFinal = false;
@@ -60,12 +70,13 @@ function log(text: string): void {
 }
 
 function send(channel: Channel, identities: Buffer[], message: JupyterMessage<object>): Promise<void> {
-  const socket = channel === "iopub" ? iopub : routers[channel];
-  return queues.get(socket)!.send(zeroCopy.frames(encodeMessage(message, identities, signer))).catch((error: Error) => log(`send on ${channel} failed: ${error.message}`));
+  if (channel === "iopub") return iopubQueue.send(message);
+  return queues.get(routers[channel])!.send(zeroCopy.frames(encodeMessage(message, identities, signer))).catch((error: Error) => log(`send on ${channel} failed: ${error.message}`));
 }
 
-function publishStatus(state: "busy" | "idle", parent: JupyterMessage): Promise<void> {
-  return send("iopub", [], makeMessage("status", { execution_state: state }, parent, session));
+/** Queued, not awaited: IOPub waits for its slowest subscriber, and an interrupt or a shutdown must not. */
+function publishStatus(state: "busy" | "idle", parent: JupyterMessage): void {
+  void send("iopub", [], makeMessage("status", { execution_state: state }, parent, session));
 }
 
 async function reply(channel: Channel, identities: Buffer[], request: JupyterMessage, content: object): Promise<void> {
@@ -111,12 +122,12 @@ async function serveRouter(channel: Exclude<Channel, "iopub">, socket: zmq.Route
 async function route(channel: Exclude<Channel, "iopub">, identities: Buffer[], message: JupyterMessage): Promise<void> {
   const type = message.header.msg_type;
   if (type === "interrupt_request" && (channel === "control" || channel === "shell")) {
-    await publishStatus("busy", message);
+    publishStatus("busy", message);
     interruptMain();
     await reply(channel, identities, message, { status: "ok" });
-    await publishStatus("idle", message);
+    publishStatus("idle", message);
   } else if (type === "shutdown_request" && (channel === "control" || channel === "shell")) {
-    await publishStatus("busy", message);
+    publishStatus("busy", message);
     beginShutdown(channel, identities, message);
   } else if (type === "kernel_info_request" && (channel === "control" || Atomics.load(shared, SharedSlot.MainBusy) === 0)) {
     // Answered here so a busy or still-warming main thread never delays it; not awaited, so
@@ -138,9 +149,9 @@ async function answerKernelInfo(channel: Exclude<Channel, "iopub">, identities: 
   }
   // Still nothing from the main thread after the wait: it answers when it can.
   if (!kernelInfo) return post({ type: "message", channel, identities, message });
-  await publishStatus("busy", message);
+  publishStatus("busy", message);
   await reply(channel, identities, message, kernelInfo);
-  await publishStatus("idle", message);
+  publishStatus("idle", message);
 }
 
 let terminator: InspectorSession | undefined;
@@ -213,7 +224,9 @@ function watchParent(): void {
 async function closeSockets(): Promise<void> {
   if (closing) return;
   closing = true;
-  await Promise.all([...queues.values()].map((queue) => queue.drain()));
+  // Bounded: IOPub's sends wait for a subscriber that may never read again.
+  const drained = Promise.all([iopubQueue.drain(), ...[...queues.values()].map((queue) => queue.drain())]);
+  await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, LINGER_MS))]);
   for (const socket of allSockets) {
     socket.linger = LINGER_MS;
     socket.close();

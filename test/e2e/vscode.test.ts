@@ -306,11 +306,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       assert.ok(fs.existsSync(path.join(session.workspace, "mnist-mlp", "mnist-mlp-model", "model.json")), "the template run saved no model (an earlier test failed?)");
       await workbench.openFile("mnist-mlp/mnist-mlp-model/model.json");
       await workbench.runCommand("File: Reveal Active File in Explorer View");
-      await page.locator(".explorer-folders-view .monaco-list-row.selected", { hasText: "model.json" }).click({ button: "right" });
-      const menuItem = page.locator(".monaco-menu .action-label", { hasText: "Package Model…" });
-      await menuItem.click();
-      // A context menu ignores a click that comes right as it opens; the highlighted item then takes Enter.
-      if (!(await menuItem.waitFor({ state: "hidden", timeout: 1500 }).then(() => true, () => false))) await page.keyboard.press("Enter");
+      await workbench.contextMenuAction(page.locator(".explorer-folders-view .monaco-list-row.selected", { hasText: "model.json" }), "Package Model…");
 
       const toast = (text: string | RegExp) => page.locator(".notifications-toasts .notification-toast", { hasText: text });
       const packaged = toast(/Packaged mnist-mlp-model into mnist-mlp\/model\.tar\.gz \([\d.]+ [kM]B\)/);

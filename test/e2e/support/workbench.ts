@@ -77,6 +77,23 @@ export class Workbench {
     await this.openQuickInput(`>${filter}`);
   }
 
+  /**
+   * Right-clicks `target` and picks `label` from its context menu. The whole is tried again when the menu goes
+   * away under the pointer (the explorer redraws for a file another test wrote, and a redraw closes the menu).
+   */
+  async contextMenuAction(target: Locator, label: string): Promise<void> {
+    const item = this.page.locator(".monaco-menu .action-label", { hasText: exactly(label) });
+    for (let attempt = 1; ; attempt++) {
+      await target.click({ button: "right" });
+      const picked = await item.click({ timeout: 5000 }).then(() => true, () => false);
+      // A context menu ignores a click that comes right as it opens; the highlighted item then takes Enter.
+      if (picked && !(await item.waitFor({ state: "hidden", timeout: 1500 }).then(() => true, () => false))) await this.page.keyboard.press("Enter");
+      if (picked) return;
+      if (attempt === 3) throw new Error(`the context menu has no "${label}" that takes a click (see the screenshot)`);
+      await this.page.keyboard.press("Escape");
+    }
+  }
+
   /** Opens a file of the workspace through Quick Open. */
   async openFile(relativePath: string): Promise<void> {
     await this.openQuickInput(relativePath);
