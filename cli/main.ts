@@ -1,6 +1,9 @@
-// `tfjs-studio` command line: kernel, install-kernel, run, new, package, serve, invoke.
+// `tfjs-studio` command line: kernel, install-kernel, run, new, package, serve, invoke, deploy, endpoints,
+// delete-endpoint.
 import { installKernel } from "./installKernel";
 import { invokeModel } from "./invokeEndpoint";
+import { deployModel } from "./deployModel";
+import { deleteEndpoint, listEndpoints } from "./cloudEndpoints";
 import { newProject } from "./newProject";
 import { packageModel } from "./packageModel";
 import { serveModel } from "./serveModel";
@@ -23,6 +26,9 @@ commands:
   package MODEL_DIR [--out FILE]    check a saved model and write model.tar.gz with serving.json
   serve MODEL [--port 8080]         serve a model.tar.gz or model folder over HTTP (SageMaker, TF Serving, v2)
   invoke URL --data F | --text T    call an endpoint and print the prediction and the latency
+  deploy sagemaker MODEL --name N …  deploy a model to a SageMaker endpoint, with progress and a test call
+  endpoints [--region R]            list the SageMaker endpoints tfjs-studio deployed
+  delete-endpoint NAME [--region R] delete an endpoint with its configuration and model
   --version                         print the version
 
 Each command takes --help.
@@ -50,6 +56,12 @@ async function main(args: string[]): Promise<number | undefined> {
       return serveModel(rest);
     case "invoke":
       return invokeModel(rest);
+    case "deploy":
+      return deployModel(rest);
+    case "endpoints":
+      return listEndpoints(rest);
+    case "delete-endpoint":
+      return deleteEndpoint(rest);
     case "--version":
     case "-v":
       process.stdout.write(`${packageVersion()}\n`);

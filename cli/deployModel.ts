@@ -1,0 +1,163 @@
+// `tfjs-studio deploy sagemaker MODEL ...`: packages a model folder if needed, then deploys it to a SageMaker
+// endpoint with a progress line a step, and prints the test invocation. Ctrl-C stops waiting and says what is
+// left in the cloud.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { selectBackend } from "../tfjs/backends/selectBackend";
+import { inspectModelDir } from "../serving/package/modelPackage";
+import { writeModelPackage } from "../serving/package/writeModelPackage";
+import { formatPredictions } from "../serving/invoke/predictionReport";
+import { DeployCancelled, DeployError, type DeployOutcome } from "../serving/deploy/deployProvider";
+import type { Capacity, SageMakerDeployRequest } from "../serving/deploy/sagemaker/deployRequest";
+import { SageMakerProvider } from "../serving/deploy/sagemaker/sageMakerProvider";
+import { formatElapsed } from "../serving/deploy/sagemaker/sageMakerDeploy";
+import { parseCommandLine, usageError } from "./commandLine";
+import { ExitCode } from "./exitCodes";
+import { lineProgress, printDeployError } from "./deployOutput";
+
+const USAGE = `usage: tfjs-studio deploy sagemaker MODEL --name NAME --region REGION --bucket BUCKET --role ROLE_ARN --image IMAGE_URI
+         (--instance-type TYPE [--instance-count N] | --serverless-memory MB [--serverless-concurrency N]) [options]
+
+Uploads MODEL (a model.tar.gz from tfjs-studio package, or a model folder, packaged first) to S3 and deploys it to
+a SageMaker endpoint: a new one, or an existing one updated to the new model. Waits until it is InService, then
+calls it once and prints the prediction. Credentials and endpoints come from the AWS SDK's usual configuration
+(environment, ~/.aws profiles, SSO; AWS_ENDPOINT_URL_<SERVICE>).
+  --name NAME                  the endpoint: 1-63 letters, digits and hyphens
+  --region REGION              e.g. us-east-1 (default: AWS_REGION)
+  --bucket BUCKET              an S3 bucket in that region; --prefix P puts packages under P/
+  --role ROLE_ARN              the execution role SageMaker runs the model with
+  --image IMAGE_URI            the container in Amazon ECR (build it from tfjs-studio package --container)
+  --instance-type TYPE         real-time, e.g. ml.m5.large; --instance-count N (default 1)
+  --serverless-memory MB       serverless: 1024-6144 in steps of 1024; --serverless-concurrency N (default 5)
+  --min-instances N --max-instances N --target-invocations N
+                               autoscaling (real-time): target tracking on invocations a minute per instance
+  --subnets ID,ID --security-groups ID,ID   run in a VPC
+  --kms-key KEY                encrypt the package in S3 and the endpoint's storage
+  --network-isolation          no network access from the container
+  --json                       print the outcome as JSON
+`;
+
+const OPTIONS = {
+  name: { type: "string" },
+  region: { type: "string" },
+  bucket: { type: "string" },
+  prefix: { type: "string" },
+  role: { type: "string" },
+  image: { type: "string" },
+  "instance-type": { type: "string" },
+  "instance-count": { type: "string" },
+  "serverless-memory": { type: "string" },
+  "serverless-concurrency": { type: "string" },
+  "min-instances": { type: "string" },
+  "max-instances": { type: "string" },
+  "target-invocations": { type: "string" },
+  subnets: { type: "string" },
+  "security-groups": { type: "string" },
+  "kms-key": { type: "string" },
+  "network-isolation": { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
+type Values = Exclude<ReturnType<typeof parseCommandLine<typeof OPTIONS>>, number>["values"];
+
+export async function deployModel(args: string[]): Promise<number> {
+  const [provider, ...rest] = args;
+  if (provider === "--help" || provider === "-h") return parseCommandLine("deploy", ["--help"], OPTIONS, () => USAGE) as number;
+  if (provider !== "sagemaker") return usageError("deploy", provider ? `unknown target "${provider}" (deploy sagemaker is the one there is)` : "the target is required: deploy sagemaker …", () => USAGE);
+  const commandLine = parseCommandLine("deploy sagemaker", rest, OPTIONS, () => USAGE);
+  if (typeof commandLine === "number") return commandLine;
+  const { values, positionals } = commandLine;
+  if (positionals.length !== 1) return usageError("deploy sagemaker", positionals.length === 0 ? "MODEL is required" : `unexpected ${positionals.slice(1).join(" ")}`, () => USAGE);
+  const parsed = deployRequest(positionals[0], values);
+  if (typeof parsed === "string") return usageError("deploy sagemaker", parsed, () => USAGE);
+
+  const sageMaker = new SageMakerProvider(parsed.region);
+  const cancel = new AbortController();
+  const onInterrupt = () => cancel.abort();
+  process.once("SIGINT", onInterrupt);
+  let temporary: string | undefined;
+  try {
+    if (fs.statSync(parsed.packagePath, { throwIfNoEntry: false })?.isDirectory()) {
+      temporary = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-deploy-"));
+      parsed.packagePath = await packageFolder(parsed.packagePath, temporary);
+    }
+    const started = Date.now();
+    const outcome = await sageMaker.deploy(parsed, lineProgress(process.stderr), cancel.signal);
+    printOutcome(outcome, Date.now() - started, values.json === true);
+    return ExitCode.Ok;
+  } catch (error) {
+    if (error instanceof DeployCancelled) {
+      process.stderr.write(`tfjs-studio deploy: ${error.message}\n`);
+      return ExitCode.Interrupted;
+    }
+    if (!(error instanceof DeployError)) throw error;
+    printDeployError("deploy", error);
+    return ExitCode.Failed;
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
+    sageMaker.close();
+    if (temporary) fs.rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+/** The request, or what is wrong with the command line. The values themselves are checked by the provider. */
+function deployRequest(model: string, values: Values): SageMakerDeployRequest | string {
+  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const required = { name: values.name, region, bucket: values.bucket, role: values.role, image: values.image };
+  const missing = Object.entries(required).filter(([, value]) => !value).map(([option]) => `--${option}`);
+  if (missing.length > 0) return `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required`;
+  const realTime = values["instance-type"] !== undefined;
+  const serverless = values["serverless-memory"] !== undefined;
+  if (realTime === serverless) return "give --instance-type (real-time) or --serverless-memory (serverless), one of them";
+  const numbers: Record<string, number> = {};
+  for (const option of ["instance-count", "serverless-memory", "serverless-concurrency", "min-instances", "max-instances", "target-invocations"] as const) {
+    const text = values[option];
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!Number.isFinite(value)) return `--${option} ${text} is not a number`;
+    numbers[option] = value;
+  }
+  const capacity: Capacity = realTime
+    ? { kind: "real-time", instanceType: values["instance-type"]!, instanceCount: numbers["instance-count"] ?? 1 }
+    : { kind: "serverless", memoryMb: numbers["serverless-memory"], maxConcurrency: numbers["serverless-concurrency"] ?? 5 };
+  const scalingGiven = ["min-instances", "max-instances", "target-invocations"].filter((option) => option in numbers);
+  if (scalingGiven.length > 0 && scalingGiven.length < 3) return "autoscaling needs --min-instances, --max-instances and --target-invocations together";
+  const list = (text: string | undefined) => (text ?? "").split(",").map((item) => item.trim()).filter(Boolean);
+  const vpcGiven = values.subnets !== undefined || values["security-groups"] !== undefined;
+  return {
+    packagePath: path.resolve(model),
+    endpointName: values.name!,
+    region: region!,
+    bucket: values.bucket!,
+    prefix: values.prefix ?? "tfjs-studio",
+    roleArn: values.role!,
+    image: values.image!,
+    capacity,
+    ...(scalingGiven.length === 3 ? { autoscaling: { minInstances: numbers["min-instances"], maxInstances: numbers["max-instances"], targetInvocationsPerInstance: numbers["target-invocations"] } } : {}),
+    ...(vpcGiven ? { vpc: { subnets: list(values.subnets), securityGroups: list(values["security-groups"]) } } : {}),
+    ...(values["kms-key"] ? { kmsKeyId: values["kms-key"] } : {}),
+    networkIsolation: values["network-isolation"] === true,
+  };
+}
+
+async function packageFolder(modelDir: string, into: string): Promise<string> {
+  process.stderr.write(`Packaging ${modelDir}…\n`);
+  const { loaded } = await selectBackend({ setting: "cpu", notebookDir: modelDir });
+  const written = await writeModelPackage(await inspectModelDir(loaded.tf, modelDir, {}), path.join(into, "model.tar.gz"));
+  return written.file;
+}
+
+function printOutcome(outcome: DeployOutcome, elapsedMs: number, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(outcome)}\n`);
+    return;
+  }
+  const { endpoint, testInvocation } = outcome;
+  process.stdout.write(`Endpoint ${endpoint.name} ${outcome.action} in ${endpoint.location} (${endpoint.capacity}): ${endpoint.status} after ${formatElapsed(elapsedMs)}\n`);
+  if (testInvocation) {
+    process.stdout.write(`Test invocation, ${testInvocation.latencyMs.toFixed(0)} ms:\n${formatPredictions(testInvocation.body)}\n`);
+  }
+  process.stdout.write(`Call it with: tfjs-studio invoke ${endpoint.name} --region ${endpoint.location} --data FILE.json\n`);
+  process.stdout.write(`Delete it with: tfjs-studio delete-endpoint ${endpoint.name} --region ${endpoint.location}\n`);
+}
