@@ -6,11 +6,12 @@ import { formatPredictions } from "../serving/invoke/predictionReport";
 import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
 
-const USAGE = `usage: tfjs-studio invoke URL (--data FILE.json | --text "...") [--json]
+const USAGE = `usage: tfjs-studio invoke URL|ENDPOINT_NAME (--data FILE.json | --text "...") [--region REGION] [--json]
 
 Sends one request to an endpoint and prints the prediction and the latency.
   URL            a local endpoint (tfjs-studio serve, the container): http://127.0.0.1:8080 calls SageMaker's
                  POST /invocations; a full URL such as http://127.0.0.1:8080/v1/models/NAME:predict that protocol
+  ENDPOINT_NAME  a SageMaker endpoint, in --region (default: AWS_REGION), with the AWS SDK's credentials
   --data FILE    the JSON body: {"instances": [...]}, {"inputs": ...}, or a list of instances; - reads stdin
   --text "..."   raw text, for a text model
   --json         print the endpoint's JSON answer as it is
@@ -20,6 +21,7 @@ const OPTIONS = {
   data: { type: "string", short: "d" },
   text: { type: "string", short: "t" },
   json: { type: "boolean" },
+  region: { type: "string" },
 } as const;
 
 export async function invokeModel(args: string[]): Promise<number> {
@@ -29,7 +31,7 @@ export async function invokeModel(args: string[]): Promise<number> {
   if (positionals.length !== 1) return usageError("invoke", positionals.length === 0 ? "URL is required" : `unexpected ${positionals.slice(1).join(" ")}`, () => USAGE);
   if ((values.data === undefined) === (values.text === undefined)) return usageError("invoke", "give --data FILE.json or --text, one of them", () => USAGE);
   try {
-    const target = parseEndpointTarget(positionals[0]);
+    const target = parseEndpointTarget(positionals[0], values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
     const request: EndpointRequest = values.text !== undefined ? { text: values.text } : readRequest(values.data!);
     const response = await invokeEndpoint(target, request);
     if (values.json) process.stdout.write(`${JSON.stringify(response.body)}\n`);

@@ -25,7 +25,8 @@ commands:
   new TEMPLATE DIR                  start a project from a template (mnist-mlp, mnist-cnn, lstm-text-classification)
   package MODEL_DIR [--out FILE]    check a saved model and write model.tar.gz with serving.json
   serve MODEL [--port 8080]         serve a model.tar.gz or model folder over HTTP (SageMaker, TF Serving, v2)
-  invoke URL --data F | --text T    call an endpoint and print the prediction and the latency
+  invoke URL|NAME --data F | --text T
+                                    call an endpoint (local, or SageMaker by name) and print the prediction
   deploy sagemaker MODEL --name N …  deploy a model to a SageMaker endpoint, with progress and a test call
   endpoints [--region R]            list the SageMaker endpoints tfjs-studio deployed
   delete-endpoint NAME [--region R] delete an endpoint with its configuration and model

@@ -130,13 +130,14 @@ describe("tfjs-studio invoke and the client code", function () {
       [["invoke", imageServer.url, "--data", wrongShape], /answered 400: instances\[0\]: got shape \[3\], but .* takes float32 values of shape \[4, 4, 1\]/],
       [["invoke", imageServer.url, "--data", ragged], /answered 400: instances\[0\]: a ragged list; every list at depth 2 must have 4 entries/],
       [["invoke", `http://127.0.0.1:${closedPort}/`, "--text", "hello"], new RegExp(`no answer from http://127\\.0\\.0\\.1:${closedPort}/invocations \\(ECONNREFUSED\\): is the endpoint running\\?`)],
-      [["invoke", "my-endpoint", "--text", "hello"], /"my-endpoint" is not an http:\/\/ URL/],
+      [["invoke", "my-endpoint", "--text", "hello"], /to call SageMaker endpoint my-endpoint, give its region: --region REGION/],
+      [["invoke", "my endpoint!", "--text", "hello"], /"my endpoint!" is neither an http:\/\/ URL .* nor a SageMaker endpoint name/],
       [["invoke", imageServer.url, "--data", path.join(work, "shapes", "model.json.missing")], /cannot read .*model\.json\.missing/],
       [["invoke", textServer.url, "--data", notJson], /notes\.txt is not JSON/],
       [["invoke", imageServer.url, "--text", "a square"], /answered 400: a text\/plain body is raw text, which only a text model takes/],
     ];
     for (const [args, message] of cases) {
-      const { code, stderr } = await runCli(args);
+      const { code, stderr } = await runCli(args, { env: { ...process.env, AWS_REGION: "", AWS_DEFAULT_REGION: "" } });
       assert.equal(code, 1, `${args.join(" ")}: ${stderr}`);
       assert.match(stderr, message);
     }

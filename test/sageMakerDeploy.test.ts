@@ -282,6 +282,16 @@ describe("deploy to SageMaker (against s3rver and a fake of the SageMaker APIs)"
       assert.match(stdout, /Endpoint shapes-cli created in us-east-1 \(ml\.m5\.large × 1\): InService/);
       assert.match(stdout, /Test invocation, \d+ ms:\n\[0\] (circle|square|triangle) 0\.\d+/);
       assert.doesNotMatch(stderr, /NodeVersionSupportWarning|S3RVER/, "no SDK notice and no credentials in the output");
+
+      const request = path.join(work, "request.json");
+      fs.writeFileSync(request, JSON.stringify([Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => [255]))]));
+      const invoked = await runCli(["invoke", "shapes-cli", "--data", request], { env: { ...process.env, ...env } });
+      assert.equal(invoked.code, 0, invoked.stderr);
+      assert.match(invoked.stdout, /^\[0\] (circle|square|triangle) 0\.\d+ · /);
+      assert.match(invoked.stderr, /^sagemaker:us-east-1\/shapes-cli: 200 in [\d.]+ ms$/m);
+      const gone = await runCli(["invoke", "no-such-endpoint", "--data", request], { env: { ...process.env, ...env } });
+      assert.equal(gone.code, 1);
+      assert.match(gone.stderr, /SageMaker endpoint no-such-endpoint in us-east-1: ValidationError: Endpoint no-such-endpoint of account 123456789012 not found/);
     });
 
     it("lists the endpoints it deployed with status and capacity, and deletes one with its configuration, model and autoscaling", async () => {

@@ -1,7 +1,10 @@
 // Calls an endpoint and times it. A local endpoint (tfjs-studio serve, the container) is a URL: its base URL means
 // SageMaker's POST /invocations, a full path (/v1/models/NAME:predict, /v2/models/NAME/infer) that protocol.
-// Cloud endpoints, called by name, join here as other kinds of target.
-export type EndpointTarget = { kind: "local"; url: URL };
+// A SageMaker endpoint is a name, called through SageMaker Runtime's InvokeEndpoint with the SDK's credentials.
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { ENDPOINT_NAME_PATTERN } from "../deploy/sagemaker/deployRequest";
+
+export type EndpointTarget = { kind: "local"; url: URL } | { kind: "sagemaker"; name: string; region: string };
 
 export interface EndpointRequest {
   /** Raw text for a text model, or a JSON body. */
@@ -32,7 +35,8 @@ export function jsonRequest(text: string, source: string): EndpointRequest {
   return { json: Array.isArray(body) ? { instances: body } : body };
 }
 
-export function parseEndpointTarget(text: string): EndpointTarget {
+/** A URL is a local endpoint; a name is a SageMaker endpoint in `region`. */
+export function parseEndpointTarget(text: string, region?: string): EndpointTarget {
   if (/^https?:\/\//i.test(text)) {
     try {
       return { kind: "local", url: new URL(text) };
@@ -40,11 +44,42 @@ export function parseEndpointTarget(text: string): EndpointTarget {
       throw new EndpointError(`${text} is not a valid URL`, { cause: error });
     }
   }
-  throw new EndpointError(`"${text}" is not an http:// URL. Give a local endpoint's URL, e.g. http://127.0.0.1:8080 (what tfjs-studio serve prints); endpoints by name come with deploys to the cloud.`);
+  if (!ENDPOINT_NAME_PATTERN.test(text)) {
+    throw new EndpointError(`"${text}" is neither an http:// URL (a local endpoint, e.g. http://127.0.0.1:8080) nor a SageMaker endpoint name (letters, digits and hyphens)`);
+  }
+  if (!region) throw new EndpointError(`to call SageMaker endpoint ${text}, give its region: --region REGION (or set AWS_REGION)`);
+  return { kind: "sagemaker", name: text, region };
 }
 
-export async function invokeEndpoint(target: EndpointTarget, request: EndpointRequest, timeoutMs = 60_000): Promise<EndpointResponse> {
-  const url = new URL(target.url);
+export function invokeEndpoint(target: EndpointTarget, request: EndpointRequest, timeoutMs = 60_000): Promise<EndpointResponse> {
+  return target.kind === "local" ? invokeLocal(target.url, request, timeoutMs) : invokeSageMaker(target, request, timeoutMs);
+}
+
+async function invokeSageMaker(target: { name: string; region: string }, request: EndpointRequest, timeoutMs: number): Promise<EndpointResponse> {
+  const { contentType, body } = requestBody("/invocations", request);
+  const client = new SageMakerRuntimeClient({ region: target.region });
+  const started = performance.now();
+  try {
+    const response = await client.send(new InvokeEndpointCommand({ EndpointName: target.name, ContentType: contentType, Accept: "application/json", Body: Buffer.from(body) }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    const latencyMs = performance.now() - started;
+    const text = Buffer.from(response.Body ?? new Uint8Array()).toString("utf8");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new EndpointError(`SageMaker endpoint ${target.name} answered with a body that is not JSON: ${text.slice(0, 200)}`);
+    }
+    return { url: `sagemaker:${target.region}/${target.name}`, status: 200, latencyMs, body: parsed };
+  } catch (error) {
+    if (error instanceof EndpointError) throw error;
+    throw new EndpointError(`SageMaker endpoint ${target.name} in ${target.region}: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    client.destroy();
+  }
+}
+
+async function invokeLocal(target: URL, request: EndpointRequest, timeoutMs: number): Promise<EndpointResponse> {
+  const url = new URL(target);
   if (url.pathname === "/" || url.pathname === "") url.pathname = "/invocations";
   const { contentType, body } = requestBody(url.pathname, request);
   const started = performance.now();
