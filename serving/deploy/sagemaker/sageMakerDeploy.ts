@@ -34,7 +34,7 @@ export interface DeployTiming {
   timeoutMs: number;
 }
 
-const DEFAULT_TIMING: DeployTiming = { firstPollMs: 1000, maxPollMs: 10_000, tickMs: 1000, timeoutMs: 60 * 60_000 };
+const DEFAULT_TIMING: DeployTiming = { firstPollMs: 1000, maxPollMs: 5000, tickMs: 1000, timeoutMs: 60 * 60_000 };
 
 export async function deployToSageMaker(
   clients: AwsClients,
