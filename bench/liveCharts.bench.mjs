@@ -19,6 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleForBench } from "./support/bundle.mjs";
+import { runWhenMain } from "./support/standalone.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(benchDir);
@@ -331,17 +332,4 @@ export default async function run({ log } = { log: (line) => process.stderr.writ
   };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run().then(
-    (result) => {
-      console.log(result.title);
-      for (const row of [result.columns, ...result.rows]) console.log(row.join(" | "));
-      for (const note of result.notes) console.log(note);
-      process.exit(0);
-    },
-    (error) => {
-      console.error(error?.stack ?? error);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, () => run());

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { bundleForBench } from "./support/bundle.mjs";
+import { runWhenMain } from "./support/standalone.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(benchDir);
@@ -60,17 +61,7 @@ export default async function run({ log } = { log: (line) => process.stderr.writ
   };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+runWhenMain(import.meta.url, () => {
   const backends = process.argv.slice(2);
-  run(undefined, backends.length > 0 ? backends : undefined).then(
-    (result) => {
-      console.log(result.title);
-      for (const row of [result.columns, ...result.rows]) console.log(row.join(" | "));
-      process.exit(0);
-    },
-    (error) => {
-      console.error(error?.stack ?? error);
-      process.exit(1);
-    },
-  );
-}
+  return run(undefined, backends.length > 0 ? backends : undefined);
+});

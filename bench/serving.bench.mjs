@@ -18,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { bundleForBench } from "./support/bundle.mjs";
+import { runWhenMain } from "./support/standalone.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(benchDir);
@@ -121,17 +122,4 @@ export default async function run({ log } = { log: (line) => process.stderr.writ
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run().then(
-    (result) => {
-      console.log(result.title);
-      for (const row of [result.columns, ...result.rows]) console.log(row.join(" | "));
-      console.log(JSON.stringify(result.summary));
-      process.exit(0);
-    },
-    (error) => {
-      console.error(error?.stack ?? error);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, () => run());

@@ -5,12 +5,10 @@ import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-s
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 
 export interface AwsClients {
   region: string;
   sageMaker: SageMakerClient;
-  runtime: SageMakerRuntimeClient;
   s3: S3Client;
   autoScaling: ApplicationAutoScalingClient;
   logs: CloudWatchLogsClient;
@@ -25,7 +23,6 @@ export function awsClients(region: string): AwsClients {
   return {
     region,
     sageMaker: new SageMakerClient(config),
-    runtime: new SageMakerRuntimeClient(config),
     s3: new S3Client(config),
     autoScaling: new ApplicationAutoScalingClient(config),
     logs: new CloudWatchLogsClient(config),
@@ -33,7 +30,7 @@ export function awsClients(region: string): AwsClients {
 }
 
 export function closeAwsClients(clients: AwsClients): void {
-  for (const client of [clients.sageMaker, clients.runtime, clients.s3, clients.autoScaling, clients.logs]) client.destroy();
+  for (const client of [clients.sageMaker, clients.s3, clients.autoScaling, clients.logs]) client.destroy();
 }
 
 /** The error code the SDK gives a service error (its name), or undefined for other errors. */

@@ -13,10 +13,10 @@ import {
   type ProductionVariant,
   type Tag,
 } from "@aws-sdk/client-sagemaker";
-import { InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
 import { PutScalingPolicyCommand, RegisterScalableTargetCommand } from "@aws-sdk/client-application-auto-scaling";
 import { readPackagedManifest } from "../../package/packagedManifest";
 import { exampleRequest } from "../../invoke/exampleRequest";
+import { EndpointError, invokeEndpoint } from "../../invoke/endpointClient";
 import { DeployCancelled, DeployError, type DeployOutcome, type DeployProgress } from "../deployProvider";
 import { awsErrorCode, type AwsClients } from "./awsClients";
 import { deployRequestProblems, type SageMakerDeployRequest } from "./deployRequest";
@@ -143,19 +143,14 @@ export async function deployToSageMaker(
 
   const testInvocation = await step("Testing the endpoint", async () => {
     const example = exampleRequest(manifest);
-    const started = performance.now();
-    const response = await call("InvokeEndpoint", request, () =>
-      clients.runtime.send(new InvokeEndpointCommand({ EndpointName: request.endpointName, ContentType: example.contentType, Accept: "application/json", Body: Buffer.from(example.body) })),
-    );
-    const latencyMs = performance.now() - started;
-    const text = Buffer.from(response.Body ?? new Uint8Array()).toString("utf8");
-    let body: unknown;
+    const target = { kind: "sagemaker" as const, name: request.endpointName, region: request.region };
     try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
+      const response = await invokeEndpoint(target, example.contentType === "text/plain" ? { text: example.body } : { json: JSON.parse(example.body) });
+      return { latencyMs: response.latencyMs, body: response.body };
+    } catch (error) {
+      if (!(error instanceof EndpointError)) throw error;
+      throw new DeployError(`endpoint ${request.endpointName} is InService, but the test invocation failed: ${error.message}`, {}, { cause: error });
     }
-    return { latencyMs, body };
   });
 
   return {
