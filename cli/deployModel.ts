@@ -35,7 +35,7 @@ calls it once and prints the prediction. Credentials and endpoints come from the
   --subnets ID,ID --security-groups ID,ID   run in a VPC
   --kms-key KEY                encrypt the package in S3 and the endpoint's storage
   --network-isolation          no network access from the container
-  --json                       print the outcome as JSON
+  --json                       print the outcome, or the failure, as JSON
 `;
 
 const OPTIONS = {
@@ -93,6 +93,7 @@ export async function deployModel(args: string[]): Promise<number> {
     }
     if (!(error instanceof DeployError)) throw error;
     printDeployError("deploy", error);
+    if (values.json) process.stdout.write(`${JSON.stringify({ error: error.message, ...error.details })}\n`);
     return ExitCode.Failed;
   } finally {
     process.removeListener("SIGINT", onInterrupt);

@@ -1,6 +1,7 @@
 // How deploy, endpoints and delete-endpoint print: a progress line a step (a percent only every 10%, so a
 // log stays readable), and a failure with SageMaker's reason, the container's last log lines and a hint.
 import type { DeployError, DeployProgress } from "../serving/deploy/deployProvider";
+import { formatProgressLine } from "../serving/deploy/progressLine";
 
 export function lineProgress(stream: NodeJS.WritableStream): DeployProgress {
   let lastStep = "";
@@ -13,7 +14,7 @@ export function lineProgress(stream: NodeJS.WritableStream): DeployProgress {
         lastPercent = percent;
       }
       lastStep = step;
-      stream.write(detail ? `${step}: ${detail}\n` : `${step}…\n`);
+      stream.write(`${formatProgressLine(step, detail)}\n`);
     },
   };
 }

@@ -8,7 +8,10 @@ import { CONTROLLER_ID, registerNotebookController } from "./notebook/notebookCo
 import { registerMetricsPanel } from "./panels/metricsPanel";
 import { MODEL_GRAPH_VIEW_TYPE, registerModelGraphPanel } from "./panels/modelGraphPanel";
 import { RendererMessaging } from "./rendererMessaging";
+import { CloudEndpoints } from "./serving/cloudEndpoints";
+import { deployedRegions, registerDeployCommand } from "./serving/deployCommand";
 import { registerEndpointCommands } from "./serving/endpointCommands";
+import { registerEndpointsView } from "./serving/endpointsView";
 import { LocalEndpoint } from "./serving/localEndpoint";
 import { registerPackageModelCommand } from "./serving/packageModelCommand";
 import { registerKernelStatusBar } from "./statusBar/kernelStatusBar";
@@ -45,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): void {
     // `endpoint` is stopped by deactivate, which waits for its requests in flight.
     registerEndpointCommands(endpoint, endpointLog),
   );
+  const cloud = new CloudEndpoints(() => deployedRegions(context.workspaceState), log);
+  context.subscriptions.push(cloud, registerDeployCommand(context, cloud, log), registerEndpointsView(endpoint, cloud, log));
 }
 
 /** Waits for the kernels and the local endpoint to stop, so that none outlives the extension host. */

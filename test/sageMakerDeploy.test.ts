@@ -8,7 +8,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import S3rver from "s3rver";
 import { DeployCancelled, DeployError, type DeployProgress } from "../serving/deploy/deployProvider";
 import type { SageMakerDeployRequest } from "../serving/deploy/sagemaker/deployRequest";
 import { uploadPackage } from "../serving/deploy/sagemaker/modelUpload";
@@ -18,7 +17,8 @@ import { writeModelPackage } from "../serving/package/writeModelPackage";
 import { startModelServer, type RunningModelServer } from "../serving/server/modelServer";
 import { registerFileSystemIO } from "../tfjs/io/fileSystemIO";
 import { runCli } from "./support/cli";
-import { FakeAws } from "./support/fakeAws";
+import type { FakeAws } from "./support/fakeAws";
+import { startFakeCloud, type FakeCloud } from "./support/fakeCloud";
 
 const SHAPES = ["circle", "square", "triangle"];
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tfjs-studio:1";
@@ -30,7 +30,7 @@ describe("deploy to SageMaker (against s3rver and a fake of the SageMaker APIs)"
   let work: string;
   let archive: string;
   let server: RunningModelServer;
-  let s3rver: S3rver;
+  let cloud: FakeCloud;
   let fake: FakeAws;
   let env: NodeJS.ProcessEnv;
   const savedEnv = { ...process.env };
@@ -76,31 +76,16 @@ describe("deploy to SageMaker (against s3rver and a fake of the SageMaker APIs)"
     server = await startModelServer({ source: archive, port: 0, log: false });
     await server.loaded;
 
-    s3rver = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: path.join(work, "s3"), configureBuckets: [{ name: "models", configs: [] }] });
-    const { port } = await s3rver.run();
-    fake = new FakeAws({ transitionMs: 300, serveUrl: server.url });
-    const fakeUrl = await fake.start();
-    env = {
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
-      AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
-      AWS_ENDPOINT_URL_SAGEMAKER: fakeUrl,
-      AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: fakeUrl,
-      AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: fakeUrl,
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fakeUrl,
-      // Keeps the SDK from reading this machine's ~/.aws.
-      AWS_CONFIG_FILE: path.join(work, "no-config"),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(work, "no-credentials"),
-    };
+    cloud = await startFakeCloud(work, { transitionMs: 300, serveUrl: server.url });
+    fake = cloud.fake;
+    env = cloud.env;
     Object.assign(process.env, env);
   });
 
   after(async () => {
     process.env = savedEnv;
     await server?.close();
-    await fake?.stop();
-    await s3rver?.close();
+    await cloud?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   });
 

@@ -7,14 +7,13 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
 import { S3Client } from "@aws-sdk/client-s3";
-import S3rver from "s3rver";
 import { uploadPackage } from "../../serving/deploy/sagemaker/modelUpload";
 import { SageMakerProvider } from "../../serving/deploy/sagemaker/sageMakerProvider";
 import { inspectModelDir } from "../../serving/package/modelPackage";
 import { writeModelPackage } from "../../serving/package/writeModelPackage";
 import { startModelServer } from "../../serving/server/modelServer";
 import { registerFileSystemIO } from "../../tfjs/io/fileSystemIO";
-import { FakeAws } from "../../test/support/fakeAws";
+import { startFakeCloud } from "../../test/support/fakeCloud";
 
 export interface DeployBenchResult {
   injectedCreatingMs: number;
@@ -33,19 +32,9 @@ export async function runDeployBench(work: string, injectedCreatingMs: number, l
   await writeModelPackage(await inspectModelDir(tf, path.join(work, "model"), { scale: 1 / 255 }), archive);
   const server = await startModelServer({ source: archive, port: 0, log: false });
   await server.loaded;
-  const s3rver = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: path.join(work, "s3"), configureBuckets: [{ name: "models", configs: [] }] });
-  const { port } = await s3rver.run();
-  const fake = new FakeAws({ transitionMs: injectedCreatingMs, serveUrl: server.url });
-  const fakeUrl = await fake.start();
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: "S3RVER",
-    AWS_SECRET_ACCESS_KEY: "S3RVER",
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
-    AWS_ENDPOINT_URL_SAGEMAKER: fakeUrl,
-    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: fakeUrl,
-    AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: fakeUrl,
-    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fakeUrl,
-  });
+  const cloud = await startFakeCloud(work, { transitionMs: injectedCreatingMs, serveUrl: server.url });
+  const { fake } = cloud;
+  Object.assign(process.env, cloud.env);
   const provider = new SageMakerProvider("us-east-1");
   try {
     log(`deploy against the fakes, Creating for ${injectedCreatingMs / 1000} s...`);
@@ -77,8 +66,7 @@ export async function runDeployBench(work: string, injectedCreatingMs: number, l
     return { injectedCreatingMs, deployWallMs, stepSeconds: outcome.stepSeconds, apiCalls, upload: { megabytes: 100, seconds, megabytesPerSecond: 100 / seconds } };
   } finally {
     provider.close();
-    await fake.stop();
-    await s3rver.close();
+    await cloud.stop();
     await server.close();
   }
 }

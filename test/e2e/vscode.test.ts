@@ -3,6 +3,7 @@
 // test-results/e2e/. Needs `bash scripts/install-code-server.sh` (npm test runs it) and a build.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { packageRoot } from "../../protocol/packageRoot";
 import { scaffoldTemplate } from "../../common/templateScaffold";
@@ -10,6 +11,8 @@ import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles"
 import { writeFinishedRun } from "./support/runLogs";
 import { contrastRatio, LINE_CONTRAST, parseColor } from "../../webviews/shared/colorContrast";
 import { type StudioSession, startStudioSession } from "./support/studioSession";
+import { startModelServer } from "../../serving/server/modelServer";
+import { startFakeCloud, type FakeCloud } from "../support/fakeCloud";
 import { detailsPlacement, layersOutOfView, lowestFindMatchContrast, toolbarItemsCutOff, toolbarRowSpread, wordsBrokenAcrossLines } from "./support/graphPanelPage";
 import type { FrameLocator, PageElement } from "./support/playwright";
 import { NotebookEditor } from "./support/workbench";
@@ -22,6 +25,9 @@ const KERNEL_TIMEOUT_MS = 90_000;
 const SCREENSHOTS = path.join(packageRoot(), "test-results", "e2e");
 
 /** The mnist-mlp template trains on 600 Fashion-MNIST images (Debian's dataset-fashion-mnist) for 2 epochs. */
+/** The fake SageMaker's account: any role and ECR image of it will do. */
+const E2E_ROLE = "arn:aws:iam::123456789012:role/SageMakerExecution";
+const E2E_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tfjs-studio:1";
 const TINY_TRAINING_ENV = { MNIST_DATASET: "fashion-mnist", MNIST_LIMIT: "600", MNIST_TEST_LIMIT: "200", EPOCHS: "2", BATCH_SIZE: "64" };
 const MLP_NOTEBOOK = "mnist-mlp/mnist-mlp.ipynb";
 /** A small Embedding → LSTM → Dense model (cell 0), then cells that change its embedding's weights. */
@@ -88,14 +94,19 @@ interface Canvas {
 describe("VS Code end to end (code-server + Chromium)", function () {
   this.timeout(120_000);
   let session: StudioSession;
+  let cloudDir: string;
+  let cloud: FakeCloud;
 
   before(async function () {
     this.timeout(180_000);
     const started = Date.now();
+    // The deploy test's AWS: code-server's environment points the SDK at s3rver and the SageMaker fake.
+    cloudDir = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-e2e-cloud-"));
+    cloud = await startFakeCloud(cloudDir, { transitionMs: 3000 });
     session = await startStudioSession({
       stepTimeoutMs: STEP_TIMEOUT_MS,
       readyCommand: "TF.js Studio: Open Metrics Panel",
-      env: TINY_TRAINING_ENV,
+      env: { ...TINY_TRAINING_ENV, ...cloud.env },
       // Completions must come from the kernel: without these, VS Code's own TypeScript and word lists answer too.
       settings: {
         "editor.wordBasedSuggestions": "off",
@@ -145,6 +156,8 @@ describe("VS Code end to end (code-server + Chromium)", function () {
 
   after(async () => {
     await session?.stop();
+    await cloud?.stop();
+    fs.rmSync(cloudDir, { recursive: true, force: true });
   });
 
   afterEach(async function () {
@@ -328,6 +341,60 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await workbench.pickQuickItem(/Stop Local Endpoint/);
       await status.waitFor({ state: "hidden", timeout: 40_000 });
       await assert.rejects(fetch(`${url}/ping`), "the endpoint still answers after Stop Local Endpoint");
+    });
+
+    it("deploys the package to SageMaker from the palette with progress, lists it in the Endpoints view, invokes it and deletes it", async () => {
+      const { workbench, page } = session;
+      const archive = path.join(session.workspace, "mnist-mlp", "model.tar.gz");
+      assert.ok(fs.existsSync(archive), "no model.tar.gz (the packaging test failed?)");
+      // SageMaker's runtime (the fake) forwards invocations to this server of the same package.
+      const server = await startModelServer({ source: archive, port: 0, log: false });
+      await server.loaded;
+      cloud.fake.options.serveUrl = server.url;
+      try {
+        await workbench.startCommand("TF.js Studio: Deploy to SageMaker…");
+        await workbench.pickQuickItem("mnist-mlp/model.tar.gz");
+        await workbench.answerInputBox("Endpoint name", "mnist-mlp");
+        await workbench.answerInputBox("AWS region");
+        await workbench.answerInputBox("S3 bucket", "models");
+        await workbench.answerInputBox("S3 key prefix");
+        await workbench.answerInputBox("Execution role ARN", E2E_ROLE);
+        await workbench.answerInputBox("Container image URI", E2E_IMAGE);
+        await workbench.pickQuickItem("Real-time");
+        await workbench.pickQuickItem("ml.m5.large");
+        await workbench.answerInputBox("Instance count");
+        // Optional settings: none.
+        await workbench.quickInput.locator("input[placeholder^='Optional settings']").waitFor();
+        await workbench.quickInput.locator(".monaco-button", { hasText: "OK" }).click();
+
+        const toast = (text: string | RegExp) => page.locator(".notifications-toasts .notification-toast", { hasText: text });
+        await toast(/Deploying mnist-mlp to SageMaker \(us-east-1\).*Waiting for the endpoint: Creating, \d+ s/).waitFor({ timeout: 60_000 });
+        const deployed = toast(/Endpoint mnist-mlp created in us-east-1 \(ml\.m5\.large × 1\), InService; test call \d+ ms: \[0\]/);
+        await deployed.waitFor({ timeout: 60_000 });
+        await deployed.locator(".monaco-button", { hasText: "Show Endpoints" }).click();
+
+        const row = page.locator("#workbench\\.parts\\.sidebar .monaco-list-row", { hasText: "mnist-mlp" }).filter({ hasText: /InService · ml\.m5\.large × 1 · us-east-1 · up \d+ s/ });
+        await row.waitFor();
+        const count = page.locator(".statusbar-item", { hasText: "1 SageMaker endpoint" });
+        await count.waitFor();
+
+        await row.hover();
+        await row.locator(".action-label[aria-label^='Invoke SageMaker Endpoint']").click();
+        await workbench.pickQuickItem(/An example for mnist-mlp\/model\.tar\.gz/);
+        await toast(/mnist-mlp \(\d+ ms\): \[0\] \[([\d.e-]+,){9}[\d.e-]+\]/).waitFor({ timeout: 30_000 });
+        assert.ok(cloud.fake.operations().filter((operation) => operation === "InvokeEndpoint").length >= 2, "the deploy's test call and Invoke went through SageMaker's runtime");
+
+        await row.hover();
+        await row.locator(".action-label[aria-label^='Delete Endpoint']").click();
+        await page.locator(".monaco-dialog-box .monaco-button", { hasText: "Delete" }).click();
+        await toast("Deleted endpoint mnist-mlp, its configuration and its model.").waitFor({ timeout: 30_000 });
+        await row.waitFor({ state: "hidden" });
+        await count.waitFor({ state: "hidden" });
+        assert.equal(cloud.fake.endpoints.size, 0);
+        assert.equal(cloud.fake.models.size, 0);
+      } finally {
+        await server.close();
+      }
     });
   });
 

@@ -45,25 +45,43 @@ export function endpointNameProblem(name: string): string | undefined {
   return `endpoint name "${name}" is not allowed: SageMaker takes 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit`;
 }
 
+export function regionProblem(region: string): string | undefined {
+  return REGION_PATTERN.test(region) ? undefined : `region "${region}" is not an AWS region name, e.g. us-east-1`;
+}
+
+export function bucketProblem(bucket: string): string | undefined {
+  return BUCKET_PATTERN.test(bucket) ? undefined : `bucket "${bucket}" is not an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens`;
+}
+
+export function roleArnProblem(roleArn: string): string | undefined {
+  return ROLE_ARN_PATTERN.test(roleArn) ? undefined : `execution role "${roleArn}" is not an IAM role ARN, e.g. arn:aws:iam::123456789012:role/SageMakerExecution`;
+}
+
+export function imageProblem(image: string, region: string): string | undefined {
+  const match = ECR_IMAGE_PATTERN.exec(image);
+  if (!match) return `image "${image}" is not an Amazon ECR image URI, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/tfjs-studio:latest`;
+  if (match[1] !== region) return `image ${image} is in ${match[1]}, but the endpoint goes to ${region}: SageMaker pulls images from its own region (push the image there, or deploy to ${match[1]})`;
+  return undefined;
+}
+
+export function instanceTypeProblem(instanceType: string): string | undefined {
+  return INSTANCE_TYPE_PATTERN.test(instanceType) ? undefined : `instance type "${instanceType}" is not a SageMaker instance type, e.g. ml.m5.large`;
+}
+
+export const SERVERLESS_MEMORY_CHOICES: readonly number[] = SERVERLESS_MEMORY_MB;
+
 /** Every problem with the request, or none. */
 export function deployRequestProblems(request: SageMakerDeployRequest): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, problem: string) => void (ok || problems.push(problem));
-  const nameProblem = endpointNameProblem(request.endpointName);
-  if (nameProblem) problems.push(nameProblem);
-  check(REGION_PATTERN.test(request.region), `region "${request.region}" is not an AWS region name, e.g. us-east-1`);
-  check(BUCKET_PATTERN.test(request.bucket), `bucket "${request.bucket}" is not an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens`);
-  check(!request.prefix.startsWith("/"), `prefix "${request.prefix}" must not start with "/"`);
-  check(ROLE_ARN_PATTERN.test(request.roleArn), `execution role "${request.roleArn}" is not an IAM role ARN, e.g. arn:aws:iam::123456789012:role/SageMakerExecution`);
-  const image = ECR_IMAGE_PATTERN.exec(request.image);
-  if (!image) {
-    problems.push(`image "${request.image}" is not an Amazon ECR image URI, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/tfjs-studio:latest`);
-  } else if (image[1] !== request.region) {
-    problems.push(`image ${request.image} is in ${image[1]}, but the endpoint goes to ${request.region}: SageMaker pulls images from its own region (push the image there, or deploy to ${image[1]})`);
+  for (const problem of [endpointNameProblem(request.endpointName), regionProblem(request.region), bucketProblem(request.bucket), roleArnProblem(request.roleArn), imageProblem(request.image, request.region)]) {
+    if (problem) problems.push(problem);
   }
+  check(!request.prefix.startsWith("/"), `prefix "${request.prefix}" must not start with "/"`);
   const { capacity } = request;
   if (capacity.kind === "real-time") {
-    check(INSTANCE_TYPE_PATTERN.test(capacity.instanceType), `instance type "${capacity.instanceType}" is not a SageMaker instance type, e.g. ml.m5.large`);
+    const typeProblem = instanceTypeProblem(capacity.instanceType);
+    if (typeProblem) problems.push(typeProblem);
     check(Number.isInteger(capacity.instanceCount) && capacity.instanceCount >= 1, `instance count ${capacity.instanceCount} must be a whole number, 1 or more`);
   } else {
     check(SERVERLESS_MEMORY_MB.includes(capacity.memoryMb), `serverless memory ${capacity.memoryMb} MB must be one of ${SERVERLESS_MEMORY_MB.join(", ")}`);

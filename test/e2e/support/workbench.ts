@@ -53,6 +53,18 @@ export class Workbench {
     return this.quickInput.locator(".monaco-list-row").filter({ has: this.page.locator(".label-name", { hasText: text }) }).first();
   }
 
+  /**
+   * Answers the input box whose prompt contains `prompt`: types `value` over what it offers, or keeps what it
+   * offers when `value` is undefined, and presses Enter.
+   */
+  async answerInputBox(prompt: string, value?: string): Promise<void> {
+    await this.quickInput.locator(".quick-input-message, .quick-input-description", { hasText: prompt }).first().waitFor();
+    if (value !== undefined) await this.quickInput.locator("input").fill(value);
+    await this.page.keyboard.press("Enter");
+    // The next question replaces this one in the same widget.
+    await this.quickInput.locator(".quick-input-message, .quick-input-description", { hasText: prompt }).first().waitFor({ state: "hidden" });
+  }
+
   async pickQuickItem(label: string | RegExp): Promise<void> {
     await this.quickPickRow(label).click();
   }

@@ -1,0 +1,62 @@
+// The SageMaker endpoints tfjs-studio deployed, as `tfjs-studio endpoints --json` lists them for the regions this
+// workspace deployed to (or AWS_REGION). Refreshed on demand, after a deploy or delete, and every few minutes,
+// so the status bar's count of live cloud endpoints, which keep billing, stays true.
+import * as vscode from "vscode";
+import type { CloudEndpoint } from "../../serving/deploy/deployProvider";
+import { runStudioCli } from "./studioCli";
+
+const REFRESH_MS = 5 * 60_000;
+
+export type CloudListing =
+  | { kind: "none"; why: string }
+  | { kind: "listed"; endpoints: CloudEndpoint[]; failures: string[] };
+
+export class CloudEndpoints implements vscode.Disposable {
+  private listing: CloudListing = { kind: "none", why: "Deploy to SageMaker… to see your cloud endpoints here." };
+  private readonly changed = new vscode.EventEmitter<CloudListing>();
+  readonly onDidChange = this.changed.event;
+  private readonly timer: NodeJS.Timeout;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly regions: () => string[],
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+  }
+
+  get current(): CloudListing {
+    return this.listing;
+  }
+
+  /** Lists every remembered region again; one refresh at a time. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.list().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async list(): Promise<void> {
+    const regions = this.regions();
+    if (regions.length === 0) return;
+    const endpoints: CloudEndpoint[] = [];
+    const failures: string[] = [];
+    const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+    for (const region of regions) {
+      const run = await runStudioCli(["endpoints", "--region", region, "--json"], cwd);
+      if (run.code !== 0) {
+        failures.push(`${region}: ${run.stderr.replace(/^tfjs-studio endpoints: /, "").trim()}`);
+        this.log.warn(`tfjs-studio endpoints --region ${region}: ${run.stderr.trim()}`);
+        continue;
+      }
+      const listed = JSON.parse(run.stdout) as (CloudEndpoint & { createdAt?: string })[];
+      endpoints.push(...listed.map((endpoint) => ({ ...endpoint, createdAt: endpoint.createdAt ? new Date(endpoint.createdAt) : undefined })));
+    }
+    this.listing = { kind: "listed", endpoints, failures };
+    this.changed.fire(this.listing);
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.changed.dispose();
+  }
+}
