@@ -30,8 +30,14 @@ describe("tfjs-studio command line", function () {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /commands:[\s\S]*install-kernel[\s\S]*Each command takes --help/);
     assert.equal((await runCli([])).code, 2);
-    const unknown = await runCli(["deploy"]);
+    const unknown = await runCli(["launch"]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown command "deploy"/);
+    assert.match(unknown.stderr, /unknown command "launch"/);
+    const noTarget = await runCli(["deploy"]);
+    assert.equal(noTarget.code, 2);
+    assert.match(noTarget.stderr, /the target is required: deploy sagemaker/);
+    const otherCloud = await runCli(["deploy", "azure", "model.tar.gz"]);
+    assert.equal(otherCloud.code, 2);
+    assert.match(otherCloud.stderr, /unknown target "azure"/);
   });
 });
