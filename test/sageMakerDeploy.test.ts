@@ -302,6 +302,17 @@ describe("deploy to SageMaker (against s3rver and a fake of the SageMaker APIs)"
       assert.match(missing.stderr, /there is no SageMaker endpoint to-delete in us-east-1/);
     });
 
+    it("without AWS credentials, says so and how to give them, before anything is created", async () => {
+      const noCredentials: NodeJS.ProcessEnv = { ...process.env, ...env, AWS_EC2_METADATA_DISABLED: "true", HOME: work };
+      delete noCredentials.AWS_ACCESS_KEY_ID;
+      delete noCredentials.AWS_SECRET_ACCESS_KEY;
+      const { code, stderr } = await runCli(["deploy", "sagemaker", archive, "--name", "no-credentials", "--bucket", "models", "--role", ROLE, "--image", IMAGE, "--instance-type", "ml.m5.large"], { env: noCredentials, killAfterMs: 60_000 });
+      assert.equal(code, 1);
+      assert.match(stderr, /cannot check S3 bucket models: Could not load credentials/);
+      assert.match(stderr, /Hint: no AWS credentials were found: run aws configure/);
+      assert.ok(!fake.calls.some((call) => call.operation === "CreateModel"));
+    });
+
     it("deploy without the required settings says which are missing", async () => {
       const { code, stderr } = await runCli(["deploy", "sagemaker", archive, "--name", "x"], { env: { ...process.env, ...env } });
       assert.equal(code, 2);

@@ -4,6 +4,10 @@ import { DescribeLogStreamsCommand, GetLogEventsCommand, type CloudWatchLogsClie
 
 const HINTS: { matches: RegExp; hint: (roleArn: string) => string }[] = [
   {
+    matches: /could not load credentials/i,
+    hint: () => "no AWS credentials were found: run aws configure (or aws sso login with AWS_PROFILE set), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+  },
+  {
     matches: /iam:PassRole/i,
     hint: (role) => `the credentials may not hand the execution role to SageMaker: they need iam:PassRole on ${role} (for the service sagemaker.amazonaws.com).`,
   },

@@ -6,6 +6,7 @@ import { GetBucketLocationCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { DeployError } from "../deployProvider";
 import { awsErrorCode } from "./awsClients";
+import { failureHint } from "./failureDiagnosis";
 
 export interface UploadTarget {
   bucket: string;
@@ -28,7 +29,8 @@ export async function checkBucketRegion(s3: S3Client, bucket: string, region: st
     const code = awsErrorCode(error);
     if (code === "NoSuchBucket") throw new DeployError(`S3 bucket ${bucket} does not exist: create it in ${region}, or give another with --bucket`, {}, { cause: error });
     if (code === "AccessDenied") throw new DeployError(`no access to S3 bucket ${bucket} (AccessDenied): the credentials need s3:GetBucketLocation and s3:PutObject on it`, {}, { cause: error });
-    throw new DeployError(`cannot check S3 bucket ${bucket}: ${(error as Error).message}`, {}, { cause: error });
+    const hint = failureHint((error as Error).message, "");
+    throw new DeployError(`cannot check S3 bucket ${bucket}: ${(error as Error).message}`, hint ? { hint } : {}, { cause: error });
   }
   const found = bucketRegion(location);
   if (found !== region) {
