@@ -45,7 +45,7 @@ export async function listEndpoints(args: string[]): Promise<number> {
   }
 }
 
-export function endpointLine(endpoint: CloudEndpoint): string {
+function endpointLine(endpoint: CloudEndpoint): string {
   const age = endpoint.createdAt ? `, up ${formatElapsed(Date.now() - endpoint.createdAt.getTime())}` : "";
   return `${endpoint.name}  ${endpoint.status}  ${endpoint.capacity ?? "?"}  ${endpoint.location}${age}${endpoint.ours ? "" : "  (not deployed by tfjs-studio)"}`;
 }

@@ -274,6 +274,7 @@ describe("deploy to SageMaker (against s3rver and a fake of the SageMaker APIs)"
       assert.equal(invoked.code, 0, invoked.stderr);
       assert.match(invoked.stdout, /^\[0\] (circle|square|triangle) 0\.\d+ · /);
       assert.match(invoked.stderr, /^sagemaker:us-east-1\/shapes-cli: 200 in [\d.]+ ms$/m);
+      assert.doesNotMatch(invoked.stderr, /NodeVersionSupportWarning/);
       const gone = await runCli(["invoke", "no-such-endpoint", "--data", request], { env: { ...process.env, ...env } });
       assert.equal(gone.code, 1);
       assert.match(gone.stderr, /SageMaker endpoint no-such-endpoint in us-east-1: ValidationError: Endpoint no-such-endpoint of account 123456789012 not found/);

@@ -3,6 +3,7 @@
 // A SageMaker endpoint is a name, called through SageMaker Runtime's InvokeEndpoint with the SDK's credentials.
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { ENDPOINT_NAME_PATTERN } from "../deploy/sagemaker/deployRequest";
+import { quietNodeVersionNotice } from "../deploy/sagemaker/awsClients";
 
 export type EndpointTarget = { kind: "local"; url: URL } | { kind: "sagemaker"; name: string; region: string };
 
@@ -57,6 +58,7 @@ export function invokeEndpoint(target: EndpointTarget, request: EndpointRequest,
 
 async function invokeSageMaker(target: { name: string; region: string }, request: EndpointRequest, timeoutMs: number): Promise<EndpointResponse> {
   const { contentType, body } = requestBody("/invocations", request);
+  quietNodeVersionNotice();
   const client = new SageMakerRuntimeClient({ region: target.region });
   const started = performance.now();
   try {

@@ -14,9 +14,13 @@ export interface AwsClients {
   logs: CloudWatchLogsClient;
 }
 
-export function awsClients(region: string): AwsClients {
-  // tfjs-studio runs on Node 20 by design; the SDK's notice that later SDK releases need Node 22 is for us, not users.
+/** Call before making an SDK client: tfjs-studio runs on Node 20 by design, and the SDK's notice that its later releases need Node 22 is for us, not users. */
+export function quietNodeVersionNotice(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
+
+export function awsClients(region: string): AwsClients {
+  quietNodeVersionNotice();
   // Standard retries (throttling included), a few more than the default: a deploy makes few calls and a
   // throttled one should not end it.
   const config = { region, maxAttempts: 5 };
