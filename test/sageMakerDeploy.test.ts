@@ -256,6 +256,17 @@ describe("deploy to SageMaker (against s3rver and a fake of the SageMaker APIs)"
     }
     assert.ok(percents.length >= 3 && percents.at(-1) === 100, `percents: ${percents.join(", ")}`);
     assert.deepEqual(percents, [...percents].sort((a, b) => a - b));
+
+    // Cancelled after the first part: a cancel, not an upload error.
+    const cancel = new AbortController();
+    const s3Again = new S3Client({ region: "us-east-1" });
+    try {
+      const cancelled = await uploadPackage(s3Again, large, { bucket: "models", key: "large/cancelled.tar.gz", region: "us-east-1" }, () => cancel.abort(), cancel.signal).then(() => undefined, (error: unknown) => error);
+      assert.ok(cancelled instanceof DeployCancelled, String(cancelled));
+      assert.match(cancelled.message, /cancelled during the upload: nothing was created/);
+    } finally {
+      s3Again.destroy();
+    }
   });
 
   describe("the command line", () => {

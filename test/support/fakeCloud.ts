@@ -30,6 +30,7 @@ export async function startFakeCloud(dir: string, options: FakeAwsOptions): Prom
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fakeUrl,
       AWS_CONFIG_FILE: path.join(dir, "no-aws-config"),
       AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "no-aws-credentials"),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     },
     async stop() {
       await fake.stop();

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import { GetBucketLocationCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { DeployError } from "../deployProvider";
+import { DeployCancelled, DeployError } from "../deployProvider";
 import { awsErrorCode } from "./awsClients";
 import { failureHint } from "./failureDiagnosis";
 
@@ -59,7 +59,7 @@ export async function uploadPackage(s3: S3Client, file: string, target: UploadTa
   try {
     await upload.done();
   } catch (error) {
-    if (signal?.aborted) throw error;
+    if (signal?.aborted) throw new DeployCancelled(`cancelled during the upload: nothing was created (lib-storage aborted the multipart upload of s3://${target.bucket}/${target.key})`, { cause: error });
     throw new DeployError(`uploading ${file} to s3://${target.bucket}/${target.key} failed: ${(error as Error).message}`, {}, { cause: error });
   }
   return `s3://${target.bucket}/${target.key}`;
