@@ -98,7 +98,7 @@ describe("deploy to SageMaker (against s3rver and a fake of the SageMaker APIs)"
     const { outcome, progress } = await deploy();
     assert.equal(outcome.action, "created");
     assert.equal(outcome.endpoint.status, "InService");
-    assert.deepEqual(fake.operations(), ["CreateModel", "CreateEndpointConfig", "DescribeEndpoint", "CreateEndpoint", ...fake.operations().slice(4, -1), "InvokeEndpoint"]);
+    assert.deepEqual(fake.operations(), ["DescribeEndpoint", "CreateModel", "CreateEndpointConfig", "CreateEndpoint", ...fake.operations().slice(4, -1), "InvokeEndpoint"]);
     assert.ok(fake.operations().slice(4, -1).every((operation) => operation === "DescribeEndpoint"), fake.operations().join(", "));
     const steps = progress.lines.map((line) => line.split(":")[0]);
     assert.deepEqual([...new Set(steps)], ["Checking the S3 bucket", "Uploading model.tar.gz", "Creating the model", "Creating the endpoint configuration", "Creating the endpoint", "Waiting for the endpoint", "Testing the endpoint"]);
@@ -142,6 +142,16 @@ describe("deploy to SageMaker (against s3rver and a fake of the SageMaker APIs)"
     assert.match(failed.message, /endpoint broken failed: The primary container .* did not pass the ping health check/);
     assert.deepEqual(failed.details.logLines, logLines);
     assert.match(failed.details.hint ?? "", /model\.json sits at the root of model\.tar\.gz.*port 8080.*"serve" argument/);
+  });
+
+  it("refuses to update an endpoint that is not InService before creating anything, and says what to do", async () => {
+    fake.failNext = { reason: "The primary container for production variant AllTraffic did not pass the ping health check.", logLines: [] };
+    await deploy({ endpointName: "failed-before" }).catch(() => undefined);
+    fake.calls.length = 0;
+    const refused = await deploy({ endpointName: "failed-before" }).then(() => undefined, (error: unknown) => error);
+    assert.ok(refused instanceof DeployError);
+    assert.match(refused.message, /endpoint failed-before exists and is Failed, so it cannot be updated now: delete it first \(tfjs-studio delete-endpoint failed-before --region us-east-1\)/);
+    assert.deepEqual(fake.operations(), ["DescribeEndpoint"]);
   });
 
   it("stops waiting when cancelled, and says the endpoint goes on and how to delete it", async () => {
@@ -212,7 +222,7 @@ describe("deploy to SageMaker (against s3rver and a fake of the SageMaker APIs)"
   it("retries a throttled call, as the SDK does, and the deploy goes on", async () => {
     fake.throttleOnce.add("CreateModel");
     await deploy();
-    assert.deepEqual(fake.operations().slice(0, 3), ["CreateModel", "CreateModel", "CreateEndpointConfig"]);
+    assert.deepEqual(fake.operations().slice(1, 4), ["CreateModel", "CreateModel", "CreateEndpointConfig"]);
   });
 
   it("refuses bad settings before any call, each problem named", async () => {

@@ -67,6 +67,14 @@ export async function deployToSageMaker(
   ];
 
   await step("Checking the S3 bucket", () => checkBucketRegion(clients.s3, request.bucket, request.region));
+  // Before anything is uploaded or created: SageMaker updates only an endpoint that is InService.
+  const existing = await describeEndpoint(clients, request);
+  const existingStatus = existing?.EndpointStatus;
+  if (existingStatus && existingStatus !== "InService") {
+    const what = existingStatus === "Failed" ? "delete it first" : "wait until it is InService, or delete it";
+    throw new DeployError(`endpoint ${request.endpointName} exists and is ${existingStatus}, so it cannot be updated now: ${what} (tfjs-studio delete-endpoint ${request.endpointName} --region ${request.region})`);
+  }
+
   const key = [request.prefix.replace(/\/+$/, ""), request.endpointName, stamp, "model.tar.gz"].filter(Boolean).join("/");
   const modelDataUrl = await step("Uploading model.tar.gz", () =>
     uploadPackage(clients.s3, request.packagePath, { bucket: request.bucket, key, region: request.region, kmsKeyId: request.kmsKeyId }, (percent) => progress.report("Uploading model.tar.gz", `${percent}%`), signal),
@@ -100,7 +108,6 @@ export async function deployToSageMaker(
     ),
   );
 
-  const existing = await describeEndpoint(clients, request);
   const action = existing ? "updated" : "created";
   await step(existing ? "Updating the endpoint" : "Creating the endpoint", () =>
     call(existing ? "UpdateEndpoint" : "CreateEndpoint", request, () =>
