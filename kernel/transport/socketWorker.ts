@@ -24,6 +24,8 @@ const SHUTDOWN_GRACE_MS = 5000;
 const ORPHAN_EXIT_GRACE_MS = 1000;
 /** How long closed sockets keep trying to deliver what is queued: the last replies of a shutdown. */
 const LINGER_MS = 1000;
+/** The longest a reply waits for its busy status to reach ZeroMQ (see publishStatus). */
+const STATUS_WAIT_MS = 1000;
 
 const data = workerData as WorkerData;
 const port = parentPort!;
@@ -74,9 +76,13 @@ function send(channel: Channel, identities: Buffer[], message: JupyterMessage<ob
   return queues.get(routers[channel])!.send(zeroCopy.frames(encodeMessage(message, identities, signer))).catch((error: Error) => log(`send on ${channel} failed: ${error.message}`));
 }
 
-/** Queued, not awaited: IOPub waits for its slowest subscriber, and an interrupt or a shutdown must not. */
-function publishStatus(state: "busy" | "idle", parent: JupyterMessage): void {
-  void send("iopub", [], makeMessage("status", { execution_state: state }, parent, session));
+/**
+ * Resolves once the status is handed to ZeroMQ, so that a reply sent next follows its busy status, as clients
+ * expect; or after STATUS_WAIT_MS, because IOPub waits for its slowest subscriber and a reply must not.
+ */
+function publishStatus(state: "busy" | "idle", parent: JupyterMessage): Promise<void> {
+  const sent = send("iopub", [], makeMessage("status", { execution_state: state }, parent, session));
+  return Promise.race([sent, new Promise<void>((resolve) => setTimeout(resolve, STATUS_WAIT_MS).unref())]);
 }
 
 async function reply(channel: Channel, identities: Buffer[], request: JupyterMessage, content: object): Promise<void> {
@@ -122,12 +128,14 @@ async function serveRouter(channel: Exclude<Channel, "iopub">, socket: zmq.Route
 async function route(channel: Exclude<Channel, "iopub">, identities: Buffer[], message: JupyterMessage): Promise<void> {
   const type = message.header.msg_type;
   if (type === "interrupt_request" && (channel === "control" || channel === "shell")) {
-    publishStatus("busy", message);
+    const busy = publishStatus("busy", message);
+    // At once: the status may wait for a slow subscriber, the interrupt must not.
     interruptMain();
+    await busy;
     await reply(channel, identities, message, { status: "ok" });
-    publishStatus("idle", message);
+    void publishStatus("idle", message);
   } else if (type === "shutdown_request" && (channel === "control" || channel === "shell")) {
-    publishStatus("busy", message);
+    await publishStatus("busy", message);
     beginShutdown(channel, identities, message);
   } else if (type === "kernel_info_request" && (channel === "control" || Atomics.load(shared, SharedSlot.MainBusy) === 0)) {
     // Answered here so a busy or still-warming main thread never delays it; not awaited, so
@@ -149,9 +157,9 @@ async function answerKernelInfo(channel: Exclude<Channel, "iopub">, identities: 
   }
   // Still nothing from the main thread after the wait: it answers when it can.
   if (!kernelInfo) return post({ type: "message", channel, identities, message });
-  publishStatus("busy", message);
+  await publishStatus("busy", message);
   await reply(channel, identities, message, kernelInfo);
-  publishStatus("idle", message);
+  void publishStatus("idle", message);
 }
 
 let terminator: InspectorSession | undefined;
