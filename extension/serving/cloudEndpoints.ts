@@ -6,6 +6,8 @@ import type { CloudEndpoint } from "../../serving/deploy/deployProvider";
 import { runStudioCli } from "./studioCli";
 
 const REFRESH_MS = 5 * 60_000;
+/** A listing that takes longer (no network, an unreachable endpoint) is ended and reported. */
+const LIST_TIMEOUT_MS = 60_000;
 
 export type CloudListing =
   | { kind: "none"; why: string }
@@ -42,13 +44,19 @@ export class CloudEndpoints implements vscode.Disposable {
     const failures: string[] = [];
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     for (const region of regions) {
-      const run = await runStudioCli(["endpoints", "--region", region, "--json"], cwd);
+      const run = await runStudioCli(["endpoints", "--region", region, "--json"], cwd, LIST_TIMEOUT_MS);
       if (run.code !== 0) {
-        failures.push(`${region}: ${run.stderr.replace(/^tfjs-studio endpoints: /, "").trim()}`);
+        failures.push(`${region}: ${run.stderr.trim().split("\n").at(-1)!.replace(/^tfjs-studio endpoints: /, "")}`);
         this.log.warn(`tfjs-studio endpoints --region ${region}: ${run.stderr.trim()}`);
         continue;
       }
-      const listed = JSON.parse(run.stdout) as (CloudEndpoint & { createdAt?: string })[];
+      let listed: (CloudEndpoint & { createdAt?: string })[];
+      try {
+        listed = JSON.parse(run.stdout) as typeof listed;
+      } catch (error) {
+        failures.push(`${region}: tfjs-studio endpoints printed no list (${(error as Error).message})`);
+        continue;
+      }
       endpoints.push(...listed.map((endpoint) => ({ ...endpoint, createdAt: endpoint.createdAt ? new Date(endpoint.createdAt) : undefined })));
     }
     this.listing = { kind: "listed", endpoints, failures };

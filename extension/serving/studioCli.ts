@@ -29,15 +29,22 @@ export async function spawnStudioCli(args: string[], cwd: string, env: Record<st
   });
 }
 
-/** Runs `tfjs-studio ARGS` to its end. */
-export async function runStudioCli(args: string[], cwd: string): Promise<CliRun> {
+/** Runs `tfjs-studio ARGS` to its end; past `timeoutMs`, ends it and says so on stderr. */
+export async function runStudioCli(args: string[], cwd: string, timeoutMs?: number): Promise<CliRun> {
   const child = await spawnStudioCli(args, cwd);
   return new Promise((resolve, reject) => {
     let stdout = "";
     let stderr = "";
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+      stderr += `tfjs-studio ${args[0]}: no answer after ${timeoutMs / 1000} s (is the network or the AWS endpoint reachable?)\n`;
+      child.kill("SIGTERM");
+    }, timeoutMs);
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
