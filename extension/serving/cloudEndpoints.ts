@@ -3,7 +3,7 @@
 // so the status bar's count of live cloud endpoints, which keep billing, stays true.
 import * as vscode from "vscode";
 import type { CloudEndpoint } from "../../serving/deploy/deployProvider";
-import { runStudioCli } from "./studioCli";
+import { runStudioCli, workspaceCwd } from "./studioCli";
 
 const REFRESH_MS = 5 * 60_000;
 /** A listing that takes longer (no network, an unreachable endpoint) is ended and reported. */
@@ -42,9 +42,8 @@ export class CloudEndpoints implements vscode.Disposable {
     if (regions.length === 0) return;
     const endpoints: CloudEndpoint[] = [];
     const failures: string[] = [];
-    const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     for (const region of regions) {
-      const run = await runStudioCli(["endpoints", "--region", region, "--json"], cwd, LIST_TIMEOUT_MS);
+      const run = await runStudioCli(["endpoints", "--region", region, "--json"], workspaceCwd(), LIST_TIMEOUT_MS);
       if (run.code !== 0) {
         failures.push(`${region}: ${run.stderr.trim().split("\n").at(-1)!.replace(/^tfjs-studio endpoints: /, "")}`);
         this.log.warn(`tfjs-studio endpoints --region ${region}: ${run.stderr.trim()}`);

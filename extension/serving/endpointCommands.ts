@@ -9,6 +9,7 @@ import { EXAMPLE_TEXT, exampleInstance } from "../../serving/invoke/exampleReque
 import { formatPredictions } from "../../serving/invoke/predictionReport";
 import { LocalEndpoint, type EndpointState } from "./localEndpoint";
 import { START_ENDPOINT_COMMAND } from "./packageModelCommand";
+import { reportedCommand } from "./studioCli";
 
 type Running = Extract<EndpointState, { kind: "running" }>;
 
@@ -31,17 +32,7 @@ export function registerEndpointCommands(endpoint: LocalEndpoint, log: vscode.Ou
     if ((await vscode.window.showInformationMessage("No local endpoint is running.", start)) === start) await vscode.commands.executeCommand(START_ENDPOINT_COMMAND);
     return endpoint.running();
   };
-  /** A command's handler whose failure is logged and shown instead of lost. */
-  const reported =
-    (id: string, run: (...args: unknown[]) => Promise<void>) =>
-    async (...args: unknown[]): Promise<void> => {
-      try {
-        await run(...args);
-      } catch (error) {
-        log.appendLine(`${id}: ${(error as Error).stack ?? String(error)}`);
-        void vscode.window.showErrorMessage(`TF.js Studio: ${(error as Error).message}`);
-      }
-    };
+  const reported = (id: string, run: (...args: unknown[]) => Promise<void>) => reportedCommand(id, log, run);
 
   return vscode.Disposable.from(
     statusBar,

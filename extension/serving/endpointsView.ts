@@ -12,7 +12,7 @@ import { formatPredictions } from "../../serving/invoke/predictionReport";
 import { readPackagedManifest } from "../../serving/package/packagedManifest";
 import type { CloudEndpoints } from "./cloudEndpoints";
 import type { LocalEndpoint } from "./localEndpoint";
-import { runStudioCli } from "./studioCli";
+import { reportedCommand, runStudioCli, workspaceCwd } from "./studioCli";
 
 const VIEW_ID = "tfjsStudio.endpoints";
 const DELETE_COMMAND = "tfjsStudio.deleteEndpoint";
@@ -116,17 +116,7 @@ export function registerEndpointsView(local: LocalEndpoint, cloud: CloudEndpoint
     if (endpoints.length === 0) return void vscode.window.showInformationMessage("No SageMaker endpoints deployed from this workspace.");
     return (await vscode.window.showQuickPick(endpoints.map((endpoint) => ({ label: endpoint.name, description: `${endpoint.status} · ${endpoint.location}`, endpoint })), { title: "Which SageMaker endpoint?" }))?.endpoint;
   };
-  const reported =
-    (id: string, run: (item?: unknown) => Promise<void>) =>
-    async (item?: unknown): Promise<void> => {
-      try {
-        await run(item);
-      } catch (error) {
-        log.error(`${id}: ${(error as Error).stack ?? String(error)}`);
-        void vscode.window.showErrorMessage(`TF.js Studio: ${(error as Error).message}`);
-      }
-    };
-  const cwd = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+  const reported = (id: string, run: (item?: unknown) => Promise<void>) => reportedCommand(id, log, run);
 
   void cloud.refresh();
   return vscode.Disposable.from(
@@ -151,7 +141,7 @@ export function registerEndpointsView(local: LocalEndpoint, cloud: CloudEndpoint
       );
       if (answer !== remove) return;
       const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${endpoint.name}…` }, () =>
-        runStudioCli(["delete-endpoint", endpoint.name, "--region", endpoint.location, "--yes"], cwd()),
+        runStudioCli(["delete-endpoint", endpoint.name, "--region", endpoint.location, "--yes"], workspaceCwd()),
       );
       log.info(`tfjs-studio delete-endpoint ${endpoint.name}:\n${run.stdout}${run.stderr}`);
       await cloud.refresh();
@@ -163,7 +153,7 @@ export function registerEndpointsView(local: LocalEndpoint, cloud: CloudEndpoint
       if (!endpoint) return;
       const request = await askCloudRequest(endpoint);
       if (!request) return;
-      const run = await runStudioCli(["invoke", endpoint.name, "--region", endpoint.location, ...request, "--json"], cwd());
+      const run = await runStudioCli(["invoke", endpoint.name, "--region", endpoint.location, ...request, "--json"], workspaceCwd());
       log.info(`tfjs-studio invoke ${endpoint.name}:\n${run.stdout}${run.stderr}`);
       if (run.code !== 0) throw new Error(run.stderr.replace(/^tfjs-studio invoke: /, "").trim());
       const latency = /: 200 in ([\d.]+) ms/.exec(run.stderr)?.[1];

@@ -48,3 +48,20 @@ export async function runStudioCli(args: string[], cwd: string, timeoutMs?: numb
     });
   });
 }
+
+/** Where the endpoint commands run the CLI: the first workspace folder. */
+export function workspaceCwd(): string {
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+}
+
+/** A command's handler whose failure is logged and shown instead of lost. */
+export function reportedCommand(id: string, log: vscode.OutputChannel, run: (...args: unknown[]) => Promise<void>): (...args: unknown[]) => Promise<void> {
+  return async (...args) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      log.appendLine(`${id}: ${(error as Error).stack ?? String(error)}`);
+      void vscode.window.showErrorMessage(`TF.js Studio: ${(error as Error).message}`);
+    }
+  };
+}
