@@ -12,7 +12,8 @@ Sends one request to an endpoint and prints the prediction and the latency.
   URL            a local endpoint (tfjs-studio serve, the container): http://127.0.0.1:8080 calls SageMaker's
                  POST /invocations; a full URL such as http://127.0.0.1:8080/v1/models/NAME:predict that protocol
   ENDPOINT_NAME  a SageMaker endpoint, in --region (default: AWS_REGION), with the AWS SDK's credentials
-  --data FILE    the JSON body: {"instances": [...]}, {"inputs": ...}, or a list of instances; - reads stdin
+  --data FILE    the JSON body: {"instances": [...]}, {"inputs": ...}, or a list of instances; - reads stdin;
+                 or FILE.npy: one NumPy array with the batch first (numpy.save), sent as application/x-npy
   --text "..."   raw text, for a text model
   --json         print the endpoint's JSON answer as it is
 `;
@@ -47,6 +48,7 @@ export async function invokeModel(args: string[]): Promise<number> {
 
 function readRequest(file: string): EndpointRequest {
   try {
+    if (file.endsWith(".npy")) return { npy: fs.readFileSync(file) };
     return jsonRequest(fs.readFileSync(file === "-" ? 0 : file, "utf8"), file);
   } catch (error) {
     if (error instanceof EndpointError) throw error;

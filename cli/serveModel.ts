@@ -8,7 +8,8 @@ import { ExitCode } from "./exitCodes";
 const USAGE = `usage: tfjs-studio serve MODEL.tar.gz|MODEL_DIR [--port 8080] [--host 127.0.0.1] [--max-batch 32] [--max-delay-ms 5]
 
 Serves a model from tfjs-studio package (or a model folder) on the best backend this machine has:
-  GET  /ping, POST /invocations                     SageMaker's container contract
+  GET  /ping, POST /invocations                     SageMaker's container contract (JSON, application/x-npy,
+                                                     or text/plain for a text model)
   GET  /v1/models/NAME[/metadata], POST /v1/models/NAME[/versions/V]:predict
                                                      TensorFlow Serving's REST API
   GET  /v2/health/ready, /v2/models/NAME, POST /v2/models/NAME/infer

@@ -14,6 +14,7 @@ packages=(
   python3-nbclient         # nbconvert's executor
   dataset-fashion-mnist    # real IDX files for the MNIST templates' data.ts and the template benchmark
   python3-boto3            # boto3: the Python client code "Copy Client Code" gives runs against a local endpoint
+  python3-numpy            # numpy.save writes the .npy bodies that invoke sends as application/x-npy
   curl                     # the curl client code runs too
 )
 for option in "$@"; do

@@ -113,6 +113,20 @@ describe("tfjs-studio invoke and the client code", function () {
     predictions.forEach((row, i) => row.forEach((value, k) => assert.ok(Math.abs(value - imageExpected[i][k]) < 1e-5)));
   });
 
+  it("sends an .npy file that numpy.save wrote (uint8 pixels) to an image model as application/x-npy", async () => {
+    const file = path.join(work, "pixels.npy");
+    const saved = await runProcess("python3", ["-c", "import json, sys, numpy; numpy.save(sys.argv[1], numpy.array(json.loads(sys.argv[2]), dtype=numpy.uint8))", file, JSON.stringify(PIXELS)]);
+    assert.equal(saved.code, 0, saved.stderr);
+    const { code, stdout, stderr } = await runCli(["invoke", imageServer.url, "--data", file]);
+    assert.equal(code, 0, stderr);
+    const rows = printedRows(stdout);
+    [0, 1].forEach((i) => assertRanked(rows[i], ranked(imageExpected[i], SHAPES), `image ${i}`));
+
+    const predict = await runCli(["invoke", `${imageServer.url}/v1/models/shapes:predict`, "--data", file]);
+    assert.equal(predict.code, 1);
+    assert.match(predict.stderr, /an \.npy array goes to SageMaker's \/invocations only/);
+  });
+
   it("says what went wrong: the endpoint's own error, no endpoint, not a URL, a file that is not JSON", async () => {
     const closedPort = await new Promise<number>((resolve) => {
       const probe = net.createServer().listen(0, "127.0.0.1", () => {

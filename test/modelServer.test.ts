@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import autocannon from "autocannon";
+import * as npy from "npyjs";
 import * as tf from "@tensorflow/tfjs";
 import { packageRoot } from "../protocol/packageRoot";
 import { inspectModelDir, type PackageOptions } from "../serving/package/modelPackage";
@@ -43,6 +44,11 @@ async function packageModel(model: tf.LayersModel, dir: string, extraFiles: Reco
 
 async function post(url: string, body: unknown, contentType = "application/json"): Promise<{ status: number; json: Json }> {
   const response = await fetch(url, { method: "POST", headers: { "content-type": contentType }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  return { status: response.status, json: (await response.json()) as Json };
+}
+
+async function postBytes(url: string, body: Buffer): Promise<{ status: number; json: Json }> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/x-npy" }, body });
   return { status: response.status, json: (await response.json()) as Json };
 }
 
@@ -142,6 +148,31 @@ describe("tfjs-studio serve", function () {
     assert.equal(infer.status, 200, JSON.stringify(infer.json));
     const [output] = infer.json.outputs as { data: number[] }[];
     assertClose([0, 1, 2].map((row) => output.data.slice(row * 2, row * 2 + 2)), textExpected, "/v2 infer BYTES");
+  });
+
+  it("takes one NumPy array (application/x-npy) on /invocations, as the SageMaker Python SDK's NumpySerializer sends it", async () => {
+    const url = imageServer.url;
+    const npyBody = (data: npy.TypedArray, shape: number[]) => Buffer.from(npy.dump(data, shape));
+    const float32 = await postBytes(`${url}/invocations`, npyBody(new Float32Array(IMAGE_ROWS.flat()), [3, 4]));
+    assert.equal(float32.status, 200, JSON.stringify(float32.json));
+    assertClose(float32.json.predictions, imageExpected, "/invocations float32 .npy");
+    assertClose((await postBytes(`${url}/invocations`, npyBody(new Float64Array(IMAGE_ROWS.flat()), [3, 4]))).json.predictions, imageExpected, "float64 .npy");
+    const integers = [[1, 2, 3, 4]];
+    const integerExpected = await post(`${url}/invocations`, { instances: integers });
+    assertClose((await postBytes(`${url}/invocations`, npyBody(new BigInt64Array(integers.flat().map(BigInt)), [1, 4]))).json.predictions, integerExpected.json.predictions as number[][], "int64 .npy (numpy's default integers)");
+
+    const bad: [string, Buffer, string, number, RegExp][] = [
+      ["wrong shape", npyBody(new Float32Array(6), [2, 3]), "/invocations", 400, /shape \(2, 3\), but .* takes a batch of float32 values of shape \[4\]: shape \(N, 4\)/],
+      ["not .npy", Buffer.from("PK\u0003\u0004 not an array"), "/invocations", 400, /not a \.npy array/],
+      ["empty", Buffer.alloc(0), "/invocations", 400, /empty/],
+      ["NaN", npyBody(new Float32Array([1, NaN, 3, 4]), [1, 4]), "/invocations", 400, /NaN is not a finite number/],
+      ["to TensorFlow Serving's route", npyBody(new Float32Array(4), [1, 4]), "/v1/models/iris:predict", 415, /only POST \/invocations takes application\/x-npy/],
+    ];
+    for (const [what, body, route, status, message] of bad) {
+      const answer = await postBytes(`${url}${route}`, body);
+      assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.json)}`);
+      assert.match(String(answer.json.error), message, what);
+    }
   });
 
   it("describes the model: status, signature and readiness", async () => {

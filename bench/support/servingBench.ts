@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Tensor } from "@tensorflow/tfjs";
+import { dump } from "npyjs";
 import { inspectModelDir } from "../../serving/package/modelPackage";
 import { writeModelPackage } from "../../serving/package/writeModelPackage";
 import { selectBackend } from "../../tfjs/backends/selectBackend";
@@ -13,6 +14,11 @@ import { loadServableModel, predictOutputs } from "../../tfjs/io/servableModel";
 
 /** One 28x28 grey image, pixel values 0-255, as a request carries it. */
 export const IMAGE = Array.from({ length: 28 }, (_, row) => Array.from({ length: 28 }, (_, column) => [(row * 28 + column) % 256]));
+
+/** IMAGE as one .npy array of shape (1, 28, 28, 1), uint8, as numpy.save writes a batch of one raw image. */
+export function imageAsNpy(): Buffer {
+  return Buffer.from(dump(new Uint8Array(IMAGE.flat(2)), [1, 28, 28, 1]));
+}
 
 export async function packageCnn(dir: string): Promise<string> {
   const { loaded } = await selectBackend({ setting: "cpu", notebookDir: dir });

@@ -14,7 +14,7 @@ import { containerReadme } from "./containerReadme";
 export const SERVER_BUNDLE = "dist/cli/serve.js";
 
 /** What SERVER_BUNDLE requires at run time; a test holds this list to the bundle. */
-export const SERVER_PACKAGES = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "fastify", "prom-client", "tar"] as const;
+export const SERVER_PACKAGES = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "fastify", "npyjs", "prom-client", "tar"] as const;
 
 const NATIVE_BACKEND = "@tensorflow/tfjs-node";
 

@@ -8,9 +8,10 @@ import { quietNodeVersionNotice } from "../deploy/sagemaker/awsClients";
 export type EndpointTarget = { kind: "local"; url: URL } | { kind: "sagemaker"; name: string; region: string };
 
 export interface EndpointRequest {
-  /** Raw text for a text model, or a JSON body. */
+  /** Raw text for a text model, a JSON body, or one NumPy array (an .npy file's bytes) with the batch first. */
   text?: string;
   json?: unknown;
+  npy?: Buffer;
 }
 
 export interface EndpointResponse {
@@ -109,7 +110,11 @@ async function invokeLocal(target: URL, request: EndpointRequest, timeoutMs: num
 }
 
 /** SageMaker's /invocations takes raw text as it is; the other protocols take it as an instance of a JSON body. */
-function requestBody(pathname: string, request: EndpointRequest): { contentType: string; body: string } {
+function requestBody(pathname: string, request: EndpointRequest): { contentType: string; body: string | Buffer } {
+  if (request.npy !== undefined) {
+    if (!pathname.endsWith("/invocations")) throw new EndpointError(`an .npy array goes to SageMaker's /invocations only; ${pathname} takes JSON`);
+    return { contentType: "application/x-npy", body: request.npy };
+  }
   if (request.text === undefined) return { contentType: "application/json", body: JSON.stringify(request.json) };
   if (pathname.endsWith("/invocations")) return { contentType: "text/plain", body: request.text };
   if (/\/infer$/.test(pathname)) return { contentType: "application/json", body: JSON.stringify({ inputs: [{ name: "text", shape: [1], datatype: "BYTES", data: [request.text] }] }) };

@@ -5,7 +5,7 @@ import type { TextTokenizer } from "./textTokenizer";
 
 /** One input of one instance: its values flattened, and its shape without the batch dimension. */
 export interface InstanceInput {
-  values: number[];
+  values: ArrayLike<number>;
   shape: number[];
 }
 
@@ -72,8 +72,13 @@ export class InstanceDecoder {
     const expected = signature.shape.slice(1);
     const fits = shape.length === expected.length && shape.every((size, i) => expected[i] === null || expected[i] === size);
     if (!fits) throw new BadRequest(`${where}: got shape [${shape.join(", ")}], but ${signature.name} takes ${describe(signature)} an instance`);
-    const scale = this.manifest.preprocessing.kind === "image" ? this.manifest.preprocessing.scale : 1;
+    const scale = this.scale;
     return { values: scale === 1 ? values : values.map((v) => v * scale), shape };
+  }
+
+  /** What image values are multiplied by before the model sees them (the package's --scale). */
+  get scale(): number {
+    return this.manifest.preprocessing.kind === "image" ? this.manifest.preprocessing.scale : 1;
   }
 
   private byInputName(value: unknown, where: string): unknown[] {

@@ -3,6 +3,7 @@
 // model is loaded, so /ping can say "not yet" (503) instead of refusing connections.
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from "fastify";
 import { BadRequest } from "./instanceDecoding";
+import { NPY_CONTENT_TYPE } from "./npyDecoding";
 import { openInferenceRoutes } from "./openInferenceRoutes";
 import { PredictionBatcher } from "./predictionBatcher";
 import { runtimeApiError, sageMakerRoutes } from "./sageMakerRoutes";
@@ -81,6 +82,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url}; try POST /invocations, POST /v1/models/NAME:predict or POST /v2/models/NAME/infer` }),
   );
+  app.addContentTypeParser(NPY_CONTENT_TYPE, { parseAs: "buffer" }, (_request, body, done) => done(null, body));
   app.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   sageMakerRoutes(app, context);
   tfServingRoutes(app, context);
@@ -120,7 +122,7 @@ function describeError(error: FastifyError | BadRequest): string {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return `the body is larger than this server's limit; send fewer instances a request`;
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return "unsupported content type: send application/json (or text/plain with the raw text, for a text model)";
+      return `unsupported content type: send application/json, ${NPY_CONTENT_TYPE} (one array, batch first, to /invocations) or text/plain (the raw text, for a text model)`;
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return 'the body is empty: send JSON such as {"instances": [...]}';
     default:

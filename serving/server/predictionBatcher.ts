@@ -22,6 +22,7 @@ export class PredictionBatcher {
   private queue: Waiting[] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
+  private flushing: NodeJS.Immediate | undefined;
 
   constructor(private readonly options: BatcherOptions) {}
 
@@ -39,14 +40,20 @@ export class PredictionBatcher {
     });
   }
 
-  /** On the next turn, so that requests parsed in this one join the batch. */
+  /**
+   * After the requests read in this turn of the event loop are parsed, so that they join the batch. setImmediate, not
+   * setTimeout(0): a timer waits at least 1 ms, which left the CPU idle between batches under load.
+   */
   private flushSoon(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), 0);
+    this.timer = undefined;
+    this.flushing ??= setImmediate(() => this.flush());
   }
 
   private flush(): void {
+    clearTimeout(this.timer);
     this.timer = undefined;
+    this.flushing = undefined;
     const batch: Waiting[] = [];
     let size = 0;
     // Whole requests only; one larger than maxBatch goes alone.

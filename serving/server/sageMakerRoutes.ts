@@ -1,9 +1,11 @@
 // SageMaker's container contract: GET /ping is 200 once the model is loaded, POST /invocations predicts. The body is
-// TensorFlow Serving's JSON ({"instances": [...]} or {"inputs": ...}), or, for a text model, the raw text itself.
+// TensorFlow Serving's JSON ({"instances": [...]} or {"inputs": ...}), one NumPy array (application/x-npy, the SageMaker
+// Python SDK's NumpySerializer), or, for a text model, the raw text itself.
 // POST /endpoints/NAME/invocations is the same call as SageMaker's runtime API makes it, so the AWS SDKs (their
 // InvokeEndpoint with the endpoint URL set to this server) work on a local endpoint as they will on the cloud one.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { BadRequest } from "./instanceDecoding";
+import { instancesFromNpy } from "./npyDecoding";
 import { objectBody, rowValue, type ServingContext } from "./servingContext";
 import type { ServedModel } from "./servedModel";
 
@@ -30,7 +32,9 @@ export function runtimeApiError(request: FastifyRequest, reply: FastifyReply, st
 async function invoke(model: ServedModel, body: unknown, context: ServingContext) {
   const { manifest, decoder } = model;
   let instances;
-  if (typeof body === "string") {
+  if (Buffer.isBuffer(body)) {
+    instances = instancesFromNpy(body, decoder.inputs, decoder.scale);
+  } else if (typeof body === "string") {
     if (manifest.preprocessing.kind !== "text") throw new BadRequest("a text/plain body is raw text, which only a text model takes; send application/json with {\"instances\": [...]}");
     if (body.trim() === "") throw new BadRequest("the body is empty: send the text to classify");
     instances = [decoder.instance(body, "the body")];

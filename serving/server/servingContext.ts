@@ -2,6 +2,7 @@
 // the checks of the model name and version in a URL.
 import type { ServingManifest } from "../../protocol/servingManifest";
 import { BadRequest, type Instance } from "./instanceDecoding";
+import { NPY_CONTENT_TYPE } from "./npyDecoding";
 import type { PredictionBatcher } from "./predictionBatcher";
 import type { PredictionRow, ServedModel } from "./servedModel";
 
@@ -38,6 +39,7 @@ export class ServingContext {
 
 /** A JSON object body, or a 400 that says what was expected. */
 export function objectBody(body: unknown, expected: string): Record<string, unknown> {
+  if (Buffer.isBuffer(body)) throw new BadRequest(`only POST /invocations takes ${NPY_CONTENT_TYPE}; send application/json here: ${expected}`, 415);
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new BadRequest(`the body must be a JSON object: ${expected}`);
   return body as Record<string, unknown>;
 }
