@@ -16,6 +16,7 @@ packages=(
   python3-boto3            # boto3: the Python client code "Copy Client Code" gives runs against a local endpoint
   python3-numpy            # numpy.save writes the .npy bodies that invoke sends as application/x-npy
   curl                     # the curl client code runs too
+  openssh-server           # a real sshd on 127.0.0.1 for the remote-kernel tests (they start their own; none is enabled)
 )
 for option in "$@"; do
   case "$option" in
@@ -57,3 +58,7 @@ sudo_cmd=()
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [[ " ${missing[*]} " == *" openssh-server "* ]]; then
+  # The tests start their own sshd on 127.0.0.1; the package's service would listen on every address.
+  "${sudo_cmd[@]}" systemctl disable --now ssh.service ssh.socket 2>/dev/null || "${sudo_cmd[@]}" service ssh stop 2>/dev/null || true
+fi
