@@ -42,16 +42,16 @@ module.exports = {
     },
     {
       name: "kernel-internals-are-private",
-      comment: "Only the CLI's entry point (cli/main.ts) starts the kernel, through kernel/kernelMain.ts; everything else talks to a kernel through client/ and protocol/. Tests and benches may reach in.",
+      comment: "Only the CLI's kernel command (cli/kernelCommand.ts) starts the kernel, through kernel/kernelMain.ts; everything else talks to a kernel through client/ and protocol/. Tests and benches may reach in.",
       severity: "error",
-      from: { path: "^(protocol|common|tfjs|serving|client|cli|extension|webviews|templates)/", pathNot: "^cli/main\\.ts$" },
+      from: { path: "^(protocol|common|tfjs|serving|client|cli|extension|webviews|templates)/", pathNot: "^cli/kernelCommand\\.ts$" },
       to: { path: "^kernel/" },
     },
     {
       name: "cli-starts-the-kernel-by-its-main",
-      comment: "cli/main.ts reaches the kernel through kernel/kernelMain.ts alone.",
+      comment: "cli/kernelCommand.ts reaches the kernel through kernel/kernelMain.ts alone.",
       severity: "error",
-      from: { path: "^cli/main\\.ts$" },
+      from: { path: "^cli/kernelCommand\\.ts$" },
       to: { path: "^kernel/", pathNot: "^kernel/kernelMain\\.ts$" },
     },
     {

@@ -25,7 +25,7 @@ const webview = {
 const builds = [
   // The CLI bundle holds the kernel too (`tfjs-studio kernel`); the kernel's socket worker is a file of its own.
   // cli/serve is the model server alone, for the container `tfjs-studio package --container` writes.
-  { ...common, entryPoints: { "cli/main": "cli/main.ts", "cli/serve": "cli/serveMain.ts", "kernel/socketWorker": "kernel/transport/socketWorker.ts" }, outdir: "dist" },
+  { ...common, entryPoints: { "cli/main": "cli/main.ts", "cli/serve": "cli/serveMain.ts", "cli/kernel": "cli/kernelMain.ts", "kernel/socketWorker": "kernel/transport/socketWorker.ts" }, outdir: "dist" },
   { ...common, entryPoints: { extension: "extension/extension.ts", modelJsonWorker: "extension/modelGraph/modelJsonWorker.ts" }, outdir: "dist/extension", external: ["vscode"] },
   // Webviews run in the browser: everything bundled, no Node built-ins. The renderer must be an ES module.
   { ...webview, entryPoints: { renderer: "webviews/renderer/index.ts", metricsPanel: "webviews/metricsPanel/main.ts", modelGraphPanel: "webviews/modelGraphPanel/main.ts" }, format: "esm" },

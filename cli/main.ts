@@ -1,17 +1,17 @@
 // `tfjs-studio` command line: kernel, install-kernel, run, new, package, serve, invoke, deploy, endpoints,
 // delete-endpoint.
+import { connectRemote } from "./connectRemote";
 import { installKernel } from "./installKernel";
+import { startKernel } from "./kernelCommand";
 import { invokeModel } from "./invokeEndpoint";
 import { deployModel } from "./deployModel";
 import { deleteEndpoint, listEndpoints } from "./cloudEndpoints";
 import { newProject } from "./newProject";
 import { packageModel } from "./packageModel";
 import { serveModel } from "./serveModel";
-import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
 import { runMain } from "./runMain";
 import { runNotebook } from "./runNotebook";
-import { runKernel } from "../kernel/kernelMain";
 import { packageVersion } from "../protocol/packageRoot";
 
 const USAGE = `usage: tfjs-studio <command> [options]
@@ -27,17 +27,13 @@ commands:
   serve MODEL [--port 8080]         serve a model.tar.gz or model folder over HTTP (SageMaker, TF Serving, v2)
   invoke URL|NAME --data F | --text T
                                     call an endpoint (local, or SageMaker by name) and print the prediction
+  connect ssh://user@host[:port]     run a kernel on another machine over SSH, for any Jupyter client here
   deploy sagemaker MODEL --name N …  deploy a model to a SageMaker endpoint, with progress and a test call
   endpoints [--region R]            list the SageMaker endpoints tfjs-studio deployed
   delete-endpoint NAME [--region R] delete an endpoint with its configuration and model
   --version                         print the version
 
 Each command takes --help.
-`;
-
-const KERNEL_USAGE = `usage: tfjs-studio kernel --connection-file FILE
-
-Starts the Jupyter kernel on the ports and key in FILE. Jupyter, VS Code and tfjs-studio run start it for you.
 `;
 
 async function main(args: string[]): Promise<number | undefined> {
@@ -57,6 +53,8 @@ async function main(args: string[]): Promise<number | undefined> {
       return serveModel(rest);
     case "invoke":
       return invokeModel(rest);
+    case "connect":
+      return connectRemote(rest);
     case "deploy":
       return deployModel(rest);
     case "endpoints":
@@ -78,15 +76,6 @@ async function main(args: string[]): Promise<number | undefined> {
       process.stderr.write(`tfjs-studio: unknown command "${command}"\n\n${USAGE}`);
       return ExitCode.Usage;
   }
-}
-
-async function startKernel(args: string[]): Promise<number | undefined> {
-  const commandLine = parseCommandLine("kernel", args, { "connection-file": { type: "string", short: "f" } }, () => KERNEL_USAGE);
-  if (typeof commandLine === "number") return commandLine;
-  const file = commandLine.values["connection-file"];
-  if (!file || commandLine.positionals.length > 0) return usageError("kernel", file ? `unexpected ${commandLine.positionals.join(" ")}` : "--connection-file FILE is required", () => KERNEL_USAGE);
-  await runKernel(file);
-  return undefined; // keeps running until shutdown
 }
 
 runMain("tfjs-studio", () => main(process.argv.slice(2)));

@@ -27,11 +27,17 @@ import { isTfjsSpecifier, resolveTfjsWithNotice } from "./tfjs/tfjsModuleMap";
 import { backendKnown, tfjsRuntime, tfjsSettled } from "./tfjs/tfjsRuntime";
 import { installTraining } from "./training/installTraining";
 import { SocketHost } from "./transport/socketHost";
+import type { KernelLease } from "./transport/threadMessages";
 import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
 import { KERNEL_NAME } from "../protocol/languageInfo";
 import { CellCompiler } from "./typescript/cellCompiler";
 
-export async function runKernel(connectionFile: string): Promise<void> {
+export interface KernelOptions {
+  /** A detached kernel's lease (a remote one, outliving its SSH link): it replaces the parent watch. */
+  lease?: KernelLease;
+}
+
+export async function runKernel(connectionFile: string, options: KernelOptions = {}): Promise<void> {
   // The socket worker answers clients while this thread still loads, so the parent can be gone by the time
   // the worker's watch starts.
   const parent = kernelParent();
@@ -45,7 +51,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   });
   // Before anything else: SIGINT's default action would kill a kernel interrupted (or shut down) while starting.
   process.on("SIGINT", () => interrupts.interrupt("signal"));
-  await sockets.start(connectionFile, parent);
+  await sockets.start(connectionFile, parent, options.lease);
   // Loading tfjs keeps this thread busy for a few hundred ms; the socket worker answers meanwhile.
   // (Started after the worker, which would otherwise start slower on a busy machine.)
   const tfjsLoaded = loadTfjs({ notebookDir, setting: process.env[BACKEND_ENV] });

@@ -1,5 +1,5 @@
 // The standard Jupyter connection file.
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 
 export interface ConnectionInfo {
   transport: "tcp" | "ipc";
@@ -38,4 +38,11 @@ export function readConnectionFile(path: string): ConnectionInfo {
 /** The ZeroMQ endpoint for one port: tcp://ip:port, or ipc://ip-port as jupyter_client names it. */
 export function endpoint(info: ConnectionInfo, port: number): string {
   return info.transport === "ipc" ? `ipc://${info.ip}-${port}` : `tcp://${info.ip}:${port}`;
+}
+
+/** Writes a connection file readable by its owner only (it holds the key), whole or not at all. */
+export function saveConnectionFile(path: string, info: ConnectionInfo): void {
+  const partial = `${path}.partial`;
+  writeFileSync(partial, JSON.stringify(info, null, 1), { mode: 0o600 });
+  renameSync(partial, path);
 }

@@ -7,7 +7,7 @@ import { makeMessage, type Channel, type JupyterMessage, type RoutedMessage } fr
 import { packageRoot } from "../../protocol/packageRoot";
 import type { UserCodePhase } from "../execution/interruptStates";
 import type { KernelInfoReplyContent } from "../../protocol/messageContents";
-import { SHARED_SLOTS, SharedSlot, reviveBuffers, toBuffer, type FromWorker, type ToWorker, type WorkerData } from "./threadMessages";
+import { SHARED_SLOTS, SharedSlot, reviveBuffers, toBuffer, type FromWorker, type KernelLease, type ToWorker, type WorkerData } from "./threadMessages";
 
 /** Messages the worker may be behind by before the main thread waits for it. */
 const MAX_SENDS_IN_FLIGHT = 1000;
@@ -28,8 +28,8 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
   /** The session id that goes into every header this kernel sends. */
   session = "";
 
-  async start(connectionFile: string, parent: KernelParent): Promise<void> {
-    const data: WorkerData = { connectionFile, shared: this.shared.buffer, parent };
+  async start(connectionFile: string, parent: KernelParent, lease?: KernelLease): Promise<void> {
+    const data: WorkerData = { connectionFile, shared: this.shared.buffer, parent, lease };
     this.worker = new Worker(join(packageRoot(), "dist", "kernel", "socketWorker.js"), { workerData: data });
     await new Promise<void>((resolve, reject) => {
       this.worker.once("error", reject);

@@ -3,10 +3,10 @@
 import { Session as InspectorSession } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
 import { randomUUID } from "node:crypto";
-import { writeSync } from "node:fs";
+import { writeFileSync, writeSync } from "node:fs";
 import * as zmq from "zeromq";
 import { PARENT_POLL_MS, goneParent, hasParent } from "../parentWatch";
-import { endpoint, readConnectionFile } from "../../protocol/connectionFile";
+import { CHANNEL_PORTS, endpoint, readConnectionFile, saveConnectionFile } from "../../protocol/connectionFile";
 import { makeMessage, replyType, type Channel, type JupyterMessage } from "../../protocol/messages";
 import { Signer, WireError, decodeMessage, encodeMessage } from "../../protocol/wire";
 import { SendQueue } from "../../protocol/sendQueue";
@@ -72,7 +72,10 @@ function log(text: string): void {
 }
 
 function send(channel: Channel, identities: Buffer[], message: JupyterMessage<object>): Promise<void> {
-  if (channel === "iopub") return iopubQueue.send(message);
+  if (channel === "iopub") {
+    if (message.header.msg_type === "status") recordState(message.content as { execution_state: string });
+    return iopubQueue.send(message);
+  }
   return queues.get(routers[channel])!.send(zeroCopy.frames(encodeMessage(message, identities, signer))).catch((error: Error) => log(`send on ${channel} failed: ${error.message}`));
 }
 
@@ -89,18 +92,23 @@ async function reply(channel: Channel, identities: Buffer[], request: JupyterMes
   await send(channel, identities, makeMessage(replyType(request.header.msg_type), content, request, session));
 }
 
+/**
+ * Port 0 in the connection file means "any free port", as ipykernel takes it: the ports bound are written back to
+ * the file, so that whoever started the kernel reads them there (a remote kernel's ports are picked on its host).
+ */
 async function bindAll(): Promise<void> {
-  await Promise.all([
-    shell.bind(endpoint(info, info.shell_port)),
-    control.bind(endpoint(info, info.control_port)),
-    stdin.bind(endpoint(info, info.stdin_port)),
-    iopub.bind(endpoint(info, info.iopub_port)),
-    heartbeat.bind(endpoint(info, info.hb_port)),
-  ]);
+  const sockets = { shell_port: shell, control_port: control, stdin_port: stdin, iopub_port: iopub, hb_port: heartbeat };
+  const picked = CHANNEL_PORTS.some((name) => info[name] === 0);
+  await Promise.all(CHANNEL_PORTS.map((name) => sockets[name].bind(info[name] === 0 && info.transport === "tcp" ? `tcp://${info.ip}:*` : endpoint(info, info[name]))));
+  if (!picked) return;
+  const bound = { ...info };
+  for (const name of CHANNEL_PORTS) bound[name] = Number(/:(\d+)$/.exec(sockets[name].lastEndpoint ?? "")?.[1]);
+  saveConnectionFile(data.connectionFile, bound);
 }
 
 async function serveHeartbeat(): Promise<void> {
   for await (const frames of heartbeat) {
+    lastClientSeen = Date.now();
     await heartbeat.send(zeroCopy.frames(frames));
   }
 }
@@ -108,6 +116,7 @@ async function serveHeartbeat(): Promise<void> {
 /** Reads one router socket; bad signatures and malformed frames are logged and dropped. */
 async function serveRouter(channel: Exclude<Channel, "iopub">, socket: zmq.Router): Promise<void> {
   for await (const frames of socket) {
+    lastClientSeen = Date.now();
     let decoded;
     try {
       decoded = decodeMessage(frames, signer);
@@ -216,7 +225,33 @@ async function endProcess(): Promise<void> {
   process.kill(process.pid, "SIGKILL");
 }
 
+/** A detached kernel's busy or idle, for `tfjs-studio connect --list` and List Remote Kernels. */
+function recordState(content: { execution_state: string }): void {
+  const file = data.lease?.stateFile;
+  if (!file) return;
+  try {
+    writeFileSync(file, JSON.stringify({ execution_state: content.execution_state, since: new Date().toISOString() }), { mode: 0o600 });
+  } catch (error) {
+    log(`cannot record the kernel's state in ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** When a client last sent anything, a heartbeat included: a detached kernel's lease runs from there. */
+let lastClientSeen = Date.now();
+
+/** A detached kernel (a remote one) has no parent to follow: it ends after its lease's idle time without a client. */
+function watchLease(idleMs: number): void {
+  const timer = setInterval(() => {
+    if (Date.now() - lastClientSeen < idleMs) return;
+    clearInterval(timer);
+    log(`no client for ${Math.round(idleMs / 1000)} s (the idle limit); shutting down`);
+    post({ type: "orphaned" });
+    setTimeout(() => void endProcess(), ORPHAN_EXIT_GRACE_MS);
+  }, Math.min(PARENT_POLL_MS, idleMs / 4));
+}
+
 function watchParent(): void {
+  if (data.lease) return watchLease(data.lease.idleMs);
   if (!hasParent(data.parent)) return;
   const timer = setInterval(() => {
     const gone = goneParent(data.parent);
@@ -255,7 +290,11 @@ port.on("message", async (message: ToWorker) => {
     case "kernelInfo":
       kernelInfo = message.content;
       kernelInfoFinal = message.final;
-      if (message.final) for (const release of kernelInfoWaiters.splice(0)) release();
+      if (message.final) {
+        // Loaded: a listing of detached kernels shows it idle from now on, until a request makes it busy.
+        recordState({ execution_state: "idle" });
+        for (const release of kernelInfoWaiters.splice(0)) release();
+      }
       break;
     case "sync":
       // Everything read before this point has been posted ahead of the answer.

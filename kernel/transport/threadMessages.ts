@@ -27,6 +27,14 @@ export interface WorkerData {
   shared: SharedArrayBuffer;
   /** Watched from the worker, which runs on while a cell blocks the main thread. */
   parent: KernelParent;
+  /** A detached kernel's lease instead: it ends this long after the last message from any client. */
+  lease?: KernelLease;
+}
+
+export interface KernelLease {
+  idleMs: number;
+  /** Where the kernel records busy or idle, for listings of detached kernels that do not connect to ask. */
+  stateFile?: string;
 }
 
 export type ToWorker =

@@ -1,0 +1,150 @@
+// `tfjs-studio connect ssh://user@host[:port]`: a kernel on another machine for any Jupyter client. It prepares the
+// host over SSH (Node checked, runtime uploaded once), starts a kernel detached (or attaches to one), forwards its
+// channels to local ports, writes a local connection file, and keeps the link up until Ctrl-C, reconnecting by
+// itself when it drops. The kernel outlives it; --list shows the kernels on the host, --shutdown ends one.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { KernelClient } from "../client/kernelClient";
+import { ChannelForwarder } from "../client/remote/channelForwarder";
+import { DEFAULT_IDLE_SHUTDOWN_S, RemoteKernelSession } from "../client/remote/remoteKernelSession";
+import { RemoteHost, type RemoteKernel } from "../client/remote/remoteHost";
+import { connectSsh, type SshConnection } from "../client/ssh/sshConnection";
+import { resolveDestination } from "../client/ssh/sshDestination";
+import { jupyterDataDir } from "../common/jupyterPaths";
+import { saveConnectionFile, type ConnectionInfo } from "../protocol/connectionFile";
+import { parseCommandLine, usageError } from "./commandLine";
+import { ExitCode } from "./exitCodes";
+import { terminalPrompts } from "./terminalPrompts";
+
+const USAGE = `usage: tfjs-studio connect DESTINATION [--identity FILE] [--connection-file OUT.json] [--attach ID | --list | --shutdown ID]
+
+Runs a kernel on another machine over SSH, for any Jupyter client on this one:
+  jupyter console --existing OUT.json
+DESTINATION is ssh://user@host[:port], user@host[:port], or a Host of ~/.ssh/config (HostName, User, Port,
+IdentityFile and ProxyJump are followed). The host needs Node 20+ and nothing else: the kernel runtime is uploaded
+to it once per version. The kernel runs detached there, so it outlives this command and the link; Ctrl-C closes
+the tunnels and leaves it running. A dropped link is reconnected by itself, and the same kernel carries on.
+  --identity FILE         a private key to offer first (-i)
+  --connection-file OUT   where to write the local connection file (default: Jupyter's runtime folder)
+  --attach ID             attach to a kernel already running on the host
+  --list                  list the kernels running on the host, with uptime and busy or idle
+  --shutdown ID           shut a kernel down
+  --idle-shutdown-s N     a new kernel shuts down N seconds after its last client left (default ${DEFAULT_IDLE_SHUTDOWN_S}: 24 h)
+  --cwd DIR               the folder on the host cells run in (default: the home folder)
+  --backend NAME          the host's tfjs backend: tensorflow, cpu or wasm (default: the best it has)
+  --remote-dir DIR        the host's folder for runtimes and kernels (default ~/.tfjs-studio)
+  --node PATH             the host's node, when it is not on the PATH
+  --known-hosts FILE      default ~/.ssh/known_hosts; an unknown host key is asked about, a changed one refused
+  --ssh-config FILE       default ~/.ssh/config
+`;
+
+const OPTIONS = {
+  identity: { type: "string", short: "i" },
+  "connection-file": { type: "string", short: "f" },
+  attach: { type: "string" },
+  list: { type: "boolean" },
+  shutdown: { type: "string" },
+  "idle-shutdown-s": { type: "string" },
+  cwd: { type: "string" },
+  backend: { type: "string" },
+  "remote-dir": { type: "string" },
+  node: { type: "string" },
+  "known-hosts": { type: "string" },
+  "ssh-config": { type: "string" },
+} as const;
+
+export async function connectRemote(args: string[]): Promise<number | undefined> {
+  const commandLine = parseCommandLine("connect", args, OPTIONS, () => USAGE);
+  if (typeof commandLine === "number") return commandLine;
+  const { values, positionals } = commandLine;
+  if (positionals.length !== 1) return usageError("connect", positionals.length === 0 ? "DESTINATION is required" : `unexpected ${positionals.slice(1).join(" ")}`, () => USAGE);
+  if ([values.attach, values.list, values.shutdown].filter((value) => value !== undefined).length > 1) return usageError("connect", "give one of --attach, --list and --shutdown", () => USAGE);
+  const idle = values["idle-shutdown-s"] === undefined ? DEFAULT_IDLE_SHUTDOWN_S : Number(values["idle-shutdown-s"]);
+  if (!(idle > 0)) return usageError("connect", `--idle-shutdown-s ${values["idle-shutdown-s"]} must be a number of seconds above 0`, () => USAGE);
+  const destination = resolveDestination(positionals[0], { configFile: values["ssh-config"], identityFile: values.identity });
+  const prompts = terminalPrompts();
+  const say = (text: string) => process.stderr.write(`tfjs-studio connect: ${text}\n`);
+  const common = { prompts, knownHostsFile: values["known-hosts"], root: values["remote-dir"], node: values.node };
+
+  if (values.list || values.shutdown !== undefined) {
+    try {
+      const connection = await connectSsh(destination, common);
+      try {
+        const host = await RemoteHost.open(connection, common);
+        try {
+          if (values.list) return printKernels(await host.listKernels());
+          const { info } = await host.kernelConnection(values.shutdown!);
+          return await shutdownKernel(connection, info, values.shutdown!, say);
+        } finally {
+          host.close();
+        }
+      } finally {
+        connection.close();
+      }
+    } finally {
+      prompts.close();
+    }
+  }
+
+  let session: RemoteKernelSession;
+  try {
+    session = await RemoteKernelSession.open({
+      ...common,
+      destination,
+      attach: values.attach,
+      idleShutdownS: idle,
+      cwd: values.cwd,
+      env: values.backend ? { TFJS_STUDIO_BACKEND: values.backend } : undefined,
+      progress: say,
+      linkState: (_state, detail) => say(detail),
+    });
+  } finally {
+    prompts.close();
+  }
+  const { kernel } = session;
+  const file = path.resolve(values["connection-file"] ?? path.join(process.env.JUPYTER_RUNTIME_DIR ?? path.join(jupyterDataDir(), "runtime"), `kernel-tfjs-studio-${kernel.id}.json`));
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  saveConnectionFile(file, session.localInfo);
+  say(`kernel ${kernel.id} on ${destination.label} (pid ${kernel.pid}); cells run in ${kernel.cwd}`);
+  say(`connection file: ${file}\n  jupyter console --existing ${file}`);
+  say(`Ctrl-C closes the tunnels and leaves the kernel running (reattach with --attach ${kernel.id}; with no client it shuts down after ${formatSeconds(idle)})`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  session.close();
+  fs.rmSync(file, { force: true });
+  return ExitCode.Ok;
+}
+
+function printKernels(kernels: RemoteKernel[]): number {
+  if (kernels.length === 0) {
+    process.stdout.write("no kernels running\n");
+    return ExitCode.Ok;
+  }
+  const rows = kernels.map((kernel) => [kernel.id, String(kernel.pid), kernel.executionState, formatSeconds((Date.now() - Date.parse(kernel.started)) / 1000), kernel.cwd]);
+  const table = [["ID", "PID", "STATE", "UPTIME", "FOLDER"], ...rows];
+  const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
+  process.stdout.write(`${table.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()).join("\n")}\n`);
+  return ExitCode.Ok;
+}
+
+async function shutdownKernel(connection: SshConnection, info: ConnectionInfo, id: string, say: (text: string) => void): Promise<number> {
+  const forwarder = new ChannelForwarder(info);
+  const client = await KernelClient.connect(await forwarder.start(connection));
+  try {
+    await client.request("control", "shutdown_request", { restart: false }, { timeoutMs: 10_000 });
+    say(`kernel ${id} shut down`);
+    return ExitCode.Ok;
+  } finally {
+    client.close();
+    forwarder.close();
+  }
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(seconds < 36_000 ? 1 : 0)} h`;
+}

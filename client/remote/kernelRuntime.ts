@@ -1,0 +1,100 @@
+// The kernel runtime a remote host gets: the kernel's bundle (dist/cli/kernel.js and its socket worker) with the
+// packages it loads (zeromq with its prebuilt addons for every platform it ships, TypeScript, tfjs with the wasm
+// backend and its .wasm files, Node's types for cells), as one .tar.gz. Built once per set of inputs and cached;
+// its SHA-256 names the version on the host, so a rebuilt kernel is uploaded again and an unchanged one never is.
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as tar from "tar";
+import { packageRoot, packageVersion } from "../../protocol/packageRoot";
+
+/** What the kernel bundle requires or resolves at run time; a test holds this list to the bundle. */
+export const RUNTIME_PACKAGES = ["zeromq", "typescript", "resolve.exports", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@types/node"] as const;
+
+/** The runtime's entry point, relative to its root. */
+export const RUNTIME_KERNEL = "dist/cli/kernel.js";
+
+const RUNTIME_FILES = ["package.json", RUNTIME_KERNEL, "dist/kernel"];
+
+/** Files no Node process loads: source maps, browser and minified bundles, C++ sources of native addons. */
+const LEFT_OUT = [/\.map$/, /\.min\.js(\.html)?$/, /\.(es2017|fesm|esm)\.js$/, /\/miniprogram\//, /\.tsbuildinfo$/, /^node_modules\/zeromq\/(src|vendor|script)\//, /\.(md|markdown)$/i];
+
+export interface KernelRuntime {
+  /** `<package version>-<first 12 hex of the archive's SHA-256>`: the folder it unpacks to on a host. */
+  version: string;
+  archive: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** The runtime archive for this install, from the cache when its inputs have not changed. */
+export async function kernelRuntime(cacheDir = defaultCacheDir()): Promise<KernelRuntime> {
+  const root = packageRoot();
+  const files = runtimeFiles(root);
+  const inputs = crypto.createHash("sha256");
+  for (const file of files) {
+    const stats = fs.statSync(path.join(root, file));
+    inputs.update(`${file}\0${stats.size}\0${stats.mtimeMs}\n`);
+  }
+  const key = inputs.digest("hex").slice(0, 16);
+  fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+  const archive = path.join(cacheDir, `kernel-runtime-${key}.tar.gz`);
+  if (!fs.existsSync(archive)) {
+    const partial = `${archive}.${process.pid}.partial`;
+    // gzip level 1: most of the size goes anyway, in a fraction of the time level 6 takes.
+    await tar.create({ gzip: { level: 1 }, file: partial, cwd: root, portable: true, noDirRecurse: true }, files);
+    fs.renameSync(partial, archive);
+    for (const old of fs.readdirSync(cacheDir)) if (old.startsWith("kernel-runtime-") && path.join(cacheDir, old) !== archive) fs.rmSync(path.join(cacheDir, old), { force: true });
+  }
+  const sha256 = crypto.createHash("sha256").update(fs.readFileSync(archive)).digest("hex");
+  return { version: `${packageVersion()}-${sha256.slice(0, 12)}`, archive, sha256, bytes: fs.statSync(archive).size };
+}
+
+function defaultCacheDir(): string {
+  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "tfjs-studio");
+}
+
+/** Every file of the runtime, relative to the package root, in a stable order. */
+export function runtimeFiles(root: string): string[] {
+  const files: string[] = [];
+  const add = (relative: string) => {
+    const full = path.join(root, relative);
+    const stats = fs.lstatSync(full);
+    if (stats.isDirectory()) {
+      for (const entry of fs.readdirSync(full).sort()) add(path.posix.join(relative, entry));
+    } else if (stats.isFile() && !LEFT_OUT.some((pattern) => pattern.test(relative))) {
+      files.push(relative);
+    }
+  };
+  for (const file of RUNTIME_FILES) add(file);
+  for (const dir of packageClosure(root)) add(dir);
+  // A package nested in another's node_modules came with it already.
+  return [...new Set(files)];
+}
+
+/** The folders (relative to root) of RUNTIME_PACKAGES and everything they depend on, found as Node finds them. */
+function packageClosure(root: string): string[] {
+  const found = new Set<string>();
+  const visit = (name: string, from: string) => {
+    const dir = locate(root, name, from);
+    if (!dir || found.has(dir)) return;
+    found.add(dir);
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, dir, "package.json"), "utf8")) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) visit(dependency, dir);
+  };
+  for (const name of RUNTIME_PACKAGES) {
+    if (!locate(root, name, "")) throw new Error(`${name} is not installed in ${root}: the kernel runtime needs it (npm ci)`);
+    visit(name, "");
+  }
+  return [...found].sort();
+}
+
+/** node_modules/NAME next to `from`, or in a folder above it: Node's lookup. Optional ones may be missing. */
+function locate(root: string, name: string, from: string): string | undefined {
+  for (let dir = from; ; dir = path.posix.dirname(dir)) {
+    const candidate = path.posix.join(dir === "." ? "" : dir, "node_modules", name);
+    if (fs.existsSync(path.join(root, candidate, "package.json"))) return candidate;
+    if (dir === "" || dir === "." || dir === "/") return undefined;
+  }
+}

@@ -1,0 +1,205 @@
+// A host reached over SSH, prepared to run kernels: its Node checked (20 or later), the kernel runtime uploaded over
+// SFTP into <root>/runtime/<version>/ once per version and verified by its SHA-256, and kernels started detached
+// under <root>/kernels/<id>/ (connection file and log, mode 0600), listed and stopped. The small scripts run on the
+// host are run by its own Node, so nothing but Node and a POSIX shell is assumed there.
+import { randomBytes, randomUUID } from "node:crypto";
+import { quote } from "shell-quote";
+import type { SFTPWrapper } from "ssh2";
+import type { ConnectionInfo } from "../../protocol/connectionFile";
+import type { SshConnection } from "../ssh/sshConnection";
+import { RUNTIME_KERNEL, type KernelRuntime } from "./kernelRuntime";
+
+export const MIN_NODE_MAJOR = 20;
+export const DEFAULT_REMOTE_ROOT = "~/.tfjs-studio";
+
+/** What the host refused or lacks; the message says what to do. */
+export class RemoteHostError extends Error {
+  override name = "RemoteHostError";
+}
+
+export interface RemoteKernel {
+  id: string;
+  pid: number;
+  /** ISO time it was started. */
+  started: string;
+  /** The folder its cells run in (paths shown to the user are the host's). */
+  cwd: string;
+  runtime: string;
+  /** From the kernel's state file: "busy", "idle" or "starting". */
+  executionState: string;
+}
+
+export interface StartKernelOptions {
+  /** Seconds without a client before the kernel shuts itself down. */
+  idleShutdownS: number;
+  /** Where cells run; the host's home when not given. */
+  cwd?: string;
+  /** Extra environment for the kernel, e.g. TFJS_STUDIO_BACKEND. */
+  env?: Record<string, string>;
+}
+
+export class RemoteHost {
+  private constructor(
+    readonly connection: SshConnection,
+    readonly sftp: SFTPWrapper,
+    /** Absolute, on the host. */
+    readonly root: string,
+    readonly node: string,
+    readonly nodeVersion: string,
+    readonly home: string,
+  ) {}
+
+  /** Finds the host's home and Node (on the PATH of a plain or a login shell) and checks Node's version. */
+  static async open(connection: SshConnection, options: { root?: string; node?: string } = {}): Promise<RemoteHost> {
+    const where = connection.destination.label;
+    const home = (await run(connection, 'printf %s "$HOME"')).trim();
+    const node = options.node ?? (await findNode(connection));
+    if (!node) throw new RemoteHostError(`Node.js is not installed on ${where} (no node on the PATH, nor on a login shell's); install Node ${MIN_NODE_MAJOR} or later there, or give its path with --node`);
+    const version = (await run(connection, `${quote([node])} --version`).catch(() => "")).trim();
+    const major = Number(/^v(\d+)\./.exec(version)?.[1]);
+    if (!(major >= MIN_NODE_MAJOR)) throw new RemoteHostError(`${where} has Node ${version || "that does not run"} at ${node}; the kernel needs Node ${MIN_NODE_MAJOR} or later: install it there, or give another with --node`);
+    const root = (options.root ?? DEFAULT_REMOTE_ROOT).replace(/^~(?=\/|$)/, home);
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => connection.client.sftp((error, wrapper) => (error ? reject(new RemoteHostError(`${where}: SFTP is not available (${error.message}); the SSH server needs its sftp subsystem`)) : resolve(wrapper))));
+    return new RemoteHost(connection, sftp, root, node, version, home);
+  }
+
+  /** Uploads the runtime unless this version is there already, complete; returns its folder. */
+  async ensureRuntime(runtime: KernelRuntime, progress: (text: string) => void = () => {}): Promise<{ dir: string; uploaded: boolean }> {
+    const dir = `${this.root}/runtime/${runtime.version}`;
+    const marker = `${dir}/.complete`;
+    if ((await this.readText(marker))?.trim() === runtime.sha256) return { dir, uploaded: false };
+    await this.shell(quote(["mkdir", "-p", "-m", "700", `${this.root}/runtime`]));
+    const upload = `${dir}.tar.gz.${randomUUID().slice(0, 8)}.partial`;
+    let lastShown = -1;
+    await new Promise<void>((resolve, reject) =>
+      this.sftp.fastPut(runtime.archive, upload, {
+        step: (sent, _chunk, total) => {
+          const percent = Math.floor((sent / total) * 100);
+          if (percent >= lastShown + 10 || sent === total) progress(`uploading the kernel runtime ${runtime.version}: ${percent}% of ${(total / 1e6).toFixed(1)} MB`);
+          if (percent >= lastShown + 10) lastShown = percent;
+        },
+      }, (error) => (error ? reject(new RemoteHostError(`uploading the kernel runtime to ${this.connection.destination.label}:${upload} failed: ${error.message}`)) : resolve())),
+    );
+    try {
+      const sha256 = (await this.nodeScript(CHECKSUM_SCRIPT, [upload])).trim();
+      if (sha256 !== runtime.sha256) throw new RemoteHostError(`the uploaded kernel runtime's checksum is ${sha256}, not ${runtime.sha256}: the upload was damaged; try again`);
+      progress("unpacking the kernel runtime");
+      const unpacking = `${dir}.${randomUUID().slice(0, 8)}.unpacking`;
+      await this.shell(`rm -rf ${quote([dir])} && mkdir -p ${quote([unpacking])} && tar -xzf ${quote([upload])} -C ${quote([unpacking])} && printf %s ${quote([runtime.sha256])} > ${quote([`${unpacking}/.complete`])} && mv ${quote([unpacking, dir])}`);
+    } finally {
+      await this.shell(quote(["rm", "-f", upload])).catch(() => {});
+    }
+    return { dir, uploaded: true };
+  }
+
+  /** Starts a kernel detached from the SSH session, on ports the kernel picks on the host's 127.0.0.1. */
+  async startKernel(runtimeDir: string, runtime: string, options: StartKernelOptions): Promise<{ kernel: RemoteKernel; info: ConnectionInfo }> {
+    const id = `${new Date().toISOString().slice(0, 10).replace(/-/g, "")}-${randomUUID().slice(0, 8)}`;
+    const dir = `${this.root}/kernels/${id}`;
+    const cwd = options.cwd ?? this.home;
+    await this.shell(quote(["mkdir", "-p", "-m", "700", dir]));
+    const zeroPorts: ConnectionInfo = { transport: "tcp", ip: "127.0.0.1", shell_port: 0, control_port: 0, iopub_port: 0, stdin_port: 0, hb_port: 0, key: randomBytes(32).toString("hex"), signature_scheme: "hmac-sha256", kernel_name: "tfjs-studio" };
+    await this.writeSecret(`${dir}/connection.json`, JSON.stringify(zeroPorts));
+    const argv = [`${runtimeDir}/${RUNTIME_KERNEL}`, "--connection-file", `${dir}/connection.json`, "--idle-shutdown-s", String(options.idleShutdownS), "--state-file", `${dir}/state.json`];
+    const pid = Number((await this.nodeScript(DETACH_SCRIPT, [JSON.stringify({ argv, cwd, log: `${dir}/kernel.log`, env: options.env ?? {} })])).trim());
+    if (!Number.isInteger(pid)) throw new RemoteHostError(`the kernel did not start on ${this.connection.destination.label}`);
+    const started = new Date().toISOString();
+    await this.writeSecret(`${dir}/kernel.json`, JSON.stringify({ id, pid, started, cwd, runtime }));
+    const info = await this.waitForPorts(id, pid);
+    return { kernel: { id, pid, started, cwd, runtime, executionState: "starting" }, info };
+  }
+
+  /** The kernels running under <root>/kernels (a dead one's folder is removed as it is found). */
+  async listKernels(): Promise<RemoteKernel[]> {
+    const text = await this.nodeScript(LIST_SCRIPT, [`${this.root}/kernels`]);
+    return JSON.parse(text) as RemoteKernel[];
+  }
+
+  /** A running kernel's connection as the host sees it (its ports on the host's 127.0.0.1). */
+  async kernelConnection(id: string): Promise<{ kernel: RemoteKernel; info: ConnectionInfo }> {
+    const kernel = (await this.listKernels()).find((candidate) => candidate.id === id);
+    if (!kernel) throw new RemoteHostError(`no running kernel ${id} on ${this.connection.destination.label}; list them with --list`);
+    const text = await this.readText(`${this.root}/kernels/${id}/connection.json`);
+    return { kernel, info: JSON.parse(text ?? "{}") as ConnectionInfo };
+  }
+
+  /** The last lines of a kernel's log, for a failure message. */
+  async kernelLog(id: string, lines = 20): Promise<string> {
+    return (await this.readText(`${this.root}/kernels/${id}/kernel.log`))?.trimEnd().split("\n").slice(-lines).join("\n") ?? "";
+  }
+
+  close(): void {
+    this.sftp.end();
+  }
+
+  private async waitForPorts(id: string, pid: number): Promise<ConnectionInfo> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const info = JSON.parse((await this.readText(`${this.root}/kernels/${id}/connection.json`)) ?? "{}") as ConnectionInfo;
+      if (info.shell_port > 0) return info;
+      const alive = (await this.connection.exec(`kill -0 ${pid}`)).code === 0;
+      if (!alive) throw new RemoteHostError(`the kernel exited as it started on ${this.connection.destination.label}:\n${await this.kernelLog(id)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new RemoteHostError(`the kernel on ${this.connection.destination.label} did not bind its ports within 30 s:\n${await this.kernelLog(id)}`);
+  }
+
+  private async shell(command: string): Promise<string> {
+    return run(this.connection, command);
+  }
+
+  private nodeScript(script: string, args: string[]): Promise<string> {
+    return this.shell(quote([this.node, "-e", script, ...args]));
+  }
+
+  private readText(file: string): Promise<string | undefined> {
+    return new Promise((resolve, reject) =>
+      this.sftp.readFile(file, "utf8", (error, data) => {
+        if (!error) return resolve(String(data));
+        if ((error as Error & { code?: number }).code === 2) return resolve(undefined); // SSH_FX_NO_SUCH_FILE
+        reject(error);
+      }),
+    );
+  }
+
+  /** Created with mode 0600 before any byte is written: a connection file holds the kernel's key. */
+  private writeSecret(file: string, text: string): Promise<void> {
+    return new Promise((resolve, reject) => this.sftp.writeFile(file, text, { mode: 0o600 }, (error) => (error ? reject(error) : resolve())));
+  }
+}
+
+async function run(connection: SshConnection, command: string): Promise<string> {
+  const { code, stdout, stderr } = await connection.exec(command);
+  if (code !== 0) throw new RemoteHostError(`on ${connection.destination.label}, \`${command.length > 200 ? `${command.slice(0, 200)}…` : command}\` failed (${code}): ${stderr.trim() || stdout.trim()}`);
+  return stdout;
+}
+
+async function findNode(connection: SshConnection): Promise<string | undefined> {
+  // A plain command first; then a login shell, whose profile may put nvm's or Homebrew's node on the PATH.
+  for (const command of ["command -v node", `"\${SHELL:-sh}" -lc 'command -v node'`]) {
+    const { code, stdout } = await connection.exec(command);
+    const found = stdout.trim().split("\n").pop();
+    if (code === 0 && found) return found;
+  }
+  return undefined;
+}
+
+/** Prints the SHA-256 of a file. */
+const CHECKSUM_SCRIPT = `const h = require("crypto").createHash("sha256"); h.update(require("fs").readFileSync(process.argv[1])); process.stdout.write(h.digest("hex"))`;
+
+/** Starts a process in a session of its own (setsid), its output in a log file, and prints its pid. */
+const DETACH_SCRIPT = `const o = JSON.parse(process.argv[1]); const fs = require("fs");
+const log = fs.openSync(o.log, "a", 0o600);
+const child = require("child_process").spawn(process.execPath, o.argv, { cwd: o.cwd, detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...o.env } });
+child.unref(); process.stdout.write(String(child.pid));`;
+
+/** Lists kernels/<id>/kernel.json with liveness and the state file the kernel keeps; removes dead kernels' folders. */
+const LIST_SCRIPT = `const fs = require("fs"), path = require("path"); const root = process.argv[1]; const out = [];
+for (const id of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+  const dir = path.join(root, id); let meta, state = {};
+  try { meta = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")); } catch { continue; }
+  try { state = JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")); } catch {}
+  try { process.kill(meta.pid, 0); } catch (e) { if (e.code !== "EPERM") { fs.rmSync(dir, { recursive: true, force: true }); continue; } }
+  out.push({ ...meta, executionState: state.execution_state || "starting" });
+}
+process.stdout.write(JSON.stringify(out));`;

@@ -1,0 +1,133 @@
+// A kernel on a host reached over SSH, held from this machine: connect, prepare the host (Node, runtime), start a
+// kernel detached or attach to a running one, forward its channels, and when the link drops, reconnect with backoff
+// and carry on through the same local ports. The kernel outlives all of it; its lease ends it after an idle limit.
+import type { ConnectionInfo } from "../../protocol/connectionFile";
+import type { SshPrompts } from "../ssh/sshAuthentication";
+import { connectSsh, type SshConnection } from "../ssh/sshConnection";
+import type { SshDestination } from "../ssh/sshDestination";
+import { ChannelForwarder } from "./channelForwarder";
+import { kernelRuntime } from "./kernelRuntime";
+import { RemoteHost, type RemoteKernel } from "./remoteHost";
+
+/** A forgotten GPU kernel does not run for ever: it shuts down this long after its last client left. */
+export const DEFAULT_IDLE_SHUTDOWN_S = 24 * 60 * 60;
+
+/** Waits between reconnect attempts: quick at first, for a blip; then every 15 s. */
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15_000];
+
+export type LinkState = "connected" | "reconnecting" | "closed";
+
+export interface RemoteSessionOptions {
+  destination: SshDestination;
+  prompts: SshPrompts;
+  knownHostsFile?: string;
+  /** The host's folder for runtimes and kernels (default ~/.tfjs-studio). */
+  root?: string;
+  /** The host's node, when it is not on the PATH. */
+  node?: string;
+  /** A running kernel's id to attach to, instead of starting one. */
+  attach?: string;
+  idleShutdownS?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+  progress?(text: string): void;
+  linkState?(state: LinkState, detail: string): void;
+}
+
+export class RemoteKernelSession {
+  private closing = false;
+
+  private constructor(
+    private connection: SshConnection,
+    private readonly forwarder: ChannelForwarder,
+    private readonly options: RemoteSessionOptions,
+    readonly kernel: RemoteKernel,
+    /** What a local client connects to: local ports, the kernel's key. */
+    readonly localInfo: ConnectionInfo,
+    /** Where the time went, for the figures: SSH, host preparation (upload included), kernel start or attach. */
+    readonly timings: { connectMs: number; runtimeMs: number; kernelMs: number; uploaded: boolean },
+  ) {
+    this.watch(connection);
+  }
+
+  static async open(options: RemoteSessionOptions): Promise<RemoteKernelSession> {
+    const progress = options.progress ?? (() => {});
+    const started = performance.now();
+    progress(`connecting to ${options.destination.label}`);
+    const connection = await connectSsh(options.destination, { prompts: options.prompts, knownHostsFile: options.knownHostsFile });
+    try {
+      const connected = performance.now();
+      const host = await RemoteHost.open(connection, { root: options.root, node: options.node });
+      let kernel: RemoteKernel;
+      let info: ConnectionInfo;
+      let uploaded = false;
+      let prepared = connected;
+      try {
+        if (options.attach) {
+          ({ kernel, info } = await host.kernelConnection(options.attach));
+          prepared = performance.now();
+        } else {
+          const runtime = await kernelRuntime();
+          const ensured = await host.ensureRuntime(runtime, progress);
+          uploaded = ensured.uploaded;
+          prepared = performance.now();
+          progress(`starting a kernel on ${options.destination.label} (Node ${host.nodeVersion})`);
+          ({ kernel, info } = await host.startKernel(ensured.dir, runtime.version, { idleShutdownS: options.idleShutdownS ?? DEFAULT_IDLE_SHUTDOWN_S, cwd: options.cwd, env: options.env }));
+        }
+      } finally {
+        host.close();
+      }
+      const forwarder = new ChannelForwarder(info);
+      const localInfo = await forwarder.start(connection);
+      const timings = { connectMs: connected - started, runtimeMs: prepared - connected, kernelMs: performance.now() - prepared, uploaded };
+      return new RemoteKernelSession(connection, forwarder, options, kernel, localInfo, timings);
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
+
+  /** Stops forwarding and closes the link; the kernel runs on until its idle limit or a shutdown_request. */
+  close(): void {
+    this.closing = true;
+    this.forwarder.close();
+    this.connection.close();
+    this.options.linkState?.("closed", `closed the link to ${this.options.destination.label}`);
+  }
+
+  private watch(connection: SshConnection): void {
+    void connection.closed.then(() => {
+      if (this.closing || connection !== this.connection) return;
+      this.forwarder.useConnection(undefined);
+      void this.reconnect();
+    });
+  }
+
+  private async reconnect(): Promise<void> {
+    const label = this.options.destination.label;
+    for (let attempt = 0; !this.closing; attempt++) {
+      const delay = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)];
+      this.options.linkState?.("reconnecting", `the link to ${label} dropped; reconnecting (attempt ${attempt + 1}, in ${delay / 1000} s)`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.closing) return;
+      try {
+        const connection = await connectSsh(this.options.destination, { prompts: this.options.prompts, knownHostsFile: this.options.knownHostsFile, readyTimeoutMs: 10_000 });
+        if (this.closing) return void connection.close();
+        if ((await connection.exec(`kill -0 ${this.kernel.pid}`)).code !== 0) {
+          connection.close();
+          this.closing = true;
+          this.forwarder.close();
+          this.options.linkState?.("closed", `reconnected to ${label}, but kernel ${this.kernel.id} is no longer running there (shut down, or past its idle limit)`);
+          return;
+        }
+        this.connection = connection;
+        this.forwarder.useConnection(connection);
+        this.watch(connection);
+        this.options.linkState?.("connected", `reconnected to ${label}; kernel ${this.kernel.id} is still there`);
+        return;
+      } catch (error) {
+        this.options.progress?.(`reconnecting to ${label} failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,209 @@
+// `tfjs-studio connect` against Debian's real sshd on 127.0.0.1, with Debian's jupyter_client as the Jupyter client:
+// the host is prepared (runtime uploaded once, checksum-verified), the kernel starts detached with its files 0600,
+// cells run through the forwarded channels (a training cell with live metrics too), a dropped link is reconnected
+// by itself with the variables intact, the kernels are listed and shut down, and an idle kernel ends by itself.
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { packageRoot } from "../protocol/packageRoot";
+import { runCli, runProcess } from "./support/cli";
+import { startSshd, type Sshd } from "./support/sshd";
+
+interface CellSeen {
+  status: string;
+  stdout: string;
+  result: string | null;
+  mimes: string[];
+  error?: string;
+}
+
+const EXECUTE = path.join(packageRoot(), "test", "support", "jupyter_client_execute.py");
+const METRICS_MIME = "application/vnd.tfjs-studio.metrics+json";
+
+async function runCells(connectionFile: string, ...cells: string[]): Promise<CellSeen[]> {
+  const { code, stdout, stderr } = await runProcess("/usr/bin/python3", [EXECUTE, connectionFile, ...cells]);
+  assert.equal(code, 0, `jupyter_client failed:\n${stderr}`);
+  return stdout.trim().split("\n").map((line) => JSON.parse(line) as CellSeen);
+}
+
+/** A running `tfjs-studio connect`, its stderr collected, with a wait for a line that matches. */
+class ConnectProcess {
+  stderr = "";
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, [path.join(packageRoot(), "bin", "tfjs-studio"), "connect", ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    this.child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((resolve) => this.child.once("exit", (code) => resolve(code)));
+  }
+
+  async waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = pattern.exec(this.stderr);
+      if (match) return match;
+      if (this.child.exitCode !== null) throw new Error(`connect exited (${this.child.exitCode}) before ${pattern}:\n${this.stderr}`);
+      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+describe("tfjs-studio connect (a remote kernel over SSH)", function () {
+  this.timeout(240_000);
+  let work: string;
+  let sshd: Sshd;
+  let knownHosts: string;
+  let remoteDir: string;
+  let env: NodeJS.ProcessEnv;
+  let destination: string;
+  const running: ConnectProcess[] = [];
+
+  const connect = (...args: string[]) => {
+    const process = new ConnectProcess([destination, "--identity", sshd.userKey, "--known-hosts", knownHosts, "--remote-dir", remoteDir, ...args], env);
+    running.push(process);
+    return process;
+  };
+  const cli = (...args: string[]) => runCli(["connect", destination, "--identity", sshd.userKey, "--known-hosts", knownHosts, "--remote-dir", remoteDir, ...args], { env });
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-remote-"));
+    sshd = await startSshd(work);
+    knownHosts = path.join(work, "known_hosts");
+    fs.writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
+    remoteDir = path.join(work, "remote-home", ".tfjs-studio");
+    destination = `ssh://${sshd.user}@127.0.0.1:${sshd.port}`;
+    // The runtime archive is cached in the test's folder, not the developer's ~/.cache; no agent of theirs logs in.
+    env = { ...process.env, XDG_CACHE_HOME: path.join(work, "cache"), SSH_AUTH_SOCK: "" };
+  });
+
+  afterEach(async () => {
+    for (const connectProcess of running.splice(0)) {
+      connectProcess.child.kill("SIGINT");
+      await connectProcess.exited;
+    }
+  });
+
+  after(async () => {
+    // Every kernel this suite started, ended: their pids are in the kernel folders.
+    for (const id of fs.existsSync(path.join(remoteDir, "kernels")) ? fs.readdirSync(path.join(remoteDir, "kernels")) : []) {
+      try {
+        const { pid } = JSON.parse(fs.readFileSync(path.join(remoteDir, "kernels", id, "kernel.json"), "utf8")) as { pid: number };
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    }
+    await sshd?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("prepares the host, starts a detached kernel, and jupyter_client runs cells through the written connection file", async () => {
+    const connectionFile = path.join(work, "remote-kernel.json");
+    const connection = connect("--connection-file", connectionFile, "--cwd", work);
+    const [, id] = await connection.waitFor(/kernel (\S+) on .* \(pid \d+\)/);
+    await connection.waitFor(/jupyter console --existing /);
+    assert.match(connection.stderr, /uploading the kernel runtime \S+: 100% of [\d.]+ MB/);
+
+    const kernelDir = path.join(remoteDir, "kernels", id);
+    for (const file of ["connection.json", "kernel.json", "kernel.log"]) assert.equal(fs.statSync(path.join(kernelDir, file)).mode & 0o777, 0o600, `${file} is the owner's only`);
+    const remoteInfo = JSON.parse(fs.readFileSync(path.join(kernelDir, "connection.json"), "utf8")) as Record<string, unknown>;
+    const localInfo = JSON.parse(fs.readFileSync(connectionFile, "utf8")) as Record<string, unknown>;
+    assert.equal(remoteInfo.ip, "127.0.0.1", "the kernel listens on the host's loopback only");
+    assert.equal(localInfo.key, remoteInfo.key);
+    assert.notEqual(localInfo.shell_port, remoteInfo.shell_port, "the client uses local forwarded ports");
+
+    const [sum, training] = await runCells(
+      connectionFile,
+      "const answer = 6 * 7; console.log(process.cwd()); answer",
+      [
+        'import * as tf from "@tensorflow/tfjs";',
+        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });",
+        'model.compile({ optimizer: "sgd", loss: "meanSquaredError" });',
+        "await model.fit(tf.tensor2d([[1], [2], [3], [4]]), tf.tensor2d([[2], [4], [6], [8]]), { epochs: 3 });",
+      ].join("\n"),
+    );
+    assert.deepEqual([sum.status, sum.result, sum.stdout.trim()], ["ok", "42", work], "cells run in the host folder --cwd gave");
+    assert.equal(training.status, "ok", training.error);
+    assert.ok(training.mimes.includes(METRICS_MIME), `live metrics arrive: ${training.mimes.join(", ")}`);
+    const runs = fs.readdirSync(path.join(work, "runs"));
+    assert.equal(runs.length, 1, "the run log is written on the host, beside the cells");
+
+    // A second connect finds the runtime there and uploads nothing.
+    const second = connect("--connection-file", path.join(work, "second.json"));
+    await second.waitFor(/jupyter console --existing /);
+    assert.doesNotMatch(second.stderr, /uploading/);
+  });
+
+  it("reconnects by itself when the link drops, to the same kernel with its variables", async () => {
+    const connectionFile = path.join(work, "reconnect.json");
+    const connection = connect("--connection-file", connectionFile);
+    await connection.waitFor(/jupyter console --existing /);
+    assert.equal((await runCells(connectionFile, "let counter = 1; counter"))[0].result, "1");
+
+    sshd.killSessions();
+    await connection.waitFor(/the link to .* dropped; reconnecting/);
+    await connection.waitFor(/reconnected to .*; kernel \S+ is still there/);
+    const [after] = await runCells(connectionFile, "counter += 1; counter");
+    assert.deepEqual([after.status, after.result], ["ok", "2"], "the same kernel, the same variables, through the same connection file");
+  });
+
+  it("lists the host's kernels with their state, attaches to one, and shuts one down", async () => {
+    const first = connect("--connection-file", path.join(work, "listed.json"));
+    const [, id] = await first.waitFor(/kernel (\S+) on /);
+    await first.waitFor(/jupyter console --existing /);
+    const listed = await cli("--list");
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^ID\s+PID\s+STATE\s+UPTIME\s+FOLDER$/m);
+    assert.match(listed.stdout, new RegExp(`^${id}\\s+\\d+\\s+idle\\s+\\d+ s\\s+\\S+`, "m"));
+
+    const attachedFile = path.join(work, "attached.json");
+    const attached = connect("--attach", id, "--connection-file", attachedFile);
+    await attached.waitFor(/jupyter console --existing /);
+    await runCells(attachedFile, "const marker = 'attached'");
+    assert.equal((await runCells(path.join(work, "listed.json"), "marker"))[0].result, "'attached'", "both files reach the one kernel");
+
+    const stopped = await cli("--shutdown", id);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.match(stopped.stderr, new RegExp(`kernel ${id} shut down`));
+    const afterwards = await cli("--list");
+    assert.doesNotMatch(afterwards.stdout, new RegExp(id));
+    const missing = await cli("--attach", id);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, new RegExp(`no running kernel ${id} on .*; list them with --list`));
+  });
+
+  it("shuts a kernel down by itself once no client has spoken to it for the idle limit", async () => {
+    const connection = connect("--connection-file", path.join(work, "idle.json"), "--idle-shutdown-s", "3");
+    const [, id, pid] = await connection.waitFor(/kernel (\S+) on .* \(pid (\d+)\)/);
+    const deadline = Date.now() + 30_000;
+    while (isAlive(Number(pid)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(isAlive(Number(pid)), false, "the kernel ended with no client");
+    assert.match(fs.readFileSync(path.join(remoteDir, "kernels", id, "kernel.log"), "utf8"), /no client for 3 s \(the idle limit\); shutting down/);
+  });
+
+  it("says clearly what is wrong: an unknown host key with no one to say yes, a missing Node", async () => {
+    const unknownHosts = path.join(work, "empty_known_hosts");
+    const refused = await runCli(["connect", destination, "--identity", sshd.userKey, "--known-hosts", unknownHosts, "--remote-dir", remoteDir, "--list"], { env });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /The authenticity of host '\[127\.0\.0\.1\]:\d+' can't be established\.\nED25519 key fingerprint is SHA256:\S+\./);
+    assert.match(refused.stderr, /was not trusted, so no connection was made/);
+    assert.equal(fs.existsSync(unknownHosts), false);
+
+    const noNode = await cli("--node", "/nonexistent/node", "--list");
+    assert.equal(noNode.code, 1);
+    assert.match(noNode.stderr, /has Node that does not run at \/nonexistent\/node; the kernel needs Node 20 or later/);
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
