@@ -9,7 +9,8 @@ import * as path from "node:path";
 import * as tar from "tar";
 import { packageRoot, packageVersion } from "../../protocol/packageRoot";
 
-/** What the kernel bundle requires or resolves at run time; a test holds this list to the bundle. */
+/** What the kernel bundle requires or resolves at run time. test/remoteConnect.test.ts runs a kernel from the
+ * runtime alone (nothing above it resolves), so a package missing here fails there. */
 export const RUNTIME_PACKAGES = ["zeromq", "typescript", "resolve.exports", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@types/node"] as const;
 
 /** The runtime's entry point, relative to its root. */
@@ -40,14 +41,18 @@ export async function kernelRuntime(cacheDir = defaultCacheDir()): Promise<Kerne
   const key = inputs.digest("hex").slice(0, 16);
   fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
   const archive = path.join(cacheDir, `kernel-runtime-${key}.tar.gz`);
-  if (!fs.existsSync(archive)) {
+  // The checksum is kept beside the archive and written last: both there means the archive is whole.
+  const checksumFile = `${archive}.sha256`;
+  if (!fs.existsSync(checksumFile)) {
     const partial = `${archive}.${process.pid}.partial`;
     // gzip level 1: most of the size goes anyway, in a fraction of the time level 6 takes.
     await tar.create({ gzip: { level: 1 }, file: partial, cwd: root, portable: true, noDirRecurse: true }, files);
     fs.renameSync(partial, archive);
-    for (const old of fs.readdirSync(cacheDir)) if (old.startsWith("kernel-runtime-") && path.join(cacheDir, old) !== archive) fs.rmSync(path.join(cacheDir, old), { force: true });
+    fs.writeFileSync(checksumFile, crypto.createHash("sha256").update(fs.readFileSync(archive)).digest("hex"));
+    const keep = new Set([archive, checksumFile]);
+    for (const old of fs.readdirSync(cacheDir)) if (old.startsWith("kernel-runtime-") && !keep.has(path.join(cacheDir, old))) fs.rmSync(path.join(cacheDir, old), { force: true });
   }
-  const sha256 = crypto.createHash("sha256").update(fs.readFileSync(archive)).digest("hex");
+  const sha256 = fs.readFileSync(checksumFile, "utf8").trim();
   return { version: `${packageVersion()}-${sha256.slice(0, 12)}`, archive, sha256, bytes: fs.statSync(archive).size };
 }
 

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { freePorts } from "../../client/kernelLauncher";
 
 export const SSHD = "/usr/sbin/sshd";
 
@@ -32,7 +33,7 @@ export async function startSshd(dir: string, name = "sshd"): Promise<Sshd> {
   fs.chmodSync(authorizedKeys, 0o600);
   // Run as root, sshd wants its privilege separation directory.
   if (process.getuid?.() === 0) fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const config = path.join(dir, `${name}_config`);
   fs.writeFileSync(
     config,
@@ -67,17 +68,6 @@ export async function startSshd(dir: string, name = "sshd"): Promise<Sshd> {
     killSessions: () => killChildren(child.pid!),
     stop: () => stopSshd(child),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
