@@ -23,7 +23,8 @@ Runs a kernel on another machine over SSH, for any Jupyter client on this one:
 DESTINATION is ssh://user@host[:port], user@host[:port], or a Host of ~/.ssh/config (HostName, User, Port,
 IdentityFile and ProxyJump are followed). The host needs Node 20+ and nothing else: the kernel runtime is uploaded
 to it once per version. The kernel runs detached there, so it outlives this command and the link; Ctrl-C closes
-the tunnels and leaves it running. A dropped link is reconnected by itself, and the same kernel carries on.
+the tunnels and leaves it running. A dropped link is reconnected by itself, and the same kernel carries on; a
+running cell's output arrives whole, what the link lost filled in from the kernel's journal of recent output.
   --identity FILE         a private key to offer first (-i)
   --connection-file OUT   where to write the local connection file (default: Jupyter's runtime folder)
   --attach ID             attach to a kernel already running on the host

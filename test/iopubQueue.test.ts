@@ -1,7 +1,7 @@
 // The kernel's IOPub queue: a subscriber that is behind delays messages but loses none, and display updates
 // waiting for it are merged without changing what the frontend ends up showing.
 import assert from "node:assert/strict";
-import { IopubQueue } from "../kernel/transport/iopubQueue";
+import { IopubQueue } from "../protocol/iopubQueue";
 import { makeMessage as makeKernelMessage, type JupyterMessage } from "../protocol/messages";
 
 const makeMessage = (msgType: string, content: object) => makeKernelMessage(msgType, content, undefined, "session");

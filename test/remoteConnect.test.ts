@@ -1,7 +1,7 @@
 // `tfjs-studio connect` against Debian's real sshd on 127.0.0.1, with Debian's jupyter_client as the Jupyter client:
 // the host is prepared (runtime uploaded once, checksum-verified), the kernel starts detached with its files 0600,
-// cells run through the forwarded channels (a training cell with live metrics too), a dropped link is reconnected
-// by itself with the variables intact, the kernels are listed and shut down, and an idle kernel ends by itself.
+// cells run through the forwarded channels (a training cell with live metrics too), a link cut in the middle of a
+// training cell is reconnected by itself with the cell's output whole and the variables intact, the kernels are listed and shut down, and an idle kernel ends by itself.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -138,17 +138,38 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
     assert.doesNotMatch(second.stderr, /uploading/);
   });
 
-  it("reconnects by itself when the link drops, to the same kernel with its variables", async () => {
+  it("survives the link cut in the middle of a training cell: the kernel runs on, the output arrives whole, the variables stay", async () => {
     const connectionFile = path.join(work, "reconnect.json");
     const connection = connect("--connection-file", connectionFile);
     await connection.waitFor(/jupyter console --existing /);
-    assert.equal((await runCells(connectionFile, "let counter = 1; counter"))[0].result, "1");
-
+    const marker = path.join(work, "epoch-5");
+    const training = runCells(
+      connectionFile,
+      [
+        'import * as tf from "@tensorflow/tfjs";',
+        'import * as fs from "node:fs";',
+        "let trained = 0;",
+        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });",
+        'model.compile({ optimizer: "sgd", loss: "meanSquaredError" });',
+        "await model.fit(tf.tensor2d([[1], [2], [3], [4]]), tf.tensor2d([[2], [4], [6], [8]]), { epochs: 30, callbacks: { onEpochEnd: async (epoch) => {",
+        "  console.log(`epoch ${epoch}`);",
+        "  trained = epoch + 1;",
+        `  if (epoch === 5) fs.writeFileSync(${JSON.stringify(marker)}, "");`,
+        "  await new Promise((resolve) => setTimeout(resolve, 150));",
+        "} } });",
+      ].join("\n"),
+    );
+    // The link drops while the cell runs: the sshd processes serving it are killed, as a dead network would end them.
+    while (!fs.existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 20));
     sshd.killSessions();
     await connection.waitFor(/the link to .* dropped; reconnecting/);
     await connection.waitFor(/reconnected to .*; kernel \S+ is still there/);
-    const [after] = await runCells(connectionFile, "counter += 1; counter");
-    assert.deepEqual([after.status, after.result], ["ok", "2"], "the same kernel, the same variables, through the same connection file");
+    const [cell] = await training;
+    assert.equal(cell.status, "ok", cell.error);
+    assert.equal(cell.stdout, Array.from({ length: 30 }, (_, epoch) => `epoch ${epoch}\n`).join(""), "every epoch's line, once, in order");
+    assert.ok(cell.mimes.includes(METRICS_MIME), "live metrics arrive");
+    const [after] = await runCells(connectionFile, "trained");
+    assert.deepEqual([after.status, after.result], ["ok", "30"], "the same kernel, the same variables, through the same connection file");
   });
 
   it("lists the host's kernels with their state, attaches to one, and shuts one down", async () => {

@@ -6,6 +6,7 @@ import type { SshPrompts } from "../ssh/sshAuthentication";
 import { connectSsh, type SshConnection } from "../ssh/sshConnection";
 import type { SshDestination } from "../ssh/sshDestination";
 import { ChannelForwarder } from "./channelForwarder";
+import { IopubRelay } from "./iopubRelay";
 import { kernelRuntime } from "./kernelRuntime";
 import { RemoteHost, type RemoteKernel } from "./remoteHost";
 
@@ -40,9 +41,10 @@ export class RemoteKernelSession {
   private constructor(
     private connection: SshConnection,
     private readonly forwarder: ChannelForwarder,
+    private readonly relay: IopubRelay,
     private readonly options: RemoteSessionOptions,
     readonly kernel: RemoteKernel,
-    /** What a local client connects to: local ports, the kernel's key. */
+    /** What a local client connects to: local ports (IOPub's is the relay's), the kernel's key. */
     readonly localInfo: ConnectionInfo,
     /** Where the time went, for the figures: SSH, host preparation (upload included), kernel start or attach. */
     readonly timings: { connectMs: number; runtimeMs: number; kernelMs: number; uploaded: boolean },
@@ -78,9 +80,12 @@ export class RemoteKernelSession {
         host.close();
       }
       const forwarder = new ChannelForwarder(info);
-      const localInfo = await forwarder.start(connection);
+      const tunnel = await forwarder.start(connection);
+      // Local clients subscribe to the relay, which fills what a dropped link lost from the kernel's journal.
+      const relay = await IopubRelay.start(tunnel, { label: options.destination.label, report: progress });
+      const localInfo: ConnectionInfo = { ...tunnel, iopub_port: relay.port };
       const timings = { connectMs: connected - started, runtimeMs: prepared - connected, kernelMs: performance.now() - prepared, uploaded };
-      return new RemoteKernelSession(connection, forwarder, options, kernel, localInfo, timings);
+      return new RemoteKernelSession(connection, forwarder, relay, options, kernel, localInfo, timings);
     } catch (error) {
       connection.close();
       throw error;
@@ -90,6 +95,7 @@ export class RemoteKernelSession {
   /** Stops forwarding and closes the link; the kernel runs on until its idle limit or a shutdown_request. */
   close(): void {
     this.closing = true;
+    this.relay.close();
     this.forwarder.close();
     this.connection.close();
     this.options.linkState?.("closed", `closed the link to ${this.options.destination.label}`);
@@ -116,12 +122,15 @@ export class RemoteKernelSession {
         if ((await connection.exec(`kill -0 ${this.kernel.pid}`)).code !== 0) {
           connection.close();
           this.closing = true;
+          this.relay.close();
           this.forwarder.close();
           this.options.linkState?.("closed", `reconnected to ${label}, but kernel ${this.kernel.id} is no longer running there (shut down, or past its idle limit)`);
           return;
         }
         this.connection = connection;
         this.forwarder.useConnection(connection);
+        // What the kernel published while the link was down: asked for now, not at the next gap the relay notices.
+        void this.relay.recover();
         this.watch(connection);
         this.options.linkState?.("connected", `reconnected to ${label}; kernel ${this.kernel.id} is still there`);
         return;

@@ -10,7 +10,9 @@ import { CHANNEL_PORTS, endpoint, readConnectionFile, saveConnectionFile } from 
 import { makeMessage, replyType, type Channel, type JupyterMessage } from "../../protocol/messages";
 import { Signer, WireError, decodeMessage, encodeMessage } from "../../protocol/wire";
 import { SendQueue } from "../../protocol/sendQueue";
-import { IopubQueue } from "./iopubQueue";
+import { IopubQueue } from "../../protocol/iopubQueue";
+import { IopubJournal } from "./iopubJournal";
+import { JOURNAL_REQUEST } from "../../protocol/iopubJournal";
 import { ZeroCopyGuard } from "./zeroCopyGuard";
 import { INTERRUPT_GRACE_MS, UserCodePhase, escalation } from "../execution/interruptStates";
 import type { KernelInfoReplyContent } from "../../protocol/messageContents";
@@ -48,8 +50,10 @@ const zeroCopy = new ZeroCopyGuard(LINGER_MS);
 const queues = new Map<zmq.Writable, SendQueue>(
   [shell, control, stdin].map((socket) => [socket, new SendQueue(socket)]),
 );
+// A detached kernel's clients reach it over links that drop: what they miss meanwhile, they ask the journal for.
+const journal = data.lease ? new IopubJournal(data.lease.journalLimits) : undefined;
 const iopubQueue = new IopubQueue({
-  encode: (message) => zeroCopy.frames(encodeMessage(message, [], signer)),
+  encode: (message) => zeroCopy.frames(journal ? journaled(message) : encodeMessage(message, [], signer)),
   // One send at a time: the queue waits for each.
   send: (frames) => iopub.send(frames),
   setLossy: (lossy) => (iopub.noDrop = !lossy),
@@ -61,6 +65,14 @@ let kernelInfo: KernelInfoReplyContent | undefined;
 let kernelInfoFinal = false;
 const kernelInfoWaiters: (() => void)[] = [];
 let closing = false;
+
+/** Stamped and kept as it goes out: numbered in the order subscribers receive the messages. */
+function journaled(message: JupyterMessage<object>): Buffer[] {
+  const stamped = journal!.stamp(message);
+  const frames = encodeMessage(stamped, [], signer);
+  journal!.keep(stamped, frames.reduce((total, frame) => total + frame.length, 0));
+  return frames;
+}
 
 function post(message: FromWorker): void {
   port.postMessage(message);
@@ -150,6 +162,9 @@ async function route(channel: Exclude<Channel, "iopub">, identities: Buffer[], m
     // Answered here so a busy or still-warming main thread never delays it; not awaited, so
     // that waiting for the final content holds no other request on this socket.
     void answerKernelInfo(channel, identities, message);
+  } else if (type === JOURNAL_REQUEST && channel === "control" && journal) {
+    // No busy/idle around it: the relay asks for itself, and its statuses would reach every frontend.
+    await reply(channel, identities, message, journal.answer(message.content));
   } else if (channel === "control") {
     log(`ignored unsupported control message ${type}`);
   } else {

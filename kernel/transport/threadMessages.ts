@@ -1,5 +1,6 @@
 // Messages between the main thread (user code) and the socket worker thread.
 import type { KernelParent } from "../parentWatch";
+import type { JournalLimits } from "../../protocol/iopubJournal";
 import type { KernelInfoReplyContent } from "../../protocol/messageContents";
 import type { Channel, JupyterMessage } from "../../protocol/messages";
 
@@ -35,6 +36,8 @@ export interface KernelLease {
   idleMs: number;
   /** Where the kernel records busy or idle, for listings of detached kernels that do not connect to ask. */
   stateFile?: string;
+  /** The bounds of its IOPub journal (default: DEFAULT_JOURNAL_LIMITS). */
+  journalLimits?: JournalLimits;
 }
 
 export type ToWorker =

@@ -1,17 +1,18 @@
-// IOPub's outgoing messages. ZeroMQ's publisher silently drops what a slow subscriber's high-water mark cannot
-// hold, and a dropped `status: idle` leaves a frontend showing a cell that runs forever. With noDrop it refuses
+// IOPub's outgoing messages: the kernel's, and those of the relay that republishes a remote kernel's IOPub on this
+// machine (client/remote/iopubRelay.ts). ZeroMQ's publisher silently drops what a slow subscriber's high-water
+// mark cannot hold, and a dropped `status: idle` leaves a frontend showing a cell that runs forever. With noDrop it refuses
 // the send instead (EAGAIN, at once: a publisher always polls as writable), and this queue tries again until
 // the subscriber catches up. While it waits, a display update takes the place of an older one for the same
 // display that has not gone out yet: the frontend ends in the same state, and a loop of updates neither grows
 // this queue nor blocks user code. Only stream output and other displays' updates may lie between the two;
 // anything else (a status, a new display, clear_output) keeps its order with every update around it.
-// (Stream output is bounded before it gets here: execution/outputCapture.ts.)
+// (A kernel's stream output is bounded before it gets here: kernel/execution/outputCapture.ts.)
 //
 // A subscriber that takes nothing for STALLED_MS is stuck (a suspended `jupyter console`, a frozen window), and
 // would hold every other frontend's output: what is queued then goes out as ZeroMQ sends by default, lost to the
 // stuck one alone. The next message tries lossless again, but waits only STILL_STUCK_MS until a send goes
 // through at once (the stuck subscriber read again, or left).
-import type { JupyterMessage } from "../../protocol/messages";
+import type { JupyterMessage } from "./messages";
 
 /** The first and the longest wait before sending again to a subscriber that is behind. */
 const FIRST_RETRY_MS = 1;

@@ -1,0 +1,138 @@
+// The local end of a remote kernel's IOPub (client/remote/iopubRelay.ts), against a real detached kernel whose IOPub
+// and control go through a TCP link the test cuts, as a dropped SSH link does: a cell's output reaches the local
+// client whole, in order and once, however the cut falls; when the cut outlasts the kernel's journal, the cell
+// says how many messages were lost.
+import assert from "node:assert/strict";
+import * as net from "node:net";
+import { KernelClient } from "../client/kernelClient";
+import type { KernelHandle } from "../client/kernelHandle";
+import { kernelArgv, launchKernel } from "../client/kernelLauncher";
+import { IopubRelay } from "../client/remote/iopubRelay";
+import type { ConnectionInfo } from "../protocol/connectionFile";
+import type { JupyterMessage } from "../protocol/messages";
+import { tempDir } from "./support/studioKernel";
+
+/** A TCP link to a port that the test can cut (every connection through it closed, new ones refused) and restore. */
+class CuttableLink {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private down = false;
+  port = 0;
+
+  constructor(target: number) {
+    this.server = net.createServer((socket) => {
+      if (this.down) return void socket.destroy();
+      const upstream = net.connect(target, "127.0.0.1");
+      for (const end of [socket, upstream]) {
+        this.sockets.add(end);
+        end.on("error", () => end.destroy());
+        end.once("close", () => {
+          this.sockets.delete(end);
+          socket.destroy();
+          upstream.destroy();
+        });
+      }
+      socket.pipe(upstream).pipe(socket);
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+
+  cut(): void {
+    this.down = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.down = false;
+  }
+
+  close(): void {
+    this.cut();
+    this.server.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A cell that prints `count` numbered lines, one every `everyMs`. */
+const printLines = (count: number, everyMs: number) =>
+  `for (let i = 0; i < ${count}; i++) { console.log("line " + i); await new Promise((resolve) => setTimeout(resolve, ${everyMs})); }`;
+
+describe("IOPub relay: a remote kernel's output across a dropped link", function () {
+  this.timeout(120_000);
+  let kernel: KernelHandle;
+  let links: CuttableLink[];
+  let relay: IopubRelay;
+  let client: KernelClient;
+  const reports: string[] = [];
+
+  before(async () => {
+    // Detached (a lease), as on a remote host, with a small journal so that a long cut outlasts it.
+    kernel = await launchKernel({ argv: [...kernelArgv(), "--idle-shutdown-s", "120", "--iopub-journal", "40"], cwd: tempDir("relay-") });
+    links = [new CuttableLink(kernel.info.iopub_port), new CuttableLink(kernel.info.control_port)];
+    await Promise.all(links.map((link) => link.listen()));
+    const tunnel: ConnectionInfo = { ...kernel.info, iopub_port: links[0].port, control_port: links[1].port };
+    relay = await IopubRelay.start(tunnel, { label: "the test host", report: (text) => reports.push(text) });
+    // The local client: IOPub from the relay; its requests go straight to the kernel, which the cut does not touch.
+    client = await KernelClient.connect({ ...kernel.info, iopub_port: relay.port });
+    await client.waitForReady();
+  });
+
+  after(async () => {
+    client?.close();
+    relay?.close();
+    for (const link of links ?? []) link.close();
+    if (kernel) {
+      kernel.kill();
+      await kernel.exited;
+    }
+  });
+
+  /** Runs a cell, cutting the link once `cutAt` has arrived, for `cutMs`; gives the cell's stream text and msg_ids. */
+  async function runWithCut(code: string, cutAt: string, cutMs: number): Promise<{ stdout: string; stderr: string; ids: string[]; status: string }> {
+    let stdout = "";
+    let stderr = "";
+    const ids: string[] = [];
+    let cut: Promise<void> | undefined;
+    const onIopub = (message: JupyterMessage) => {
+      ids.push(message.header.msg_id);
+      if (message.header.msg_type !== "stream") return;
+      const { name, text } = message.content as { name: string; text: string };
+      if (name === "stdout") stdout += text;
+      else stderr += text;
+      if (!cut && stdout.includes(cutAt)) {
+        links.forEach((link) => link.cut());
+        cut = sleep(cutMs).then(() => links.forEach((link) => link.restore()));
+      }
+    };
+    const { reply } = await client.execute(code, { onIopub, timeoutMs: 90_000 });
+    assert.ok(cut, `the link was cut once "${cutAt}" arrived`);
+    await cut;
+    return { stdout, stderr, ids, status: (reply.content as { status: string }).status };
+  }
+
+  it("passes a running cell's whole output on after the link comes back: nothing missing, nothing doubled", async () => {
+    const { stdout, stderr, ids, status } = await runWithCut(printLines(40, 100), "line 5\n", 1500);
+    assert.equal(status, "ok");
+    assert.equal(stdout, Array.from({ length: 40 }, (_, i) => `line ${i}\n`).join(""));
+    assert.equal(stderr, "", "no note: the journal held everything missed");
+    assert.equal(new Set(ids).size, ids.length, "no message twice");
+  });
+
+  it("says how many messages were lost when the cut outlasted the kernel's journal, and goes on after the gap", async () => {
+    const { stdout, stderr, ids, status } = await runWithCut(printLines(1000, 5), "line 20\n", 4000);
+    assert.equal(status, "ok");
+    const [, lost] = /\[tfjs-studio\] (\d+) output messages were lost while the link to the test host was down: the kernel keeps its last 40 \(at most 32 MB\)/.exec(stderr) ?? [];
+    assert.ok(Number(lost) > 0, `a note on the lost messages: ${JSON.stringify(stderr)}`);
+    const numbers = [...stdout.matchAll(/^line (\d+)$/gm)].map((match) => Number(match[1]));
+    assert.deepEqual(numbers.slice(0, 21), Array.from({ length: 21 }, (_, i) => i), "what came before the cut");
+    assert.equal(numbers.at(-1), 999, "what came after the cut, to the end");
+    assert.ok(numbers.every((number, index) => index === 0 || number > numbers[index - 1]), "in order, none twice");
+    assert.ok(numbers.length < 1000, "some lines were lost, as the note says");
+    assert.equal(new Set(ids).size, ids.length, "no message twice");
+  });
+});
