@@ -4,14 +4,13 @@
 // itself when it drops. The kernel outlives it; --list shows the kernels on the host, --shutdown ends one.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { KernelClient } from "../client/kernelClient";
-import { ChannelForwarder } from "../client/remote/channelForwarder";
 import { DEFAULT_IDLE_SHUTDOWN_S, RemoteKernelSession } from "../client/remote/remoteKernelSession";
 import { RemoteHost, type RemoteKernel } from "../client/remote/remoteHost";
-import { connectSsh, type SshConnection } from "../client/ssh/sshConnection";
+import { formatSeconds, kernelUptime } from "../client/remote/kernelUptime";
+import { connectSsh } from "../client/ssh/sshConnection";
 import { resolveDestination } from "../client/ssh/sshDestination";
 import { jupyterDataDir } from "../common/jupyterPaths";
-import { saveConnectionFile, type ConnectionInfo } from "../protocol/connectionFile";
+import { saveConnectionFile } from "../protocol/connectionFile";
 import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
 import { terminalPrompts } from "./terminalPrompts";
@@ -74,8 +73,9 @@ export async function connectRemote(args: string[]): Promise<number | undefined>
         const host = await RemoteHost.open(connection, common);
         try {
           if (values.list) return printKernels(await host.listKernels());
-          const { info } = await host.kernelConnection(values.shutdown!);
-          return await shutdownKernel(connection, info, values.shutdown!, say);
+          await host.shutdownKernel(values.shutdown!);
+          say(`kernel ${values.shutdown!} shut down`);
+          return ExitCode.Ok;
         } finally {
           host.close();
         }
@@ -124,28 +124,9 @@ function printKernels(kernels: RemoteKernel[]): number {
     process.stdout.write("no kernels running\n");
     return ExitCode.Ok;
   }
-  const rows = kernels.map((kernel) => [kernel.id, String(kernel.pid), kernel.executionState, formatSeconds((Date.now() - Date.parse(kernel.started)) / 1000), kernel.cwd]);
+  const rows = kernels.map((kernel) => [kernel.id, String(kernel.pid), kernel.executionState, kernelUptime(kernel), kernel.cwd]);
   const table = [["ID", "PID", "STATE", "UPTIME", "FOLDER"], ...rows];
   const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
   process.stdout.write(`${table.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()).join("\n")}\n`);
   return ExitCode.Ok;
-}
-
-async function shutdownKernel(connection: SshConnection, info: ConnectionInfo, id: string, say: (text: string) => void): Promise<number> {
-  const forwarder = new ChannelForwarder(info);
-  const client = await KernelClient.connect(await forwarder.start(connection));
-  try {
-    await client.request("control", "shutdown_request", { restart: false }, { timeoutMs: 10_000 });
-    say(`kernel ${id} shut down`);
-    return ExitCode.Ok;
-  } finally {
-    client.close();
-    forwarder.close();
-  }
-}
-
-function formatSeconds(seconds: number): string {
-  if (seconds < 120) return `${Math.round(seconds)} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(seconds < 36_000 ? 1 : 0)} h`;
 }

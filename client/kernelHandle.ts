@@ -26,4 +26,8 @@ export interface KernelHandle {
   shutdown(restart?: boolean): Promise<void>;
   /** Ends the kernel at once; await `exited` to know it is gone. */
   kill(): void;
+  /** A kernel that outlives its client (on another machine): lets go of it and leaves it running. */
+  detach?(): void;
+  /** A kernel reached over a link that drops: calls listener as the link goes down and comes back. */
+  onLinkState?(listener: (state: "connected" | "reconnecting" | "gone" | "closed", detail: string) => void): void;
 }

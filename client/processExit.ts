@@ -4,6 +4,8 @@ import type { ChildProcess } from "node:child_process";
 export interface KernelExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** How a kernel that is not a child process here ended (a remote one), in words. */
+  description?: string;
 }
 
 /** How long to wait after the exit for the pipes to deliver the process's last output. */
@@ -30,6 +32,7 @@ export function waitForExit(child: ChildProcess, onSpawnError: (message: string)
 
 /** "kernel process exited with code 1", "kernel process was killed by SIGKILL", … */
 export function describeExit(exit: KernelExit): string {
+  if (exit.description) return exit.description;
   if (exit.signal) return `kernel process was killed by ${exit.signal}`;
   if (exit.code === null) return "kernel process could not be started";
   return `kernel process exited with code ${exit.code}`;

@@ -4,10 +4,12 @@ import { registerNewProjectCommand } from "./commands/newProjectCommand";
 import { KernelSessions } from "./kernel/kernelSessions";
 import { CellDiagnostics } from "./language/cellDiagnostics";
 import { registerLanguageFeatures } from "./language/registerLanguageFeatures";
-import { CONTROLLER_ID, registerNotebookController } from "./notebook/notebookController";
+import { CONTROLLER_ID, KernelControllers, registerLocalController } from "./notebook/notebookController";
 import { registerMetricsPanel } from "./panels/metricsPanel";
 import { MODEL_GRAPH_VIEW_TYPE, registerModelGraphPanel } from "./panels/modelGraphPanel";
 import { RendererMessaging } from "./rendererMessaging";
+import { registerRemoteCommands } from "./remote/remoteCommands";
+import { RemoteKernels } from "./remote/remoteKernels";
 import { CloudEndpoints } from "./serving/cloudEndpoints";
 import { deployedRegions, registerDeployCommand } from "./serving/deployCommand";
 import { registerEndpointCommands } from "./serving/endpointCommands";
@@ -27,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = new CellDiagnostics();
   const sessions = new KernelSessions(log);
   kernelSessions = sessions;
+  const controllers = new KernelControllers(sessions, diagnostics, log);
   const endpointLog = vscode.window.createOutputChannel("TF.js Studio Endpoint");
   const endpoint = new LocalEndpoint(endpointLog);
   localEndpoint = endpoint;
@@ -35,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): void {
     messaging,
     diagnostics,
     // `sessions` is disposed by deactivate, which waits for the kernels to stop.
-    registerNotebookController(sessions, diagnostics, log),
+    controllers,
+    registerLocalController(controllers, sessions),
     registerKernelStatusBar(sessions),
     registerLanguageFeatures(sessions),
     registerMetricsPanel(context, messaging, log),
@@ -48,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): void {
     // `endpoint` is stopped by deactivate, which waits for its requests in flight.
     registerEndpointCommands(endpoint, endpointLog),
   );
+  const remote = new RemoteKernels(controllers, sessions, context.workspaceState, context.extension.id, log);
+  context.subscriptions.push(remote, registerRemoteCommands(remote));
   const cloud = new CloudEndpoints(() => deployedRegions(context.workspaceState), log);
   context.subscriptions.push(cloud, registerDeployCommand(context, cloud, log), registerEndpointsView(endpoint, cloud, log));
 }

@@ -31,10 +31,12 @@ describe("notebook kernel session", function () {
     const notebook = { uri: { toString: () => "file:///session-test.ipynb" } } as unknown as vscode.NotebookDocument;
     session = new NotebookKernelSessionImpl(
       notebook,
-      async () => {
-        launches++;
-        const launched = await launchKernel({ argv: kernelArgv(), cwd: dir, env: { TFJS_STUDIO_BACKEND: "cpu", TFJS_STUDIO_HISTORY: `${dir}/history.jsonl` } });
-        return { launched, runtimeDescription: "test runtime" };
+      {
+        launch: async () => {
+          launches++;
+          const launched = await launchKernel({ argv: kernelArgv(), cwd: dir, env: { TFJS_STUDIO_BACKEND: "cpu", TFJS_STUDIO_HISTORY: `${dir}/history.jsonl` } });
+          return { launched, runtimeDescription: "test runtime" };
+        },
       },
       {
         changed: (changed) => {

@@ -7,9 +7,12 @@ import { quote } from "shell-quote";
 import type { SFTPWrapper } from "ssh2";
 import type { ConnectionInfo } from "../../protocol/connectionFile";
 import type { SshConnection } from "../ssh/sshConnection";
+import { KernelClient } from "../kernelClient";
+import { ChannelForwarder } from "./channelForwarder";
 import { RUNTIME_KERNEL, type KernelRuntime } from "./kernelRuntime";
 
 export const MIN_NODE_MAJOR = 20;
+const SHUTDOWN_REPLY_TIMEOUT_MS = 10_000;
 export const DEFAULT_REMOTE_ROOT = "~/.tfjs-studio";
 
 /** What the host refused or lacks; the message says what to do. */
@@ -121,6 +124,19 @@ export class RemoteHost {
     if (!kernel) throw new RemoteHostError(`no running kernel ${id} on ${this.connection.destination.label}; list them with --list`);
     const text = await this.readText(`${this.root}/kernels/${id}/connection.json`);
     return { kernel, info: JSON.parse(text ?? "{}") as ConnectionInfo };
+  }
+
+  /** Asks a running kernel to shut down, through its control channel forwarded for the moment. */
+  async shutdownKernel(id: string): Promise<void> {
+    const { info } = await this.kernelConnection(id);
+    const forwarder = new ChannelForwarder(info);
+    const client = await KernelClient.connect(await forwarder.start(this.connection));
+    try {
+      await client.request("control", "shutdown_request", { restart: false }, { timeoutMs: SHUTDOWN_REPLY_TIMEOUT_MS });
+    } finally {
+      client.close();
+      forwarder.close();
+    }
   }
 
   /** The last lines of a kernel's log, for a failure message. */

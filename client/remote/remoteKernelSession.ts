@@ -16,7 +16,8 @@ export const DEFAULT_IDLE_SHUTDOWN_S = 24 * 60 * 60;
 /** Waits between reconnect attempts: quick at first, for a blip; then every 15 s. */
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15_000];
 
-export type LinkState = "connected" | "reconnecting" | "closed";
+/** "gone": the kernel is no longer running on the host (shut down, killed, past its idle limit); "closed": we let go. */
+export type LinkState = "connected" | "reconnecting" | "gone" | "closed";
 
 export interface RemoteSessionOptions {
   destination: SshDestination;
@@ -92,6 +93,11 @@ export class RemoteKernelSession {
     }
   }
 
+  /** Ends the kernel at once (SIGKILL on the host), for a kernel that does not answer shutdown_request. */
+  async killKernel(): Promise<void> {
+    await this.connection.exec(`kill -KILL ${this.kernel.pid}`);
+  }
+
   /** Stops forwarding and closes the link; the kernel runs on until its idle limit or a shutdown_request. */
   close(): void {
     this.closing = true;
@@ -124,7 +130,7 @@ export class RemoteKernelSession {
           this.closing = true;
           this.relay.close();
           this.forwarder.close();
-          this.options.linkState?.("closed", `reconnected to ${label}, but kernel ${this.kernel.id} is no longer running there (shut down, or past its idle limit)`);
+          this.options.linkState?.("gone", `reconnected to ${label}, but kernel ${this.kernel.id} is no longer running there (shut down, or past its idle limit)`);
           return;
         }
         this.connection = connection;

@@ -1,11 +1,13 @@
-// One kernel process per notebook: finds Node, launches the kernel in the notebook's folder, logs what it did,
-// offers a restart when a kernel dies, and stops every kernel when its notebook closes or the extension deactivates.
+// One kernel per notebook, from the source its controller gives (this machine by default, or an SSH host): finds
+// Node, launches a local kernel in the notebook's folder, logs what it did, offers a restart when a kernel dies, and
+// lets go of every kernel when its notebook closes or the extension deactivates (a local one is stopped; a remote
+// one runs on, for a reload to reattach).
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { kernelArgv, launchKernel } from "../../client/kernelLauncher";
 import { NoUsableNodeError, findKernelNode } from "../nodeForKernel";
-import { KernelEnd, KernelLaunch, NotebookKernelSessionImpl } from "./notebookKernelSession";
+import { KernelEnd, KernelLaunch, KernelSource, NotebookKernelSessionImpl } from "./notebookKernelSession";
 import type { KernelSessionRegistry, NotebookKernelSession } from "./sessionTypes";
 import { SET_NODE_PATH_COMMAND, registerSetNodePathCommand } from "./setNodePathCommand";
 
@@ -22,6 +24,10 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
   readonly onDidChangeSession = this.changed.event;
   /** Fires when a kernel process has ended: died, restarted or shut down. */
   readonly onDidEndKernel = this.ended.event;
+  /** Kernels on this machine. */
+  readonly local: KernelSource = { launch: (notebook) => this.launch(notebook) };
+  /** The source each notebook's controller chose, where not the local one. */
+  private readonly sources = new Map<string, KernelSource>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
@@ -36,12 +42,37 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
     return this.sessions.get(notebook.uri.toString());
   }
 
+  /** The notebook's kernels come from `source` from now on; a kernel from another source is let go. */
+  async select(notebook: vscode.NotebookDocument, source: KernelSource): Promise<void> {
+    const key = notebook.uri.toString();
+    if (source === this.local) this.sources.delete(key);
+    else this.sources.set(key, source);
+    const session = this.sessions.get(key);
+    if (session && session.source !== source) {
+      this.sessions.delete(key);
+      await session.release().catch((error: Error) => this.log.error(`Letting go of the kernel of ${notebookName(notebook)} failed: ${error.message}`));
+    }
+  }
+
+  /** Lets go of the notebook's kernel (a remote one runs on); the next run starts or attaches anew. */
+  async release(notebook: vscode.NotebookDocument): Promise<void> {
+    const session = this.get(notebook);
+    if (!session) return;
+    this.sessions.delete(notebook.uri.toString());
+    await session.release();
+  }
+
+  /** Whether the notebook's kernels come from `source`. */
+  isSelected(notebook: vscode.NotebookDocument, source: KernelSource): boolean {
+    return (this.sources.get(notebook.uri.toString()) ?? this.local) === source;
+  }
+
   /** The notebook's session, created (not started) when it has none. */
   open(notebook: vscode.NotebookDocument): NotebookKernelSessionImpl {
     const key = notebook.uri.toString();
     let session = this.sessions.get(key);
     if (!session) {
-      session = new NotebookKernelSessionImpl(notebook, () => this.launch(notebook), {
+      session = new NotebookKernelSessionImpl(notebook, this.sources.get(key) ?? this.local, {
         changed: (changedSession) => this.changed.fire(changedSession),
         ended: (end) => this.onEnded(end),
       });
@@ -62,19 +93,20 @@ export class KernelSessions implements KernelSessionRegistry, vscode.Disposable 
     await session.shutdown();
   }
 
-  /** Stops every kernel; deactivate waits for this (each kernel gets the launcher's grace period, then a kill). */
+  /** Lets go of every kernel; deactivate waits for this (each local kernel gets the launcher's grace period, then a kill). */
   dispose(): Promise<void> {
     for (const disposable of this.disposables) disposable.dispose();
-    const stopping = [...this.sessions.values()].map((session) => session.shutdown().catch(() => undefined));
+    const stopping = [...this.sessions.values()].map((session) => session.release().catch(() => undefined));
     this.sessions.clear();
     return Promise.all(stopping).then(() => undefined);
   }
 
   private async closeNotebook(notebook: vscode.NotebookDocument): Promise<void> {
+    this.sources.delete(notebook.uri.toString());
     const session = this.get(notebook);
     if (!session) return;
     this.sessions.delete(notebook.uri.toString());
-    await session.shutdown().catch((error: Error) => this.log.error(`Stopping the kernel of ${notebookName(notebook)} failed: ${error.message}`));
+    await session.release().catch((error: Error) => this.log.error(`Stopping the kernel of ${notebookName(notebook)} failed: ${error.message}`));
   }
 
   private async launch(notebook: vscode.NotebookDocument): Promise<KernelLaunch> {

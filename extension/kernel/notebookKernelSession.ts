@@ -10,6 +10,13 @@ import type { KernelState, NotebookKernelSession } from "./sessionTypes";
 export interface KernelLaunch {
   launched: KernelHandle;
   runtimeDescription: string;
+  /** The SSH host of a remote kernel. */
+  host?: string;
+}
+
+/** Where a notebook's kernels come from: this machine, or an SSH host (one source a notebook controller). */
+export interface KernelSource {
+  launch(notebook: vscode.NotebookDocument): Promise<KernelLaunch>;
 }
 
 export interface KernelEnd {
@@ -32,6 +39,7 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
   state: KernelState = "starting";
   kernelInfo: Record<string, unknown> | undefined;
   runtimeDescription: string | undefined;
+  host: string | undefined;
   private launched: KernelHandle | undefined;
   /** The requests the kernel reported busy with and not yet idle: a completion finishing during a cell's run leaves it busy. */
   private readonly busyRequests = new Set<string>();
@@ -41,7 +49,7 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
 
   constructor(
     readonly notebook: vscode.NotebookDocument,
-    private readonly launch: () => Promise<KernelLaunch>,
+    readonly source: KernelSource,
     private readonly listener: SessionListener,
   ) {}
 
@@ -72,6 +80,17 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     this.setState("shutdown");
   }
 
+  /** Lets go of the kernel: a remote one is left running on its host (for a reload to reattach), a local one stopped. */
+  async release(): Promise<void> {
+    const starting = this.starting;
+    if (starting) await starting.catch(() => undefined);
+    const launched = this.launched;
+    if (!launched?.detach) return this.shutdown();
+    this.stopping = true;
+    launched.detach();
+    this.setState("shutdown");
+  }
+
   async interrupt(): Promise<void> {
     await this.launched?.interrupt();
   }
@@ -82,7 +101,7 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     this.kernelInfo = undefined;
     let launch: KernelLaunch;
     try {
-      launch = await this.launch();
+      launch = await this.source.launch(this.notebook);
     } catch (error) {
       this.setState("dead");
       throw error;
@@ -92,8 +111,10 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     this.busyRequests.clear();
     this.launched = launched;
     this.runtimeDescription = launch.runtimeDescription;
+    this.host = launch.host;
     this.kernelInfo = launched.kernelInfo.content;
     launched.client.on("iopub", (message) => this.onIopub(launched, message));
+    launched.onLinkState?.((state) => this.onLinkState(launched, state));
     void launched.exited.then((exit) => this.onExit(launched, exit));
     this.setState("idle");
     return launched;
@@ -118,7 +139,15 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     else if (status === "idle") this.busyRequests.delete(parent);
     else if (status === "starting") return;
     const state = status === "busy" || status === "idle" ? (this.busyRequests.size > 0 ? "busy" : "idle") : STATUS_STATES[status];
-    if (state && state !== this.state) this.setState(state);
+    // While the link is down the state stays "reconnecting"; it is worked out again when the link is back.
+    if (state && state !== this.state && this.state !== "reconnecting") this.setState(state);
+  }
+
+  private onLinkState(launched: KernelHandle, state: string): void {
+    if (launched !== this.launched || this.stopping) return;
+    if (state === "reconnecting" && this.state !== "reconnecting") this.setState("reconnecting");
+    // The relay replays the statuses missed meanwhile, so busyRequests is right again.
+    else if (state === "connected") this.setState(this.busyRequests.size > 0 ? "busy" : "idle");
   }
 
   private onExit(launched: KernelHandle, exit: KernelExit): void {

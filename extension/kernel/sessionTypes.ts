@@ -3,8 +3,11 @@
 import type * as vscode from "vscode";
 import type { KernelClient } from "../../client/kernelClient";
 
-/** `starting` until kernel_info answers; `dead` after the process exited on its own; `shutdown` after we stopped it. */
-export type KernelState = "starting" | "idle" | "busy" | "restarting" | "dead" | "shutdown";
+/**
+ * `starting` until kernel_info answers; `dead` after the process exited on its own; `shutdown` after we stopped it;
+ * `reconnecting` while the link to a remote kernel is down (the kernel runs on).
+ */
+export type KernelState = "starting" | "idle" | "busy" | "restarting" | "reconnecting" | "dead" | "shutdown";
 
 export interface NotebookKernelSession {
   readonly notebook: vscode.NotebookDocument;
@@ -15,6 +18,8 @@ export interface NotebookKernelSession {
   readonly client: KernelClient | undefined;
   /** The Node.js runtime that runs the kernel, and why it was chosen (shown in the output channel and kernel info). */
   readonly runtimeDescription: string | undefined;
+  /** Where the kernel runs when not on this machine: the SSH host, as the user named it. */
+  readonly host: string | undefined;
 }
 
 export interface KernelSessionRegistry {

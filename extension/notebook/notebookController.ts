@@ -1,7 +1,8 @@
-// The "TypeScript (TF.js Studio)" notebook controller for the built-in ipynb notebooks: affinity, kernelspec
-// metadata, cell execution through a NotebookRunner per notebook, interrupt, and the restart/shutdown commands.
+// TF.js Studio's notebook controllers for the built-in ipynb notebooks: affinity, kernelspec metadata, cell
+// execution through a NotebookRunner per notebook, interrupt, and the restart/shutdown commands.
 import * as vscode from "vscode";
 import { KernelSessions, notebookName } from "../kernel/kernelSessions";
+import type { KernelSource } from "../kernel/notebookKernelSession";
 import type { CellDiagnostics } from "../language/cellDiagnostics";
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../../protocol/languageInfo";
 import { prefersTfjsStudio, withTfjsStudioKernelspec } from "./notebookMetadata";
@@ -9,100 +10,139 @@ import { NotebookRunner } from "./notebookRunner";
 import { notebookFromCommandArgument } from "./commandTarget";
 import { markStepDone } from "../walkthrough/walkthroughProgress";
 
-const NOTEBOOK_TYPE = "jupyter-notebook";
+export const NOTEBOOK_TYPE = "jupyter-notebook";
 /** The toolbar's `when` clauses match `notebookKernel =~ /tfjs-studio/`. */
 export const CONTROLLER_ID = `${KERNEL_NAME}-kernel`;
 const RESTART = "Restart Kernel";
 
-export function registerNotebookController(sessions: KernelSessions, diagnostics: CellDiagnostics, log: vscode.LogOutputChannel): vscode.Disposable {
-  const controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, KERNEL_DISPLAY_NAME);
-  controller.supportedLanguages = ["typescript"];
-  controller.supportsExecutionOrder = true;
-  controller.description = "TypeScript and TensorFlow.js";
-  const runners = new Map<string, NotebookRunner>();
-  const runnerOf = (notebook: vscode.NotebookDocument): NotebookRunner => {
-    const key = notebook.uri.toString();
-    let runner = runners.get(key);
-    if (!runner) runners.set(key, (runner = new NotebookRunner(notebook, controller, sessions, diagnostics, log)));
-    return runner;
-  };
+export interface ControllerLabels {
+  id: string;
+  label: string;
+  description: string;
+}
 
-  controller.executeHandler = (cells, notebook) => runnerOf(notebook).enqueue(cells);
+/**
+ * The notebook controllers of TF.js Studio: "TypeScript (TF.js Studio)" for kernels on this machine, and one per
+ * SSH host (extension/remote/). All of them run cells through one NotebookRunner per notebook and share the
+ * kernel commands, which act on whichever kernel the notebook has.
+ */
+export class KernelControllers implements vscode.Disposable {
+  private readonly runners = new Map<string, NotebookRunner>();
+  private readonly disposables: vscode.Disposable[] = [];
 
-  controller.interruptHandler = async (notebook) => {
-    const runner = runnerOf(notebook);
-    runner.cancelQueued();
-    const session = sessions.get(notebook);
-    if (!session?.client) return;
-    log.info(`Interrupting the kernel of ${notebookName(notebook)}`);
-    try {
-      await session.interrupt();
-    } catch (error) {
-      log.warn(`interrupt_request failed: ${(error as Error).message}`);
-    }
-    const timeoutSeconds = vscode.workspace.getConfiguration("tfjsStudio", notebook.uri).get<number>("interruptTimeoutSeconds", 10);
-    if (await runner.waitUntilStopped(timeoutSeconds * 1000)) return;
-    log.warn(`The kernel of ${notebookName(notebook)} is still busy ${timeoutSeconds} s after the interrupt`);
-    const choice = await vscode.window.showWarningMessage(`The kernel of ${notebookName(notebook)} did not stop within ${timeoutSeconds} s of the interrupt.`, RESTART);
-    if (choice === RESTART) await restart(notebook);
-  };
-
-  const restart = async (notebook: vscode.NotebookDocument): Promise<void> => {
-    runnerOf(notebook).cancelQueued();
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Restarting the kernel of ${notebookName(notebook)}…` }, () =>
-      sessions.restart(notebook).catch((error: Error) => sessions.reportStartFailure(notebook, error)),
+  constructor(
+    private readonly sessions: KernelSessions,
+    private readonly diagnostics: CellDiagnostics,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const withNotebook = (action: (notebook: vscode.NotebookDocument) => Promise<void>) => async (argument?: unknown) => {
+      const notebook = notebookFromCommandArgument(argument);
+      if (!notebook) {
+        void vscode.window.showWarningMessage("Open a notebook first: the kernel commands act on the active notebook.");
+        return;
+      }
+      await action(notebook);
+    };
+    this.disposables.push(
+      vscode.workspace.onDidCloseNotebookDocument((notebook) => {
+        this.runners.get(notebook.uri.toString())?.dispose();
+        this.runners.delete(notebook.uri.toString());
+      }),
+      vscode.workspace.onDidChangeNotebookDocument((event) => {
+        const runner = this.runners.get(event.notebook.uri.toString());
+        if (!runner) return;
+        for (const change of event.cellChanges) if (change.outputs?.length === 0) runner.forgetCell(change.cell);
+        for (const change of event.contentChanges) change.removedCells.forEach((cell) => runner.forgetCell(cell));
+      }),
+      vscode.commands.registerCommand("tfjsStudio.restartKernel", withNotebook((notebook) => this.restart(notebook))),
+      vscode.commands.registerCommand("tfjsStudio.shutdownKernel", withNotebook((notebook) => this.shutdown(notebook))),
     );
-  };
+  }
 
-  const shutdown = async (notebook: vscode.NotebookDocument): Promise<void> => {
-    runnerOf(notebook).cancelQueued();
-    await sessions.shutdown(notebook);
-  };
+  /** A controller whose kernels come from `source`; `onSelected` runs when a notebook picks it. */
+  create(labels: ControllerLabels, source: KernelSource, onSelected?: (notebook: vscode.NotebookDocument) => void): vscode.NotebookController {
+    const { sessions, log } = this;
+    const controller = vscode.notebooks.createNotebookController(labels.id, NOTEBOOK_TYPE, labels.label);
+    controller.supportedLanguages = ["typescript"];
+    controller.supportsExecutionOrder = true;
+    controller.description = labels.description;
+    controller.executeHandler = (cells, notebook) => this.runnerOf(notebook, controller).enqueue(cells);
+    controller.interruptHandler = async (notebook) => {
+      const runner = this.runnerOf(notebook, controller);
+      runner.cancelQueued();
+      const session = sessions.get(notebook);
+      if (!session?.client) return;
+      log.info(`Interrupting the kernel of ${notebookName(notebook)}`);
+      try {
+        await session.interrupt();
+      } catch (error) {
+        log.warn(`interrupt_request failed: ${(error as Error).message}`);
+      }
+      const timeoutSeconds = vscode.workspace.getConfiguration("tfjsStudio", notebook.uri).get<number>("interruptTimeoutSeconds", 10);
+      if (await runner.waitUntilStopped(timeoutSeconds * 1000)) return;
+      log.warn(`The kernel of ${notebookName(notebook)} is still busy ${timeoutSeconds} s after the interrupt`);
+      const choice = await vscode.window.showWarningMessage(`The kernel of ${notebookName(notebook)} did not stop within ${timeoutSeconds} s of the interrupt.`, RESTART);
+      if (choice === RESTART) await this.restart(notebook);
+    };
+    this.disposables.push(
+      controller,
+      controller.onDidChangeSelectedNotebooks(async ({ notebook, selected }) => {
+        if (selected) {
+          markStepDone("kernelSelected");
+          void adoptNotebook(notebook, log);
+          await sessions.select(notebook, source);
+          onSelected?.(notebook);
+          // Started now, so that completions work before the first run and the first run is quick.
+          void sessions.open(notebook).ensureStarted().catch((error: Error) => sessions.reportStartFailure(notebook, error));
+        } else if (sessions.isSelected(notebook, source)) {
+          this.runners.get(notebook.uri.toString())?.cancelQueued();
+          const session = sessions.get(notebook);
+          if (session?.source === source) void session.release();
+        }
+      }),
+    );
+    return controller;
+  }
 
-  const withNotebook = (action: (notebook: vscode.NotebookDocument) => Promise<void>) => async (argument?: unknown) => {
-    const notebook = notebookFromCommandArgument(argument);
-    if (!notebook) {
-      void vscode.window.showWarningMessage("Open a notebook first: the kernel commands act on the active notebook.");
-      return;
+  dispose(): void {
+    this.runners.forEach((runner) => runner.dispose());
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  /** The notebook's runner, for the controller that runs it now (a new one when it switched controllers). */
+  private runnerOf(notebook: vscode.NotebookDocument, controller: vscode.NotebookController): NotebookRunner {
+    const key = notebook.uri.toString();
+    let runner = this.runners.get(key);
+    if (runner?.controller !== controller) {
+      runner?.dispose();
+      this.runners.set(key, (runner = new NotebookRunner(notebook, controller, this.sessions, this.diagnostics, this.log)));
     }
-    await action(notebook);
-  };
+    return runner;
+  }
 
+  private async restart(notebook: vscode.NotebookDocument): Promise<void> {
+    this.runners.get(notebook.uri.toString())?.cancelQueued();
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Restarting the kernel of ${notebookName(notebook)}…` }, () =>
+      this.sessions.restart(notebook).catch((error: Error) => this.sessions.reportStartFailure(notebook, error)),
+    );
+  }
+
+  private async shutdown(notebook: vscode.NotebookDocument): Promise<void> {
+    this.runners.get(notebook.uri.toString())?.cancelQueued();
+    await this.sessions.shutdown(notebook);
+  }
+}
+
+/** "TypeScript (TF.js Studio)": kernels on this machine, preferred for notebooks whose kernelspec is ours. */
+export function registerLocalController(controllers: KernelControllers, sessions: KernelSessions): vscode.Disposable {
+  const controller = controllers.create({ id: CONTROLLER_ID, label: KERNEL_DISPLAY_NAME, description: "TypeScript and TensorFlow.js" }, sessions.local);
   const updateAffinity = (notebook: vscode.NotebookDocument): void => {
     if (notebook.notebookType === NOTEBOOK_TYPE && prefersTfjsStudio(notebook.metadata)) {
       controller.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
     }
   };
   vscode.workspace.notebookDocuments.forEach(updateAffinity);
-
-  return vscode.Disposable.from(
-    controller,
-    vscode.workspace.onDidOpenNotebookDocument(updateAffinity),
-    controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
-      if (selected) {
-        markStepDone("kernelSelected");
-        void adoptNotebook(notebook, log);
-        // Started now, so that completions work before the first run and the first run is quick.
-        void sessions.open(notebook).ensureStarted().catch((error: Error) => sessions.reportStartFailure(notebook, error));
-      } else {
-        runners.get(notebook.uri.toString())?.cancelQueued();
-        void sessions.shutdown(notebook);
-      }
-    }),
-    vscode.workspace.onDidCloseNotebookDocument((notebook) => {
-      runners.get(notebook.uri.toString())?.dispose();
-      runners.delete(notebook.uri.toString());
-    }),
-    vscode.workspace.onDidChangeNotebookDocument((event) => {
-      const runner = runners.get(event.notebook.uri.toString());
-      if (!runner) return;
-      for (const change of event.cellChanges) if (change.outputs?.length === 0) runner.forgetCell(change.cell);
-      for (const change of event.contentChanges) change.removedCells.forEach((cell) => runner.forgetCell(cell));
-    }),
-    vscode.commands.registerCommand("tfjsStudio.restartKernel", withNotebook(restart)),
-    vscode.commands.registerCommand("tfjsStudio.shutdownKernel", withNotebook(shutdown)),
-    { dispose: () => runners.forEach((runner) => runner.dispose()) },
-  );
+  return vscode.workspace.onDidOpenNotebookDocument(updateAffinity);
 }
 
 /** A notebook that runs on our kernel gets our kernelspec and language_info, and TypeScript code cells. */

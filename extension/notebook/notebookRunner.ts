@@ -41,7 +41,7 @@ export class NotebookRunner implements vscode.Disposable {
 
   constructor(
     readonly notebook: vscode.NotebookDocument,
-    private readonly controller: vscode.NotebookController,
+    readonly controller: vscode.NotebookController,
     private readonly sessions: KernelSessions,
     private readonly diagnostics: CellDiagnostics,
     private readonly log: vscode.LogOutputChannel,

@@ -23,6 +23,7 @@ type TfjsFacts = Partial<KernelInfoTfjs>;
 const STATE_ICONS: Record<KernelState, string> = {
   starting: "$(sync~spin)",
   restarting: "$(sync~spin)",
+  reconnecting: "$(debug-disconnect)",
   idle: "$(circle-large-outline)",
   busy: "$(loading~spin)",
   dead: "$(error)",
@@ -32,6 +33,7 @@ const STATE_ICONS: Record<KernelState, string> = {
 const STATE_WORDS: Record<KernelState, string> = {
   starting: "starting…",
   restarting: "restarting…",
+  reconnecting: "reconnecting…",
   idle: "idle",
   busy: "busy",
   dead: "dead",

@@ -13,11 +13,15 @@ import { contrastRatio, LINE_CONTRAST, parseColor } from "../../webviews/shared/
 import { type StudioSession, startStudioSession } from "./support/studioSession";
 import { startModelServer } from "../../serving/server/modelServer";
 import { startFakeCloud, type FakeCloud } from "../support/fakeCloud";
+import { startSshd, type Sshd } from "../support/sshd";
 import { detailsPlacement, layersOutOfView, lowestFindMatchContrast, toolbarItemsCutOff, toolbarRowSpread, wordsBrokenAcrossLines } from "./support/graphPanelPage";
 import type { FrameLocator, PageElement } from "./support/playwright";
 import { NotebookEditor } from "./support/workbench";
 
 const KERNEL_LABEL = "TypeScript (TF.js Studio)";
+/** The ssh config's Host for the test's sshd, and the notebook that runs on it. */
+const REMOTE_HOST = "e2e-gpu";
+const REMOTE_NOTEBOOK = "remote.ipynb";
 /** Every single wait (a click, a selector, an output) gives up after this. */
 const STEP_TIMEOUT_MS = 30_000;
 /** The first kernel start of a session also loads TypeScript and TensorFlow.js. */
@@ -96,10 +100,18 @@ describe("VS Code end to end (code-server + Chromium)", function () {
   let session: StudioSession;
   let cloudDir: string;
   let cloud: FakeCloud;
+  let sshDir: string;
+  let sshd: Sshd;
 
   before(async function () {
     this.timeout(180_000);
     const started = Date.now();
+    // The remote kernel test's "GPU server": Debian's sshd on 127.0.0.1, a Host of the ssh config the settings name.
+    sshDir = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-e2e-ssh-"));
+    sshd = await startSshd(sshDir);
+    fs.mkdirSync(path.join(sshDir, "host-notebooks"));
+    fs.writeFileSync(path.join(sshDir, "config"), `Host ${REMOTE_HOST}\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.userKey}\n`);
+    fs.writeFileSync(path.join(sshDir, "known_hosts"), `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
     // The deploy test's AWS: code-server's environment points the SDK at s3rver and the SageMaker fake.
     cloudDir = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-e2e-cloud-"));
     cloud = await startFakeCloud(cloudDir, { transitionMs: 3000 });
@@ -113,6 +125,10 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         "typescript.suggest.enabled": false,
         // A theme chart colour that barely shows on the editor's background (the metrics panel must adjust it).
         "workbench.colorCustomizations": { "charts.green": PALE_GREEN },
+        "tfjsStudio.remote.sshConfigFile": path.join(sshDir, "config"),
+        "tfjsStudio.remote.knownHostsFile": path.join(sshDir, "known_hosts"),
+        "tfjsStudio.remote.hostFolder": path.join(sshDir, "host-tfjs-studio"),
+        "tfjsStudio.remote.folder": path.join(sshDir, "host-notebooks"),
       },
       prepareWorkspace(dir) {
         scaffoldTemplate("mnist-mlp", path.join(dir, "mnist-mlp"));
@@ -120,6 +136,19 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         writeNotebook(path.join(dir, "completion.ipynb"), ["const point = { xCoord: 1, yCoord: 2 };", ""]);
         writeNotebook(path.join(dir, "typeErrors.ipynb"), ["foo + bar;\nconsole.log(baz);"]);
         writeNotebook(path.join(dir, "edited.ipynb"), ["const untouched = 1;"]);
+        writeNotebook(path.join(dir, REMOTE_NOTEBOOK), [
+          "const where = 'on the host'; where",
+          [
+            'import * as fs from "node:fs";',
+            // Fewer lines than VS Code shows before it truncates an output (notebook.output.textLineLimit).
+            "for (let epoch = 0; epoch < 20; epoch++) {",
+            "  console.log(`epoch ${epoch}`);",
+            `  if (epoch === 5) fs.writeFileSync("epoch-5", "");`,
+            "  await new Promise((resolve) => setTimeout(resolve, 150));",
+            "}",
+          ].join("\n"),
+          "`${where}, still`",
+        ]);
         writeNotebook(path.join(dir, "restart.ipynb"), [
           [
             'import * as tf from "@tensorflow/tfjs";',
@@ -158,6 +187,17 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     await session?.stop();
     await cloud?.stop();
     fs.rmSync(cloudDir, { recursive: true, force: true });
+    // A remote kernel outlives the window by design: the ones the tests left are ended here.
+    const kernels = path.join(sshDir, "host-tfjs-studio", "kernels");
+    for (const id of fs.existsSync(kernels) ? fs.readdirSync(kernels) : []) {
+      try {
+        process.kill((JSON.parse(fs.readFileSync(path.join(kernels, id, "kernel.json"), "utf8")) as { pid: number }).pid, "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    }
+    await sshd?.stop();
+    fs.rmSync(sshDir, { recursive: true, force: true });
   });
 
   afterEach(async function () {
@@ -782,6 +822,45 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     // "." may trigger suggestions by itself; Ctrl+Space asks explicitly.
     await suggestions.first().waitFor({ timeout: 3000 }).catch(() => page.keyboard.press("Control+Space"));
     await page.locator(".suggest-widget.visible .monaco-list-row .label-name", { hasText: /^xCoord$/ }).waitFor();
+  });
+
+  it("Connect to Remote Kernel over SSH… runs the notebook on the host; a cut link shows reconnecting, the cell's output arrives whole, and a reload reattaches to the same kernel", async () => {
+    const { page, workbench } = session;
+    const notebook = await workbench.openNotebook(REMOTE_NOTEBOOK);
+    await workbench.startCommand("TF.js Studio: Connect to Remote Kernel over SSH…");
+    await workbench.pickQuickItem(REMOTE_HOST);
+    // The first connect uploads the kernel runtime to the host.
+    await page.locator(".notebook-toolbar-container:visible .kernel-action-view-item", { hasText: `TypeScript on ${REMOTE_HOST}` }).waitFor({ timeout: KERNEL_TIMEOUT_MS });
+    await notebook.runCell(0);
+    assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+    await notebook.output("on the host").waitFor();
+    await page.locator(".statusbar-item", { hasText: /TF\.js idle/ }).waitFor();
+
+    const marker = path.join(sshDir, "host-notebooks", "epoch-5");
+    await notebook.runCell(1);
+    const deadline = Date.now() + KERNEL_TIMEOUT_MS;
+    while (!fs.existsSync(marker) && Date.now() < deadline) await page.waitForTimeout(20);
+    const reconnecting = page.locator(".statusbar-item", { hasText: /TF\.js reconnecting/ }).waitFor();
+    sshd.killSessions();
+    await reconnecting;
+    assert.equal(await notebook.waitForCellState(1, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+    const text = await notebook.output("epoch 19").innerText();
+    assert.deepEqual(text.match(/epoch \d+/g), Array.from({ length: 20 }, (_, epoch) => `epoch ${epoch}`), "every line once, in order");
+
+    // A reload lets go of the kernel but leaves it running on the host, and offers to reattach to it.
+    await workbench.runCommand("Developer: Reload Window");
+    await workbench.waitUntilReady();
+    const offer = page.locator(".notifications-toasts .notification-toast", { hasText: `may still be running on ${REMOTE_HOST}` });
+    await offer.locator(".monaco-button", { hasText: "Reattach" }).click({ timeout: KERNEL_TIMEOUT_MS });
+    await page.locator(".notebook-toolbar-container:visible .kernel-action-view-item", { hasText: `TypeScript on ${REMOTE_HOST}` }).waitFor({ timeout: KERNEL_TIMEOUT_MS });
+    const reloaded = new NotebookEditor(page);
+    await reloaded.revealCell(2);
+    await reloaded.runCell(2);
+    assert.equal(await reloaded.waitForCellState(2, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+    await reloaded.output("on the host, still").waitFor();
+
+    await workbench.runCommand("TF.js Studio: Shut Down Kernel");
+    await page.locator(".statusbar-item", { hasText: /TF\.js shut down/ }).waitFor();
   });
 
   it("New Project from Template… scaffolds a project and opens its notebook", async () => {
