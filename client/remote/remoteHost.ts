@@ -13,6 +13,7 @@ import { RUNTIME_KERNEL, type KernelRuntime } from "./kernelRuntime";
 
 export const MIN_NODE_MAJOR = 20;
 const SHUTDOWN_REPLY_TIMEOUT_MS = 10_000;
+const PORTS_TIMEOUT_MS = 30_000;
 export const DEFAULT_REMOTE_ROOT = "~/.tfjs-studio";
 
 /** What the host refused or lacks; the message says what to do. */
@@ -55,10 +56,10 @@ export class RemoteHost {
   /** Finds the host's home and Node (on the PATH of a plain or a login shell) and checks Node's version. */
   static async open(connection: SshConnection, options: { root?: string; node?: string } = {}): Promise<RemoteHost> {
     const where = connection.destination.label;
-    const home = (await run(connection, 'printf %s "$HOME"')).trim();
-    const node = options.node ?? (await findNode(connection));
+    // One command for all three: each command runs the user's shell start-up files (conda, nvm, pyenv), which on
+    // many GPU servers take a good part of a second.
+    const [home = "", node = "", version = ""] = (await run(connection, probeCommand(options.node))).split("\n").map((line) => line.trim());
     if (!node) throw new RemoteHostError(`Node.js is not installed on ${where} (no node on the PATH, nor on a login shell's); install Node ${MIN_NODE_MAJOR} or later there, or give its path with --node`);
-    const version = (await run(connection, `${quote([node])} --version`).catch(() => "")).trim();
     const major = Number(/^v(\d+)\./.exec(version)?.[1]);
     if (!(major >= MIN_NODE_MAJOR)) throw new RemoteHostError(`${where} has Node ${version || "that does not run"} at ${node}; the kernel needs Node ${MIN_NODE_MAJOR} or later: install it there, or give another with --node`);
     const root = (options.root ?? DEFAULT_REMOTE_ROOT).replace(/^~(?=\/|$)/, home);
@@ -100,15 +101,22 @@ export class RemoteHost {
     const id = `${new Date().toISOString().slice(0, 10).replace(/-/g, "")}-${randomUUID().slice(0, 8)}`;
     const dir = `${this.root}/kernels/${id}`;
     const cwd = options.cwd ?? this.home;
-    await this.shell(quote(["mkdir", "-p", "-m", "700", dir]));
     const zeroPorts: ConnectionInfo = { transport: "tcp", ip: "127.0.0.1", shell_port: 0, control_port: 0, iopub_port: 0, stdin_port: 0, hb_port: 0, key: randomBytes(32).toString("hex"), signature_scheme: "hmac-sha256", kernel_name: "tfjs-studio" };
-    await this.writeSecret(`${dir}/connection.json`, JSON.stringify(zeroPorts));
     const argv = [`${runtimeDir}/${RUNTIME_KERNEL}`, "--connection-file", `${dir}/connection.json`, "--idle-shutdown-s", String(options.idleShutdownS), "--state-file", `${dir}/state.json`];
-    const pid = Number((await this.nodeScript(DETACH_SCRIPT, [JSON.stringify({ argv, cwd, log: `${dir}/kernel.log`, env: options.env ?? {} })])).trim());
-    if (!Number.isInteger(pid)) throw new RemoteHostError(`the kernel did not start on ${this.connection.destination.label}`);
     const started = new Date().toISOString();
-    await this.writeSecret(`${dir}/kernel.json`, JSON.stringify({ id, pid, started, cwd, runtime }));
-    const info = await this.waitForPorts(id, pid);
+    // One command does it all on the host (each costs the user's shell start-up); the key goes in on stdin, so
+    // that no other user of the host sees it in a process listing.
+    const request = { dir, connection: zeroPorts, argv, cwd, env: options.env ?? {}, meta: { id, started, cwd, runtime }, timeoutMs: PORTS_TIMEOUT_MS };
+    const { code, stdout, stderr } = await this.connection.exec(quote([this.node, "-e", START_SCRIPT]), JSON.stringify(request));
+    const answer = (() => {
+      try {
+        return JSON.parse(stdout) as { pid?: number; info?: ConnectionInfo; error?: string; log?: string };
+      } catch {
+        return { error: `starting it failed (${code}): ${stderr.trim() || stdout.trim()}` };
+      }
+    })();
+    if (!answer.info || !answer.pid) throw new RemoteHostError(`the kernel on ${this.connection.destination.label}: ${answer.error ?? "no answer"}${answer.log ? `:\n${answer.log}` : ""}`);
+    const { pid, info } = answer;
     return { kernel: { id, pid, started, cwd, runtime, executionState: "starting" }, info };
   }
 
@@ -139,25 +147,8 @@ export class RemoteHost {
     }
   }
 
-  /** The last lines of a kernel's log, for a failure message. */
-  async kernelLog(id: string, lines = 20): Promise<string> {
-    return (await this.readText(`${this.root}/kernels/${id}/kernel.log`))?.trimEnd().split("\n").slice(-lines).join("\n") ?? "";
-  }
-
   close(): void {
     this.sftp.end();
-  }
-
-  private async waitForPorts(id: string, pid: number): Promise<ConnectionInfo> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const info = JSON.parse((await this.readText(`${this.root}/kernels/${id}/connection.json`)) ?? "{}") as ConnectionInfo;
-      if (info.shell_port > 0) return info;
-      const alive = (await this.connection.exec(`kill -0 ${pid}`)).code === 0;
-      if (!alive) throw new RemoteHostError(`the kernel exited as it started on ${this.connection.destination.label}:\n${await this.kernelLog(id)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new RemoteHostError(`the kernel on ${this.connection.destination.label} did not bind its ports within 30 s:\n${await this.kernelLog(id)}`);
   }
 
   private async shell(command: string): Promise<string> {
@@ -177,11 +168,6 @@ export class RemoteHost {
       }),
     );
   }
-
-  /** Created with mode 0600 before any byte is written: a connection file holds the kernel's key. */
-  private writeSecret(file: string, text: string): Promise<void> {
-    return new Promise((resolve, reject) => this.sftp.writeFile(file, text, { mode: 0o600 }, (error) => (error ? reject(error) : resolve())));
-  }
 }
 
 async function run(connection: SshConnection, command: string): Promise<string> {
@@ -190,24 +176,44 @@ async function run(connection: SshConnection, command: string): Promise<string> 
   return stdout;
 }
 
-async function findNode(connection: SshConnection): Promise<string | undefined> {
-  // A plain command first; then a login shell, whose profile may put nvm's or Homebrew's node on the PATH.
-  for (const command of ["command -v node", `"\${SHELL:-sh}" -lc 'command -v node'`]) {
-    const { code, stdout } = await connection.exec(command);
-    const found = stdout.trim().split("\n").pop();
-    if (code === 0 && found) return found;
-  }
-  return undefined;
+/**
+ * Prints the home folder, node's path and node's version, a line each (empty when not found). node is looked for
+ * on the PATH, then in a login shell, whose profile may put nvm's or Homebrew's node on the PATH.
+ */
+function probeCommand(node: string | undefined): string {
+  const find = node ? `node=${quote([node])}` : `node=$(command -v node || "\${SHELL:-sh}" -lc 'command -v node' 2>/dev/null | tail -n 1)`;
+  return `printf '%s\\n' "$HOME"; ${find}; printf '%s\\n' "$node"; [ -n "$node" ] && "$node" --version 2>/dev/null; true`;
 }
 
 /** Prints the SHA-256 of a file. */
 const CHECKSUM_SCRIPT = `const h = require("crypto").createHash("sha256"); h.update(require("fs").readFileSync(process.argv[1])); process.stdout.write(h.digest("hex"))`;
 
-/** Starts a process in a session of its own (setsid), its output in a log file, and prints its pid. */
-const DETACH_SCRIPT = `const o = JSON.parse(process.argv[1]); const fs = require("fs");
-const log = fs.openSync(o.log, "a", 0o600);
-const child = require("child_process").spawn(process.execPath, o.argv, { cwd: o.cwd, detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...o.env } });
-child.unref(); process.stdout.write(String(child.pid));`;
+/**
+ * Starts a kernel in a session of its own (setsid), from the JSON on stdin: writes its folder and connection file
+ * (0600) and kernel.json, then waits for the kernel to write its ports back, and prints {pid, info}, or {error, log}
+ * when it exits first or takes too long (the kernel runs on then, to be found in its log).
+ */
+const START_SCRIPT = `const fs = require("fs"), path = require("path");
+let input = ""; process.stdin.on("data", (d) => (input += d)).on("end", () => {
+  const o = JSON.parse(input);
+  fs.mkdirSync(o.dir, { recursive: true, mode: 0o700 });
+  const file = path.join(o.dir, "connection.json"), logFile = path.join(o.dir, "kernel.log");
+  fs.writeFileSync(file, JSON.stringify(o.connection), { mode: 0o600 });
+  const log = fs.openSync(logFile, "a", 0o600);
+  const child = require("child_process").spawn(process.execPath, o.argv, { cwd: o.cwd, detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...o.env } });
+  fs.writeFileSync(path.join(o.dir, "kernel.json"), JSON.stringify({ ...o.meta, pid: child.pid }), { mode: 0o600 });
+  const tail = () => { try { return fs.readFileSync(logFile, "utf8").trimEnd().split("\\n").slice(-20).join("\\n"); } catch { return ""; } };
+  const done = (answer) => { process.stdout.write(JSON.stringify(answer)); process.exit(0); };
+  child.once("exit", () => done({ error: "it exited as it started", log: tail() }));
+  const deadline = Date.now() + o.timeoutMs;
+  const poll = () => {
+    let info = {}; try { info = JSON.parse(fs.readFileSync(file, "utf8")); } catch {}
+    if (info.shell_port > 0) { child.unref(); return done({ pid: child.pid, info }); }
+    if (Date.now() > deadline) return done({ error: "it did not bind its ports within " + o.timeoutMs / 1000 + " s", log: tail() });
+    setTimeout(poll, 20);
+  };
+  poll();
+});`;
 
 /** Lists kernels/<id>/kernel.json with liveness and the state file the kernel keeps; removes dead kernels' folders. */
 const LIST_SCRIPT = `const fs = require("fs"), path = require("path"); const root = process.argv[1]; const out = [];

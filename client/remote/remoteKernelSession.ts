@@ -125,19 +125,24 @@ export class RemoteKernelSession {
       try {
         const connection = await connectSsh(this.options.destination, { prompts: this.options.prompts, knownHostsFile: this.options.knownHostsFile, readyTimeoutMs: 10_000 });
         if (this.closing) return void connection.close();
-        if ((await connection.exec(`kill -0 ${this.kernel.pid}`)).code !== 0) {
-          connection.close();
-          this.closing = true;
-          this.relay.close();
-          this.forwarder.close();
-          this.options.linkState?.("gone", `reconnected to ${label}, but kernel ${this.kernel.id} is no longer running there (shut down, or past its idle limit)`);
-          return;
-        }
+        // Forwarding first, so that output flows again at once; whether the kernel is still there is asked meanwhile
+        // (one more command, which costs the user's shell start-up on the host).
         this.connection = connection;
         this.forwarder.useConnection(connection);
         // What the kernel published while the link was down: asked for now, not at the next gap the relay notices.
         void this.relay.recover();
         this.watch(connection);
+        const alive = await connection.exec(`kill -0 ${this.kernel.pid}`).then(({ code }) => code === 0, () => undefined);
+        // The new link dropped too: its watch reconnects.
+        if (alive === undefined) return;
+        if (!alive) {
+          this.closing = true;
+          this.relay.close();
+          this.forwarder.close();
+          connection.close();
+          this.options.linkState?.("gone", `reconnected to ${label}, but kernel ${this.kernel.id} is no longer running there (shut down, or past its idle limit)`);
+          return;
+        }
         this.options.linkState?.("connected", `reconnected to ${label}; kernel ${this.kernel.id} is still there`);
         return;
       } catch (error) {

@@ -824,45 +824,6 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     await page.locator(".suggest-widget.visible .monaco-list-row .label-name", { hasText: /^xCoord$/ }).waitFor();
   });
 
-  it("Connect to Remote Kernel over SSH… runs the notebook on the host; a cut link shows reconnecting, the cell's output arrives whole, and a reload reattaches to the same kernel", async () => {
-    const { page, workbench } = session;
-    const notebook = await workbench.openNotebook(REMOTE_NOTEBOOK);
-    await workbench.startCommand("TF.js Studio: Connect to Remote Kernel over SSH…");
-    await workbench.pickQuickItem(REMOTE_HOST);
-    // The first connect uploads the kernel runtime to the host.
-    await page.locator(".notebook-toolbar-container:visible .kernel-action-view-item", { hasText: `TypeScript on ${REMOTE_HOST}` }).waitFor({ timeout: KERNEL_TIMEOUT_MS });
-    await notebook.runCell(0);
-    assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
-    await notebook.output("on the host").waitFor();
-    await page.locator(".statusbar-item", { hasText: /TF\.js idle/ }).waitFor();
-
-    const marker = path.join(sshDir, "host-notebooks", "epoch-5");
-    await notebook.runCell(1);
-    const deadline = Date.now() + KERNEL_TIMEOUT_MS;
-    while (!fs.existsSync(marker) && Date.now() < deadline) await page.waitForTimeout(20);
-    const reconnecting = page.locator(".statusbar-item", { hasText: /TF\.js reconnecting/ }).waitFor();
-    sshd.killSessions();
-    await reconnecting;
-    assert.equal(await notebook.waitForCellState(1, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
-    const text = await notebook.output("epoch 19").innerText();
-    assert.deepEqual(text.match(/epoch \d+/g), Array.from({ length: 20 }, (_, epoch) => `epoch ${epoch}`), "every line once, in order");
-
-    // A reload lets go of the kernel but leaves it running on the host, and offers to reattach to it.
-    await workbench.runCommand("Developer: Reload Window");
-    await workbench.waitUntilReady();
-    const offer = page.locator(".notifications-toasts .notification-toast", { hasText: `may still be running on ${REMOTE_HOST}` });
-    await offer.locator(".monaco-button", { hasText: "Reattach" }).click({ timeout: KERNEL_TIMEOUT_MS });
-    await page.locator(".notebook-toolbar-container:visible .kernel-action-view-item", { hasText: `TypeScript on ${REMOTE_HOST}` }).waitFor({ timeout: KERNEL_TIMEOUT_MS });
-    const reloaded = new NotebookEditor(page);
-    await reloaded.revealCell(2);
-    await reloaded.runCell(2);
-    assert.equal(await reloaded.waitForCellState(2, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
-    await reloaded.output("on the host, still").waitFor();
-
-    await workbench.runCommand("TF.js Studio: Shut Down Kernel");
-    await page.locator(".statusbar-item", { hasText: /TF\.js shut down/ }).waitFor();
-  });
-
   it("New Project from Template… scaffolds a project and opens its notebook", async () => {
     const { workbench, page } = session;
     const target = path.join(session.workspace, "new-project");
@@ -902,5 +863,47 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     await workbench.startCommand("Welcome: Open Walkthrough...");
     await workbench.pickQuickItem(/Get Started with TF\.js Studio/);
     await page.locator('.getting-started-step[data-step-id$="createProject"][aria-checked="true"]').waitFor();
+  });
+
+  // Last: its reload restarts the window's extensions, which no test after it should have to allow for.
+  describe("a remote kernel over SSH", () => {
+    it("Connect to Remote Kernel over SSH… runs the notebook on the host; a cut link shows reconnecting, the cell's output arrives whole, and a reload reattaches to the same kernel", async () => {
+      const { page, workbench } = session;
+      const notebook = await workbench.openNotebook(REMOTE_NOTEBOOK);
+      await workbench.startCommand("TF.js Studio: Connect to Remote Kernel over SSH…");
+      await workbench.pickQuickItem(REMOTE_HOST);
+      // The first connect uploads the kernel runtime to the host.
+      await page.locator(".notebook-toolbar-container:visible .kernel-action-view-item", { hasText: `TypeScript on ${REMOTE_HOST}` }).waitFor({ timeout: KERNEL_TIMEOUT_MS });
+      await notebook.runCell(0);
+      assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+      await notebook.output("on the host").waitFor();
+      await page.locator(".statusbar-item", { hasText: /TF\.js idle/ }).waitFor();
+
+      const marker = path.join(sshDir, "host-notebooks", "epoch-5");
+      await notebook.runCell(1);
+      const deadline = Date.now() + KERNEL_TIMEOUT_MS;
+      while (!fs.existsSync(marker) && Date.now() < deadline) await page.waitForTimeout(20);
+      const reconnecting = page.locator(".statusbar-item", { hasText: /TF\.js reconnecting/ }).waitFor();
+      sshd.killSessions();
+      await reconnecting;
+      assert.equal(await notebook.waitForCellState(1, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+      const text = await notebook.output("epoch 19").innerText();
+      assert.deepEqual(text.match(/epoch \d+/g), Array.from({ length: 20 }, (_, epoch) => `epoch ${epoch}`), "every line once, in order");
+
+      // A reload lets go of the kernel but leaves it running on the host, and offers to reattach to it.
+      await workbench.runCommand("Developer: Reload Window");
+      await workbench.waitUntilReady();
+      const offer = page.locator(".notifications-toasts .notification-toast", { hasText: `may still be running on ${REMOTE_HOST}` });
+      await offer.locator(".monaco-button", { hasText: "Reattach" }).click({ timeout: KERNEL_TIMEOUT_MS });
+      await page.locator(".notebook-toolbar-container:visible .kernel-action-view-item", { hasText: `TypeScript on ${REMOTE_HOST}` }).waitFor({ timeout: KERNEL_TIMEOUT_MS });
+      const reloaded = new NotebookEditor(page);
+      await reloaded.revealCell(2);
+      await reloaded.runCell(2);
+      assert.equal(await reloaded.waitForCellState(2, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+      await reloaded.output("on the host, still").waitFor();
+
+      await workbench.runCommand("TF.js Studio: Shut Down Kernel");
+      await page.locator(".statusbar-item", { hasText: /TF\.js shut down/ }).waitFor();
+    });
   });
 });
