@@ -108,7 +108,7 @@ export class RemoteKernels implements vscode.Disposable {
     const startTimeoutMs = Math.max(5, vscode.workspace.getConfiguration("tfjsStudio", notebook.uri).get<number>("kernelStartTimeoutSeconds", 60)) * 1000;
     const { host } = kernels;
     const title = attach ? `Attaching to kernel ${attach} on ${host}` : `Starting a kernel on ${host}`;
-    const launched = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, (progress) =>
+    const opening = vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, (progress) =>
       openRemoteKernel({
         destination: kernels.destination(),
         prompts: vscodeSshPrompts,
@@ -125,6 +125,11 @@ export class RemoteKernels implements vscode.Disposable {
         },
       }),
     );
+    const launched = await Promise.resolve(opening).catch(async (error: Error) => {
+      // A kernel that could not be reattached (gone since) is not offered again.
+      if (attach) await this.forget(key);
+      throw error;
+    });
     const { kernel, timings } = launched.session;
     this.log.info(
       `[${host}] kernel ${kernel.id} (pid ${kernel.pid}) for ${path.basename(notebook.uri.path)}: SSH ${Math.round(timings.connectMs)} ms, host ready ${Math.round(timings.runtimeMs)} ms${timings.uploaded ? " (runtime uploaded)" : ""}, kernel ${Math.round(timings.kernelMs)} ms`,
