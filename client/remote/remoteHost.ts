@@ -14,6 +14,8 @@ import { RUNTIME_KERNEL, type KernelRuntime } from "./kernelRuntime";
 export const MIN_NODE_MAJOR = 20;
 const SHUTDOWN_REPLY_TIMEOUT_MS = 10_000;
 const PORTS_TIMEOUT_MS = 30_000;
+/** After its reply to shutdown_request, a kernel gets this long to exit before it is killed. */
+const SHUTDOWN_EXIT_TIMEOUT_MS = 5000;
 export const DEFAULT_REMOTE_ROOT = "~/.tfjs-studio";
 
 /** What the host refused or lacks; the message says what to do. */
@@ -134,16 +136,27 @@ export class RemoteHost {
     return { kernel, info: JSON.parse(text ?? "{}") as ConnectionInfo };
   }
 
-  /** Asks a running kernel to shut down, through its control channel forwarded for the moment. */
+  /**
+   * Ends a running kernel: asks it through its control channel (forwarded for the moment), waits for it to exit, and
+   * kills it when it does not answer or exit in time. Resolves once it is gone.
+   */
   async shutdownKernel(id: string): Promise<void> {
-    const { info } = await this.kernelConnection(id);
+    const { kernel, info } = await this.kernelConnection(id);
     const forwarder = new ChannelForwarder(info);
     const client = await KernelClient.connect(await forwarder.start(this.connection));
     try {
-      await client.request("control", "shutdown_request", { restart: false }, { timeoutMs: SHUTDOWN_REPLY_TIMEOUT_MS });
+      await client.request("control", "shutdown_request", { restart: false }, { timeoutMs: SHUTDOWN_REPLY_TIMEOUT_MS }).catch(() => undefined);
     } finally {
       client.close();
       forwarder.close();
+    }
+    const deadline = Date.now() + SHUTDOWN_EXIT_TIMEOUT_MS;
+    while ((await this.listKernels()).some((running) => running.id === id)) {
+      if (Date.now() > deadline) {
+        await this.shell(`kill -KILL ${kernel.pid}`).catch(() => undefined);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 

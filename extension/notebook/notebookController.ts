@@ -59,8 +59,8 @@ export class KernelControllers implements vscode.Disposable {
     );
   }
 
-  /** A controller whose kernels come from `source`; `onSelected` runs when a notebook picks it. */
-  create(labels: ControllerLabels, source: KernelSource, onSelected?: (notebook: vscode.NotebookDocument) => void): vscode.NotebookController {
+  /** A controller whose kernels come from `source`. */
+  create(labels: ControllerLabels, source: KernelSource): vscode.NotebookController {
     const { sessions, log } = this;
     const controller = vscode.notebooks.createNotebookController(labels.id, NOTEBOOK_TYPE, labels.label);
     controller.supportedLanguages = ["typescript"];
@@ -91,7 +91,6 @@ export class KernelControllers implements vscode.Disposable {
           markStepDone("kernelSelected");
           void adoptNotebook(notebook, log);
           await sessions.select(notebook, source);
-          onSelected?.(notebook);
           // Started now, so that completions work before the first run and the first run is quick.
           void sessions.open(notebook).ensureStarted().catch((error: Error) => sessions.reportStartFailure(notebook, error));
         } else if (sessions.isSelected(notebook, source)) {

@@ -80,6 +80,9 @@ export class RemoteKernels implements vscode.Disposable {
     if (attach) kernels.attachTo.set(notebook.uri.toString(), attach);
     const editor = vscode.window.visibleNotebookEditors.find((candidate) => candidate.notebook === notebook) ?? (await vscode.window.showNotebookDocument(notebook));
     if (this.sessions.isSelected(notebook, kernels)) {
+      // A start under way (VS Code selects a controller it remembers for the notebook as soon as it exists) has
+      // taken the kernel to attach to already.
+      if (attach && !kernels.attachTo.has(notebook.uri.toString())) return;
       // Already this host's: a selection would change nothing, so the kernel is switched here.
       await this.sessions.release(notebook);
       void this.sessions.open(notebook).ensureStarted().catch((error: Error) => this.sessions.reportStartFailure(notebook, error));
