@@ -5,6 +5,9 @@ import type { JupyterMessage } from "../protocol/messages";
 import type { KernelClient } from "./kernelClient";
 import type { KernelExit } from "./processExit";
 
+/** The link to a kernel on another machine: "gone" when the kernel is no longer running there; "closed" when we let go. */
+export type LinkState = "connected" | "reconnecting" | "gone" | "closed";
+
 export interface KernelHandle {
   client: KernelClient;
   info: ConnectionInfo;
@@ -29,5 +32,5 @@ export interface KernelHandle {
   /** A kernel that outlives its client (on another machine): lets go of it and leaves it running. */
   detach?(): void;
   /** A kernel reached over a link that drops: calls listener as the link goes down and comes back. */
-  onLinkState?(listener: (state: "connected" | "reconnecting" | "gone" | "closed", detail: string) => void): void;
+  onLinkState?(listener: (state: LinkState, detail: string) => void): void;
 }

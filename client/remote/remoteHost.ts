@@ -12,7 +12,8 @@ import { ChannelForwarder } from "./channelForwarder";
 import { RUNTIME_KERNEL, type KernelRuntime } from "./kernelRuntime";
 
 export const MIN_NODE_MAJOR = 20;
-const SHUTDOWN_REPLY_TIMEOUT_MS = 10_000;
+/** How long a kernel gets to answer shutdown_request before it is killed. */
+export const SHUTDOWN_REPLY_TIMEOUT_MS = 10_000;
 const PORTS_TIMEOUT_MS = 30_000;
 /** After its reply to shutdown_request, a kernel gets this long to exit before it is killed. */
 const SHUTDOWN_EXIT_TIMEOUT_MS = 5000;

@@ -3,13 +3,13 @@
 // as gone when it is asked to end or when a reconnect finds it no longer running; and letting go of it (detach)
 // leaves it running on the host, for a reload or another client to reattach.
 import { KernelClient } from "../kernelClient";
-import type { KernelHandle } from "../kernelHandle";
+import type { KernelHandle, LinkState } from "../kernelHandle";
 import { OutputTail } from "../outputTail";
 import type { KernelExit } from "../processExit";
 import type { JupyterMessage } from "../../protocol/messages";
-import { RemoteKernelSession, type LinkState, type RemoteSessionOptions } from "./remoteKernelSession";
+import { SHUTDOWN_REPLY_TIMEOUT_MS } from "./remoteHost";
+import { RemoteKernelSession, type RemoteSessionOptions } from "./remoteKernelSession";
 
-const SHUTDOWN_REPLY_TIMEOUT_MS = 10_000;
 const INTERRUPT_REPLY_TIMEOUT_MS = 5000;
 const LOG_LINES = 200;
 

@@ -2,6 +2,7 @@
 // kernel detached or attach to a running one, forward its channels, and when the link drops, reconnect with backoff
 // and carry on through the same local ports. The kernel outlives all of it; its lease ends it after an idle limit.
 import type { ConnectionInfo } from "../../protocol/connectionFile";
+import type { LinkState } from "../kernelHandle";
 import type { SshPrompts } from "../ssh/sshAuthentication";
 import { connectSsh, type SshConnection } from "../ssh/sshConnection";
 import type { SshDestination } from "../ssh/sshDestination";
@@ -15,9 +16,6 @@ export const DEFAULT_IDLE_SHUTDOWN_S = 24 * 60 * 60;
 
 /** Waits between reconnect attempts: quick at first, for a blip; then every 15 s. */
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15_000];
-
-/** "gone": the kernel is no longer running on the host (shut down, killed, past its idle limit); "closed": we let go. */
-export type LinkState = "connected" | "reconnecting" | "gone" | "closed";
 
 export interface RemoteSessionOptions {
   destination: SshDestination;

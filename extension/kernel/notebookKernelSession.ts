@@ -2,7 +2,7 @@
 // kernel_info. Only vscode types: the process is launched by the function the registry passes in.
 import type * as vscode from "vscode";
 import type { KernelClient } from "../../client/kernelClient";
-import type { KernelHandle } from "../../client/kernelHandle";
+import type { KernelHandle, LinkState } from "../../client/kernelHandle";
 import { describeExit, type KernelExit } from "../../client/processExit";
 import type { JupyterMessage } from "../../protocol/messages";
 import type { KernelState, NotebookKernelSession } from "./sessionTypes";
@@ -143,7 +143,7 @@ export class NotebookKernelSessionImpl implements NotebookKernelSession {
     if (state && state !== this.state && this.state !== "reconnecting") this.setState(state);
   }
 
-  private onLinkState(launched: KernelHandle, state: string): void {
+  private onLinkState(launched: KernelHandle, state: LinkState): void {
     if (launched !== this.launched || this.stopping) return;
     if (state === "reconnecting" && this.state !== "reconnecting") this.setState("reconnecting");
     // The relay replays the statuses missed meanwhile, so busyRequests is right again.
