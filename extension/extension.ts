@@ -10,6 +10,7 @@ import { MODEL_GRAPH_VIEW_TYPE, registerModelGraphPanel } from "./panels/modelGr
 import { RendererMessaging } from "./rendererMessaging";
 import { registerRemoteCommands } from "./remote/remoteCommands";
 import { RemoteKernels } from "./remote/remoteKernels";
+import { RemoteRunFolders } from "./remote/remoteRunFolders";
 import { CloudEndpoints } from "./serving/cloudEndpoints";
 import { deployedRegions, registerDeployCommand } from "./serving/deployCommand";
 import { registerEndpointCommands } from "./serving/endpointCommands";
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const endpointLog = vscode.window.createOutputChannel("TF.js Studio Endpoint");
   const endpoint = new LocalEndpoint(endpointLog);
   localEndpoint = endpoint;
+  const remoteRunFolders = new RemoteRunFolders();
   context.subscriptions.push(
     log,
     messaging,
@@ -42,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerLocalController(controllers, sessions),
     registerKernelStatusBar(sessions),
     registerLanguageFeatures(sessions),
-    registerMetricsPanel(context, messaging, log),
+    remoteRunFolders,
+    registerMetricsPanel(context, messaging, remoteRunFolders, log),
     registerModelGraphPanel(context, messaging, sessions, log),
     registerNewProjectCommand(log),
     registerWalkthroughCommands(CONTROLLER_ID, context.extension.id),
@@ -52,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // `endpoint` is stopped by deactivate, which waits for its requests in flight.
     registerEndpointCommands(endpoint, endpointLog),
   );
-  const remote = new RemoteKernels(controllers, sessions, context.workspaceState, context.extension.id, log);
+  const remote = new RemoteKernels(controllers, sessions, remoteRunFolders, context.workspaceState, context.extension.id, log);
   context.subscriptions.push(remote, registerRemoteCommands(remote));
   const cloud = new CloudEndpoints(() => deployedRegions(context.workspaceState), log);
   context.subscriptions.push(cloud, registerDeployCommand(context, cloud, log), registerEndpointsView(endpoint, cloud, log));

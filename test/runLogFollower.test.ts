@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { RUN_INFO_FILE, RUN_LOG_SCHEMA_VERSION, type RunInfo, type RunLogRecord } from "../protocol/runLogSchema";
 import { RunCollection, type Run } from "../extension/metrics/runCollection";
 import { RunLogFollower, type MalformedLine } from "../extension/metrics/runLogFollower";
+import { localFiles } from "../common/readableFiles";
 import { tempDir } from "./support/studioKernel";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -35,7 +36,7 @@ describe("run log following", () => {
   it("returns only what was appended since the last read, and waits for a line's newline", async () => {
     const file = path.join(dir, "metrics.jsonl");
     fs.writeFileSync(file, line(start) + line(batch(1)));
-    const follower = new RunLogFollower(file, () => assert.fail("no malformed line here"));
+    const follower = new RunLogFollower(file, localFiles, () => assert.fail("no malformed line here"));
     assert.deepEqual(await follower.read(), { records: [start, batch(1)], reset: false });
     assert.deepEqual(await follower.read(), { records: [], reset: false });
     const second = line(batch(2));
@@ -53,7 +54,7 @@ describe("run log following", () => {
     const bytes = Buffer.from(line(record));
     const cut = bytes.indexOf(Buffer.from("失")) + 1;
     fs.writeFileSync(file, bytes.subarray(0, cut));
-    const follower = new RunLogFollower(file, () => undefined);
+    const follower = new RunLogFollower(file, localFiles, () => undefined);
     assert.deepEqual((await follower.read()).records, []);
     fs.appendFileSync(file, bytes.subarray(cut));
     assert.deepEqual((await follower.read()).records, [record]);
@@ -63,7 +64,7 @@ describe("run log following", () => {
     const file = path.join(dir, "metrics.jsonl");
     const reports: MalformedLine[] = [];
     fs.writeFileSync(file, `${line(start)}{"type":"batch", broken\n${line(batch(1))}`);
-    const follower = new RunLogFollower(file, (problem) => reports.push(problem));
+    const follower = new RunLogFollower(file, localFiles, (problem) => reports.push(problem));
     assert.deepEqual((await follower.read()).records, [start, batch(1)]);
     fs.appendFileSync(file, `${JSON.stringify({ type: "batch", step: "two" })}\n\n${line(batch(2))}`);
     assert.deepEqual((await follower.read()).records, [batch(2)]);
@@ -76,7 +77,7 @@ describe("run log following", () => {
   it("reads a truncated or rewritten log again from the start", async () => {
     const file = path.join(dir, "metrics.jsonl");
     fs.writeFileSync(file, line(start) + line(batch(1)) + line(batch(2)));
-    const follower = new RunLogFollower(file, () => undefined);
+    const follower = new RunLogFollower(file, localFiles, () => undefined);
     await follower.read();
     fs.writeFileSync(file, line(start));
     assert.deepEqual(await follower.read(), { records: [start], reset: true }, "shorter: truncated");

@@ -1,6 +1,7 @@
 // A kernel on a host reached over SSH, held from this machine: connect, prepare the host (Node, runtime), start a
 // kernel detached or attach to a running one, forward its channels, and when the link drops, reconnect with backoff
 // and carry on through the same local ports. The kernel outlives all of it; its lease ends it after an idle limit.
+import type { ReadableFiles } from "../../common/readableFiles";
 import type { ConnectionInfo } from "../../protocol/connectionFile";
 import type { LinkState } from "../kernelHandle";
 import type { SshPrompts } from "../ssh/sshAuthentication";
@@ -10,6 +11,7 @@ import { ChannelForwarder } from "./channelForwarder";
 import { IopubRelay } from "./iopubRelay";
 import { kernelRuntime } from "./kernelRuntime";
 import { RemoteHost, type RemoteKernel } from "./remoteHost";
+import { SftpFiles } from "./sftpFiles";
 
 /** A forgotten GPU kernel does not run for ever: it shuts down this long after its last client left. */
 export const DEFAULT_IDLE_SHUTDOWN_S = 24 * 60 * 60;
@@ -36,6 +38,8 @@ export interface RemoteSessionOptions {
 
 export class RemoteKernelSession {
   private closing = false;
+  private linkUp = true;
+  private readonly sftpFiles = new SftpFiles(() => (this.linkUp ? this.connection : undefined));
 
   private constructor(
     private connection: SshConnection,
@@ -91,6 +95,11 @@ export class RemoteKernelSession {
     }
   }
 
+  /** The host's files, read over SFTP on the current link (the metrics panel follows the kernel's run logs so). */
+  get files(): ReadableFiles {
+    return this.sftpFiles;
+  }
+
   /** Ends the kernel at once (SIGKILL on the host), for a kernel that does not answer shutdown_request. */
   async killKernel(): Promise<void> {
     await this.connection.exec(`kill -KILL ${this.kernel.pid}`);
@@ -99,6 +108,7 @@ export class RemoteKernelSession {
   /** Stops forwarding and closes the link; the kernel runs on until its idle limit or a shutdown_request. */
   close(): void {
     this.closing = true;
+    this.sftpFiles.close();
     this.relay.close();
     this.forwarder.close();
     this.connection.close();
@@ -108,6 +118,7 @@ export class RemoteKernelSession {
   private watch(connection: SshConnection): void {
     void connection.closed.then(() => {
       if (this.closing || connection !== this.connection) return;
+      this.linkUp = false;
       this.forwarder.useConnection(undefined);
       void this.reconnect();
     });
@@ -126,6 +137,7 @@ export class RemoteKernelSession {
         // Forwarding first, so that output flows again at once; whether the kernel is still there is asked meanwhile
         // (one more command, which costs the user's shell start-up on the host).
         this.connection = connection;
+        this.linkUp = true;
         this.forwarder.useConnection(connection);
         // What the kernel published while the link was down: asked for now, not at the next gap the relay notices.
         void this.relay.recover();
@@ -135,6 +147,7 @@ export class RemoteKernelSession {
         if (alive === undefined) return;
         if (!alive) {
           this.closing = true;
+          this.sftpFiles.close();
           this.relay.close();
           this.forwarder.close();
           connection.close();

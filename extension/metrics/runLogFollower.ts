@@ -1,8 +1,8 @@
 // Follows one metrics.jsonl while the kernel appends to it: each read returns only the records written
 // since the last one, reading only the new bytes. A line still being written waits for its newline; a file
 // that shrank or was rewritten is read again from the start (reset). A malformed line is skipped and
-// reported once per file; the count of them is kept.
-import { open, type FileHandle } from "node:fs/promises";
+// reported once per file; the count of them is kept. The file may be on this machine or on an SSH host.
+import type { ReadableFileHandle, ReadableFiles } from "../../common/readableFiles";
 import { parseRunLogLine, type RunLogRecord } from "../../protocol/runLogSchema";
 
 interface FollowUpdate {
@@ -35,6 +35,7 @@ export class RunLogFollower {
 
   constructor(
     readonly file: string,
+    private readonly files: ReadableFiles,
     private readonly onMalformed: (problem: MalformedLine) => void,
   ) {}
 
@@ -46,7 +47,7 @@ export class RunLogFollower {
   }
 
   private async readNew(): Promise<FollowUpdate> {
-    const handle = await open(this.file, "r");
+    const handle = await this.files.open(this.file);
     try {
       const { size, ino } = await handle.stat();
       const reset = this.offset > 0 && (ino !== this.inode || size < this.offset || !(await this.sameHead(handle)));
@@ -54,7 +55,7 @@ export class RunLogFollower {
       this.inode = ino;
       if (size <= this.offset) return { records: [], reset };
       const chunk = Buffer.alloc(size - this.offset);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, this.offset);
+      const bytesRead = await handle.read(chunk, this.offset);
       const bytes = chunk.subarray(0, bytesRead);
       if (this.offset < HEAD_BYTES) this.head = Buffer.concat([this.head, bytes.subarray(0, HEAD_BYTES - this.offset)]);
       this.offset += bytesRead;
@@ -72,9 +73,9 @@ export class RunLogFollower {
     this.malformedLines = 0;
   }
 
-  private async sameHead(handle: FileHandle): Promise<boolean> {
+  private async sameHead(handle: ReadableFileHandle): Promise<boolean> {
     const now = Buffer.alloc(this.head.length);
-    const { bytesRead } = await handle.read(now, 0, now.length, 0);
+    const bytesRead = await handle.read(now, 0);
     return bytesRead === this.head.length && now.equals(this.head);
   }
 

@@ -1,13 +1,15 @@
-// The metrics panel: every run of the workspace, live runs followed while they train; opened from a notebook,
-// it shows that notebook's runs. The page keeps its
+// The metrics panel: every run of the workspace and of the remote kernels' folders on their SSH hosts, live runs
+// followed while they train; opened from a notebook, it shows that notebook's runs. The page keeps its
 // own state (setState) and this side re-reads the run logs, so a window reload restores the panel without
 // retainContextWhenHidden: whenever the page (re)loads it says "ready" and gets the whole picture again.
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { RunLogRecord } from "../../protocol/runLogSchema";
 import type { FromPanelMessage, PanelBoot, PanelRun, ToPanelMessage } from "../../protocol/metricsPanelMessages";
-import { RunCollection, type Run } from "../metrics/runCollection";
+import { RemoteRunDiscovery } from "../metrics/remoteRunDiscovery";
+import { hostPath, pathsOf, RunCollection, type Run } from "../metrics/runCollection";
 import { RunDiscovery } from "../metrics/runDiscovery";
+import type { RemoteRunFolders } from "../remote/remoteRunFolders";
 import type { RendererMessaging } from "../rendererMessaging";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
 
@@ -16,21 +18,24 @@ const TITLE = "Training Metrics";
 /** Live updates reach the page at most this often: smooth enough, and cheap while several runs train. */
 const POST_INTERVAL_MS = 250;
 
-export function registerMetricsPanel(context: vscode.ExtensionContext, messaging: RendererMessaging, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerMetricsPanel(context: vscode.ExtensionContext, messaging: RendererMessaging, remoteFolders: RemoteRunFolders, log: vscode.LogOutputChannel): vscode.Disposable {
   let current: MetricsPanel | undefined;
   const adopt = (panel: vscode.WebviewPanel): void => {
     current?.dispose();
-    current = new MetricsPanel(panel, context.extensionUri, log);
+    current = new MetricsPanel(panel, context.extensionUri, remoteFolders, log);
     panel.onDidDispose(() => {
       if (current?.panel === panel) current = undefined;
     });
   };
   /** Opened from a notebook (its toolbar, its chart's button, or the palette while it is the active editor), the
-   * panel shows that notebook's runs only: other projects' runs would squash its steps into a corner of the axis. */
+   * panel shows that notebook's runs only: other projects' runs would squash its steps into a corner of the axis.
+   * A notebook on a remote kernel writes its runs in the kernel's folder on the host. */
   const open = (notebook: vscode.NotebookDocument | undefined): void => {
     if (current) current.panel.reveal();
     else adopt(vscode.window.createWebviewPanel(METRICS_PANEL_VIEW_TYPE, TITLE, vscode.ViewColumn.Beside, webviewOptions(context.extensionUri)));
-    if (notebook?.uri.scheme === "file") current!.showOnlyFolder(path.dirname(notebook.uri.fsPath));
+    const remote = notebook && remoteFolders.forNotebook(notebook.uri);
+    if (remote) current!.showOnlyFolder(hostPath(remote.host, remote.folder));
+    else if (notebook?.uri.scheme === "file") current!.showOnlyFolder(path.dirname(notebook.uri.fsPath));
   };
   messaging.handle("openMetricsPanel", (_message, editor) => open(editor.notebook));
   return vscode.Disposable.from(
@@ -50,6 +55,7 @@ export function registerMetricsPanel(context: vscode.ExtensionContext, messaging
 class MetricsPanel {
   private readonly runs: RunCollection;
   private readonly discovery: RunDiscovery;
+  private readonly remoteDiscovery: RemoteRunDiscovery;
   private readonly subscriptions: vscode.Disposable[] = [];
   /** The page listens (it said "ready" and is visible); until then nothing is sent, "ready" gets it all. */
   private pageReady = false;
@@ -63,6 +69,7 @@ class MetricsPanel {
   constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
+    remoteFolders: RemoteRunFolders,
     private readonly log: vscode.LogOutputChannel,
   ) {
     const boot: PanelBoot = { smoothing: vscode.workspace.getConfiguration("tfjsStudio").get<number>("metrics.smoothing", 0.6) };
@@ -78,11 +85,12 @@ class MetricsPanel {
         changed: (file) => void this.runs.refresh(file),
         deleted: (file) => this.runs.remove(file),
         cleared: () => {
-          for (const run of this.runs.list()) this.runs.remove(run.id);
+          for (const run of this.runs.list()) if (run.host === undefined) this.runs.remove(run.id);
         },
       },
       log,
     );
+    this.remoteDiscovery = new RemoteRunDiscovery(remoteFolders, { found: (file, place) => void this.runs.add(file, place), deleted: (id) => this.runs.remove(id) }, log);
     this.subscriptions.push(
       panel.webview.onDidReceiveMessage((message: FromPanelMessage) => void this.receive(message)),
       panel.onDidChangeViewState(() => {
@@ -96,6 +104,7 @@ class MetricsPanel {
   dispose(): void {
     clearTimeout(this.postTimer);
     this.discovery.dispose();
+    this.remoteDiscovery.dispose();
     this.runs.dispose();
     vscode.Disposable.from(...this.subscriptions).dispose();
     this.subscriptions.length = 0;
@@ -181,7 +190,9 @@ class MetricsPanel {
   /** Asks where to save, starting in the notebook folder that wrote the exported runs, and writes the file. */
   private async save(dialog: { title: string; fileName: string; runIds: string[]; filters: Record<string, string[]> }, bytes: Uint8Array): Promise<void> {
     const runs = dialog.runIds.flatMap((id) => this.runs.get(id) ?? []);
-    const folder = runs.length > 0 ? commonFolder(runs.map(notebookFolder)) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    // A host's runs are exported to this machine: the dialog then starts in the workspace.
+    const local = runs.length > 0 && runs.every((run) => run.host === undefined);
+    const folder = local ? commonFolder(runs.map(notebookFolder)) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const target = await vscode.window.showSaveDialog({
       title: dialog.title,
       defaultUri: folder ? vscode.Uri.file(path.join(folder, dialog.fileName)) : undefined,
@@ -197,13 +208,16 @@ class MetricsPanel {
 
 function panelRun(run: Run): PanelRun {
   const folder = notebookFolder(run);
+  const runDir = pathsOf(run).dirname(run.file);
+  const { host } = run;
+  // A host's paths are shown as the host has them, after its name.
   return {
     id: run.id,
     runId: run.runId,
     name: run.name,
-    location: vscode.workspace.asRelativePath(path.dirname(run.id)),
-    folder,
-    folderLabel: folderLabel(folder),
+    location: host === undefined ? vscode.workspace.asRelativePath(runDir) : hostPath(host, runDir),
+    folder: host === undefined ? folder : hostPath(host, folder),
+    folderLabel: host === undefined ? folderLabel(folder) : hostPath(host, folder),
     notebook: run.info?.notebook ?? null,
     status: run.status,
     startTime: run.startTime,
@@ -214,7 +228,8 @@ function panelRun(run: Run): PanelRun {
 
 /** The folder of the notebook that wrote the run, as run.json says; without it, the folder holding runs/<run>/. */
 function notebookFolder(run: Run): string {
-  return path.resolve(run.info?.notebookDir ?? path.dirname(path.dirname(path.dirname(run.id))));
+  const paths = pathsOf(run);
+  return paths.resolve(run.info?.notebookDir ?? paths.dirname(paths.dirname(paths.dirname(run.file))));
 }
 
 /** The deepest folder holding them all: the one folder of runs of one notebook, else a parent of their folders. */

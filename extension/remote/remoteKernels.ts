@@ -14,6 +14,7 @@ import type { KernelLaunch, KernelSource } from "../kernel/notebookKernelSession
 import { NOTEBOOK_TYPE, type KernelControllers } from "../notebook/notebookController";
 import { backendLabel } from "../statusBar/kernelStatusText";
 import { remoteSettings } from "./remoteSettings";
+import type { RemoteRunFolders } from "./remoteRunFolders";
 import { vscodeSshPrompts } from "./sshPromptsUi";
 
 /** workspaceState: the remote kernel each notebook had, by notebook URI. */
@@ -52,6 +53,7 @@ export class RemoteKernels implements vscode.Disposable {
   constructor(
     private readonly controllers: KernelControllers,
     private readonly sessions: KernelSessions,
+    private readonly runFolders: RemoteRunFolders,
     private readonly state: vscode.Memento,
     private readonly extensionId: string,
     private readonly log: vscode.LogOutputChannel,
@@ -139,7 +141,11 @@ export class RemoteKernels implements vscode.Disposable {
     );
     launched.onLinkState((state, detail) => (state === "reconnecting" || state === "gone" ? this.log.warn(`[${host}] ${detail}`) : this.log.info(`[${host}] ${detail}`)));
     await this.remember(key, { host, kernelId: kernel.id });
+    // The metrics panel lists this kernel's runs, read over this link, while the notebook holds the kernel.
+    const runFolder = { host, folder: kernel.cwd, files: launched.session.files };
+    this.runFolders.add(notebook.uri, runFolder);
     void launched.exited.then(() => {
+      this.runFolders.remove(notebook.uri, runFolder);
       if (!launched.detached) void this.forget(key);
     });
     const backend = backendLabel(launched.kernelInfo.content);

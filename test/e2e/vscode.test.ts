@@ -148,6 +148,12 @@ describe("VS Code end to end (code-server + Chromium)", function () {
             "}",
           ].join("\n"),
           "`${where}, still`",
+          [
+            'import * as tf from "@tensorflow/tfjs";',
+            "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });",
+            'model.compile({ optimizer: "sgd", loss: "meanSquaredError" });',
+            "await model.fit(tf.tensor2d([[1], [2], [3], [4]]), tf.tensor2d([[2], [4], [6], [8]]), { epochs: 3 });",
+          ].join("\n"),
         ]);
         writeNotebook(path.join(dir, "restart.ipynb"), [
           [
@@ -867,7 +873,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
 
   // Last: its reload restarts the window's extensions, which no test after it should have to allow for.
   describe("a remote kernel over SSH", () => {
-    it("Connect to Remote Kernel over SSH… runs the notebook on the host; a cut link shows reconnecting, the cell's output arrives whole, and a reload reattaches to the same kernel", async () => {
+    it("Connect to Remote Kernel over SSH… runs the notebook on the host; a cut link shows reconnecting, the cell's output arrives whole, a reload reattaches to the same kernel, and the metrics panel shows its run from the host", async () => {
       const { page, workbench } = session;
       const notebook = await workbench.openNotebook(REMOTE_NOTEBOOK);
       await workbench.startCommand("TF.js Studio: Connect to Remote Kernel over SSH…");
@@ -901,6 +907,21 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await reloaded.runCell(2);
       assert.equal(await reloaded.waitForCellState(2, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
       await reloaded.output("on the host, still").waitFor();
+
+      // A training run on the host: the metrics panel, opened from this notebook, reads its log over SFTP and shows
+      // the host's folder alone, named as the host has it.
+      await reloaded.revealCell(3);
+      await reloaded.runCell(3);
+      assert.equal(await reloaded.waitForCellState(3, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
+      await workbench.runCommand("TF.js Studio: Open Metrics Panel");
+      const panel = workbench.webviewPanel();
+      const hostFolder = `${REMOTE_HOST}:${path.join(sshDir, "host-notebooks")}`;
+      const group = panel.locator(`.tfjs-metrics-run-group[data-folder="${hostFolder}"]`);
+      assert.equal(await group.locator(".tfjs-metrics-run-group-name").innerText(), hostFolder);
+      await group.locator('.tfjs-metrics-run-row[data-status="completed"]').filter({ has: panel.locator("vscode-checkbox[checked]") }).waitFor();
+      const ticked = await panel.locator(".tfjs-metrics-run-row").filter({ has: panel.locator("vscode-checkbox[checked]") }).count();
+      assert.equal(ticked, 1, "only the host folder's run is shown");
+      await workbench.openNotebook(REMOTE_NOTEBOOK);
 
       await workbench.runCommand("TF.js Studio: Shut Down Kernel");
       await page.locator(".statusbar-item", { hasText: /TF\.js shut down/ }).waitFor();
