@@ -3,7 +3,6 @@
 // client whole, in order and once, however the cut falls; when the cut outlasts the kernel's journal, the cell
 // says how many messages were lost.
 import assert from "node:assert/strict";
-import * as net from "node:net";
 import { KernelClient } from "../client/kernelClient";
 import type { KernelHandle } from "../client/kernelHandle";
 import { kernelArgv, launchKernel } from "../client/kernelLauncher";
@@ -11,50 +10,7 @@ import { IopubRelay } from "../client/remote/iopubRelay";
 import type { ConnectionInfo } from "../protocol/connectionFile";
 import type { JupyterMessage } from "../protocol/messages";
 import { tempDir } from "./support/studioKernel";
-
-/** A TCP link to a port that the test can cut (every connection through it closed, new ones refused) and restore. */
-class CuttableLink {
-  private readonly server: net.Server;
-  private readonly sockets = new Set<net.Socket>();
-  private down = false;
-  port = 0;
-
-  constructor(target: number) {
-    this.server = net.createServer((socket) => {
-      if (this.down) return void socket.destroy();
-      const upstream = net.connect(target, "127.0.0.1");
-      for (const end of [socket, upstream]) {
-        this.sockets.add(end);
-        end.on("error", () => end.destroy());
-        end.once("close", () => {
-          this.sockets.delete(end);
-          socket.destroy();
-          upstream.destroy();
-        });
-      }
-      socket.pipe(upstream).pipe(socket);
-    });
-  }
-
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  cut(): void {
-    this.down = true;
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  restore(): void {
-    this.down = false;
-  }
-
-  close(): void {
-    this.cut();
-    this.server.close();
-  }
-}
+import { TcpLink } from "./support/tcpLink";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -65,7 +21,7 @@ const printLines = (count: number, everyMs: number) =>
 describe("IOPub relay: a remote kernel's output across a dropped link", function () {
   this.timeout(120_000);
   let kernel: KernelHandle;
-  let links: CuttableLink[];
+  let links: TcpLink[];
   let relay: IopubRelay;
   let client: KernelClient;
   const reports: string[] = [];
@@ -73,7 +29,7 @@ describe("IOPub relay: a remote kernel's output across a dropped link", function
   before(async () => {
     // Detached (a lease), as on a remote host, with a small journal so that a long cut outlasts it.
     kernel = await launchKernel({ argv: [...kernelArgv(), "--idle-shutdown-s", "120", "--iopub-journal", "40"], cwd: tempDir("relay-") });
-    links = [new CuttableLink(kernel.info.iopub_port), new CuttableLink(kernel.info.control_port)];
+    links = [new TcpLink(kernel.info.iopub_port), new TcpLink(kernel.info.control_port)];
     await Promise.all(links.map((link) => link.listen()));
     const tunnel: ConnectionInfo = { ...kernel.info, iopub_port: links[0].port, control_port: links[1].port };
     relay = await IopubRelay.start(tunnel, { label: "the test host", report: (text) => reports.push(text) });

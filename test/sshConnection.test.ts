@@ -11,6 +11,7 @@ import type { SshPrompts } from "../client/ssh/sshAuthentication";
 import { connectSsh, type SshConnection } from "../client/ssh/sshConnection";
 import { configuredHosts, parseDestination, resolveDestination, type SshDestination } from "../client/ssh/sshDestination";
 import { startSshd, type Sshd } from "./support/sshd";
+import { TcpLink } from "./support/tcpLink";
 
 interface Asked {
   hostKeys: { host: string; port: number; fingerprint: string }[];
@@ -175,6 +176,22 @@ describe("SSH connections", function () {
     const connection = await connect(destination(target), {});
     target.killSessions();
     await connection.closed;
+  });
+
+  it("notices a stalled link, where nothing is closed and packets just stop, by its unanswered keepalives", async () => {
+    const link = new TcpLink(target.port);
+    await link.listen();
+    try {
+      fs.writeFileSync(knownHosts, `[127.0.0.1]:${link.port} ${target.hostPublicKey}\n`);
+      const connection = await connect({ ...destination(target), label: `127.0.0.1:${link.port}`, port: link.port }, {});
+      assert.equal((await connection.exec("echo up")).stdout.trim(), "up");
+      link.stall();
+      // Without keepalives this would wait for TCP's own timeout, which is many minutes (the test's limit is 60 s).
+      await connection.closed;
+      await assert.rejects(connection.exec("echo up"), "a dead link runs nothing");
+    } finally {
+      link.close();
+    }
   });
 
   it("parses destinations as ssh does", () => {

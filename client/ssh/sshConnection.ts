@@ -1,12 +1,13 @@
 // One SSH connection with the `ssh2` package, through one bastion when the destination has a ProxyJump. Every hop's
 // host key is checked against known_hosts: an unknown key is trusted only when the user says yes, a changed one is
-// refused. Keepalives every 5 s, two missed, so a dead link is noticed within 15 s.
+// refused. A keepalive goes 4 s after the link last carried anything and another 4 s later; when neither is
+// answered 4 s after that, the connection ends: a dead link, even one that closes nothing, is noticed within 12 s.
 import { Client, type ClientChannel } from "ssh2";
 import { authenticationHandler, type AuthenticationLog, type SshPrompts } from "./sshAuthentication";
 import type { SshDestination } from "./sshDestination";
 import { addHostKey, checkHostKey, defaultKnownHostsFile, hostKeyFingerprint, hostKeyType, knownHostName } from "./knownHosts";
 
-export const KEEPALIVE_INTERVAL_MS = 5_000;
+export const KEEPALIVE_INTERVAL_MS = 4_000;
 export const KEEPALIVE_COUNT_MAX = 2;
 
 export interface SshConnectOptions {
