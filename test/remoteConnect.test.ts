@@ -206,7 +206,7 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
     assert.match(fs.readFileSync(path.join(remoteDir, "kernels", id, "kernel.log"), "utf8"), /no client for 3 s \(the idle limit\); shutting down/);
   });
 
-  it("says clearly what is wrong: an unknown host key with no one to say yes, a missing Node", async () => {
+  it("says clearly what is wrong: an unknown host key with no one to say yes, a missing Node, a host that does not forward ports", async () => {
     const unknownHosts = path.join(work, "empty_known_hosts");
     const refused = await runCli(["connect", destination, "--identity", sshd.userKey, "--known-hosts", unknownHosts, "--remote-dir", remoteDir, "--list"], { env });
     assert.equal(refused.code, 1);
@@ -217,6 +217,26 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
     const noNode = await cli("--node", "/nonexistent/node", "--list");
     assert.equal(noNode.code, 1);
     assert.match(noNode.stderr, /has Node that does not run at \/nonexistent\/node; the kernel needs Node 20 or later/);
+ 
+    // A host whose sshd does not forward ports: said at once, and the kernel started for nothing is ended.
+    const noForwarding = await startSshd(work, "no-forwarding", { AllowTcpForwarding: "no" });
+    try {
+      const knownBoth = path.join(work, "known_hosts_no_forwarding");
+      fs.writeFileSync(knownBoth, `[127.0.0.1]:${noForwarding.port} ${noForwarding.hostPublicKey}\n`);
+      const kernelsDir = path.join(remoteDir, "kernels");
+      const before = new Set(fs.existsSync(kernelsDir) ? fs.readdirSync(kernelsDir) : []);
+      const refused = await runCli(["connect", `ssh://${noForwarding.user}@127.0.0.1:${noForwarding.port}`, "--identity", noForwarding.userKey, "--known-hosts", knownBoth, "--remote-dir", remoteDir, "--connection-file", path.join(work, "never.json")], { env });
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /the SSH server on \S+ does not forward connections to the kernel's ports \(.+\); .*AllowTcpForwarding yes/);
+      const started = fs.readdirSync(kernelsDir).filter((id) => !before.has(id));
+      assert.equal(started.length, 1, "the kernel was started before forwarding was tried");
+      const { pid } = JSON.parse(fs.readFileSync(path.join(kernelsDir, started[0], "kernel.json"), "utf8")) as { pid: number };
+      const deadline = Date.now() + 10_000;
+      while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(isAlive(pid), false, "the kernel started for nothing was left running");
+    } finally {
+      await noForwarding.stop();
+    }
   });
 });
 

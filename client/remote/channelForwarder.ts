@@ -6,6 +6,7 @@
 import * as net from "node:net";
 import { CHANNEL_PORTS, type ConnectionInfo } from "../../protocol/connectionFile";
 import type { SshConnection } from "../ssh/sshConnection";
+import { RemoteHostError } from "./remoteHostError";
 
 export class ChannelForwarder {
   private connection: SshConnection | undefined;
@@ -29,6 +30,21 @@ export class ChannelForwarder {
       local[name] = (server.address() as net.AddressInfo).port;
     }
     return local;
+  }
+
+  /**
+   * Opens one channel to the kernel (its heartbeat port) and closes it again: an SSH server that does not forward
+   * ports says so now, rather than as a kernel that never answers.
+   */
+  async check(): Promise<void> {
+    const connection = this.connection!;
+    try {
+      (await connection.forwardOut("127.0.0.1", this.remote.hb_port)).close();
+    } catch (error) {
+      throw new RemoteHostError(
+        `the SSH server on ${connection.destination.label} does not forward connections to the kernel's ports (${(error as Error).message.replace(/^\(SSH\) /, "")}); the kernel's channels need it: AllowTcpForwarding yes (or local) in the host's sshd_config`,
+      );
+    }
   }
 
   /** A new SSH link (after a drop), or none while reconnecting: connections made meanwhile are closed at once. */

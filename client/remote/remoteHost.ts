@@ -10,6 +10,7 @@ import type { SshConnection } from "../ssh/sshConnection";
 import { KernelClient } from "../kernelClient";
 import { ChannelForwarder } from "./channelForwarder";
 import { RUNTIME_KERNEL, type KernelRuntime } from "./kernelRuntime";
+import { RemoteHostError } from "./remoteHostError";
 
 export const MIN_NODE_MAJOR = 20;
 /** How long a kernel gets to answer shutdown_request before it is killed. */
@@ -18,11 +19,6 @@ const PORTS_TIMEOUT_MS = 30_000;
 /** After its reply to shutdown_request, a kernel gets this long to exit before it is killed. */
 const SHUTDOWN_EXIT_TIMEOUT_MS = 5000;
 export const DEFAULT_REMOTE_ROOT = "~/.tfjs-studio";
-
-/** What the host refused or lacks; the message says what to do. */
-export class RemoteHostError extends Error {
-  override name = "RemoteHostError";
-}
 
 export interface RemoteKernel {
   id: string;

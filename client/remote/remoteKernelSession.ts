@@ -84,6 +84,12 @@ export class RemoteKernelSession {
       }
       const forwarder = new ChannelForwarder(info);
       const tunnel = await forwarder.start(connection);
+      await forwarder.check().catch(async (error: Error) => {
+        forwarder.close();
+        // A kernel started for nothing is not left running on the host.
+        if (!options.attach) await connection.exec(`kill ${kernel.pid}`).catch(() => undefined);
+        throw error;
+      });
       // Local clients subscribe to the relay, which fills what a dropped link lost from the kernel's journal.
       const relay = await IopubRelay.start(tunnel, { label: options.destination.label, report: progress });
       const localInfo: ConnectionInfo = { ...tunnel, iopub_port: relay.port };

@@ -23,7 +23,8 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-export async function startSshd(dir: string, name = "sshd"): Promise<Sshd> {
+/** `settings` replace or add sshd_config keywords (e.g. { AllowTcpForwarding: "no" }). */
+export async function startSshd(dir: string, name = "sshd", settings: Record<string, string> = {}): Promise<Sshd> {
   fs.mkdirSync(dir, { recursive: true });
   const hostKey = path.join(dir, `${name}_host_ed25519`);
   const userKey = path.join(dir, `${name}_user_ed25519`);
@@ -37,23 +38,25 @@ export async function startSshd(dir: string, name = "sshd"): Promise<Sshd> {
   const config = path.join(dir, `${name}_config`);
   fs.writeFileSync(
     config,
-    [
-      `Port ${port}`,
-      "ListenAddress 127.0.0.1",
-      `HostKey ${hostKey}`,
-      `PidFile ${path.join(dir, `${name}.pid`)}`,
-      `AuthorizedKeysFile ${authorizedKeys}`,
-      "PubkeyAuthentication yes",
-      "PasswordAuthentication no",
-      "KbdInteractiveAuthentication no",
-      "PermitRootLogin prohibit-password",
-      "StrictModes no",
-      "UsePAM no",
-      "AllowTcpForwarding yes",
-      "Subsystem sftp internal-sftp",
-      "LogLevel ERROR",
-      "",
-    ].join("\n"),
+    Object.entries({
+      Port: String(port),
+      ListenAddress: "127.0.0.1",
+      HostKey: hostKey,
+      PidFile: path.join(dir, `${name}.pid`),
+      AuthorizedKeysFile: authorizedKeys,
+      PubkeyAuthentication: "yes",
+      PasswordAuthentication: "no",
+      KbdInteractiveAuthentication: "no",
+      PermitRootLogin: "prohibit-password",
+      StrictModes: "no",
+      UsePAM: "no",
+      AllowTcpForwarding: "yes",
+      Subsystem: "sftp internal-sftp",
+      LogLevel: "ERROR",
+      ...settings,
+    })
+      .map(([keyword, value]) => `${keyword} ${value}\n`)
+      .join(""),
   );
   const child = spawn(SSHD, ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
