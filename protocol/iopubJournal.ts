@@ -1,8 +1,9 @@
 // Ours, on the control channel: a detached (remote) kernel numbers every IOPub message it publishes and keeps the
 // recent ones in a bounded journal, so that a client whose link dropped asks for what it missed instead of losing
-// it (ZeroMQ's publisher drops whatever is sent while no subscriber is connected). The socket worker answers, so
-// the answer comes while a cell blocks the kernel's main thread.
-import type { JsonObject, MessageHeader } from "./messages";
+// it (ZeroMQ's publisher drops whatever is sent while no subscriber is connected). It keeps its recent shell replies
+// too, by the request they answer: a ROUTER socket drops a reply to a client that is not connected. The socket
+// worker answers, so the answer comes while a cell blocks the kernel's main thread.
+import type { JsonObject, JupyterMessage, MessageHeader } from "./messages";
 
 export const JOURNAL_REQUEST = "tfjs_studio_journal_request";
 export const JOURNAL_REPLY = "tfjs_studio_journal_reply";
@@ -30,6 +31,8 @@ export interface JournalRequestContent {
   after_seq: number | null;
   /** A page's size: the reply stops after the message that reaches it and says there is more. */
   max_bytes?: number;
+  /** msg_ids of shell requests whose replies have not arrived: the kernel sends back those it has sent. */
+  replies_to?: string[];
 }
 
 /** A journaled message as it was published, its binary buffers in base64. */
@@ -54,9 +57,16 @@ export interface JournalReplyContent {
   more: boolean;
   /** The journal's bounds, for a message that says why messages were dropped. */
   limits: JournalLimits;
+  /** The replies asked for with replies_to that the kernel has sent and still keeps. */
+  replies: JournaledMessage[];
 }
 
 export function journalStamp(metadata: JsonObject): JournalStamp | undefined {
   const stamp = metadata[JOURNAL_STAMP_KEY] as Partial<JournalStamp> | undefined;
   return typeof stamp?.journal === "string" && Number.isInteger(stamp.seq) ? (stamp as JournalStamp) : undefined;
+}
+
+/** A journaled message as a received one: its buffers decoded. */
+export function revive(message: JournaledMessage): JupyterMessage {
+  return { ...message, buffers: message.buffers.map((buffer) => Buffer.from(buffer, "base64")) };
 }

@@ -2,6 +2,7 @@
 // sequence number in pages, and what it no longer keeps counted rather than passed over in silence.
 import assert from "node:assert/strict";
 import { IopubJournal } from "../kernel/transport/iopubJournal";
+import { ShellReplyJournal } from "../kernel/transport/shellReplyJournal";
 import { journalStamp } from "../protocol/iopubJournal";
 import { makeMessage } from "../protocol/messages";
 
@@ -85,5 +86,28 @@ describe("IOPub journal (kernel/transport/iopubJournal.ts)", () => {
       const reply = journal.answer(request);
       assert.deepEqual([reply.status, reply.head_seq, reply.messages.length], ["ok", 0, 0]);
     }
+  });
+});
+
+describe("shell reply journal (kernel/transport/shellReplyJournal.ts)", () => {
+  const replyTo = (request: string) => {
+    const parent = makeMessage("execute_request", {}, undefined, "client");
+    parent.header.msg_id = request;
+    return makeMessage("execute_reply", { status: "ok", execution_count: 1 }, parent, "session");
+  };
+  const answered = (journal: ShellReplyJournal, requests: unknown) => journal.find(requests).map((message) => (message.parent_header as { msg_id: string }).msg_id);
+
+  it("gives back the replies to the requests asked for, in the order asked, within its bounds", () => {
+    const journal = new ShellReplyJournal({ replies: 2, bytes: 1000 });
+    for (const request of ["a", "b", "c"]) journal.keep(replyTo(request), 100);
+    assert.deepEqual(answered(journal, ["c", "a", "b", "unknown"]), ["c", "b"], "the oldest went past the count bound");
+    journal.keep(replyTo("d"), 950);
+    assert.deepEqual(answered(journal, ["b", "c", "d"]), ["d"], "the byte bound keeps the newest");
+  });
+
+  it("finds nothing for anything but a list of request ids", () => {
+    const journal = new ShellReplyJournal();
+    journal.keep(replyTo("a"), 100);
+    for (const garbage of [undefined, null, "a", 7, { a: 1 }, [1, null, {}]]) assert.deepEqual(journal.find(garbage), []);
   });
 });

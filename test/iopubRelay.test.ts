@@ -79,6 +79,33 @@ describe("IOPub relay: a remote kernel's output across a dropped link", function
     assert.equal(new Set(ids).size, ids.length, "no message twice");
   });
 
+  it("gets a cell's reply that the kernel sent while the link was down from the kernel's journal: the cell completes", async () => {
+    // This client's shell goes through a link too, so the reply is sent while nothing can carry it.
+    const shellLink = new TcpLink(kernel.info.shell_port);
+    await shellLink.listen();
+    const all = [...links, shellLink];
+    const cutClient = await KernelClient.connect({ ...kernel.info, iopub_port: relay.port, control_port: links[1].port, shell_port: shellLink.port }, { recoverLostReplies: true });
+    try {
+      await cutClient.waitForReady();
+      let cut: Promise<void> | undefined;
+      const outputs: unknown[] = [];
+      const onIopub = (message: JupyterMessage) => {
+        if (message.header.msg_type === "execute_result") outputs.push((message.content as { data: Record<string, unknown> }).data["text/plain"]);
+        if (cut || message.header.msg_type !== "stream") return;
+        all.forEach((link) => link.cut());
+        cut = sleep(2500).then(() => all.forEach((link) => link.restore()));
+      };
+      const { reply } = await cutClient.execute('console.log("started"); await new Promise((resolve) => setTimeout(resolve, 1000)); 6 * 7', { onIopub, timeoutMs: 30_000 });
+      assert.ok(cut, "the link was cut while the cell ran");
+      assert.equal((reply.content as { status: string }).status, "ok");
+      assert.equal(typeof (reply.content as { execution_count?: unknown }).execution_count, "number");
+      assert.deepEqual(outputs, ["42"], "the result once");
+    } finally {
+      cutClient.close();
+      shellLink.close();
+    }
+  });
+
   it("says how many messages were lost when the cut outlasted the kernel's journal, and goes on after the gap", async () => {
     const { stdout, stderr, ids, status } = await runWithCut(printLines(1000, 5), "line 20\n", 4000);
     assert.equal(status, "ok");

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import { endpoint, type ConnectionInfo } from "../../protocol/connectionFile";
 import { IopubQueue } from "../../protocol/iopubQueue";
-import { JOURNAL_REPLY, JOURNAL_REQUEST, journalStamp, type JournalReplyContent, type JournalRequestContent, type JournaledMessage } from "../../protocol/iopubJournal";
+import { JOURNAL_REPLY, JOURNAL_REQUEST, journalStamp, revive, type JournalReplyContent, type JournalRequestContent } from "../../protocol/iopubJournal";
 import { makeMessage, type JupyterMessage, type MessageHeader } from "../../protocol/messages";
 import { Signer, WireError, decodeMessage, encodeMessage } from "../../protocol/wire";
 
@@ -246,8 +246,4 @@ export class IopubRelay {
   private report(text: string): void {
     this.options.report?.(text);
   }
-}
-
-function revive(message: JournaledMessage): JupyterMessage {
-  return { ...message, buffers: message.buffers.map((buffer) => Buffer.from(buffer, "base64")) };
 }

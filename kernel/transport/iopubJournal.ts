@@ -43,7 +43,7 @@ export class IopubJournal {
   }
 
   answer(request: Partial<JournalRequestContent>): JournalReplyContent {
-    const reply: JournalReplyContent = { status: "ok", journal: this.id, head_seq: this.nextSeq - 1, messages: [], dropped: 0, more: false, limits: this.limits };
+    const reply: JournalReplyContent = { status: "ok", journal: this.id, head_seq: this.nextSeq - 1, messages: [], dropped: 0, more: false, limits: this.limits, replies: [] };
     const after = request.after_seq;
     if (typeof after !== "number" || !Number.isInteger(after)) return reply;
     const maxBytes = typeof request.max_bytes === "number" && request.max_bytes > 0 ? request.max_bytes : DEFAULT_PAGE_BYTES;
@@ -63,7 +63,8 @@ export class IopubJournal {
   }
 }
 
-function journaled(message: JupyterMessage<object>): JournaledMessage {
+/** A message as a journal reply carries it: its buffers in base64. */
+export function journaled(message: JupyterMessage<object>): JournaledMessage {
   const { header, parent_header, metadata, content, buffers } = message;
   return { header, parent_header, metadata, content: content as JsonObject, buffers: buffers.map((buffer) => Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString("base64")) };
 }

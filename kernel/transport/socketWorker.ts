@@ -12,6 +12,7 @@ import { Signer, WireError, decodeMessage, encodeMessage } from "../../protocol/
 import { SendQueue } from "../../protocol/sendQueue";
 import { IopubQueue } from "../../protocol/iopubQueue";
 import { IopubJournal } from "./iopubJournal";
+import { ShellReplyJournal } from "./shellReplyJournal";
 import { JOURNAL_REQUEST } from "../../protocol/iopubJournal";
 import { ZeroCopyGuard } from "./zeroCopyGuard";
 import { INTERRUPT_GRACE_MS, UserCodePhase, escalation } from "../execution/interruptStates";
@@ -52,6 +53,7 @@ const queues = new Map<zmq.Writable, SendQueue>(
 );
 // A detached kernel's clients reach it over links that drop: what they miss meanwhile, they ask the journal for.
 const journal = data.lease ? new IopubJournal(data.lease.journalLimits) : undefined;
+const shellReplies = data.lease ? new ShellReplyJournal() : undefined;
 const iopubQueue = new IopubQueue({
   encode: (message) => zeroCopy.frames(journal ? journaled(message) : encodeMessage(message, [], signer)),
   // One send at a time: the queue waits for each.
@@ -70,8 +72,12 @@ let closing = false;
 function journaled(message: JupyterMessage<object>): Buffer[] {
   const stamped = journal!.stamp(message);
   const frames = encodeMessage(stamped, [], signer);
-  journal!.keep(stamped, frames.reduce((total, frame) => total + frame.length, 0));
+  journal!.keep(stamped, encodedBytes(frames));
   return frames;
+}
+
+function encodedBytes(frames: Buffer[]): number {
+  return frames.reduce((total, frame) => total + frame.length, 0);
 }
 
 function post(message: FromWorker): void {
@@ -88,7 +94,9 @@ function send(channel: Channel, identities: Buffer[], message: JupyterMessage<ob
     if (message.header.msg_type === "status") recordState(message.content as { execution_state: string });
     return iopubQueue.send(message);
   }
-  return queues.get(routers[channel])!.send(zeroCopy.frames(encodeMessage(message, identities, signer))).catch((error: Error) => log(`send on ${channel} failed: ${error.message}`));
+  const frames = encodeMessage(message, identities, signer);
+  if (channel === "shell") shellReplies?.keep(message, encodedBytes(frames));
+  return queues.get(routers[channel])!.send(zeroCopy.frames(frames)).catch((error: Error) => log(`send on ${channel} failed: ${error.message}`));
 }
 
 /**
@@ -164,7 +172,7 @@ async function route(channel: Exclude<Channel, "iopub">, identities: Buffer[], m
     void answerKernelInfo(channel, identities, message);
   } else if (type === JOURNAL_REQUEST && channel === "control" && journal) {
     // No busy/idle around it: the relay asks for itself, and its statuses would reach every frontend.
-    await reply(channel, identities, message, journal.answer(message.content));
+    await reply(channel, identities, message, { ...journal.answer(message.content), replies: shellReplies!.find(message.content.replies_to) });
   } else if (channel === "control") {
     log(`ignored unsupported control message ${type}`);
   } else {
