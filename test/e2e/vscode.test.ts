@@ -364,8 +364,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       const { workbench, page } = session;
       assert.ok(fs.existsSync(path.join(session.workspace, "mnist-mlp", "mnist-mlp-model", "model.json")), "the template run saved no model (an earlier test failed?)");
       await workbench.openFile("mnist-mlp/mnist-mlp-model/model.json");
-      await workbench.runCommand("File: Reveal Active File in Explorer View");
-      await workbench.contextMenuAction(page.locator(".explorer-folders-view .monaco-list-row.selected", { hasText: "model.json" }), "Package Model…");
+      await workbench.contextMenuAction(await workbench.revealActiveFileInExplorer("model.json"), "Package Model…");
 
       const toast = (text: string | RegExp) => page.locator(".notifications-toasts .notification-toast", { hasText: text });
       const packaged = toast(/Packaged mnist-mlp-model into mnist-mlp\/model\.tar\.gz \([\d.]+ [kM]B\)/);

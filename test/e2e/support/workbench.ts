@@ -106,6 +106,19 @@ export class Workbench {
     }
   }
 
+  /**
+   * Reveals the active editor's file in the explorer and gives its selected row. Tried again when the selection does
+   * not show: a redraw of the tree (a file another test wrote) can take it away.
+   */
+  async revealActiveFileInExplorer(name: string): Promise<Locator> {
+    const row = this.page.locator(".explorer-folders-view .monaco-list-row.selected", { hasText: name });
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand("File: Reveal Active File in Explorer View");
+      if (await row.waitFor({ timeout: 5000 }).then(() => true, () => false)) return row;
+      if (attempt === 3) throw new Error(`the explorer shows no selected ${name} after Reveal Active File in Explorer View (see the screenshot)`);
+    }
+  }
+
   /** Opens a file of the workspace through Quick Open. */
   async openFile(relativePath: string): Promise<void> {
     await this.openQuickInput(relativePath);
