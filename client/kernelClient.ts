@@ -9,7 +9,6 @@ import { Channel, JsonObject, JupyterMessage, MessageHeader, makeMessage } from 
 import { Signer, decodeMessage, encodeMessage } from "../protocol/wire";
 import type { ExecuteRequestContent } from "../protocol/messageContents";
 import { SendQueue } from "../protocol/sendQueue";
-import { JOURNAL_REQUEST, revive, type JournalReplyContent } from "../protocol/iopubJournal";
 
 export interface KernelClientEvents {
   /** Every IOPub message, whichever request it belongs to. */
@@ -39,11 +38,6 @@ export class RequestTimeoutError extends Error {
 export interface ConnectOptions {
   session?: string;
   username?: string;
-  /**
-   * For a detached kernel behind a link that drops (a remote one): a shell reply the link lost is asked for from the
-   * kernel's journal once its request's status idle has come without it (protocol/iopubJournal.ts).
-   */
-  recoverLostReplies?: boolean;
 }
 
 export interface RequestOptions {
@@ -89,7 +83,6 @@ interface Execution {
 /** A request waiting for its reply and, for executes, for the IOPub status idle too. */
 interface PendingRequest {
   msgType: string;
-  channel: RequestChannel;
   reply?: JupyterMessage;
   execution?: Execution;
   timeoutMs?: number;
@@ -97,12 +90,6 @@ interface PendingRequest {
   resolve(result: ExecuteResult): void;
   reject(error: Error): void;
 }
-
-/** How long a reply may trail its request's status idle (they come on different sockets) before it counts as lost. */
-const REPLY_GRACE_MS = 1000;
-/** Asking a journal that does not have the reply (yet): this many times, this far apart, then the request fails. */
-const REPLY_RECOVERY_TRIES = 5;
-const REPLY_RECOVERY_RETRY_MS = 2000;
 
 /** How often kernel_info_request is repeated while waiting for a starting kernel, before and after its first reply. */
 const PROBE_INTERVAL_MS = 1000;
@@ -157,13 +144,11 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
   private closed = false;
   private connectionState: ConnectionState = "connected";
   private heartbeatTimer: NodeJS.Timeout | undefined;
-  private recovering = false;
 
   private constructor(
     readonly info: ConnectionInfo,
     readonly session: string,
     readonly username: string,
-    private readonly recoverLostReplies: boolean,
   ) {
     super();
     this.signer = new Signer(info.key, info.signature_scheme);
@@ -223,7 +208,7 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
   }
 
   static async connect(info: ConnectionInfo, options: ConnectOptions = {}): Promise<KernelClient> {
-    return new KernelClient(info, options.session ?? randomUUID(), options.username ?? defaultUsername(), options.recoverLostReplies ?? false);
+    return new KernelClient(info, options.session ?? randomUUID(), options.username ?? defaultUsername());
   }
 
   /** Sends a request on shell or control and resolves with the message whose parent is that request. */
@@ -368,7 +353,7 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
     if (unavailable) return Promise.reject(unavailable);
     const id = message.header.msg_id;
     const completion = new Promise<ExecuteResult>((resolve, reject) => {
-      const pending: PendingRequest = { msgType, channel, execution, timeoutMs, resolve, reject };
+      const pending: PendingRequest = { msgType, execution, timeoutMs, resolve, reject };
       if (timeoutMs !== undefined) pending.timer = setTimeout(() => this.fail(id, timeoutError(pending)), timeoutMs);
       this.pending.set(id, pending);
     });
@@ -449,31 +434,6 @@ export class KernelClient extends EventEmitter<KernelClientEvents> {
     if (message.header.msg_type === "status" && message.content.execution_state === "idle") {
       execution.idle = true;
       this.settleIfComplete(id, pending);
-      if (!pending.reply && this.recoverLostReplies) setTimeout(() => void this.recoverReplies(), REPLY_GRACE_MS).unref();
-    }
-  }
-
-  /** The shell replies still missing after their request went idle, asked for from the kernel's journal. */
-  private async recoverReplies(): Promise<void> {
-    if (this.recovering) return;
-    this.recovering = true;
-    try {
-      const missing = () => [...this.pending].filter(([, pending]) => pending.channel === "shell" && pending.execution?.idle && !pending.reply).map(([id]) => id);
-      // Unanswered asks (the link is down again) do not count: only answers without the reply do.
-      let answers = 0;
-      while (missing().length > 0 && !this.closed && this.deathReason === undefined) {
-        const answer = await this.request("control", JOURNAL_REQUEST, { after_seq: null, replies_to: missing() }, { timeoutMs: REPLY_RECOVERY_RETRY_MS * 5 }).catch(() => undefined);
-        for (const reply of (answer?.content as JournalReplyContent | undefined)?.replies ?? []) this.handleReply(revive(reply));
-        if (answer) answers++;
-        // The kernel no longer keeps the reply (or has no journal: not a detached kernel).
-        if (missing().length > 0 && answers >= REPLY_RECOVERY_TRIES) {
-          for (const id of missing()) this.fail(id, new Error(`the kernel's reply to ${this.pending.get(id)!.msgType} was lost with the link, and the kernel no longer keeps it; its output above is complete`));
-          return;
-        }
-        if (missing().length > 0) await new Promise((resolve) => setTimeout(resolve, REPLY_RECOVERY_RETRY_MS));
-      }
-    } finally {
-      this.recovering = false;
     }
   }
 

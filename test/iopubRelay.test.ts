@@ -1,12 +1,13 @@
-// The local end of a remote kernel's IOPub (client/remote/iopubRelay.ts), against a real detached kernel whose IOPub
-// and control go through a TCP link the test cuts, as a dropped SSH link does: a cell's output reaches the local
-// client whole, in order and once, however the cut falls; when the cut outlasts the kernel's journal, the cell
-// says how many messages were lost.
+// The local end of a remote kernel's channels (client/remote/iopubRelay.ts, shellRelay.ts), against a real detached
+// kernel whose channels go through TCP links the test cuts, as a dropped SSH link does: a cell's output reaches the
+// local client whole, in order and once, however the cut falls, and its reply too; when the cut outlasts the
+// kernel's journal, the cell says how many messages were lost.
 import assert from "node:assert/strict";
 import { KernelClient } from "../client/kernelClient";
 import type { KernelHandle } from "../client/kernelHandle";
 import { kernelArgv, launchKernel } from "../client/kernelLauncher";
 import { IopubRelay } from "../client/remote/iopubRelay";
+import { ShellRelay } from "../client/remote/shellRelay";
 import type { ConnectionInfo } from "../protocol/connectionFile";
 import type { JupyterMessage } from "../protocol/messages";
 import { tempDir } from "./support/studioKernel";
@@ -23,24 +24,28 @@ describe("IOPub relay: a remote kernel's output across a dropped link", function
   let kernel: KernelHandle;
   let links: TcpLink[];
   let relay: IopubRelay;
+  let shellRelay: ShellRelay | undefined;
   let client: KernelClient;
   const reports: string[] = [];
 
   before(async () => {
     // Detached (a lease), as on a remote host, with a small journal so that a long cut outlasts it.
     kernel = await launchKernel({ argv: [...kernelArgv(), "--idle-shutdown-s", "120", "--iopub-journal", "40"], cwd: tempDir("relay-") });
-    links = [new TcpLink(kernel.info.iopub_port), new TcpLink(kernel.info.control_port)];
+    links = [new TcpLink(kernel.info.iopub_port), new TcpLink(kernel.info.control_port), new TcpLink(kernel.info.shell_port), new TcpLink(kernel.info.stdin_port)];
     await Promise.all(links.map((link) => link.listen()));
-    const tunnel: ConnectionInfo = { ...kernel.info, iopub_port: links[0].port, control_port: links[1].port };
-    relay = await IopubRelay.start(tunnel, { label: "the test host", report: (text) => reports.push(text) });
-    // The local client: IOPub from the relay; its requests go straight to the kernel, which the cut does not touch.
-    client = await KernelClient.connect({ ...kernel.info, iopub_port: relay.port });
+    const [iopubLink, controlLink, shellLink, stdinLink] = links;
+    const tunnel: ConnectionInfo = { ...kernel.info, iopub_port: iopubLink.port, control_port: controlLink.port, shell_port: shellLink.port, stdin_port: stdinLink.port };
+    relay = await IopubRelay.start(tunnel, { label: "the test host", report: (text) => reports.push(text), passed: (message) => shellRelay?.iopubPassed(message) });
+    shellRelay = await ShellRelay.start(tunnel, { askJournal: (content) => relay.askJournal(content), report: (text) => reports.push(text) });
+    // The local client, as a Jupyter client of `tfjs-studio connect` is: everything through the relays.
+    client = await KernelClient.connect({ ...kernel.info, iopub_port: relay.port, shell_port: shellRelay.ports.shell, stdin_port: shellRelay.ports.stdin });
     await client.waitForReady();
   });
 
   after(async () => {
     client?.close();
     relay?.close();
+    shellRelay?.close();
     for (const link of links ?? []) link.close();
     if (kernel) {
       kernel.kill();
@@ -79,31 +84,30 @@ describe("IOPub relay: a remote kernel's output across a dropped link", function
     assert.equal(new Set(ids).size, ids.length, "no message twice");
   });
 
-  it("gets a cell's reply that the kernel sent while the link was down from the kernel's journal: the cell completes", async () => {
-    // This client's shell goes through a link too, so the reply is sent while nothing can carry it.
-    const shellLink = new TcpLink(kernel.info.shell_port);
-    await shellLink.listen();
-    const all = [...links, shellLink];
-    const cutClient = await KernelClient.connect({ ...kernel.info, iopub_port: relay.port, control_port: links[1].port, shell_port: shellLink.port }, { recoverLostReplies: true });
-    try {
-      await cutClient.waitForReady();
-      let cut: Promise<void> | undefined;
-      const outputs: unknown[] = [];
-      const onIopub = (message: JupyterMessage) => {
-        if (message.header.msg_type === "execute_result") outputs.push((message.content as { data: Record<string, unknown> }).data["text/plain"]);
-        if (cut || message.header.msg_type !== "stream") return;
-        all.forEach((link) => link.cut());
-        cut = sleep(2500).then(() => all.forEach((link) => link.restore()));
-      };
-      const { reply } = await cutClient.execute('console.log("started"); await new Promise((resolve) => setTimeout(resolve, 1000)); 6 * 7', { onIopub, timeoutMs: 30_000 });
-      assert.ok(cut, "the link was cut while the cell ran");
-      assert.equal((reply.content as { status: string }).status, "ok");
-      assert.equal(typeof (reply.content as { execution_count?: unknown }).execution_count, "number");
-      assert.deepEqual(outputs, ["42"], "the result once");
-    } finally {
-      cutClient.close();
-      shellLink.close();
-    }
+  it("passes on a cell's reply that the kernel sent while the link was down, from the kernel's journal: the cell completes", async () => {
+    let cut: Promise<void> | undefined;
+    const results: unknown[] = [];
+    const onIopub = (message: JupyterMessage) => {
+      if (message.header.msg_type === "execute_result") results.push((message.content as { data: Record<string, unknown> }).data["text/plain"]);
+      if (cut || message.header.msg_type !== "stream") return;
+      links.forEach((link) => link.cut());
+      cut = sleep(2500).then(() => links.forEach((link) => link.restore()));
+    };
+    // The reply goes out a second after the cut, while nothing can carry it.
+    const { reply } = await client.execute('console.log("started"); await new Promise((resolve) => setTimeout(resolve, 1000)); 6 * 7', { onIopub, timeoutMs: 30_000 });
+    assert.ok(cut, "the link was cut while the cell ran");
+    assert.equal((reply.content as { status: string }).status, "ok");
+    assert.equal(typeof (reply.content as { execution_count?: unknown }).execution_count, "number");
+    assert.deepEqual(results, ["42"], "the result once");
+    // A reply is passed on once: the next request's reply is its own.
+    assert.equal((await client.execute("1 + 1", { timeoutMs: 10_000 })).reply.content.status, "ok");
+  });
+
+  it("carries input() through the relays: the prompt reaches the client that ran the cell, and its answer the kernel", async () => {
+    const prompts: string[] = [];
+    const { iopub } = await client.execute('import { input } from "tfjs-studio";\n(await input("name? ")).toUpperCase()', { onInput: ({ prompt }) => (prompts.push(prompt), "ada"), timeoutMs: 10_000 });
+    assert.deepEqual(prompts, ["name? "]);
+    assert.deepEqual(iopub.flatMap((message) => (message.header.msg_type === "execute_result" ? [(message.content as { data: Record<string, unknown> }).data["text/plain"]] : [])), ["'ADA'"]);
   });
 
   it("says how many messages were lost when the cut outlasted the kernel's journal, and goes on after the gap", async () => {

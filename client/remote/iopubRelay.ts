@@ -26,6 +26,8 @@ export interface IopubRelayOptions {
   /** Where the link goes, for the note on dropped messages. */
   label: string;
   report?(text: string): void;
+  /** Each message as it is passed on to local clients. */
+  passed?(message: JupyterMessage): void;
 }
 
 export class IopubRelay {
@@ -180,7 +182,7 @@ export class IopubRelay {
   private async fetchMissed(): Promise<void> {
     for (;;) {
       const after = this.lastSeq ?? null;
-      const reply = await this.ask({ after_seq: after });
+      const reply = await this.askJournal({ after_seq: after });
       if (!reply) return;
       if (this.journal !== undefined && reply.journal !== this.journal) {
         // The kernel restarted since: everything its new process published is new to us.
@@ -208,7 +210,7 @@ export class IopubRelay {
   }
 
   /** Sends a journal request until it is answered; undefined once the relay is closed. */
-  private async ask(content: JournalRequestContent): Promise<JournalReplyContent | undefined> {
+  async askJournal(content: JournalRequestContent): Promise<JournalReplyContent | undefined> {
     while (!this.closed) {
       const request = makeMessage(JOURNAL_REQUEST, content, undefined, this.session);
       let timer: NodeJS.Timeout | undefined;
@@ -241,6 +243,7 @@ export class IopubRelay {
   private publish(message: JupyterMessage): void {
     this.lastParent = message.parent_header;
     void this.queue.send(message);
+    this.options.passed?.(message);
   }
 
   private report(text: string): void {

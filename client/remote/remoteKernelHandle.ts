@@ -50,7 +50,7 @@ export async function openRemoteKernel(options: RemoteKernelOptions): Promise<Re
   });
   let kernelInfo: JupyterMessage;
   try {
-    client = await KernelClient.connect(session.localInfo, { recoverLostReplies: true });
+    client = await KernelClient.connect(session.localInfo);
     kernelInfo = await client.waitForReady(options.startTimeoutMs);
   } catch (error) {
     client?.close();

@@ -11,6 +11,7 @@ import { ChannelForwarder } from "./channelForwarder";
 import { IopubRelay } from "./iopubRelay";
 import { kernelRuntime } from "./kernelRuntime";
 import { RemoteHost, type RemoteKernel } from "./remoteHost";
+import { ShellRelay } from "./shellRelay";
 import { SftpFiles } from "./sftpFiles";
 
 /** A forgotten GPU kernel does not run for ever: it shuts down this long after its last client left. */
@@ -45,6 +46,7 @@ export class RemoteKernelSession {
     private connection: SshConnection,
     private readonly forwarder: ChannelForwarder,
     private readonly relay: IopubRelay,
+    private readonly shellRelay: ShellRelay,
     private readonly options: RemoteSessionOptions,
     readonly kernel: RemoteKernel,
     /** What a local client connects to: local ports (IOPub's is the relay's), the kernel's key. */
@@ -90,11 +92,14 @@ export class RemoteKernelSession {
         if (!options.attach) await connection.exec(`kill ${kernel.pid}`).catch(() => undefined);
         throw error;
       });
-      // Local clients subscribe to the relay, which fills what a dropped link lost from the kernel's journal.
-      const relay = await IopubRelay.start(tunnel, { label: options.destination.label, report: progress });
-      const localInfo: ConnectionInfo = { ...tunnel, iopub_port: relay.port };
+      // Local clients subscribe to the relay, which fills what a dropped link lost from the kernel's journal, and
+      // send their requests through the shell relay, which does the same for the replies.
+      let shellRelay: ShellRelay | undefined;
+      const relay = await IopubRelay.start(tunnel, { label: options.destination.label, report: progress, passed: (message) => shellRelay?.iopubPassed(message) });
+      shellRelay = await ShellRelay.start(tunnel, { askJournal: (content) => relay.askJournal(content), report: progress });
+      const localInfo: ConnectionInfo = { ...tunnel, iopub_port: relay.port, shell_port: shellRelay.ports.shell, stdin_port: shellRelay.ports.stdin };
       const timings = { connectMs: connected - started, runtimeMs: prepared - connected, kernelMs: performance.now() - prepared, uploaded };
-      return new RemoteKernelSession(connection, forwarder, relay, options, kernel, localInfo, timings);
+      return new RemoteKernelSession(connection, forwarder, relay, shellRelay, options, kernel, localInfo, timings);
     } catch (error) {
       connection.close();
       throw error;
@@ -116,6 +121,7 @@ export class RemoteKernelSession {
     this.closing = true;
     this.sftpFiles.close();
     this.relay.close();
+    this.shellRelay.close();
     this.forwarder.close();
     this.connection.close();
     this.options.linkState?.("closed", `closed the link to ${this.options.destination.label}`);
@@ -155,6 +161,7 @@ export class RemoteKernelSession {
           this.closing = true;
           this.sftpFiles.close();
           this.relay.close();
+          this.shellRelay.close();
           this.forwarder.close();
           connection.close();
           this.options.linkState?.("gone", `reconnected to ${label}, but kernel ${this.kernel.id} is no longer running there (shut down, or past its idle limit)`);
