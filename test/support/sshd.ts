@@ -23,7 +23,12 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-export async function startSshd(dir: string, name = "sshd"): Promise<Sshd> {
+export interface SshdOptions {
+  /** The environment of every session (sshd_config's SetEnv), e.g. a PATH with fake commands first. */
+  setEnv?: Record<string, string>;
+}
+
+export async function startSshd(dir: string, name = "sshd", options: SshdOptions = {}): Promise<Sshd> {
   fs.mkdirSync(dir, { recursive: true });
   const hostKey = path.join(dir, `${name}_host_ed25519`);
   const userKey = path.join(dir, `${name}_user_ed25519`);
@@ -52,6 +57,7 @@ export async function startSshd(dir: string, name = "sshd"): Promise<Sshd> {
       "AllowTcpForwarding yes",
       "Subsystem sftp internal-sftp",
       "LogLevel ERROR",
+      ...Object.entries(options.setEnv ?? {}).map(([key, value]) => `SetEnv ${key}="${value}"`),
       "",
     ].join("\n"),
   );
