@@ -14,35 +14,8 @@ import { connectSsh } from "../client/ssh/sshConnection";
 import { readConnectionFile } from "../protocol/connectionFile";
 import { packageRoot } from "../protocol/packageRoot";
 import { ConnectProcess, killRemoteKernels, runCells } from "./support/connectProcess";
+import { fakeGpuHost, type FakeGpuHost } from "./support/fakeGpuHost";
 import { startSshd, type Sshd } from "./support/sshd";
-
-const FAKE_NVIDIA_SMI = `#!/bin/sh
-case "$*" in
-  *driver_version*) echo "NVIDIA Fake GPU 80GB, 535.54.03" ;;
-  *) echo "NVIDIA Fake GPU 80GB" ;;
-esac
-`;
-
-/** Logs its arguments; per the npm-mode file beside it, fails as an offline host's install does, or "installs" a
- * package folder of @tensorflow/tfjs-node-gpu whose native part cannot load. */
-const FAKE_NPM = `#!/bin/sh
-here=$(dirname "$0")
-echo "$*" >> "$here/npm-calls.log"
-if [ "$(cat "$here/npm-mode")" = succeed ]; then
-  while [ $# -gt 0 ]; do case "$1" in --prefix) prefix=$2; shift ;; --*) ;; *) spec=$1 ;; esac; shift; done
-  dir="$prefix/node_modules/@tensorflow/tfjs-node-gpu"
-  mkdir -p "$dir"
-  printf '{"name":"@tensorflow/tfjs-node-gpu","version":"%s","main":"index.js"}\\n' "\${spec##*@}" > "$dir/package.json"
-  echo 'throw new Error("fake tfjs-node-gpu: libtensorflow.so.2: cannot open shared object file");' > "$dir/index.js"
-  echo "added 1 package in 1s"
-  exit 0
-fi
-echo "> @tensorflow/tfjs-node-gpu install"
-echo "* Downloading libtensorflow"
-echo "npm ERR! Error: getaddrinfo ENOTFOUND storage.googleapis.com" >&2
-echo "npm ERR! A complete log of this run can be found in: /tmp/fake-npm-debug.log" >&2
-exit 1
-`;
 
 const TFJS_VERSION = (JSON.parse(fs.readFileSync(path.join(packageRoot(), "node_modules", "@tensorflow", "tfjs", "package.json"), "utf8")) as { version: string }).version;
 const TF_BACKEND_CELL = 'import * as tf from "@tensorflow/tfjs";\ntf.getBackend()';
@@ -53,7 +26,7 @@ describe("tfjs-studio connect: the GPU offer on a host with an NVIDIA GPU", func
   let sshd: Sshd;
   let knownHosts: string;
   let remoteDir: string;
-  let fakeBin: string;
+  let fake: FakeGpuHost;
   let env: NodeJS.ProcessEnv;
   let destination: string;
   const running: ConnectProcess[] = [];
@@ -63,18 +36,12 @@ describe("tfjs-studio connect: the GPU offer on a host with an NVIDIA GPU", func
     running.push(process);
     return process;
   };
-  const npmMode = (mode: "fail" | "succeed") => fs.writeFileSync(path.join(fakeBin, "npm-mode"), mode);
-  const npmCalls = () => (fs.existsSync(path.join(fakeBin, "npm-calls.log")) ? fs.readFileSync(path.join(fakeBin, "npm-calls.log"), "utf8") : "");
   const nativeDir = () => path.join(remoteDir, "native", TFJS_VERSION);
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-remote-gpu-"));
-    fakeBin = path.join(work, "fake-bin");
-    fs.mkdirSync(fakeBin);
-    fs.writeFileSync(path.join(fakeBin, "nvidia-smi"), FAKE_NVIDIA_SMI, { mode: 0o755 });
-    fs.writeFileSync(path.join(fakeBin, "npm"), FAKE_NPM, { mode: 0o755 });
-    npmMode("fail");
-    sshd = await startSshd(work, "sshd", { setEnv: { PATH: [fakeBin, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(":") } });
+    fake = fakeGpuHost(path.join(work, "fake-bin"));
+    sshd = await startSshd(work, "sshd", { setEnv: { PATH: fake.path } });
     knownHosts = path.join(work, "known_hosts");
     fs.writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
     remoteDir = path.join(work, "remote-home", ".tfjs-studio");
@@ -104,7 +71,7 @@ describe("tfjs-studio connect: the GPU offer on a host with an NVIDIA GPU", func
       const host = await RemoteHost.open(connection, { root: remoteDir });
       host.close();
       assert.deepEqual(host.gpus, [{ name: "NVIDIA Fake GPU 80GB", driverVersion: "535.54.03" }]);
-      assert.equal(host.npm, path.join(fakeBin, "npm"));
+      assert.equal(host.npm, path.join(fake.bin, "npm"));
       assert.equal(host.node, process.execPath);
     } finally {
       connection.close();
@@ -121,7 +88,7 @@ describe("tfjs-studio connect: the GPU offer on a host with an NVIDIA GPU", func
     connection.child.stdin!.write("no\n");
     await connection.waitFor(/not installed; --install-gpu installs it on a later connect/);
     await connection.waitFor(/jupyter console --existing /);
-    assert.equal(npmCalls(), "", "nothing installed");
+    assert.equal(fake.npmCalls(), "", "nothing installed");
     const [backend] = await runCells(connectionFile, TF_BACKEND_CELL);
     assert.deepEqual([backend.status, backend.result], ["ok", "'wasm'"]);
 
@@ -131,27 +98,27 @@ describe("tfjs-studio connect: the GPU offer on a host with an NVIDIA GPU", func
   });
 
   it("an install that fails says why, with npm's last lines and the download it needs, and the kernel still runs on wasm", async () => {
-    npmMode("fail");
+    fake.npmMode("fail");
     const connectionFile = path.join(work, "failed.json");
     const connection = connect("--connection-file", connectionFile, "--install-gpu");
     await connection.waitFor(/jupyter console --existing /);
     assert.doesNotMatch(connection.stderr, /yes\/no/, "--install-gpu does not ask");
     assert.match(connection.stderr, /npm: \* Downloading libtensorflow\n/, "npm's output streams as progress");
-    assert.match(connection.stderr, new RegExp(`installing @tensorflow/tfjs-node-gpu@${TFJS_VERSION.replace(/\./g, "\\.")} on \\S+ failed \\(npm exited with 1\\); its last lines:\n(.*\n)*npm ERR! Error: getaddrinfo ENOTFOUND storage\\.googleapis\\.com\nnpm ERR! A complete log of this run can be found in: /tmp/fake-npm-debug\\.log\n`));
-    assert.match(connection.stderr, /install downloads libtensorflow from Google's storage \(storage\.googleapis\.com\): a host that cannot reach it cannot install it this way/);
+    const spec = `@tensorflow/tfjs-node-gpu@${TFJS_VERSION}`.replace(/\./g, "\\.");
+    assert.match(connection.stderr, new RegExp(`installing ${spec} on \\S+ failed \\(npm exited with 1\\)\\. @tensorflow/tfjs-node-gpu's install downloads libtensorflow from Google's storage \\(storage\\.googleapis\\.com\\): a host that cannot reach it cannot install it this way\\. To retry, connect again, or run there: npm install --prefix ${nativeDir()} ${spec}\n`));
+    assert.match(connection.stderr, /npm's last lines:\n(.*\n)*npm ERR! Error: getaddrinfo ENOTFOUND storage\.googleapis\.com\nnpm ERR! A complete log of this run can be found in: \/tmp\/fake-npm-debug\.log\n/);
     assert.match(connection.stderr, /The kernel starts without it, on the best backend the host has\./);
     const [backend] = await runCells(connectionFile, TF_BACKEND_CELL);
     assert.deepEqual([backend.status, backend.result], ["ok", "'wasm'"]);
   });
 
   it("an install that succeeds goes to the host's native folder, where kernels started afterwards find it, and no offer follows", async () => {
-    npmMode("succeed");
-    fs.rmSync(path.join(fakeBin, "npm-calls.log"), { force: true });
+    fake.npmMode("succeed");
     const connectionFile = path.join(work, "installed.json");
     const connection = connect("--connection-file", connectionFile, "--install-gpu");
     await connection.waitFor(/jupyter console --existing /);
     const spec = `@tensorflow/tfjs-node-gpu@${TFJS_VERSION}`;
-    assert.equal(npmCalls(), `install --prefix ${nativeDir()} --no-audit --no-fund --foreground-scripts ${spec}\n`);
+    assert.equal(fake.npmCalls(), `install --prefix ${nativeDir()} --no-audit --no-fund --foreground-scripts ${spec}\n`);
     assert.match(connection.stderr, /npm: added 1 package in 1s\n/);
     assert.ok(connection.stderr.includes(`installed ${spec} in ${nativeDir()} on `), connection.stderr);
 

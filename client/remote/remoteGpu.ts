@@ -111,9 +111,10 @@ async function installGpuPackage(host: RemoteHost, offer: GpuOffer, progress: (t
   const command = `mkdir -p ${quote([offer.folder])} && PATH=${quote([nodeDir])}:"$PATH" ${quote([host.npm, "install", "--prefix", offer.folder, "--no-audit", "--no-fund", "--foreground-scripts", offer.packageSpec])}`;
   const { code } = await host.connection.exec(command, undefined, onOutput);
   if (code === 0) return;
+  // The first line says it all, for a notification; npm's own words follow.
   throw new RemoteHostError(
-    `installing ${offer.packageSpec} on ${where} failed (npm exited with ${code}); its last lines:\n${tail.text().replace(/\n{2,}/g, "\n")}\n` +
+    `installing ${offer.packageSpec} on ${where} failed (npm exited with ${code}). ` +
       `${GPU_PACKAGE}'s install downloads libtensorflow from Google's storage (storage.googleapis.com): a host that cannot reach it cannot install it this way. ` +
-      `To retry, connect again, or run there: ${by}`,
+      `To retry, connect again, or run there: ${by}\nnpm's last lines:\n${tail.text().replace(/\n{2,}/g, "\n")}`,
   );
 }
