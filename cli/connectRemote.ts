@@ -69,6 +69,9 @@ export async function connectRemote(args: string[]): Promise<number | undefined>
   if ([values.attach, values.list, values.shutdown].filter((value) => value !== undefined).length > 1) return usageError("connect", "give one of --attach, --list and --shutdown", () => USAGE);
   const idle = values["idle-shutdown-s"] === undefined ? DEFAULT_IDLE_SHUTDOWN_S : Number(values["idle-shutdown-s"]);
   if (values["install-gpu"] && values["no-gpu-offer"]) return usageError("connect", "give one of --install-gpu and --no-gpu-offer", () => USAGE);
+  const gpuFlag = values["install-gpu"] ? "--install-gpu" : values["no-gpu-offer"] ? "--no-gpu-offer" : undefined;
+  const notStarting = values.attach !== undefined ? "--attach" : values.list ? "--list" : values.shutdown !== undefined ? "--shutdown" : undefined;
+  if (gpuFlag && notStarting) return usageError("connect", `${gpuFlag} is about a new kernel's host: it does not go with ${notStarting}`, () => USAGE);
   if (!(idle > 0)) return usageError("connect", `--idle-shutdown-s ${values["idle-shutdown-s"]} must be a number of seconds above 0`, () => USAGE);
   const destination = resolveDestination(positionals[0], { configFile: values["ssh-config"], identityFile: values.identity });
   const prompts = terminalPrompts();

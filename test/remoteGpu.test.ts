@@ -13,6 +13,7 @@ import { RemoteHost } from "../client/remote/remoteHost";
 import { connectSsh } from "../client/ssh/sshConnection";
 import { readConnectionFile } from "../protocol/connectionFile";
 import { packageRoot } from "../protocol/packageRoot";
+import { runCli } from "./support/cli";
 import { ConnectProcess, killRemoteKernels, runCells } from "./support/connectProcess";
 import { fakeGpuHost, type FakeGpuHost } from "./support/fakeGpuHost";
 import { startSshd, type Sshd } from "./support/sshd";
@@ -140,5 +141,14 @@ describe("tfjs-studio connect: the GPU offer on a host with an NVIDIA GPU", func
     again.child.stdin!.end();
     await again.waitFor(/jupyter console --existing /);
     assert.doesNotMatch(again.stderr, /NVIDIA|yes\/no/, "installed: nothing to offer");
+  });
+
+  it("refuses --install-gpu with --no-gpu-offer, and either with a command that starts no kernel", async () => {
+    const both = await runCli(["connect", destination, "--install-gpu", "--no-gpu-offer"], { env });
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /give one of --install-gpu and --no-gpu-offer/);
+    const listing = await runCli(["connect", destination, "--install-gpu", "--list"], { env });
+    assert.equal(listing.code, 2);
+    assert.match(listing.stderr, /--install-gpu is about a new kernel's host: it does not go with --list/);
   });
 });

@@ -49,6 +49,8 @@ export async function offerGpuPackage(host: RemoteHost, runtimeDir: string, tfjs
   if (host.gpus.length === 0) return;
   const where = host.connection.destination.label;
   const folder = nativePackagesDir(host, tfjsVersion);
+  // Installed by an earlier offer: one stat over SFTP tells, without the report's command and its shell start-up.
+  if (await host.exists(`${folder}/node_modules/${GPU_PACKAGE}/package.json`)) return;
   let report: HostGpuReport;
   try {
     report = await gpuReport(host, runtimeDir, folder, cwd ?? host.home);

@@ -165,6 +165,11 @@ export class RemoteHost {
     }
   }
 
+  /** Whether a file or folder exists on the host. */
+  exists(file: string): Promise<boolean> {
+    return new Promise((resolve) => this.sftp.stat(file, (error) => resolve(!error)));
+  }
+
   close(): void {
     this.sftp.end();
   }
