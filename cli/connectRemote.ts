@@ -1,11 +1,13 @@
 // `tfjs-studio connect ssh://user@host[:port]`: a kernel on another machine for any Jupyter client. It prepares the
 // host over SSH (Node checked, runtime uploaded once), starts a kernel detached (or attaches to one), forwards its
 // channels to local ports, writes a local connection file, and keeps the link up until Ctrl-C, reconnecting by
-// itself when it drops. The kernel outlives it; --list shows the kernels on the host, --shutdown ends one.
+// itself when it drops. On a host with an NVIDIA GPU, it first offers to install tfjs-node-gpu there. The kernel outlives it; --list shows the kernels on the host, --shutdown ends one.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_IDLE_SHUTDOWN_S, RemoteKernelSession } from "../client/remote/remoteKernelSession";
 import { RemoteHost, type RemoteKernel } from "../client/remote/remoteHost";
+import { gpuNames, type GpuOfferHandler } from "../client/remote/remoteGpu";
+import { GPU_PACKAGE } from "../protocol/hostGpuReport";
 import { formatSeconds, kernelUptime } from "../client/remote/kernelUptime";
 import { connectSsh } from "../client/ssh/sshConnection";
 import { resolveDestination } from "../client/ssh/sshDestination";
@@ -16,13 +18,15 @@ import { ExitCode } from "./exitCodes";
 import { terminalPrompts } from "./terminalPrompts";
 
 const USAGE = `usage: tfjs-studio connect DESTINATION [--identity FILE] [--connection-file OUT.json] [--attach ID | --list | --shutdown ID]
+                            [--install-gpu | --no-gpu-offer]
 
 Runs a kernel on another machine over SSH, for any Jupyter client on this one:
   jupyter console --existing OUT.json
 DESTINATION is ssh://user@host[:port], user@host[:port], or a Host of ~/.ssh/config (HostName, User, Port,
 IdentityFile and ProxyJump are followed). The host needs Node 20+ and nothing else: the kernel runtime is uploaded
-to it once per version. The kernel runs detached there, so it outlives this command and the link; Ctrl-C closes
-the tunnels and leaves it running. A dropped link is reconnected by itself, and the same kernel carries on; a
+to it once per version. When nvidia-smi there sees a GPU and ${GPU_PACKAGE} is not installed, the CUDA
+and cuDNN situation is shown and its install offered (into the host's ~/.tfjs-studio/native/). The kernel runs
+detached there, so it outlives this command and the link; Ctrl-C closes the tunnels and leaves it running. A dropped link is reconnected by itself, and the same kernel carries on; a
 running cell's output arrives whole, what the link lost filled in from the kernel's journal of recent output.
   --identity FILE         a private key to offer first (-i)
   --connection-file OUT   where to write the local connection file (default: Jupyter's runtime folder)
@@ -32,6 +36,8 @@ running cell's output arrives whole, what the link lost filled in from the kerne
   --idle-shutdown-s N     a new kernel shuts down N seconds after its last client left (default ${DEFAULT_IDLE_SHUTDOWN_S}: 24 h)
   --cwd DIR               the folder on the host cells run in (default: the home folder)
   --backend NAME          the host's tfjs backend: tensorflow, cpu or wasm (default: the best it has)
+  --install-gpu           when the host has an NVIDIA GPU and no ${GPU_PACKAGE}, install it there without asking
+  --no-gpu-offer          do not check the host's GPU or offer ${GPU_PACKAGE}
   --remote-dir DIR        the host's folder for runtimes and kernels (default ~/.tfjs-studio)
   --node PATH             the host's node, when it is not on the PATH
   --known-hosts FILE      default ~/.ssh/known_hosts; an unknown host key is asked about, a changed one refused
@@ -47,6 +53,8 @@ const OPTIONS = {
   "idle-shutdown-s": { type: "string" },
   cwd: { type: "string" },
   backend: { type: "string" },
+  "install-gpu": { type: "boolean" },
+  "no-gpu-offer": { type: "boolean" },
   "remote-dir": { type: "string" },
   node: { type: "string" },
   "known-hosts": { type: "string" },
@@ -60,6 +68,10 @@ export async function connectRemote(args: string[]): Promise<number | undefined>
   if (positionals.length !== 1) return usageError("connect", positionals.length === 0 ? "DESTINATION is required" : `unexpected ${positionals.slice(1).join(" ")}`, () => USAGE);
   if ([values.attach, values.list, values.shutdown].filter((value) => value !== undefined).length > 1) return usageError("connect", "give one of --attach, --list and --shutdown", () => USAGE);
   const idle = values["idle-shutdown-s"] === undefined ? DEFAULT_IDLE_SHUTDOWN_S : Number(values["idle-shutdown-s"]);
+  if (values["install-gpu"] && values["no-gpu-offer"]) return usageError("connect", "give one of --install-gpu and --no-gpu-offer", () => USAGE);
+  const gpuFlag = values["install-gpu"] ? "--install-gpu" : values["no-gpu-offer"] ? "--no-gpu-offer" : undefined;
+  const notStarting = values.attach !== undefined ? "--attach" : values.list ? "--list" : values.shutdown !== undefined ? "--shutdown" : undefined;
+  if (gpuFlag && notStarting) return usageError("connect", `${gpuFlag} is about a new kernel's host: it does not go with ${notStarting}`, () => USAGE);
   if (!(idle > 0)) return usageError("connect", `--idle-shutdown-s ${values["idle-shutdown-s"]} must be a number of seconds above 0`, () => USAGE);
   const destination = resolveDestination(positionals[0], { configFile: values["ssh-config"], identityFile: values.identity });
   const prompts = terminalPrompts();
@@ -96,6 +108,7 @@ export async function connectRemote(args: string[]): Promise<number | undefined>
       idleShutdownS: idle,
       cwd: values.cwd,
       env: values.backend ? { TFJS_STUDIO_BACKEND: values.backend } : undefined,
+      gpuOffer: values["no-gpu-offer"] ? undefined : terminalGpuOffer(prompts, values["install-gpu"] ?? false, say),
       progress: say,
       linkState: (_state, detail) => say(detail),
     });
@@ -117,6 +130,23 @@ export async function connectRemote(args: string[]): Promise<number | undefined>
   session.close();
   fs.rmSync(file, { force: true });
   return ExitCode.Ok;
+}
+
+/** The GPU offer on the terminal: the GPUs and the CUDA situation, then the question (--install-gpu: the answer). */
+function terminalGpuOffer(prompts: { confirm(question: string): Promise<boolean> }, install: boolean, say: (text: string) => void): GpuOfferHandler {
+  return {
+    offer: (offer) => {
+      const drivers = [...new Set(offer.gpus.map((gpu) => gpu.driverVersion).filter(Boolean))];
+      say(`${gpuNames(offer.gpus)}${drivers.length ? ` (driver ${drivers.join(", ")})` : ""} found on ${offer.host}, and ${GPU_PACKAGE} is not installed there`);
+      say(offer.report.description);
+      if (install) return Promise.resolve(true);
+      return prompts.confirm(`Install ${offer.packageSpec} on ${offer.host}, into ${offer.folder}`).then((yes) => {
+        if (!yes) say(`not installed; --install-gpu installs it on a later connect, --no-gpu-offer stops the question`);
+        return yes;
+      });
+    },
+    failed: (error) => say(`${error.message}\nThe kernel starts without it, on the best backend the host has.`),
+  };
 }
 
 function printKernels(kernels: RemoteKernel[]): number {

@@ -1,18 +1,23 @@
 // SSH's questions on the terminal, as ssh asks them: an unknown host key with its fingerprint (yes/no), then key
-// passphrases and passwords without echo. Answers come from stdin, a terminal or a pipe; at its end, the answer is no.
+// passphrases and passwords without echo; and connect's own yes/no questions. Answers come from stdin, a terminal
+// or a pipe; at its end, the answer is no.
 import * as readline from "node:readline";
 import { Writable } from "node:stream";
 import type { SshPrompts } from "../client/ssh/sshAuthentication";
 
-export function terminalPrompts(): SshPrompts & { close(): void } {
+export function terminalPrompts(): SshPrompts & { confirm(question: string): Promise<boolean>; close(): void } {
   const lines = lineReader();
+  const confirm = async (question: string) => {
+    process.stderr.write(`${question} (yes/no)? `);
+    const answer = (await lines.next(false))?.trim().toLowerCase();
+    return answer === "yes" || answer === "y";
+  };
   return {
-    confirmHostKey: async ({ host, port, keyType, fingerprint }) => {
+    confirmHostKey: ({ host, port, keyType, fingerprint }) => {
       const name = port === 22 ? host : `[${host}]:${port}`;
-      process.stderr.write(`The authenticity of host '${name}' can't be established.\n${sshKeyName(keyType)} key fingerprint is ${fingerprint}.\nAre you sure you want to continue connecting (yes/no)? `);
-      const answer = (await lines.next(false))?.trim().toLowerCase();
-      return answer === "yes" || answer === "y";
+      return confirm(`The authenticity of host '${name}' can't be established.\n${sshKeyName(keyType)} key fingerprint is ${fingerprint}.\nAre you sure you want to continue connecting`);
     },
+    confirm,
     secret: async (prompt) => {
       process.stderr.write(`${prompt}: `);
       const answer = await lines.next(true);

@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // `endpoint` is stopped by deactivate, which waits for its requests in flight.
     registerEndpointCommands(endpoint, endpointLog),
   );
-  const remote = new RemoteKernels(controllers, sessions, remoteRunFolders, context.workspaceState, context.extension.id, log);
+  const remote = new RemoteKernels(controllers, sessions, remoteRunFolders, context.workspaceState, context.globalState, context.extension.id, log);
   context.subscriptions.push(remote, registerRemoteCommands(remote));
   const cloud = new CloudEndpoints(() => deployedRegions(context.workspaceState), log);
   context.subscriptions.push(cloud, registerDeployCommand(context, cloud, log), registerEndpointsView(endpoint, cloud, log));

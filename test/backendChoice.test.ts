@@ -10,6 +10,7 @@ import { BackendUnavailable, ForcedBackendError, chooseBackend, type BackendLoad
 import { selectBackend } from "../tfjs/backends/selectBackend";
 import { sharedTfjs } from "../kernel/tfjs/sharedTfjs";
 import { CUDA_LIBRARIES, checkCuda, describeCudaReport, systemCudaProbe } from "../tfjs/backends/cudaDiagnostics";
+import { NATIVE_PACKAGES_ENV } from "../protocol/hostGpuReport";
 import type { JupyterMessage } from "../protocol/messages";
 import { dropEmscriptenProcessHandlers } from "../tfjs/backends/emscriptenProcessHandlers";
 import { resultText, startStudioKernel, streamText, tempDir, type StudioKernel } from "./support/studioKernel";
@@ -139,6 +140,25 @@ describe("backend loaders on this machine (no native tfjs packages)", function (
   it("explains a missing tfjs-node-gpu with the CUDA libraries it would need", async () => {
     const loaders = backendLoaders({ notebookDir, cuda: { loaderCache: () => "", libraryPath: () => [], gpuNames: () => undefined } });
     await assert.rejects(loaders.gpu(true), /package @tensorflow\/tfjs-node-gpu is not installed .* CUDA 11\.2 and cuDNN 8\.1 .*missing libcudart\.so\.11\.0, libcublas\.so\.11/);
+  });
+
+  it("finds a native package in the folders of TFJS_STUDIO_NATIVE_PACKAGES, after the notebook's folder, and says why it does not load", async () => {
+    const installed = tempDir("tfjs-native-");
+    const saved = process.env[NATIVE_PACKAGES_ENV];
+    try {
+      writePackage(installed, "@tensorflow/tfjs-node-gpu", 'throw new Error("libtensorflow.so.2: cannot open shared object file")');
+      process.env[NATIVE_PACKAGES_ENV] = ["/nonexistent", installed].join(path.delimiter);
+      const gpuDir = fs.realpathSync(path.join(installed, "node_modules", "@tensorflow", "tfjs-node-gpu"));
+      await assert.rejects(backendLoaders({ notebookDir }).gpu(false), (error: Error) => {
+        assert.ok(error.message.startsWith(`@tensorflow/tfjs-node-gpu 4.22.0 is installed (${gpuDir}) but does not load: libtensorflow.so.2: cannot open shared object file`), error.message);
+        return true;
+      });
+      assert.equal(predictChoice({ notebookDir }), undefined, "a package there is to be tried");
+    } finally {
+      if (saved === undefined) delete process.env[NATIVE_PACKAGES_ENV];
+      else process.env[NATIVE_PACKAGES_ENV] = saved;
+      fs.rmSync(installed, { recursive: true, force: true });
+    }
   });
 
   it("knows the choice before loading only when no native package is to be tried", () => {

@@ -3,54 +3,14 @@
 // cells run through the forwarded channels (a training cell with live metrics too), a link cut in the middle of a
 // training cell is reconnected by itself with the cell's output whole and the variables intact, the kernels are listed and shut down, and an idle kernel ends by itself.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { packageRoot } from "../protocol/packageRoot";
-import { runCli, runProcess } from "./support/cli";
+import { runCli } from "./support/cli";
+import { ConnectProcess, killRemoteKernels, runCells } from "./support/connectProcess";
 import { startSshd, type Sshd } from "./support/sshd";
 
-interface CellSeen {
-  status: string;
-  stdout: string;
-  result: string | null;
-  mimes: string[];
-  error?: string;
-}
-
-const EXECUTE = path.join(packageRoot(), "test", "support", "jupyter_client_execute.py");
 const METRICS_MIME = "application/vnd.tfjs-studio.metrics+json";
-
-async function runCells(connectionFile: string, ...cells: string[]): Promise<CellSeen[]> {
-  const { code, stdout, stderr } = await runProcess("/usr/bin/python3", [EXECUTE, connectionFile, ...cells]);
-  assert.equal(code, 0, `jupyter_client failed:\n${stderr}`);
-  return stdout.trim().split("\n").map((line) => JSON.parse(line) as CellSeen);
-}
-
-/** A running `tfjs-studio connect`, its stderr collected, with a wait for a line that matches. */
-class ConnectProcess {
-  stderr = "";
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-
-  constructor(args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [path.join(packageRoot(), "bin", "tfjs-studio"), "connect", ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
-    this.child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((resolve) => this.child.once("exit", (code) => resolve(code)));
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpExecArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = pattern.exec(this.stderr);
-      if (match) return match;
-      if (this.child.exitCode !== null) throw new Error(`connect exited (${this.child.exitCode}) before ${pattern}:\n${this.stderr}`);
-      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 describe("tfjs-studio connect (a remote kernel over SSH)", function () {
   this.timeout(240_000);
@@ -88,15 +48,7 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
   });
 
   after(async () => {
-    // Every kernel this suite started, ended: their pids are in the kernel folders.
-    for (const id of fs.existsSync(path.join(remoteDir, "kernels")) ? fs.readdirSync(path.join(remoteDir, "kernels")) : []) {
-      try {
-        const { pid } = JSON.parse(fs.readFileSync(path.join(remoteDir, "kernels", id, "kernel.json"), "utf8")) as { pid: number };
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // Gone already.
-      }
-    }
+    killRemoteKernels(remoteDir);
     await sshd?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   });
@@ -107,6 +59,7 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
     const [, id] = await connection.waitFor(/kernel (\S+) on .* \(pid \d+\)/);
     await connection.waitFor(/jupyter console --existing /);
     assert.match(connection.stderr, /uploading the kernel runtime \S+: 100% of [\d.]+ MB/);
+    assert.doesNotMatch(connection.stderr, /NVIDIA|tfjs-node-gpu|CUDA/, "no nvidia-smi on the host: no GPU offer");
 
     const kernelDir = path.join(remoteDir, "kernels", id);
     for (const file of ["connection.json", "kernel.json", "kernel.log"]) assert.equal(fs.statSync(path.join(kernelDir, file)).mode & 0o777, 0o600, `${file} is the owner's only`);
@@ -219,7 +172,7 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
     assert.match(noNode.stderr, /has Node that does not run at \/nonexistent\/node; the kernel needs Node 20 or later/);
  
     // A host whose sshd does not forward ports: said at once, and the kernel started for nothing is ended.
-    const noForwarding = await startSshd(work, "no-forwarding", { AllowTcpForwarding: "no" });
+    const noForwarding = await startSshd(work, "no-forwarding", { settings: { AllowTcpForwarding: "no" } });
     try {
       const knownBoth = path.join(work, "known_hosts_no_forwarding");
       fs.writeFileSync(knownBoth, `[127.0.0.1]:${noForwarding.port} ${noForwarding.hostPublicKey}\n`);

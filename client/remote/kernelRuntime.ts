@@ -15,8 +15,10 @@ export const RUNTIME_PACKAGES = ["zeromq", "typescript", "resolve.exports", "@te
 
 /** The runtime's entry point, relative to its root. */
 export const RUNTIME_KERNEL = "dist/cli/kernel.js";
+/** Prints the host's CUDA/cuDNN diagnosis as JSON (protocol/hostGpuReport.ts). */
+export const RUNTIME_GPU_REPORT = "dist/cli/gpuReport.js";
 
-const RUNTIME_FILES = ["package.json", RUNTIME_KERNEL, "dist/kernel"];
+const RUNTIME_FILES = ["package.json", RUNTIME_KERNEL, RUNTIME_GPU_REPORT, "dist/kernel"];
 
 /** Files no Node process loads: source maps, browser and minified bundles, C++ sources of native addons. */
 const LEFT_OUT = [/\.map$/, /\.min\.js(\.html)?$/, /\.(es2017|fesm|esm)\.js$/, /\/miniprogram\//, /\.tsbuildinfo$/, /^node_modules\/zeromq\/(src|vendor|script)\//, /\.(md|markdown)$/i];
@@ -24,6 +26,8 @@ const LEFT_OUT = [/\.map$/, /\.min\.js(\.html)?$/, /\.(es2017|fesm|esm)\.js$/, /
 export interface KernelRuntime {
   /** `<package version>-<first 12 hex of the archive's SHA-256>`: the folder it unpacks to on a host. */
   version: string;
+  /** The @tensorflow/tfjs version it ships: a host's tfjs-node-gpu is installed at the same one. */
+  tfjsVersion: string;
   archive: string;
   sha256: string;
   bytes: number;
@@ -53,7 +57,8 @@ export async function kernelRuntime(cacheDir = defaultCacheDir()): Promise<Kerne
     for (const old of fs.readdirSync(cacheDir)) if (old.startsWith("kernel-runtime-") && !keep.has(path.join(cacheDir, old))) fs.rmSync(path.join(cacheDir, old), { force: true });
   }
   const sha256 = fs.readFileSync(checksumFile, "utf8").trim();
-  return { version: `${packageVersion()}-${sha256.slice(0, 12)}`, archive, sha256, bytes: fs.statSync(archive).size };
+  const tfjsVersion = (JSON.parse(fs.readFileSync(path.join(root, "node_modules", "@tensorflow", "tfjs", "package.json"), "utf8")) as { version: string }).version;
+  return { version: `${packageVersion()}-${sha256.slice(0, 12)}`, tfjsVersion, archive, sha256, bytes: fs.statSync(archive).size };
 }
 
 function defaultCacheDir(): string {

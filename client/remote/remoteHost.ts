@@ -1,6 +1,7 @@
-// A host reached over SSH, prepared to run kernels: its Node checked (20 or later), the kernel runtime uploaded over
-// SFTP into <root>/runtime/<version>/ once per version and verified by its SHA-256, and kernels started detached
-// under <root>/kernels/<id>/ (connection file and log, mode 0600), listed and stopped. The small scripts run on the
+// A host reached over SSH, prepared to run kernels: probed in one command (hostProbe.ts), its Node checked (20 or
+// later), the kernel runtime uploaded over SFTP into <root>/runtime/<version>/ once per version and verified by its
+// SHA-256, and kernels started detached under <root>/kernels/<id>/ (connection file and log, mode 0600), listed and
+// stopped. The small scripts run on the
 // host are run by its own Node, so nothing but Node and a POSIX shell is assumed there.
 import { randomBytes, randomUUID } from "node:crypto";
 import { quote } from "shell-quote";
@@ -9,6 +10,7 @@ import type { ConnectionInfo } from "../../protocol/connectionFile";
 import type { SshConnection } from "../ssh/sshConnection";
 import { KernelClient } from "../kernelClient";
 import { ChannelForwarder } from "./channelForwarder";
+import { parseProbe, probeCommand, type RemoteGpu } from "./hostProbe";
 import { RUNTIME_KERNEL, type KernelRuntime } from "./kernelRuntime";
 import { RemoteHostError } from "./remoteHostError";
 
@@ -47,23 +49,26 @@ export class RemoteHost {
     readonly sftp: SFTPWrapper,
     /** Absolute, on the host. */
     readonly root: string,
+    readonly home: string,
     readonly node: string,
     readonly nodeVersion: string,
-    readonly home: string,
+    /** npm's path there; empty when it has none. */
+    readonly npm: string,
+    /** The NVIDIA GPUs nvidia-smi sees there; none without it. */
+    readonly gpus: RemoteGpu[],
   ) {}
 
-  /** Finds the host's home and Node (on the PATH of a plain or a login shell) and checks Node's version. */
+  /** Finds the host's home, Node (on the PATH of a plain or a login shell), npm and GPUs, and checks Node's version. */
   static async open(connection: SshConnection, options: { root?: string; node?: string } = {}): Promise<RemoteHost> {
     const where = connection.destination.label;
-    // One command for all three: each command runs the user's shell start-up files (conda, nvm, pyenv), which on
-    // many GPU servers take a good part of a second.
-    const [home = "", node = "", version = ""] = (await run(connection, probeCommand(options.node))).split("\n").map((line) => line.trim());
+    const probe = parseProbe(await run(connection, probeCommand(options.node)));
+    const { home, node, nodeVersion: version } = probe;
     if (!node) throw new RemoteHostError(`Node.js is not installed on ${where} (no node on the PATH, nor on a login shell's); install Node ${MIN_NODE_MAJOR} or later there, or give its path with --node`);
     const major = Number(/^v(\d+)\./.exec(version)?.[1]);
     if (!(major >= MIN_NODE_MAJOR)) throw new RemoteHostError(`${where} has Node ${version || "that does not run"} at ${node}; the kernel needs Node ${MIN_NODE_MAJOR} or later: install it there, or give another with --node`);
     const root = (options.root ?? DEFAULT_REMOTE_ROOT).replace(/^~(?=\/|$)/, home);
     const sftp = await new Promise<SFTPWrapper>((resolve, reject) => connection.client.sftp((error, wrapper) => (error ? reject(new RemoteHostError(`${where}: SFTP is not available (${error.message}); the SSH server needs its sftp subsystem`)) : resolve(wrapper))));
-    return new RemoteHost(connection, sftp, root, node, version, home);
+    return new RemoteHost(connection, sftp, root, home, node, version, probe.npm, probe.gpus);
   }
 
   /** Uploads the runtime unless this version is there already, complete; returns its folder. */
@@ -157,6 +162,11 @@ export class RemoteHost {
     }
   }
 
+  /** Whether a file or folder exists on the host. */
+  exists(file: string): Promise<boolean> {
+    return new Promise((resolve) => this.sftp.stat(file, (error) => resolve(!error)));
+  }
+
   close(): void {
     this.sftp.end();
   }
@@ -184,15 +194,6 @@ async function run(connection: SshConnection, command: string): Promise<string> 
   const { code, stdout, stderr } = await connection.exec(command);
   if (code !== 0) throw new RemoteHostError(`on ${connection.destination.label}, \`${command.length > 200 ? `${command.slice(0, 200)}…` : command}\` failed (${code}): ${stderr.trim() || stdout.trim()}`);
   return stdout;
-}
-
-/**
- * Prints the home folder, node's path and node's version, a line each (empty when not found). node is looked for
- * on the PATH, then in a login shell, whose profile may put nvm's or Homebrew's node on the PATH.
- */
-function probeCommand(node: string | undefined): string {
-  const find = node ? `node=${quote([node])}` : `node=$(command -v node || "\${SHELL:-sh}" -lc 'command -v node' 2>/dev/null | tail -n 1)`;
-  return `printf '%s\\n' "$HOME"; ${find}; printf '%s\\n' "$node"; [ -n "$node" ] && "$node" --version 2>/dev/null; true`;
 }
 
 /** Prints the SHA-256 of a file. */

@@ -13,6 +13,7 @@ import { kernelRuntime } from "./kernelRuntime";
 import { RemoteHost, type RemoteKernel } from "./remoteHost";
 import { ShellRelay } from "./shellRelay";
 import { SftpFiles } from "./sftpFiles";
+import { nativePackagesDir, nativePackagesEnv, offerGpuPackage, type GpuOfferHandler } from "./remoteGpu";
 
 /** A forgotten GPU kernel does not run for ever: it shuts down this long after its last client left. */
 export const DEFAULT_IDLE_SHUTDOWN_S = 24 * 60 * 60;
@@ -33,6 +34,8 @@ export interface RemoteSessionOptions {
   idleShutdownS?: number;
   cwd?: string;
   env?: Record<string, string>;
+  /** Offers tfjs-node-gpu on a host with an NVIDIA GPU that lacks it, before a new kernel starts; absent, no offer. */
+  gpuOffer?: GpuOfferHandler;
   progress?(text: string): void;
   linkState?(state: LinkState, detail: string): void;
 }
@@ -77,9 +80,12 @@ export class RemoteKernelSession {
           const runtime = await kernelRuntime();
           const ensured = await host.ensureRuntime(runtime, progress);
           uploaded = ensured.uploaded;
+          if (options.gpuOffer) await offerGpuPackage(host, ensured.dir, runtime.tfjsVersion, options.cwd, options.gpuOffer, progress);
           prepared = performance.now();
           progress(`starting a kernel on ${options.destination.label} (Node ${host.nodeVersion})`);
-          ({ kernel, info } = await host.startKernel(ensured.dir, runtime.version, { idleShutdownS: options.idleShutdownS ?? DEFAULT_IDLE_SHUTDOWN_S, cwd: options.cwd, env: options.env }));
+          // Its tfjs-node-gpu, when the offer installed it (now or before), is found there.
+          const env = { ...nativePackagesEnv(nativePackagesDir(host, runtime.tfjsVersion)), ...options.env };
+          ({ kernel, info } = await host.startKernel(ensured.dir, runtime.version, { idleShutdownS: options.idleShutdownS ?? DEFAULT_IDLE_SHUTDOWN_S, cwd: options.cwd, env }));
         }
       } finally {
         host.close();

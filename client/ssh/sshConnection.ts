@@ -27,8 +27,9 @@ export interface SshConnection {
   client: Client;
   /** Resolves when the link is gone: closed by us, by the server, or dead (keepalives unanswered). */
   closed: Promise<void>;
-  /** Runs a command and gives its exit code and output; the remote's shell parses `command`. */
-  exec(command: string, input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Runs a command and gives its exit code and output; the remote's shell parses `command`. `onOutput` sees its
+   * stdout and stderr as they come, for long commands whose progress is shown. */
+  exec(command: string, input?: string, onOutput?: (chunk: string) => void): Promise<{ code: number; stdout: string; stderr: string }>;
   /** A TCP stream to host:port as the remote sees it (its 127.0.0.1 is its own). */
   forwardOut(host: string, port: number): Promise<ClientChannel>;
   close(): void;
@@ -47,7 +48,7 @@ export async function connectSsh(destination: SshDestination, options: SshConnec
       destination,
       client,
       closed,
-      exec: (command, input) => exec(client, command, input),
+      exec: (command, input, onOutput) => exec(client, command, input, onOutput),
       forwardOut: (host, port) =>
         new Promise((resolve, reject) => client.forwardOut("127.0.0.1", 0, host, port, (error, channel) => (error ? reject(error) : resolve(channel)))),
       close: () => client.end(),
@@ -124,14 +125,20 @@ function connectError(destination: SshDestination, error: Error & { level?: stri
   return new SshConnectError(`SSH to ${where} failed: ${error.message}`, { cause: error });
 }
 
-function exec(client: Client, command: string, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function exec(client: Client, command: string, input?: string, onOutput?: (chunk: string) => void): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, channel) => {
       if (error) return reject(error);
       let stdout = "";
       let stderr = "";
-      channel.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      channel.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      channel.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        onOutput?.(chunk.toString());
+      });
+      channel.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        onOutput?.(chunk.toString());
+      });
       channel.once("close", (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
       channel.end(input);
     });

@@ -1,7 +1,8 @@
 // Kernels on SSH hosts, in VS Code: a notebook controller "TypeScript on <host> (<backend>)" per host, whose kernels
 // start detached on the host (or are attached to, when already running there) and run through the same session,
 // client and output code as local ones. Which kernel each notebook had is remembered, so that after "Reload
-// Window" the user is offered to reattach to the kernels still running, with their variables and any training.
+// Window" the user is offered to reattach to the kernels still running, with their variables and any training. A
+// host with an NVIDIA GPU and no tfjs-node-gpu gets the GPU offer (gpuOfferUi.ts) as a new kernel starts.
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { kernelUptime } from "../../client/remote/kernelUptime";
@@ -13,6 +14,7 @@ import type { KernelSessions } from "../kernel/kernelSessions";
 import type { KernelLaunch, KernelSource } from "../kernel/notebookKernelSession";
 import { NOTEBOOK_TYPE, type KernelControllers } from "../notebook/notebookController";
 import { backendLabel } from "../statusBar/kernelStatusText";
+import { vscodeGpuOffer } from "./gpuOfferUi";
 import { remoteSettings } from "./remoteSettings";
 import type { RemoteRunFolders } from "./remoteRunFolders";
 import { vscodeSshPrompts } from "./sshPromptsUi";
@@ -55,6 +57,8 @@ export class RemoteKernels implements vscode.Disposable {
     private readonly sessions: KernelSessions,
     private readonly runFolders: RemoteRunFolders,
     private readonly state: vscode.Memento,
+    /** Across workspaces: the hosts whose GPU offer was declined for good. */
+    private readonly globalState: vscode.Memento,
     private readonly extensionId: string,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -123,6 +127,7 @@ export class RemoteKernels implements vscode.Disposable {
         idleShutdownS: settings.idleShutdownS,
         cwd: settings.cwd,
         env: settings.backend ? { TFJS_STUDIO_BACKEND: settings.backend } : undefined,
+        gpuOffer: vscodeGpuOffer(host, this.globalState, this.log),
         startTimeoutMs,
         progress: (text) => {
           progress.report({ message: text });

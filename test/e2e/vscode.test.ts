@@ -13,6 +13,7 @@ import { contrastRatio, LINE_CONTRAST, parseColor } from "../../webviews/shared/
 import { type StudioSession, startStudioSession } from "./support/studioSession";
 import { startModelServer } from "../../serving/server/modelServer";
 import { startFakeCloud, type FakeCloud } from "../support/fakeCloud";
+import { fakeGpuHost, type FakeGpuHost } from "../support/fakeGpuHost";
 import { startSshd, type Sshd } from "../support/sshd";
 import { detailsPlacement, layersOutOfView, lowestFindMatchContrast, toolbarItemsCutOff, toolbarRowSpread, wordsBrokenAcrossLines } from "./support/graphPanelPage";
 import type { FrameLocator, PageElement } from "./support/playwright";
@@ -102,13 +103,17 @@ describe("VS Code end to end (code-server + Chromium)", function () {
   let cloud: FakeCloud;
   let sshDir: string;
   let sshd: Sshd;
+  let gpuHost: FakeGpuHost;
 
   before(async function () {
     this.timeout(180_000);
     const started = Date.now();
-    // The remote kernel test's "GPU server": Debian's sshd on 127.0.0.1, a Host of the ssh config the settings name.
+    // The remote kernel test's "GPU server": Debian's sshd on 127.0.0.1, a Host of the ssh config the settings name,
+    // whose sessions find a fake nvidia-smi and a fake npm that "installs" tfjs-node-gpu.
     sshDir = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-e2e-ssh-"));
-    sshd = await startSshd(sshDir);
+    gpuHost = fakeGpuHost(path.join(sshDir, "fake-bin"));
+    gpuHost.npmMode("succeed");
+    sshd = await startSshd(sshDir, "sshd", { setEnv: { PATH: gpuHost.path } });
     fs.mkdirSync(path.join(sshDir, "host-notebooks"));
     fs.writeFileSync(path.join(sshDir, "config"), `Host ${REMOTE_HOST}\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.userKey}\n`);
     fs.writeFileSync(path.join(sshDir, "known_hosts"), `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
@@ -872,17 +877,24 @@ describe("VS Code end to end (code-server + Chromium)", function () {
 
   // Last: its reload restarts the window's extensions, which no test after it should have to allow for.
   describe("a remote kernel over SSH", () => {
-    it("Connect to Remote Kernel over SSH… runs the notebook on the host; a cut link shows reconnecting, the cell's output arrives whole, a reload reattaches to the same kernel, and the metrics panel shows its run from the host", async () => {
+    it("Connect to Remote Kernel over SSH… offers the GPU host tfjs-node-gpu and installs it, runs the notebook on the host; a cut link shows reconnecting, the cell's output arrives whole, a reload reattaches to the same kernel, and the metrics panel shows its run from the host", async () => {
       const { page, workbench } = session;
       const notebook = await workbench.openNotebook(REMOTE_NOTEBOOK);
       await workbench.startCommand("TF.js Studio: Connect to Remote Kernel over SSH…");
       await workbench.pickQuickItem(REMOTE_HOST);
-      // The first connect uploads the kernel runtime to the host.
+      // The first connect uploads the kernel runtime to the host, which has an NVIDIA GPU and no tfjs-node-gpu: the
+      // offer, with the CUDA situation the kernel's diagnosis finds there. Installed, kernels find it (and, fake,
+      // it does not load: the kernel runs on wasm).
+      const gpuOffer = page.locator(".monaco-dialog-box", { hasText: `NVIDIA Fake GPU 80GB found on ${REMOTE_HOST}. Install @tensorflow/tfjs-node-gpu there?` });
+      await gpuOffer.waitFor({ timeout: KERNEL_TIMEOUT_MS });
+      assert.match(await gpuOffer.innerText(), /\(needs CUDA 11\.2 and cuDNN 8\.1: libcudart\.so\.11\.0, .*libcudnn\.so\.8 not found\)/);
+      await gpuOffer.locator(".monaco-button", { hasText: /^Install$/ }).click();
       await page.locator(".notebook-toolbar-container:visible .kernel-action-view-item", { hasText: `TypeScript on ${REMOTE_HOST}` }).waitFor({ timeout: KERNEL_TIMEOUT_MS });
       await notebook.runCell(0);
       assert.equal(await notebook.waitForCellState(0, ["success", "error"], KERNEL_TIMEOUT_MS), "success");
       await notebook.output("on the host").waitFor();
       await page.locator(".statusbar-item", { hasText: /TF\.js idle/ }).waitFor();
+      assert.match(gpuHost.npmCalls(), new RegExp(`^install --prefix ${path.join(sshDir, "host-tfjs-studio", "native")}/\\S+ .*@tensorflow/tfjs-node-gpu@`));
 
       const marker = path.join(sshDir, "host-notebooks", "epoch-5");
       await notebook.runCell(1);

@@ -23,8 +23,14 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-/** `settings` replace or add sshd_config keywords (e.g. { AllowTcpForwarding: "no" }). */
-export async function startSshd(dir: string, name = "sshd", settings: Record<string, string> = {}): Promise<Sshd> {
+export interface SshdOptions {
+  /** The environment of every session (sshd_config's SetEnv), e.g. a PATH with fake commands first. */
+  setEnv?: Record<string, string>;
+  /** sshd_config keywords that replace or add to the defaults, e.g. { AllowTcpForwarding: "no" }. */
+  settings?: Record<string, string>;
+}
+
+export async function startSshd(dir: string, name = "sshd", options: SshdOptions = {}): Promise<Sshd> {
   fs.mkdirSync(dir, { recursive: true });
   const hostKey = path.join(dir, `${name}_host_ed25519`);
   const userKey = path.join(dir, `${name}_user_ed25519`);
@@ -53,9 +59,10 @@ export async function startSshd(dir: string, name = "sshd", settings: Record<str
       AllowTcpForwarding: "yes",
       Subsystem: "sftp internal-sftp",
       LogLevel: "ERROR",
-      ...settings,
+      ...options.settings,
     })
       .map(([keyword, value]) => `${keyword} ${value}\n`)
+      .concat(Object.entries(options.setEnv ?? {}).map(([key, value]) => `SetEnv ${key}="${value}"\n`))
       .join(""),
   );
   const child = spawn(SSHD, ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
