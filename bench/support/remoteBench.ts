@@ -79,10 +79,10 @@ async function measure(work: string, sshd: Sshd, log: (line: string) => void): P
     }
   };
   const firstResultFreshMs: number[] = [];
-  let freshTimings: RemoteKernelSession["timings"] | undefined;
+  const freshRuns: { ms: number; timings: RemoteKernelSession["timings"] }[] = [];
   for (let run = 0; run < FRESH_RUNS; run++) {
     const { ms, timings } = await firstResult(path.join(work, `fresh-host-${run}`));
-    freshTimings ??= timings;
+    freshRuns.push({ ms, timings });
     firstResultFreshMs.push(ms);
     log(`  fresh host ${run + 1}: ${ms.toFixed(0)} ms (upload ${timings.uploaded})`);
   }
@@ -108,7 +108,9 @@ async function measure(work: string, sshd: Sshd, log: (line: string) => void): P
     }
     const roundTrip = { local: await roundTrips(local.client), tunnel: await roundTrips(client) };
     log(`  1+1 round trip p50: local ${roundTrip.local.p50.toFixed(2)} ms, through the tunnel ${roundTrip.tunnel.p50.toFixed(2)} ms`);
-    return { runtimeArchive, firstResultFreshMs, firstResultWarmMs, freshTimings: freshTimings!, cutToFlowingMs, linesLostOrDoubled, roundTrip };
+    // The breakdown of the run the table's median is.
+    const freshTimings = [...freshRuns].sort((a, b) => a.ms - b.ms)[Math.floor(freshRuns.length / 2)].timings;
+    return { runtimeArchive, firstResultFreshMs, firstResultWarmMs, freshTimings, cutToFlowingMs, linesLostOrDoubled, roundTrip };
   } finally {
     await client.request("control", "shutdown_request", { restart: false }, { timeoutMs: 10_000 }).catch(() => undefined);
     client.close();
