@@ -4,64 +4,34 @@
 // training cell is reconnected by itself with the cell's output whole and the variables intact, the kernels are listed and shut down, and an idle kernel ends by itself.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { runCli } from "./support/cli";
-import { ConnectProcess, killRemoteKernels, runCells } from "./support/connectProcess";
-import { startSshd, type Sshd } from "./support/sshd";
+import { ConnectTestHost, runCells } from "./support/connectProcess";
+import { startSshd } from "./support/sshd";
 
 const METRICS_MIME = "application/vnd.tfjs-studio.metrics+json";
 
 describe("tfjs-studio connect (a remote kernel over SSH)", function () {
   this.timeout(240_000);
-  let work: string;
-  let sshd: Sshd;
-  let knownHosts: string;
-  let remoteDir: string;
-  let env: NodeJS.ProcessEnv;
-  let destination: string;
-  const running: ConnectProcess[] = [];
-
-  const connect = (...args: string[]) => {
-    const process = new ConnectProcess([destination, "--identity", sshd.userKey, "--known-hosts", knownHosts, "--remote-dir", remoteDir, ...args], env);
-    running.push(process);
-    return process;
-  };
-  const cli = (...args: string[]) => runCli(["connect", destination, "--identity", sshd.userKey, "--known-hosts", knownHosts, "--remote-dir", remoteDir, ...args], { env });
+  let host: ConnectTestHost;
 
   before(async () => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-remote-"));
-    sshd = await startSshd(work);
-    knownHosts = path.join(work, "known_hosts");
-    fs.writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
-    remoteDir = path.join(work, "remote-home", ".tfjs-studio");
-    destination = `ssh://${sshd.user}@127.0.0.1:${sshd.port}`;
-    // The runtime archive is cached in the test's folder, not the developer's ~/.cache; no agent of theirs logs in.
-    env = { ...process.env, XDG_CACHE_HOME: path.join(work, "cache"), SSH_AUTH_SOCK: "" };
+    host = await ConnectTestHost.start("tfjs-studio-remote-");
   });
 
-  afterEach(async () => {
-    for (const connectProcess of running.splice(0)) {
-      connectProcess.child.kill("SIGINT");
-      await connectProcess.exited;
-    }
-  });
+  afterEach(() => host.endConnects());
 
-  after(async () => {
-    killRemoteKernels(remoteDir);
-    await sshd?.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  });
+  after(() => host?.stop());
 
   it("prepares the host, starts a detached kernel, and jupyter_client runs cells through the written connection file", async () => {
-    const connectionFile = path.join(work, "remote-kernel.json");
-    const connection = connect("--connection-file", connectionFile, "--cwd", work);
+    const connectionFile = path.join(host.work, "remote-kernel.json");
+    const connection = host.connect("--connection-file", connectionFile, "--cwd", host.work);
     const [, id] = await connection.waitFor(/kernel (\S+) on .* \(pid \d+\)/);
     await connection.waitFor(/jupyter console --existing /);
     assert.match(connection.stderr, /uploading the kernel runtime \S+: 100% of [\d.]+ MB/);
     assert.doesNotMatch(connection.stderr, /NVIDIA|tfjs-node-gpu|CUDA/, "no nvidia-smi on the host: no GPU offer");
 
-    const kernelDir = path.join(remoteDir, "kernels", id);
+    const kernelDir = path.join(host.remoteDir, "kernels", id);
     for (const file of ["connection.json", "kernel.json", "kernel.log"]) assert.equal(fs.statSync(path.join(kernelDir, file)).mode & 0o777, 0o600, `${file} is the owner's only`);
     const remoteInfo = JSON.parse(fs.readFileSync(path.join(kernelDir, "connection.json"), "utf8")) as Record<string, unknown>;
     const localInfo = JSON.parse(fs.readFileSync(connectionFile, "utf8")) as Record<string, unknown>;
@@ -79,23 +49,23 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
         "await model.fit(tf.tensor2d([[1], [2], [3], [4]]), tf.tensor2d([[2], [4], [6], [8]]), { epochs: 3 });",
       ].join("\n"),
     );
-    assert.deepEqual([sum.status, sum.result, sum.stdout.trim()], ["ok", "42", work], "cells run in the host folder --cwd gave");
+    assert.deepEqual([sum.status, sum.result, sum.stdout.trim()], ["ok", "42", host.work], "cells run in the host folder --cwd gave");
     assert.equal(training.status, "ok", training.error);
     assert.ok(training.mimes.includes(METRICS_MIME), `live metrics arrive: ${training.mimes.join(", ")}`);
-    const runs = fs.readdirSync(path.join(work, "runs"));
+    const runs = fs.readdirSync(path.join(host.work, "runs"));
     assert.equal(runs.length, 1, "the run log is written on the host, beside the cells");
 
     // A second connect finds the runtime there and uploads nothing.
-    const second = connect("--connection-file", path.join(work, "second.json"));
+    const second = host.connect("--connection-file", path.join(host.work, "second.json"));
     await second.waitFor(/jupyter console --existing /);
     assert.doesNotMatch(second.stderr, /uploading/);
   });
 
   it("survives the link cut in the middle of a training cell: the kernel runs on, the output arrives whole, the variables stay", async () => {
-    const connectionFile = path.join(work, "reconnect.json");
-    const connection = connect("--connection-file", connectionFile);
+    const connectionFile = path.join(host.work, "reconnect.json");
+    const connection = host.connect("--connection-file", connectionFile);
     await connection.waitFor(/jupyter console --existing /);
-    const marker = path.join(work, "epoch-5");
+    const marker = path.join(host.work, "epoch-5");
     const training = runCells(
       connectionFile,
       [
@@ -114,7 +84,7 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
     );
     // The link drops while the cell runs: the sshd processes serving it are killed, as a dead network would end them.
     while (!fs.existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 20));
-    sshd.killSessions();
+    host.sshd.killSessions();
     await connection.waitFor(/the link to .* dropped; reconnecting/);
     await connection.waitFor(/reconnected to .*; kernel \S+ is still there/);
     const [cell] = await training;
@@ -126,59 +96,59 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
   });
 
   it("lists the host's kernels with their state, attaches to one, and shuts one down", async () => {
-    const first = connect("--connection-file", path.join(work, "listed.json"));
+    const first = host.connect("--connection-file", path.join(host.work, "listed.json"));
     const [, id] = await first.waitFor(/kernel (\S+) on /);
     await first.waitFor(/jupyter console --existing /);
-    const listed = await cli("--list");
+    const listed = await host.cli("--list");
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, /^ID\s+PID\s+STATE\s+UPTIME\s+FOLDER$/m);
     assert.match(listed.stdout, new RegExp(`^${id}\\s+\\d+\\s+idle\\s+\\d+ s\\s+\\S+`, "m"));
 
-    const attachedFile = path.join(work, "attached.json");
-    const attached = connect("--attach", id, "--connection-file", attachedFile);
+    const attachedFile = path.join(host.work, "attached.json");
+    const attached = host.connect("--attach", id, "--connection-file", attachedFile);
     await attached.waitFor(/jupyter console --existing /);
     await runCells(attachedFile, "const marker = 'attached'");
-    assert.equal((await runCells(path.join(work, "listed.json"), "marker"))[0].result, "'attached'", "both files reach the one kernel");
+    assert.equal((await runCells(path.join(host.work, "listed.json"), "marker"))[0].result, "'attached'", "both files reach the one kernel");
 
-    const stopped = await cli("--shutdown", id);
+    const stopped = await host.cli("--shutdown", id);
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.match(stopped.stderr, new RegExp(`kernel ${id} shut down`));
-    const afterwards = await cli("--list");
+    const afterwards = await host.cli("--list");
     assert.doesNotMatch(afterwards.stdout, new RegExp(id));
-    const missing = await cli("--attach", id);
+    const missing = await host.cli("--attach", id);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, new RegExp(`no running kernel ${id} on .*; list them with --list`));
   });
 
   it("shuts a kernel down by itself once no client has spoken to it for the idle limit", async () => {
-    const connection = connect("--connection-file", path.join(work, "idle.json"), "--idle-shutdown-s", "3");
+    const connection = host.connect("--connection-file", path.join(host.work, "idle.json"), "--idle-shutdown-s", "3");
     const [, id, pid] = await connection.waitFor(/kernel (\S+) on .* \(pid (\d+)\)/);
     const deadline = Date.now() + 30_000;
     while (isAlive(Number(pid)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(isAlive(Number(pid)), false, "the kernel ended with no client");
-    assert.match(fs.readFileSync(path.join(remoteDir, "kernels", id, "kernel.log"), "utf8"), /no client for 3 s \(the idle limit\); shutting down/);
+    assert.match(fs.readFileSync(path.join(host.remoteDir, "kernels", id, "kernel.log"), "utf8"), /no client for 3 s \(the idle limit\); shutting down/);
   });
 
   it("says clearly what is wrong: an unknown host key with no one to say yes, a missing Node, a host that does not forward ports", async () => {
-    const unknownHosts = path.join(work, "empty_known_hosts");
-    const refused = await runCli(["connect", destination, "--identity", sshd.userKey, "--known-hosts", unknownHosts, "--remote-dir", remoteDir, "--list"], { env });
+    const unknownHosts = path.join(host.work, "empty_known_hosts");
+    const refused = await runCli(["connect", host.destination, "--identity", host.sshd.userKey, "--known-hosts", unknownHosts, "--remote-dir", host.remoteDir, "--list"], { env: host.env });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /The authenticity of host '\[127\.0\.0\.1\]:\d+' can't be established\.\nED25519 key fingerprint is SHA256:\S+\./);
     assert.match(refused.stderr, /was not trusted, so no connection was made/);
     assert.equal(fs.existsSync(unknownHosts), false);
 
-    const noNode = await cli("--node", "/nonexistent/node", "--list");
+    const noNode = await host.cli("--node", "/nonexistent/node", "--list");
     assert.equal(noNode.code, 1);
     assert.match(noNode.stderr, /has Node that does not run at \/nonexistent\/node; the kernel needs Node 20 or later/);
  
     // A host whose sshd does not forward ports: said at once, and the kernel started for nothing is ended.
-    const noForwarding = await startSshd(work, "no-forwarding", { settings: { AllowTcpForwarding: "no" } });
+    const noForwarding = await startSshd(host.work, "no-forwarding", { settings: { AllowTcpForwarding: "no" } });
     try {
-      const knownBoth = path.join(work, "known_hosts_no_forwarding");
+      const knownBoth = path.join(host.work, "known_hosts_no_forwarding");
       fs.writeFileSync(knownBoth, `[127.0.0.1]:${noForwarding.port} ${noForwarding.hostPublicKey}\n`);
-      const kernelsDir = path.join(remoteDir, "kernels");
+      const kernelsDir = path.join(host.remoteDir, "kernels");
       const before = new Set(fs.existsSync(kernelsDir) ? fs.readdirSync(kernelsDir) : []);
-      const refused = await runCli(["connect", `ssh://${noForwarding.user}@127.0.0.1:${noForwarding.port}`, "--identity", noForwarding.userKey, "--known-hosts", knownBoth, "--remote-dir", remoteDir, "--connection-file", path.join(work, "never.json")], { env });
+      const refused = await runCli(["connect", `ssh://${noForwarding.user}@127.0.0.1:${noForwarding.port}`, "--identity", noForwarding.userKey, "--known-hosts", knownBoth, "--remote-dir", host.remoteDir, "--connection-file", path.join(host.work, "never.json")], { env: host.env });
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /the SSH server on \S+ does not forward connections to the kernel's ports \(.+\); .*AllowTcpForwarding yes/);
       const started = fs.readdirSync(kernelsDir).filter((id) => !before.has(id));

@@ -6,7 +6,6 @@
 // kernel_info says).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { KernelClient } from "../client/kernelClient";
 import { RemoteHost } from "../client/remote/remoteHost";
@@ -14,74 +13,48 @@ import { connectSsh } from "../client/ssh/sshConnection";
 import { readConnectionFile } from "../protocol/connectionFile";
 import { packageRoot } from "../protocol/packageRoot";
 import { runCli } from "./support/cli";
-import { ConnectProcess, killRemoteKernels, runCells } from "./support/connectProcess";
+import { ConnectTestHost, runCells } from "./support/connectProcess";
 import { fakeGpuHost, type FakeGpuHost } from "./support/fakeGpuHost";
-import { startSshd, type Sshd } from "./support/sshd";
 
 const TFJS_VERSION = (JSON.parse(fs.readFileSync(path.join(packageRoot(), "node_modules", "@tensorflow", "tfjs", "package.json"), "utf8")) as { version: string }).version;
 const TF_BACKEND_CELL = 'import * as tf from "@tensorflow/tfjs";\ntf.getBackend()';
 
 describe("tfjs-studio connect: the GPU offer on a host with an NVIDIA GPU", function () {
   this.timeout(240_000);
-  let work: string;
-  let sshd: Sshd;
-  let knownHosts: string;
-  let remoteDir: string;
+  let host: ConnectTestHost;
   let fake: FakeGpuHost;
-  let env: NodeJS.ProcessEnv;
-  let destination: string;
-  const running: ConnectProcess[] = [];
-
-  const connect = (...args: string[]) => {
-    const process = new ConnectProcess([destination, "--identity", sshd.userKey, "--known-hosts", knownHosts, "--remote-dir", remoteDir, ...args], env);
-    running.push(process);
-    return process;
-  };
-  const nativeDir = () => path.join(remoteDir, "native", TFJS_VERSION);
+  const nativeDir = () => path.join(host.remoteDir, "native", TFJS_VERSION);
 
   before(async () => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-remote-gpu-"));
-    fake = fakeGpuHost(path.join(work, "fake-bin"));
-    sshd = await startSshd(work, "sshd", { setEnv: { PATH: fake.path } });
-    knownHosts = path.join(work, "known_hosts");
-    fs.writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
-    remoteDir = path.join(work, "remote-home", ".tfjs-studio");
-    destination = `ssh://${sshd.user}@127.0.0.1:${sshd.port}`;
-    env = { ...process.env, XDG_CACHE_HOME: path.join(work, "cache"), SSH_AUTH_SOCK: "" };
+    host = await ConnectTestHost.start("tfjs-studio-remote-gpu-", (work) => {
+      fake = fakeGpuHost(path.join(work, "fake-bin"));
+      return { setEnv: { PATH: fake.path } };
+    });
   });
 
-  afterEach(async () => {
-    for (const connectProcess of running.splice(0)) {
-      connectProcess.child.kill("SIGINT");
-      await connectProcess.exited;
-    }
-  });
+  afterEach(() => host.endConnects());
 
-  after(async () => {
-    killRemoteKernels(remoteDir);
-    await sshd?.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  });
+  after(() => host?.stop());
 
   it("the host's one probe command reports its GPU with the driver version, and npm", async () => {
     const connection = await connectSsh(
-      { label: `127.0.0.1:${sshd.port}`, host: "127.0.0.1", port: sshd.port, user: sshd.user, identityFiles: [sshd.userKey] },
-      { prompts: { confirmHostKey: () => Promise.resolve(false), secret: () => Promise.resolve(undefined) }, knownHostsFile: knownHosts },
+      { label: `127.0.0.1:${host.sshd.port}`, host: "127.0.0.1", port: host.sshd.port, user: host.sshd.user, identityFiles: [host.sshd.userKey] },
+      { prompts: { confirmHostKey: () => Promise.resolve(false), secret: () => Promise.resolve(undefined) }, knownHostsFile: host.knownHosts },
     );
     try {
-      const host = await RemoteHost.open(connection, { root: remoteDir });
-      host.close();
-      assert.deepEqual(host.gpus, [{ name: "NVIDIA Fake GPU 80GB", driverVersion: "535.54.03" }]);
-      assert.equal(host.npm, path.join(fake.bin, "npm"));
-      assert.equal(host.node, process.execPath);
+      const remote = await RemoteHost.open(connection, { root: host.remoteDir });
+      remote.close();
+      assert.deepEqual(remote.gpus, [{ name: "NVIDIA Fake GPU 80GB", driverVersion: "535.54.03" }]);
+      assert.equal(remote.npm, path.join(fake.bin, "npm"));
+      assert.equal(remote.node, process.execPath);
     } finally {
       connection.close();
     }
   });
 
   it("offers tfjs-node-gpu with the host's CUDA situation; answered no, it connects and cells run on wasm", async () => {
-    const connectionFile = path.join(work, "declined.json");
-    const connection = connect("--connection-file", connectionFile);
+    const connectionFile = path.join(host.work, "declined.json");
+    const connection = host.connect("--connection-file", connectionFile);
     await connection.waitFor(/\(yes\/no\)\? $/);
     assert.match(connection.stderr, /NVIDIA Fake GPU 80GB \(driver 535\.54\.03\) found on \S+, and @tensorflow\/tfjs-node-gpu is not installed there/);
     assert.match(connection.stderr, /needs an NVIDIA driver and CUDA 11\.2 and cuDNN 8\.1 .*: missing libcudart\.so\.11\.0, .*libcudnn\.so\.8\./, "the kernel's diagnosis, made on the host");
@@ -93,15 +66,15 @@ describe("tfjs-studio connect: the GPU offer on a host with an NVIDIA GPU", func
     const [backend] = await runCells(connectionFile, TF_BACKEND_CELL);
     assert.deepEqual([backend.status, backend.result], ["ok", "'wasm'"]);
 
-    const skipped = connect("--connection-file", path.join(work, "skipped.json"), "--no-gpu-offer");
+    const skipped = host.connect("--connection-file", path.join(host.work, "skipped.json"), "--no-gpu-offer");
     await skipped.waitFor(/jupyter console --existing /);
     assert.doesNotMatch(skipped.stderr, /NVIDIA|tfjs-node-gpu|yes\/no/, "--no-gpu-offer: no offer");
   });
 
   it("an install that fails says why, with npm's last lines and the download it needs, and the kernel still runs on wasm", async () => {
     fake.npmMode("fail");
-    const connectionFile = path.join(work, "failed.json");
-    const connection = connect("--connection-file", connectionFile, "--install-gpu");
+    const connectionFile = path.join(host.work, "failed.json");
+    const connection = host.connect("--connection-file", connectionFile, "--install-gpu");
     await connection.waitFor(/jupyter console --existing /);
     assert.doesNotMatch(connection.stderr, /yes\/no/, "--install-gpu does not ask");
     assert.match(connection.stderr, /npm: \* Downloading libtensorflow\n/, "npm's output streams as progress");
@@ -115,8 +88,8 @@ describe("tfjs-studio connect: the GPU offer on a host with an NVIDIA GPU", func
 
   it("an install that succeeds goes to the host's native folder, where kernels started afterwards find it, and no offer follows", async () => {
     fake.npmMode("succeed");
-    const connectionFile = path.join(work, "installed.json");
-    const connection = connect("--connection-file", connectionFile, "--install-gpu");
+    const connectionFile = path.join(host.work, "installed.json");
+    const connection = host.connect("--connection-file", connectionFile, "--install-gpu");
     await connection.waitFor(/jupyter console --existing /);
     const spec = `@tensorflow/tfjs-node-gpu@${TFJS_VERSION}`;
     assert.equal(fake.npmCalls(), `install --prefix ${nativeDir()} --no-audit --no-fund --foreground-scripts ${spec}\n`);
@@ -137,17 +110,17 @@ describe("tfjs-studio connect: the GPU offer on a host with an NVIDIA GPU", func
       client.close();
     }
 
-    const again = connect("--connection-file", path.join(work, "again.json"));
+    const again = host.connect("--connection-file", path.join(host.work, "again.json"));
     again.child.stdin!.end();
     await again.waitFor(/jupyter console --existing /);
     assert.doesNotMatch(again.stderr, /NVIDIA|yes\/no/, "installed: nothing to offer");
   });
 
   it("refuses --install-gpu with --no-gpu-offer, and either with a command that starts no kernel", async () => {
-    const both = await runCli(["connect", destination, "--install-gpu", "--no-gpu-offer"], { env });
+    const both = await runCli(["connect", host.destination, "--install-gpu", "--no-gpu-offer"], { env: host.env });
     assert.equal(both.code, 2);
     assert.match(both.stderr, /give one of --install-gpu and --no-gpu-offer/);
-    const listing = await runCli(["connect", destination, "--install-gpu", "--list"], { env });
+    const listing = await runCli(["connect", host.destination, "--install-gpu", "--list"], { env: host.env });
     assert.equal(listing.code, 2);
     assert.match(listing.stderr, /--install-gpu is about a new kernel's host: it does not go with --list/);
   });

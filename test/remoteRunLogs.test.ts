@@ -12,6 +12,7 @@ import { RemoteRunDiscovery, type RemoteRunFolder } from "../extension/metrics/r
 import { RunCollection, runKey, type RunPlace } from "../extension/metrics/runCollection";
 import { RUN_INFO_FILE, RUN_LOG_SCHEMA_VERSION, type RunLogRecord } from "../protocol/runLogSchema";
 import { startSshd, type Sshd } from "./support/sshd";
+import { until } from "./support/until";
 
 const HOST = "gpu-box";
 const T0 = Date.UTC(2026, 11, 6, 12, 0, 0);
@@ -19,13 +20,6 @@ const start: RunLogRecord = { type: "start", schemaVersion: RUN_LOG_SCHEMA_VERSI
 const batch = (step: number): RunLogRecord => ({ type: "batch", step, epoch: 1, batch: step, time: T0 + step, elapsedMs: step, size: 4, metrics: { loss: 1 / step } });
 const line = (record: RunLogRecord): string => `${JSON.stringify(record)}\n`;
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const silentLog = { warn: () => {}, info: () => {}, error: () => {} } as unknown as vscode.LogOutputChannel;
 

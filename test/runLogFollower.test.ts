@@ -11,6 +11,7 @@ import { RunCollection, type Run } from "../extension/metrics/runCollection";
 import { RunLogFollower, type MalformedLine } from "../extension/metrics/runLogFollower";
 import { localFiles } from "../common/readableFiles";
 import { tempDir } from "./support/studioKernel";
+import { until } from "./support/until";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const start: RunLogRecord = { type: "start", schemaVersion: RUN_LOG_SCHEMA_VERSION, runId: "r", time: T0, epochs: 1, stepsPerEpoch: 3, batchSize: 4, samples: 12 };
@@ -18,13 +19,6 @@ const batch = (step: number, loss = 1 / step): RunLogRecord => ({ type: "batch",
 const end: RunLogRecord = { type: "end", step: 3, time: T0 + 9, elapsedMs: 9, status: "completed", finalMetrics: { loss: 0.3 } };
 const line = (record: RunLogRecord): string => `${JSON.stringify(record)}\n`;
 
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe("run log following", () => {
   let dir: string;
