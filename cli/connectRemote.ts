@@ -13,6 +13,7 @@ import { jupyterDataDir } from "../common/jupyterPaths";
 import { saveConnectionFile } from "../protocol/connectionFile";
 import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
+import { SSH_HOST_OPTIONS, SSH_HOST_USAGE } from "./sshHostOptions";
 import { terminalPrompts } from "./terminalPrompts";
 
 const USAGE = `usage: tfjs-studio connect DESTINATION [--identity FILE] [--connection-file OUT.json] [--attach ID | --list | --shutdown ID]
@@ -24,7 +25,6 @@ IdentityFile and ProxyJump are followed). The host needs Node 20+ and nothing el
 to it once per version. The kernel runs detached there, so it outlives this command and the link; Ctrl-C closes
 the tunnels and leaves it running. A dropped link is reconnected by itself, and the same kernel carries on; a
 running cell's output arrives whole, what the link lost filled in from the kernel's journal of recent output.
-  --identity FILE         a private key to offer first (-i)
   --connection-file OUT   where to write the local connection file (default: Jupyter's runtime folder)
   --attach ID             attach to a kernel already running on the host
   --list                  list the kernels running on the host, with uptime and busy or idle
@@ -32,14 +32,9 @@ running cell's output arrives whole, what the link lost filled in from the kerne
   --idle-shutdown-s N     a new kernel shuts down N seconds after its last client left (default ${DEFAULT_IDLE_SHUTDOWN_S}: 24 h)
   --cwd DIR               the folder on the host cells run in (default: the home folder)
   --backend NAME          the host's tfjs backend: tensorflow, cpu or wasm (default: the best it has)
-  --remote-dir DIR        the host's folder for runtimes and kernels (default ~/.tfjs-studio)
-  --node PATH             the host's node, when it is not on the PATH
-  --known-hosts FILE      default ~/.ssh/known_hosts; an unknown host key is asked about, a changed one refused
-  --ssh-config FILE       default ~/.ssh/config
-`;
+${SSH_HOST_USAGE}`;
 
 const OPTIONS = {
-  identity: { type: "string", short: "i" },
   "connection-file": { type: "string", short: "f" },
   attach: { type: "string" },
   list: { type: "boolean" },
@@ -47,10 +42,7 @@ const OPTIONS = {
   "idle-shutdown-s": { type: "string" },
   cwd: { type: "string" },
   backend: { type: "string" },
-  "remote-dir": { type: "string" },
-  node: { type: "string" },
-  "known-hosts": { type: "string" },
-  "ssh-config": { type: "string" },
+  ...SSH_HOST_OPTIONS,
 } as const;
 
 export async function connectRemote(args: string[]): Promise<number | undefined> {

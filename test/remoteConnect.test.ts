@@ -106,7 +106,7 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
     const connection = connect("--connection-file", connectionFile, "--cwd", work);
     const [, id] = await connection.waitFor(/kernel (\S+) on .* \(pid \d+\)/);
     await connection.waitFor(/jupyter console --existing /);
-    assert.match(connection.stderr, /uploading the kernel runtime \S+: 100% of [\d.]+ MB/);
+    assert.match(connection.stderr, /uploading the runtime \S+: 100% of [\d.]+ MB/);
 
     const kernelDir = path.join(remoteDir, "kernels", id);
     for (const file of ["connection.json", "kernel.json", "kernel.log"]) assert.equal(fs.statSync(path.join(kernelDir, file)).mode & 0o777, 0o600, `${file} is the owner's only`);
