@@ -12,6 +12,7 @@ import { registerRemoteCommands } from "./remote/remoteCommands";
 import { RemoteKernels } from "./remote/remoteKernels";
 import { CloudEndpoints } from "./serving/cloudEndpoints";
 import { deployedRegions, registerDeployCommand } from "./serving/deployCommand";
+import { deployedHosts, registerSshDeployCommand } from "./serving/sshDeployCommand";
 import { registerEndpointCommands } from "./serving/endpointCommands";
 import { registerEndpointsView } from "./serving/endpointsView";
 import { LocalEndpoint } from "./serving/localEndpoint";
@@ -54,8 +55,8 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const remote = new RemoteKernels(controllers, sessions, context.workspaceState, context.extension.id, log);
   context.subscriptions.push(remote, registerRemoteCommands(remote));
-  const cloud = new CloudEndpoints(() => deployedRegions(context.workspaceState), log);
-  context.subscriptions.push(cloud, registerDeployCommand(context, cloud, log), registerEndpointsView(endpoint, cloud, log));
+  const cloud = new CloudEndpoints(() => deployedRegions(context.workspaceState), () => deployedHosts(context.workspaceState), log);
+  context.subscriptions.push(cloud, registerDeployCommand(context, cloud, log), registerSshDeployCommand(context, cloud, log), registerEndpointsView(endpoint, cloud, log));
 }
 
 /** Waits for the kernels and the local endpoint to stop, so that none outlives the extension host. */
