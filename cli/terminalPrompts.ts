@@ -11,6 +11,8 @@ export function terminalPrompts(): SshPrompts & { close(): void } {
       const name = port === 22 ? host : `[${host}]:${port}`;
       process.stderr.write(`The authenticity of host '${name}' can't be established.\n${sshKeyName(keyType)} key fingerprint is ${fingerprint}.\nAre you sure you want to continue connecting (yes/no)? `);
       const answer = (await lines.next(false))?.trim().toLowerCase();
+      // A terminal echoed the answer and its newline; from a pipe (or none), what follows starts a line of its own.
+      if (!process.stdin.isTTY) process.stderr.write("\n");
       return answer === "yes" || answer === "y";
     },
     secret: async (prompt) => {

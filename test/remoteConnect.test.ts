@@ -216,7 +216,7 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
 
     const noNode = await cli("--node", "/nonexistent/node", "--list");
     assert.equal(noNode.code, 1);
-    assert.match(noNode.stderr, /has Node that does not run at \/nonexistent\/node; the kernel needs Node 20 or later/);
+    assert.match(noNode.stderr, /has Node that does not run at \/nonexistent\/node; tfjs-studio needs Node 20 or later there/);
   });
 });
 

@@ -203,6 +203,24 @@ describe("deploy to an SSH host (a real sshd)", function () {
     assert.ok(!fs.existsSync(path.join(remoteDir, "endpoints", "other")), "nothing was uploaded for it");
   });
 
+  it("says what is wrong before anything runs: a missing option, an unknown host key with no one to say yes, no Node", async () => {
+    const usage = await runCli(["deploy", "ssh", archive, "--name", "shapes"], { env });
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /^tfjs-studio deploy ssh: --host is required\nusage: tfjs-studio deploy ssh MODEL --host DESTINATION --name NAME/);
+
+    const deploy = (...extra: string[]) => runCli(["deploy", "ssh", archive, "--host", destination, "--name", "refused", "--json", ...sshArgs(), ...extra], { env, killAfterMs: 60_000 });
+    const unknownHosts = path.join(work, "empty_known_hosts");
+    const refused = await deploy("--known-hosts", unknownHosts);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^tfjs-studio deploy: .*: the host key SHA256:\S+ was not trusted, so no connection was made$/m);
+    assert.match((JSON.parse(refused.stdout) as { error: string }).error, /was not trusted/, "--json prints the failure for the extension");
+
+    const noNode = await deploy("--node", "/nonexistent/node");
+    assert.equal(noNode.code, 1);
+    assert.match(noNode.stderr, /has Node that does not run at \/nonexistent\/node; tfjs-studio needs Node 20 or later there/);
+    assert.ok(!fs.existsSync(path.join(remoteDir, "endpoints", "refused")), "nothing was uploaded");
+  });
+
   it("deletes an endpoint with tfjs-studio delete-endpoint --ssh: its server stops and its folder goes", async () => {
     const { pid } = serverMeta("shapes");
     assert.ok(await answers(port), "the server answers before the delete");

@@ -91,7 +91,7 @@ export class RemoteHost {
     const [home = "", node = "", version = ""] = (await run(connection, probeCommand(options.node))).split("\n").map((line) => line.trim());
     if (!node) throw new RemoteHostError(`Node.js is not installed on ${where} (no node on the PATH, nor on a login shell's); install Node ${MIN_NODE_MAJOR} or later there, or give its path with --node`);
     const major = Number(/^v(\d+)\./.exec(version)?.[1]);
-    if (!(major >= MIN_NODE_MAJOR)) throw new RemoteHostError(`${where} has Node ${version || "that does not run"} at ${node}; the kernel needs Node ${MIN_NODE_MAJOR} or later: install it there, or give another with --node`);
+    if (!(major >= MIN_NODE_MAJOR)) throw new RemoteHostError(`${where} has Node ${version || "that does not run"} at ${node}; tfjs-studio needs Node ${MIN_NODE_MAJOR} or later there: install it, or give another with --node`);
     const root = (options.root ?? DEFAULT_REMOTE_ROOT).replace(/^~(?=\/|$)/, home);
     const sftp = await new Promise<SFTPWrapper>((resolve, reject) => connection.client.sftp((error, wrapper) => (error ? reject(new RemoteHostError(`${where}: SFTP is not available (${error.message}); the SSH server needs its sftp subsystem`)) : resolve(wrapper))));
     return new RemoteHost(connection, sftp, root, node, version, home);
