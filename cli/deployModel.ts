@@ -31,6 +31,7 @@ calls it once and prints the prediction. Credentials and endpoints come from the
   --kms-key KEY                encrypt the package in S3 and the endpoint's storage
   --network-isolation          no network access from the container
   --json                       print the outcome, or the failure, as JSON
+To run a model on a machine of your own over SSH instead: tfjs-studio deploy ssh --help
 `;
 
 const OPTIONS = {

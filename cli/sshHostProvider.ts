@@ -77,11 +77,17 @@ export class SshHostProvider implements DeployProvider<SshHostDeployRequest> {
       const clash = existing.find((endpoint) => endpoint.name !== request.name && endpoint.running && endpoint.port === request.port);
       if (clash) throw new DeployError(`port ${request.port} on ${this.label} is taken by endpoint ${clash.name} (${clash.bind}:${clash.port}): choose another with --port, or delete that one`);
       const staged = await step("Uploading model.tar.gz", () => endpoints.stage(request.packagePath, request.name, (percent) => progress.report("Uploading model.tar.gz", `${percent}%`)));
-      if (previous?.running) await step("Stopping the previous server", () => endpoints.stop(previous, STOP_GRACE_MS));
-      const ready = await step("Starting the server", async () => {
-        serverStarted = true;
-        return this.startServer(endpoints, request, manifest, staged, runtime);
-      });
+      let ready;
+      try {
+        if (previous?.running) await step("Stopping the previous server", () => endpoints.stop(previous, STOP_GRACE_MS));
+        ready = await step("Starting the server", async () => {
+          serverStarted = true;
+          return this.startServer(endpoints, request, manifest, staged, runtime);
+        });
+      } finally {
+        // Put in place as the server starts; left over only when it never got there.
+        await endpoints.discard(staged);
+      }
       const forwarder = new PortForwarder(connection);
       try {
         // A server on every address answers on the host's loopback too.

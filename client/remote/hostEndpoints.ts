@@ -61,10 +61,15 @@ export class HostEndpoints {
     try {
       await this.host.upload(packagePath, staged, progress);
     } catch (error) {
-      await this.host.shell(quote(["rm", "-f", staged])).catch(() => {});
+      await this.discard(staged);
       throw error;
     }
     return staged;
+  }
+
+  /** Removes a staged package that was not put in place (a deploy that failed or was cancelled before). */
+  async discard(staged: string): Promise<void> {
+    await this.host.shell(quote(["rm", "-f", staged])).catch(() => {});
   }
 
   /** Puts the staged package in place and starts the server on it; the answer has its pid once it is ready. */
