@@ -1,7 +1,8 @@
 // `tfjs-studio connect ssh://user@host[:port]`: a kernel on another machine for any Jupyter client. It prepares the
 // host over SSH (Node checked, runtime uploaded once), starts a kernel detached (or attaches to one), forwards its
 // channels to local ports, writes a local connection file, and keeps the link up until Ctrl-C, reconnecting by
-// itself when it drops. On a host with an NVIDIA GPU, it first offers to install tfjs-node-gpu there. The kernel outlives it; --list shows the kernels on the host, --shutdown ends one.
+// itself when it drops. On a host with an NVIDIA GPU, it first offers to install tfjs-node-gpu there. The kernel
+// outlives it; --list shows the kernels on the host, --shutdown ends one.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_IDLE_SHUTDOWN_S, RemoteKernelSession } from "../client/remote/remoteKernelSession";
@@ -15,6 +16,7 @@ import { jupyterDataDir } from "../common/jupyterPaths";
 import { saveConnectionFile } from "../protocol/connectionFile";
 import { parseCommandLine, usageError } from "./commandLine";
 import { ExitCode } from "./exitCodes";
+import { SSH_HOST_OPTIONS, SSH_HOST_USAGE } from "./sshHostOptions";
 import { terminalPrompts } from "./terminalPrompts";
 
 const USAGE = `usage: tfjs-studio connect DESTINATION [--identity FILE] [--connection-file OUT.json] [--attach ID | --list | --shutdown ID]
@@ -28,7 +30,6 @@ to it once per version. When nvidia-smi there sees a GPU and ${GPU_PACKAGE} is n
 and cuDNN situation is shown and its install offered (into the host's ~/.tfjs-studio/native/). The kernel runs
 detached there, so it outlives this command and the link; Ctrl-C closes the tunnels and leaves it running. A dropped link is reconnected by itself, and the same kernel carries on; a
 running cell's output arrives whole, what the link lost filled in from the kernel's journal of recent output.
-  --identity FILE         a private key to offer first (-i)
   --connection-file OUT   where to write the local connection file (default: Jupyter's runtime folder)
   --attach ID             attach to a kernel already running on the host
   --list                  list the kernels running on the host, with uptime and busy or idle
@@ -38,14 +39,9 @@ running cell's output arrives whole, what the link lost filled in from the kerne
   --backend NAME          the host's tfjs backend: tensorflow, cpu or wasm (default: the best it has)
   --install-gpu           when the host has an NVIDIA GPU and no ${GPU_PACKAGE}, install it there without asking
   --no-gpu-offer          do not check the host's GPU or offer ${GPU_PACKAGE}
-  --remote-dir DIR        the host's folder for runtimes and kernels (default ~/.tfjs-studio)
-  --node PATH             the host's node, when it is not on the PATH
-  --known-hosts FILE      default ~/.ssh/known_hosts; an unknown host key is asked about, a changed one refused
-  --ssh-config FILE       default ~/.ssh/config
-`;
+${SSH_HOST_USAGE}`;
 
 const OPTIONS = {
-  identity: { type: "string", short: "i" },
   "connection-file": { type: "string", short: "f" },
   attach: { type: "string" },
   list: { type: "boolean" },
@@ -55,10 +51,7 @@ const OPTIONS = {
   backend: { type: "string" },
   "install-gpu": { type: "boolean" },
   "no-gpu-offer": { type: "boolean" },
-  "remote-dir": { type: "string" },
-  node: { type: "string" },
-  "known-hosts": { type: "string" },
-  "ssh-config": { type: "string" },
+  ...SSH_HOST_OPTIONS,
 } as const;
 
 export async function connectRemote(args: string[]): Promise<number | undefined> {

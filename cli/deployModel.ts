@@ -1,20 +1,15 @@
 // `tfjs-studio deploy sagemaker MODEL ...`: packages a model folder if needed, then deploys it to a SageMaker
 // endpoint with a progress line a step, and prints the test invocation. Ctrl-C stops waiting and says what is
-// left in the cloud.
-import * as fs from "node:fs";
-import * as os from "node:os";
+// left in the cloud. `deploy ssh` is deployToSshHost.ts.
 import * as path from "node:path";
-import { selectBackend } from "../tfjs/backends/selectBackend";
-import { inspectModelDir } from "../serving/package/modelPackage";
-import { writeModelPackage } from "../serving/package/writeModelPackage";
 import { formatPredictions } from "../serving/invoke/predictionReport";
-import { DeployCancelled, DeployError, type DeployOutcome } from "../serving/deploy/deployProvider";
+import type { DeployOutcome } from "../serving/deploy/deployProvider";
 import type { Capacity, SageMakerDeployRequest } from "../serving/deploy/sagemaker/deployRequest";
 import { SageMakerProvider } from "../serving/deploy/sagemaker/sageMakerProvider";
 import { formatElapsed } from "../serving/deploy/sagemaker/sageMakerDeploy";
 import { parseCommandLine, usageError } from "./commandLine";
-import { ExitCode } from "./exitCodes";
-import { lineProgress, printDeployError } from "./deployOutput";
+import { runDeploy } from "./deployRunner";
+import { deployToSshHost } from "./deployToSshHost";
 
 const USAGE = `usage: tfjs-studio deploy sagemaker MODEL --name NAME --region REGION --bucket BUCKET --role ROLE_ARN --image IMAGE_URI
          (--instance-type TYPE [--instance-count N] | --serverless-memory MB [--serverless-concurrency N]) [options]
@@ -36,6 +31,7 @@ calls it once and prints the prediction. Credentials and endpoints come from the
   --kms-key KEY                encrypt the package in S3 and the endpoint's storage
   --network-isolation          no network access from the container
   --json                       print the outcome, or the failure, as JSON
+To run a model on a machine of your own over SSH instead: tfjs-studio deploy ssh --help
 `;
 
 const OPTIONS = {
@@ -64,7 +60,8 @@ type Values = Exclude<ReturnType<typeof parseCommandLine<typeof OPTIONS>>, numbe
 export async function deployModel(args: string[]): Promise<number> {
   const [provider, ...rest] = args;
   if (provider === "--help" || provider === "-h") return parseCommandLine("deploy", ["--help"], OPTIONS, () => USAGE) as number;
-  if (provider !== "sagemaker") return usageError("deploy", provider ? `unknown target "${provider}" (deploy sagemaker is the one there is)` : "the target is required: deploy sagemaker …", () => USAGE);
+  if (provider === "ssh") return deployToSshHost(rest);
+  if (provider !== "sagemaker") return usageError("deploy", provider ? `unknown target "${provider}" (deploy sagemaker or deploy ssh)` : "the target is required: deploy sagemaker … or deploy ssh …", () => USAGE);
   const commandLine = parseCommandLine("deploy sagemaker", rest, OPTIONS, () => USAGE);
   if (typeof commandLine === "number") return commandLine;
   const { values, positionals } = commandLine;
@@ -73,32 +70,10 @@ export async function deployModel(args: string[]): Promise<number> {
   if (typeof parsed === "string") return usageError("deploy sagemaker", parsed, () => USAGE);
 
   const sageMaker = new SageMakerProvider(parsed.region);
-  const cancel = new AbortController();
-  const onInterrupt = () => cancel.abort();
-  process.once("SIGINT", onInterrupt);
-  let temporary: string | undefined;
   try {
-    if (fs.statSync(parsed.packagePath, { throwIfNoEntry: false })?.isDirectory()) {
-      temporary = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-studio-deploy-"));
-      parsed.packagePath = await packageFolder(parsed.packagePath, temporary);
-    }
-    const started = Date.now();
-    const outcome = await sageMaker.deploy(parsed, lineProgress(process.stderr), cancel.signal);
-    printOutcome(outcome, Date.now() - started, values.json === true);
-    return ExitCode.Ok;
-  } catch (error) {
-    if (error instanceof DeployCancelled) {
-      process.stderr.write(`tfjs-studio deploy: ${error.message}\n`);
-      return ExitCode.Interrupted;
-    }
-    if (!(error instanceof DeployError)) throw error;
-    printDeployError("deploy", error);
-    if (values.json) process.stdout.write(`${JSON.stringify({ error: error.message, ...error.details })}\n`);
-    return ExitCode.Failed;
+    return await runDeploy({ provider: sageMaker, request: parsed, json: values.json === true, print: printOutcome });
   } finally {
-    process.removeListener("SIGINT", onInterrupt);
     sageMaker.close();
-    if (temporary) fs.rmSync(temporary, { recursive: true, force: true });
   }
 }
 
@@ -142,18 +117,7 @@ function deployRequest(model: string, values: Values): SageMakerDeployRequest | 
   };
 }
 
-async function packageFolder(modelDir: string, into: string): Promise<string> {
-  process.stderr.write(`Packaging ${modelDir}…\n`);
-  const { loaded } = await selectBackend({ setting: "cpu", notebookDir: modelDir });
-  const written = await writeModelPackage(await inspectModelDir(loaded.tf, modelDir, {}), path.join(into, "model.tar.gz"));
-  return written.file;
-}
-
-function printOutcome(outcome: DeployOutcome, elapsedMs: number, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(outcome)}\n`);
-    return;
-  }
+function printOutcome(outcome: DeployOutcome, elapsedMs: number): void {
   const { endpoint, testInvocation } = outcome;
   process.stdout.write(`Endpoint ${endpoint.name} ${outcome.action} in ${endpoint.location} (${endpoint.capacity}): ${endpoint.status} after ${formatElapsed(elapsedMs)}\n`);
   if (testInvocation) {

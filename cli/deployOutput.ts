@@ -1,5 +1,5 @@
 // How deploy, endpoints and delete-endpoint print: a progress line a step (a percent only every 10%, so a
-// log stays readable), and a failure with SageMaker's reason, the container's last log lines and a hint.
+// log stays readable), and a failure with its reason (SageMaker's), the server's last log lines and a hint.
 import type { DeployError, DeployProgress } from "../serving/deploy/deployProvider";
 import { formatProgressLine } from "../serving/deploy/progressLine";
 
@@ -22,7 +22,7 @@ export function lineProgress(stream: NodeJS.WritableStream): DeployProgress {
 export function printDeployError(command: string, error: DeployError): void {
   const lines = [`tfjs-studio ${command}: ${error.message}`];
   const { logLines, hint } = error.details;
-  if (logLines && logLines.length > 0) lines.push("The container's last log lines:", ...logLines.map((line) => `  ${line}`));
+  if (logLines && logLines.length > 0) lines.push("The server's last log lines:", ...logLines.map((line) => `  ${line}`));
   if (hint) lines.push(`Hint: ${hint}`);
   process.stderr.write(`${lines.join("\n")}\n`);
 }

@@ -29,8 +29,12 @@ commands:
                                     call an endpoint (local, or SageMaker by name) and print the prediction
   connect ssh://user@host[:port]     run a kernel on another machine over SSH, for any Jupyter client here
   deploy sagemaker MODEL --name N …  deploy a model to a SageMaker endpoint, with progress and a test call
-  endpoints [--region R]            list the SageMaker endpoints tfjs-studio deployed
-  delete-endpoint NAME [--region R] delete an endpoint with its configuration and model
+  deploy ssh MODEL --host DEST --name N
+                                    run a model's server on your own machine over SSH, with a test call
+  endpoints [--region R | --ssh DEST]
+                                    list the SageMaker endpoints tfjs-studio deployed, or an SSH host's
+  delete-endpoint NAME [--region R | --ssh DEST]
+                                    delete an endpoint with its configuration and model, or stop and remove it
   --version                         print the version
 
 Each command takes --help.

@@ -10,6 +10,8 @@ export function terminalPrompts(): SshPrompts & { confirm(question: string): Pro
   const confirm = async (question: string) => {
     process.stderr.write(`${question} (yes/no)? `);
     const answer = (await lines.next(false))?.trim().toLowerCase();
+    // A terminal echoed the answer and its newline; from a pipe (or none), what follows starts a line of its own.
+    if (!process.stdin.isTTY) process.stderr.write("\n");
     return answer === "yes" || answer === "y";
   };
   return {

@@ -13,6 +13,7 @@ import { RemoteKernels } from "./remote/remoteKernels";
 import { RemoteRunFolders } from "./remote/remoteRunFolders";
 import { CloudEndpoints } from "./serving/cloudEndpoints";
 import { deployedRegions, registerDeployCommand } from "./serving/deployCommand";
+import { deployedHosts, registerSshDeployCommand } from "./serving/sshDeployCommand";
 import { registerEndpointCommands } from "./serving/endpointCommands";
 import { registerEndpointsView } from "./serving/endpointsView";
 import { LocalEndpoint } from "./serving/localEndpoint";
@@ -57,8 +58,8 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const remote = new RemoteKernels(controllers, sessions, remoteRunFolders, context.workspaceState, context.globalState, context.extension.id, log);
   context.subscriptions.push(remote, registerRemoteCommands(remote));
-  const cloud = new CloudEndpoints(() => deployedRegions(context.workspaceState), log);
-  context.subscriptions.push(cloud, registerDeployCommand(context, cloud, log), registerEndpointsView(endpoint, cloud, log));
+  const cloud = new CloudEndpoints(() => deployedRegions(context.workspaceState), () => deployedHosts(context.workspaceState), log);
+  context.subscriptions.push(cloud, registerDeployCommand(context, cloud, log), registerSshDeployCommand(context, cloud, log), registerEndpointsView(endpoint, cloud, log));
 }
 
 /** Waits for the kernels and the local endpoint to stop, so that none outlives the extension host. */

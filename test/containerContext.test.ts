@@ -10,7 +10,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as tar from "tar";
 import { packageRoot } from "../protocol/packageRoot";
-import { SERVER_BUNDLE, SERVER_PACKAGES } from "../serving/container/containerContext";
+import { SERVER_BUNDLE, SERVER_PACKAGES } from "../common/serverBundle";
 import { parseReadyLine } from "../serving/server/readyLine";
 import { fileSystemHandler } from "../tfjs/io/fileSystemIO";
 

@@ -28,7 +28,7 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
     const connection = host.connect("--connection-file", connectionFile, "--cwd", host.work);
     const [, id] = await connection.waitFor(/kernel (\S+) on .* \(pid \d+\)/);
     await connection.waitFor(/jupyter console --existing /);
-    assert.match(connection.stderr, /uploading the kernel runtime \S+: 100% of [\d.]+ MB/);
+    assert.match(connection.stderr, /uploading the runtime \S+: 100% of [\d.]+ MB/);
     assert.doesNotMatch(connection.stderr, /NVIDIA|tfjs-node-gpu|CUDA/, "no nvidia-smi on the host: no GPU offer");
 
     const kernelDir = path.join(host.remoteDir, "kernels", id);
@@ -139,7 +139,7 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
 
     const noNode = await host.cli("--node", "/nonexistent/node", "--list");
     assert.equal(noNode.code, 1);
-    assert.match(noNode.stderr, /has Node that does not run at \/nonexistent\/node; the kernel needs Node 20 or later/);
+    assert.match(noNode.stderr, /has Node that does not run at \/nonexistent\/node; tfjs-studio needs Node 20 or later there/);
  
     // A host whose sshd does not forward ports: said at once, and the kernel started for nothing is ended.
     const noForwarding = await startSshd(host.work, "no-forwarding", { settings: { AllowTcpForwarding: "no" } });

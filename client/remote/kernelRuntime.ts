@@ -1,24 +1,28 @@
-// The kernel runtime a remote host gets: the kernel's bundle (dist/cli/kernel.js and its socket worker) with the
-// packages it loads (zeromq with its prebuilt addons for every platform it ships, TypeScript, tfjs with the wasm
-// backend and its .wasm files, Node's types for cells), as one .tar.gz. Built once per set of inputs and cached;
+// The runtime a remote host gets: the kernel's bundle (dist/cli/kernel.js and its socket worker) with the packages
+// it loads (zeromq with its prebuilt addons for every platform it ships, TypeScript, tfjs with the wasm backend and
+// its .wasm files, Node's types for cells), and the model server's bundle (dist/cli/serve.js) with its own (fastify,
+// prom-client…), which SSH-host deploys run, as one .tar.gz. Built once per set of inputs and cached;
 // its SHA-256 names the version on the host, so a rebuilt kernel is uploaded again and an unchanged one never is.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tar from "tar";
+import { SERVER_BUNDLE, SERVER_PACKAGES } from "../../common/serverBundle";
 import { packageRoot, packageVersion } from "../../protocol/packageRoot";
 
-/** What the kernel bundle requires or resolves at run time. test/remoteConnect.test.ts runs a kernel from the
- * runtime alone (nothing above it resolves), so a package missing here fails there. */
-export const RUNTIME_PACKAGES = ["zeromq", "typescript", "resolve.exports", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@types/node"] as const;
+/** What the kernel and server bundles require or resolve at run time. test/remoteConnect.test.ts runs a kernel, and
+ * test/sshHostDeploy.test.ts a server, from the runtime alone (nothing above it resolves), so a package missing here
+ * fails there. */
+export const RUNTIME_PACKAGES = [...new Set(["zeromq", "typescript", "resolve.exports", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@types/node", ...SERVER_PACKAGES])];
 
-/** The runtime's entry point, relative to its root. */
+/** The runtime's entry points, relative to its root. */
 export const RUNTIME_KERNEL = "dist/cli/kernel.js";
 /** Prints the host's CUDA/cuDNN diagnosis as JSON (protocol/hostGpuReport.ts). */
 export const RUNTIME_GPU_REPORT = "dist/cli/gpuReport.js";
+export const RUNTIME_SERVER = SERVER_BUNDLE;
 
-const RUNTIME_FILES = ["package.json", RUNTIME_KERNEL, RUNTIME_GPU_REPORT, "dist/kernel"];
+const RUNTIME_FILES = ["package.json", RUNTIME_KERNEL, RUNTIME_GPU_REPORT, RUNTIME_SERVER, "dist/kernel"];
 
 /** Files no Node process loads: source maps, browser and minified bundles, C++ sources of native addons. */
 const LEFT_OUT = [/\.map$/, /\.min\.js(\.html)?$/, /\.(es2017|fesm|esm)\.js$/, /\/miniprogram\//, /\.tsbuildinfo$/, /^node_modules\/zeromq\/(src|vendor|script)\//, /\.(md|markdown)$/i];
@@ -68,17 +72,20 @@ function defaultCacheDir(): string {
 /** Every file of the runtime, relative to the package root, in a stable order. */
 export function runtimeFiles(root: string): string[] {
   const files: string[] = [];
+  const packages = packageClosure(root);
+  // A package's own entry point stays even when it looks like what is left out (tar's is index.min.js).
+  const entryPoints = new Set(packages.flatMap((dir) => entryPointsOf(root, dir)));
   const add = (relative: string) => {
     const full = path.join(root, relative);
     const stats = fs.lstatSync(full);
     if (stats.isDirectory()) {
       for (const entry of fs.readdirSync(full).sort()) add(path.posix.join(relative, entry));
-    } else if (stats.isFile() && !LEFT_OUT.some((pattern) => pattern.test(relative))) {
+    } else if (stats.isFile() && (entryPoints.has(relative) || !LEFT_OUT.some((pattern) => pattern.test(relative)))) {
       files.push(relative);
     }
   };
   for (const file of RUNTIME_FILES) add(file);
-  for (const dir of packageClosure(root)) add(dir);
+  for (const dir of packages) add(dir);
   // A package nested in another's node_modules came with it already.
   return [...new Set(files)];
 }
@@ -98,6 +105,17 @@ function packageClosure(root: string): string[] {
     visit(name, "");
   }
   return [...found].sort();
+}
+
+/** The files `require(package)` loads first: its main, and its exports' "require" or default condition. */
+function entryPointsOf(root: string, dir: string): string[] {
+  type Exports = string | { [condition: string]: Exports } | undefined;
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, dir, "package.json"), "utf8")) as { main?: string; exports?: Exports };
+  const resolve = (target: Exports): string | undefined => {
+    if (typeof target === "string" || target === undefined) return target;
+    return resolve(target["."] ?? target.require ?? target.node ?? target.default);
+  };
+  return [manifest.main, resolve(manifest.exports)].filter((file): file is string => typeof file === "string").map((file) => path.posix.join(dir, file));
 }
 
 /** node_modules/NAME next to `from`, or in a folder above it: Node's lookup. Optional ones may be missing. */

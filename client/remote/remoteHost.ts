@@ -4,6 +4,7 @@
 // stopped. The small scripts run on the
 // host are run by its own Node, so nothing but Node and a POSIX shell is assumed there.
 import { randomBytes, randomUUID } from "node:crypto";
+import * as path from "node:path";
 import { quote } from "shell-quote";
 import type { SFTPWrapper } from "ssh2";
 import type { ConnectionInfo } from "../../protocol/connectionFile";
@@ -43,6 +44,32 @@ export interface StartKernelOptions {
   env?: Record<string, string>;
 }
 
+/** What startDetached runs: `connection` for a kernel (written to DIR/connection.json, ready once it has ports),
+ * `readyPattern` for a server (ready once its log matches). */
+export interface DetachedStart {
+  dir: string;
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  meta: Record<string, unknown>;
+  metaFile: string;
+  logFile: string;
+  timeoutMs: number;
+  connection?: ConnectionInfo;
+  readyPattern?: string;
+}
+
+export interface DetachedStartAnswer {
+  pid?: number;
+  /** A kernel's connection, with its ports. */
+  info?: ConnectionInfo;
+  /** The text of the log that matched readyPattern. */
+  ready?: string;
+  error?: string;
+  /** The last lines of its log, when it was not ready. */
+  log?: string;
+}
+
 export class RemoteHost {
   private constructor(
     readonly connection: SshConnection,
@@ -65,7 +92,7 @@ export class RemoteHost {
     const { home, node, nodeVersion: version } = probe;
     if (!node) throw new RemoteHostError(`Node.js is not installed on ${where} (no node on the PATH, nor on a login shell's); install Node ${MIN_NODE_MAJOR} or later there, or give its path with --node`);
     const major = Number(/^v(\d+)\./.exec(version)?.[1]);
-    if (!(major >= MIN_NODE_MAJOR)) throw new RemoteHostError(`${where} has Node ${version || "that does not run"} at ${node}; the kernel needs Node ${MIN_NODE_MAJOR} or later: install it there, or give another with --node`);
+    if (!(major >= MIN_NODE_MAJOR)) throw new RemoteHostError(`${where} has Node ${version || "that does not run"} at ${node}; tfjs-studio needs Node ${MIN_NODE_MAJOR} or later there: install it, or give another with --node`);
     const root = (options.root ?? DEFAULT_REMOTE_ROOT).replace(/^~(?=\/|$)/, home);
     const sftp = await new Promise<SFTPWrapper>((resolve, reject) => connection.client.sftp((error, wrapper) => (error ? reject(new RemoteHostError(`${where}: SFTP is not available (${error.message}); the SSH server needs its sftp subsystem`)) : resolve(wrapper))));
     return new RemoteHost(connection, sftp, root, home, node, version, probe.npm, probe.gpus);
@@ -78,20 +105,11 @@ export class RemoteHost {
     if ((await this.readText(marker))?.trim() === runtime.sha256) return { dir, uploaded: false };
     await this.shell(quote(["mkdir", "-p", "-m", "700", `${this.root}/runtime`]));
     const upload = `${dir}.tar.gz.${randomUUID().slice(0, 8)}.partial`;
-    let lastShown = -1;
-    await new Promise<void>((resolve, reject) =>
-      this.sftp.fastPut(runtime.archive, upload, {
-        step: (sent, _chunk, total) => {
-          const percent = Math.floor((sent / total) * 100);
-          if (percent >= lastShown + 10 || sent === total) progress(`uploading the kernel runtime ${runtime.version}: ${percent}% of ${(total / 1e6).toFixed(1)} MB`);
-          if (percent >= lastShown + 10) lastShown = percent;
-        },
-      }, (error) => (error ? reject(new RemoteHostError(`uploading the kernel runtime to ${this.connection.destination.label}:${upload} failed: ${error.message}`)) : resolve())),
-    );
+    await this.upload(runtime.archive, upload, (percent, total) => progress(`uploading the runtime ${runtime.version}: ${percent}% of ${(total / 1e6).toFixed(1)} MB`));
     try {
       const sha256 = (await this.nodeScript(CHECKSUM_SCRIPT, [upload])).trim();
-      if (sha256 !== runtime.sha256) throw new RemoteHostError(`the uploaded kernel runtime's checksum is ${sha256}, not ${runtime.sha256}: the upload was damaged; try again`);
-      progress("unpacking the kernel runtime");
+      if (sha256 !== runtime.sha256) throw new RemoteHostError(`the uploaded runtime's checksum is ${sha256}, not ${runtime.sha256}: the upload was damaged; try again`);
+      progress("unpacking the runtime");
       const unpacking = `${dir}.${randomUUID().slice(0, 8)}.unpacking`;
       await this.shell(`rm -rf ${quote([dir])} && mkdir -p ${quote([unpacking])} && tar -xzf ${quote([upload])} -C ${quote([unpacking])} && printf %s ${quote([runtime.sha256])} > ${quote([`${unpacking}/.complete`])} && mv ${quote([unpacking, dir])}`);
     } finally {
@@ -110,18 +128,45 @@ export class RemoteHost {
     const started = new Date().toISOString();
     // One command does it all on the host (each costs the user's shell start-up); the key goes in on stdin, so
     // that no other user of the host sees it in a process listing.
-    const request = { dir, connection: zeroPorts, argv, cwd, env: options.env ?? {}, meta: { id, started, cwd, runtime }, timeoutMs: PORTS_TIMEOUT_MS };
-    const { code, stdout, stderr } = await this.connection.exec(quote([this.node, "-e", START_SCRIPT]), JSON.stringify(request));
-    const answer = (() => {
-      try {
-        return JSON.parse(stdout) as { pid?: number; info?: ConnectionInfo; error?: string; log?: string };
-      } catch {
-        return { error: `starting it failed (${code}): ${stderr.trim() || stdout.trim()}` };
-      }
-    })();
+    const answer = await this.startDetached({ dir, argv, cwd, env: options.env ?? {}, meta: { id, started, cwd, runtime }, metaFile: "kernel.json", logFile: "kernel.log", connection: zeroPorts, timeoutMs: PORTS_TIMEOUT_MS });
     if (!answer.info || !answer.pid) throw new RemoteHostError(`the kernel on ${this.connection.destination.label}: ${answer.error ?? "no answer"}${answer.log ? `:\n${answer.log}` : ""}`);
     const { pid, info } = answer;
     return { kernel: { id, pid, started, cwd, runtime, executionState: "starting" }, info };
+  }
+
+  /**
+   * Starts `node ARGV` in a session of its own (setsid) with its output in DIR/LOGFILE and META (with its pid) in
+   * DIR/METAFILE, both 0600, and waits until it is ready: its connection file has ports (a kernel), or its log
+   * matches `readyPattern` (a server). Answers with its pid, or why not with its log's tail when it exited first or
+   * took too long (then it runs on).
+   */
+  async startDetached(request: DetachedStart): Promise<DetachedStartAnswer> {
+    const { code, stdout, stderr } = await this.connection.exec(quote([this.node, "-e", START_SCRIPT]), JSON.stringify(request));
+    try {
+      return JSON.parse(stdout) as DetachedStartAnswer;
+    } catch {
+      return { error: `starting it failed (${code}): ${stderr.trim() || stdout.trim()}` };
+    }
+  }
+
+  /** Ends a process with SIGTERM, and SIGKILL when it is still there after `graceMs`; resolves once it is gone. */
+  async stopProcess(pid: number, graceMs: number): Promise<void> {
+    await this.nodeScript(STOP_SCRIPT, [String(pid), String(graceMs)]);
+  }
+
+  /** Copies a local file to the host over SFTP, mode 0600, reporting whole percents as they pass each tenth. */
+  async upload(local: string, remote: string, progress: (percent: number, totalBytes: number) => void = () => {}): Promise<void> {
+    let lastShown = -1;
+    await new Promise<void>((resolve, reject) =>
+      this.sftp.fastPut(local, remote, {
+        mode: 0o600,
+        step: (sent, _chunk, total) => {
+          const percent = Math.floor((sent / total) * 100);
+          if (percent >= lastShown + 10 || sent === total) progress(percent, total);
+          if (percent >= lastShown + 10) lastShown = percent;
+        },
+      }, (error) => (error ? reject(new RemoteHostError(`uploading ${path.basename(local)} to ${this.connection.destination.label}:${remote} failed: ${error.message}`)) : resolve())),
+    );
   }
 
   /** The kernels running under <root>/kernels (a dead one's folder is removed as it is found). */
@@ -171,15 +216,18 @@ export class RemoteHost {
     this.sftp.end();
   }
 
-  private async shell(command: string): Promise<string> {
+  /** Runs a command through the host's shell; a non-zero exit is a RemoteHostError with its output. */
+  async shell(command: string): Promise<string> {
     return run(this.connection, command);
   }
 
-  private nodeScript(script: string, args: string[]): Promise<string> {
+  /** Runs a script with the host's Node, `args` as process.argv[1…]. */
+  nodeScript(script: string, args: string[]): Promise<string> {
     return this.shell(quote([this.node, "-e", script, ...args]));
   }
 
-  private readText(file: string): Promise<string | undefined> {
+  /** A file's text, or undefined when there is no such file. */
+  readText(file: string): Promise<string | undefined> {
     return new Promise((resolve, reject) =>
       this.sftp.readFile(file, "utf8", (error, data) => {
         if (!error) return resolve(String(data));
@@ -200,31 +248,50 @@ async function run(connection: SshConnection, command: string): Promise<string> 
 const CHECKSUM_SCRIPT = `const h = require("crypto").createHash("sha256"); h.update(require("fs").readFileSync(process.argv[1])); process.stdout.write(h.digest("hex"))`;
 
 /**
- * Starts a kernel in a session of its own (setsid), from the JSON on stdin: writes its folder and connection file
- * (0600) and kernel.json, then waits for the kernel to write its ports back, and prints {pid, info}, or {error, log}
- * when it exits first or takes too long (the kernel runs on then, to be found in its log).
+ * Starts a process in a session of its own (setsid), from the JSON on stdin (a DetachedStart): writes its folder,
+ * a kernel's connection file (0600) and the meta file, then waits for it to be ready, and prints {pid, info|ready},
+ * or {error, log} when it exits first or takes too long (it runs on then, to be found in its log).
  */
 const START_SCRIPT = `const fs = require("fs"), path = require("path");
 let input = ""; process.stdin.on("data", (d) => (input += d)).on("end", () => {
   const o = JSON.parse(input);
   fs.mkdirSync(o.dir, { recursive: true, mode: 0o700 });
-  const file = path.join(o.dir, "connection.json"), logFile = path.join(o.dir, "kernel.log");
-  fs.writeFileSync(file, JSON.stringify(o.connection), { mode: 0o600 });
-  const log = fs.openSync(logFile, "a", 0o600);
+  const file = path.join(o.dir, "connection.json"), logFile = path.join(o.dir, o.logFile);
+  if (o.connection) fs.writeFileSync(file, JSON.stringify(o.connection), { mode: 0o600 });
+  const log = fs.openSync(logFile, "w", 0o600);
   const child = require("child_process").spawn(process.execPath, o.argv, { cwd: o.cwd, detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...o.env } });
-  fs.writeFileSync(path.join(o.dir, "kernel.json"), JSON.stringify({ ...o.meta, pid: child.pid }), { mode: 0o600 });
-  const tail = () => { try { return fs.readFileSync(logFile, "utf8").trimEnd().split("\\n").slice(-20).join("\\n"); } catch { return ""; } };
+  fs.writeFileSync(path.join(o.dir, o.metaFile), JSON.stringify({ ...o.meta, pid: child.pid }), { mode: 0o600 });
+  const readLog = () => { try { return fs.readFileSync(logFile, "utf8"); } catch { return ""; } };
+  const tail = () => readLog().trimEnd().split("\\n").slice(-20).join("\\n");
   const done = (answer) => { process.stdout.write(JSON.stringify(answer)); process.exit(0); };
-  child.once("exit", () => done({ error: "it exited as it started", log: tail() }));
+  child.once("exit", (code, signal) => done({ error: "it exited as it started (" + (signal || "exit code " + code) + ")", log: tail() }));
   const deadline = Date.now() + o.timeoutMs;
   const poll = () => {
-    let info = {}; try { info = JSON.parse(fs.readFileSync(file, "utf8")); } catch {}
-    if (info.shell_port > 0) { child.unref(); return done({ pid: child.pid, info }); }
-    if (Date.now() > deadline) return done({ error: "it did not bind its ports within " + o.timeoutMs / 1000 + " s", log: tail() });
+    if (o.connection) {
+      let info = {}; try { info = JSON.parse(fs.readFileSync(file, "utf8")); } catch {}
+      if (info.shell_port > 0) { child.unref(); return done({ pid: child.pid, info }); }
+    } else {
+      const match = new RegExp(o.readyPattern).exec(readLog());
+      if (match) { child.unref(); return done({ pid: child.pid, ready: match[0] }); }
+    }
+    if (Date.now() > deadline) return done({ error: "it was not ready within " + o.timeoutMs / 1000 + " s", log: tail() });
     setTimeout(poll, 20);
   };
   poll();
 });`;
+
+/** Whether a pid runs, in a host script: a zombie (exited, not yet reaped, as where no init reaps) does not. */
+export const PROCESS_ALIVE_FUNCTION = `function alive(pid) {
+  try { process.kill(pid, 0); } catch (e) { if (e.code !== "EPERM") return false; }
+  try { return !/^\\d+ \\(.*\\) Z/.test(require("fs").readFileSync("/proc/" + pid + "/stat", "utf8")); } catch { return true; }
+}`;
+
+/** Sends SIGTERM to a pid, then SIGKILL when it is still alive after the grace period; exits once it is gone. */
+const STOP_SCRIPT = `${PROCESS_ALIVE_FUNCTION}
+const pid = Number(process.argv[1]), deadline = Date.now() + Number(process.argv[2]);
+try { process.kill(pid, "SIGTERM"); } catch {}
+const poll = () => { if (!alive(pid)) return; if (Date.now() > deadline) { try { process.kill(pid, "SIGKILL"); } catch {} } setTimeout(poll, 50); };
+poll();`;
 
 /** Lists kernels/<id>/kernel.json with liveness and the state file the kernel keeps; removes dead kernels' folders. */
 const LIST_SCRIPT = `const fs = require("fs"), path = require("path"); const root = process.argv[1]; const out = [];

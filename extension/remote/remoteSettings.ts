@@ -28,3 +28,12 @@ export function remoteSettings(scope?: vscode.Uri): RemoteSettings {
     backend: backend === "auto" ? undefined : backend,
   };
 }
+
+/** The `tfjs-studio` options that reach a host as the settings say (ssh config, known_hosts, the host's folder). */
+export function sshCliOptions(settings: RemoteSettings): string[] {
+  const args: string[] = [];
+  if (settings.sshConfigFile) args.push("--ssh-config", settings.sshConfigFile);
+  if (settings.knownHostsFile) args.push("--known-hosts", settings.knownHostsFile);
+  if (settings.hostFolder) args.push("--remote-dir", settings.hostFolder);
+  return args;
+}

@@ -1,10 +1,7 @@
 // "TF.js Studio: Deploy to SageMaker…" (also on a model.tar.gz or model.json in the explorer): asks for the
 // settings with input boxes and quick picks, each checked as it is typed and remembered for this workspace, then
 // runs `tfjs-studio deploy sagemaker --json` with its progress lines in a cancellable progress notification.
-import * as path from "node:path";
 import * as vscode from "vscode";
-import type { DeployOutcome } from "../../serving/deploy/deployProvider";
-import { parseProgressLine } from "../../serving/deploy/progressLine";
 import {
   bucketProblem,
   endpointNameProblem,
@@ -16,7 +13,7 @@ import {
 } from "../../serving/deploy/sagemaker/deployRequest";
 import { formatPredictions } from "../../serving/invoke/predictionReport";
 import type { CloudEndpoints } from "./cloudEndpoints";
-import { spawnStudioCli } from "./studioCli";
+import { defaultEndpointName, modelArgument, pickModel, runDeployCli } from "./deployRun";
 
 export const DEPLOY_COMMAND = "tfjsStudio.deployToSageMaker";
 const ANSWERS_KEY = "tfjsStudio.deploy.answers";
@@ -55,7 +52,7 @@ export function deployedRegions(state: vscode.Memento): string[] {
 export function registerDeployCommand(context: vscode.ExtensionContext, cloud: CloudEndpoints, log: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand(DEPLOY_COMMAND, async (resource?: unknown) => {
     try {
-      const model = resource instanceof vscode.Uri ? resource : await pickModel();
+      const model = resource instanceof vscode.Uri ? resource : await pickModel("Deploy to SageMaker");
       if (!model) return;
       const answers = await askSettings(context.workspaceState.get<DeployAnswers>(ANSWERS_KEY, {}), model);
       if (!answers) return;
@@ -71,19 +68,6 @@ export function registerDeployCommand(context: vscode.ExtensionContext, cloud: C
   });
 }
 
-async function pickModel(): Promise<vscode.Uri | undefined> {
-  const found = [...(await vscode.workspace.findFiles("**/*.tar.gz", "**/node_modules/**", 100)), ...(await vscode.workspace.findFiles("**/model.json", "**/node_modules/**", 100))];
-  if (found.length === 0) {
-    void vscode.window.showInformationMessage('Nothing to deploy in this workspace: save a trained model first, e.g. await model.save("file://my-model").');
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), description: uri.fsPath.endsWith(".tar.gz") ? "model package" : "saved model (packaged first)", uri })),
-    { title: "Deploy to SageMaker", placeHolder: "Which model to deploy?" },
-  );
-  return picked?.uri;
-}
-
 /** Asks every setting, starting from the remembered answers; undefined when the user cancels. */
 async function askSettings(last: DeployAnswers, model: vscode.Uri): Promise<DeployAnswers | undefined> {
   const answers: DeployAnswers = { ...last };
@@ -94,9 +78,7 @@ async function askSettings(last: DeployAnswers, model: vscode.Uri): Promise<Depl
     (answers[key] as string) = value.trim();
     return true;
   };
-  // The folder of model.json, or the one the package sits in.
-  const defaultName = path.basename(path.dirname(model.fsPath)).replace(/[^a-zA-Z0-9-]/g, "-").replace(/^-+|-+$/g, "") || "tfjs-model";
-  if (!(await ask("name", "Endpoint name (1-63 letters, digits and hyphens)", defaultName, endpointNameProblem))) return undefined;
+  if (!(await ask("name", "Endpoint name (1-63 letters, digits and hyphens)", defaultEndpointName(model), endpointNameProblem))) return undefined;
   if (!(await ask("region", "AWS region", process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1", regionProblem))) return undefined;
   if (!(await ask("bucket", `S3 bucket in ${answers.region} for the model package`, "", bucketProblem))) return undefined;
   if (!(await ask("prefix", "S3 key prefix for packages", "tfjs-studio", (text) => (text.startsWith("/") ? "the prefix must not start with /" : undefined)))) return undefined;
@@ -165,7 +147,7 @@ function idList(prefix: string): (text: string) => string | undefined {
 }
 
 function commandLine(model: vscode.Uri, answers: DeployAnswers): string[] {
-  const args = ["deploy", "sagemaker", model.fsPath.endsWith(".json") ? path.dirname(model.fsPath) : model.fsPath, "--json"];
+  const args = ["deploy", "sagemaker", modelArgument(model), "--json"];
   const add = (option: string, value: string | undefined) => void (value !== undefined && value !== "" && args.push(`--${option}`, value));
   add("name", answers.name);
   add("region", answers.region);
@@ -196,59 +178,12 @@ function commandLine(model: vscode.Uri, answers: DeployAnswers): string[] {
 }
 
 async function deploy(model: vscode.Uri, answers: DeployAnswers, log: vscode.LogOutputChannel): Promise<void> {
-  const args = commandLine(model, answers);
-  log.info(`tfjs-studio ${args.join(" ")}`);
-  const cwd = path.dirname(model.fsPath);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Deploying ${answers.name} to SageMaker (${answers.region})`, cancellable: true },
-    async (progress, cancel) => {
-      const child = await spawnStudioCli(args, cwd);
-      // Ctrl-C's signal: the CLI stops waiting and says what is left in the cloud.
-      cancel.onCancellationRequested(() => child.kill("SIGINT"));
-      let stdout = "";
-      let stderr = "";
-      let pending = "";
-      child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr?.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        pending += chunk.toString();
-        const lines = pending.split("\n");
-        pending = lines.pop()!;
-        for (const line of lines) {
-          log.info(line);
-          const parsed = parseProgressLine(line);
-          if (parsed) progress.report({ message: parsed.detail ? `${parsed.step}: ${parsed.detail}` : `${parsed.step}…` });
-        }
-      });
-      const code = await new Promise<number | null>((resolve, reject) => {
-        child.on("error", reject);
-        child.on("close", resolve);
-      });
-      return { code, stdout, stderr };
-    },
-  );
-  if (result.code === 0) {
-    const outcome = JSON.parse(result.stdout) as DeployOutcome;
-    const test = outcome.testInvocation;
-    const prediction = test ? `; test call ${test.latencyMs.toFixed(0)} ms: ${formatPredictions(test.body).split("\n")[0]}` : "";
-    log.info(`Endpoint ${outcome.endpoint.name} ${outcome.action}${prediction}`);
-    const show = "Show Endpoints";
-    const answer = await vscode.window.showInformationMessage(`Endpoint ${outcome.endpoint.name} ${outcome.action} in ${outcome.endpoint.location} (${outcome.endpoint.capacity}), InService${prediction}.`, show);
-    if (answer === show) await vscode.commands.executeCommand("tfjsStudio.endpoints.focus");
-    return;
-  }
-  const failure = lastJsonLine(result.stdout) as { error?: string; hint?: string; logLines?: string[] } | undefined;
-  const message = failure?.error ?? (result.stderr.trim().split("\n").find((line) => line.startsWith("tfjs-studio deploy")) ?? `tfjs-studio deploy exited with ${result.code}`).replace(/^tfjs-studio deploy: /, "");
-  const showLog = "Show Log";
-  const answer = await (result.code === 130 ? vscode.window.showWarningMessage(`Deploy cancelled: ${message}`, showLog) : vscode.window.showErrorMessage(`Deploy failed: ${message}${failure?.hint ? ` Hint: ${failure.hint}` : ""}`, showLog));
-  if (answer === showLog) log.show();
-}
-
-function lastJsonLine(text: string): unknown {
-  const line = text.trim().split("\n").at(-1);
-  try {
-    return line ? JSON.parse(line) : undefined;
-  } catch {
-    return undefined;
-  }
+  const outcome = await runDeployCli(commandLine(model, answers), `Deploying ${answers.name} to SageMaker (${answers.region})`, model, log);
+  if (!outcome) return;
+  const test = outcome.testInvocation;
+  const prediction = test ? `; test call ${test.latencyMs.toFixed(0)} ms: ${formatPredictions(test.body).split("\n")[0]}` : "";
+  log.info(`Endpoint ${outcome.endpoint.name} ${outcome.action}${prediction}`);
+  const show = "Show Endpoints";
+  const answer = await vscode.window.showInformationMessage(`Endpoint ${outcome.endpoint.name} ${outcome.action} in ${outcome.endpoint.location} (${outcome.endpoint.capacity}), InService${prediction}.`, show);
+  if (answer === show) await vscode.commands.executeCommand("tfjsStudio.endpoints.focus");
 }

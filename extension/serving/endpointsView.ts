@@ -1,6 +1,7 @@
-// The "TF.js Studio Endpoints" view: the local endpoint and the SageMaker endpoints tfjs-studio deployed, with
-// status, capacity and age; Invoke and Delete Endpoint on a cloud one; and a status bar count of the live cloud
-// endpoints, which bill by the hour, so none is forgotten.
+// The "TF.js Studio Endpoints" view: the local endpoint, the SageMaker endpoints tfjs-studio deployed and the
+// endpoints on the SSH hosts this workspace deployed to, with status, capacity and age; Invoke and Delete Endpoint
+// on a SageMaker one, Delete on an SSH host's; and a status bar count of the live SageMaker endpoints, which bill
+// by the hour, so none is forgotten.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,6 +11,7 @@ import { formatElapsed } from "../../serving/deploy/sagemaker/sageMakerDeploy";
 import { exampleRequest } from "../../serving/invoke/exampleRequest";
 import { formatPredictions } from "../../serving/invoke/predictionReport";
 import { readPackagedManifest } from "../../serving/package/packagedManifest";
+import { remoteSettings, sshCliOptions } from "../remote/remoteSettings";
 import type { CloudEndpoints } from "./cloudEndpoints";
 import type { LocalEndpoint } from "./localEndpoint";
 import { reportedCommand, runStudioCli, workspaceCwd } from "./studioCli";
@@ -40,7 +42,7 @@ class EndpointsTree implements vscode.TreeDataProvider<Item> {
     if (listing.kind === "none") return [...items, { kind: "message", text: listing.why }];
     items.push(...listing.endpoints.map((endpoint): Item => ({ kind: "cloud", endpoint })));
     items.push(...listing.failures.map((text): Item => ({ kind: "message", text: `Cannot list ${text}` })));
-    if (items.length === 0) items.push({ kind: "message", text: "No endpoints: Deploy to SageMaker… or Start Local Endpoint." });
+    if (items.length === 0) items.push({ kind: "message", text: "No endpoints: Deploy to SageMaker…, Deploy to SSH Host… or Start Local Endpoint." });
     return items;
   }
 
@@ -61,6 +63,14 @@ class EndpointsTree implements vscode.TreeDataProvider<Item> {
     }
     const { endpoint } = item;
     const tree = new vscode.TreeItem(endpoint.name);
+    if (endpoint.provider === "ssh") {
+      const up = endpoint.createdAt && endpoint.status === "running" ? `up ${formatElapsed(Date.now() - endpoint.createdAt.getTime())}` : "";
+      tree.description = [endpoint.status, endpoint.capacity, `${endpoint.location} ${endpoint.address ?? ""}`.trim(), up].filter(Boolean).join(" · ");
+      tree.tooltip = `Endpoint ${endpoint.name} on ${endpoint.location}: ${endpoint.status}${endpoint.address ? `, listening on ${endpoint.address} there` : ""}${up ? `, ${up}` : ""}`;
+      tree.iconPath = new vscode.ThemeIcon(endpoint.status === "running" ? "server" : "debug-stop");
+      tree.contextValue = "sshHostEndpoint";
+      return tree;
+    }
     const age = endpoint.createdAt ? `up ${formatElapsed(Date.now() - endpoint.createdAt.getTime())}` : "";
     tree.description = [endpoint.status, endpoint.capacity, endpoint.location, age].filter(Boolean).join(" · ");
     tree.tooltip = `SageMaker endpoint ${endpoint.name} in ${endpoint.location}: ${endpoint.status}${endpoint.capacity ? `, ${endpoint.capacity}` : ""}${age ? `, ${age}` : ""}\nIt bills while it runs: delete it when you are done.`;
@@ -103,18 +113,19 @@ export function registerEndpointsView(local: LocalEndpoint, cloud: CloudEndpoint
   statusBar.command = `${VIEW_ID}.focus`;
   const showCount = () => {
     const listing = cloud.current;
-    const live = listing.kind === "listed" ? listing.endpoints.filter((endpoint) => endpoint.status !== "Failed") : [];
+    const live = listing.kind === "listed" ? listing.endpoints.filter((endpoint) => endpoint.provider === "sagemaker" && endpoint.status !== "Failed") : [];
     if (live.length === 0) return statusBar.hide();
     statusBar.text = `$(cloud) ${live.length} SageMaker endpoint${live.length === 1 ? "" : "s"}`;
     statusBar.tooltip = `Live and billing: ${live.map((endpoint) => `${endpoint.name} (${endpoint.location})`).join(", ")}\nClick to see them.`;
     statusBar.show();
   };
-  const pickCloud = async (item: unknown): Promise<CloudEndpoint | undefined> => {
+  /** The endpoint a view item is, or one picked from the listing (of SageMaker only, or of any provider). */
+  const pickCloud = async (item: unknown, sageMakerOnly: boolean): Promise<CloudEndpoint | undefined> => {
     if (typeof item === "object" && item !== null && (item as Item).kind === "cloud") return (item as Extract<Item, { kind: "cloud" }>).endpoint;
     const listing = cloud.current;
-    const endpoints = listing.kind === "listed" ? listing.endpoints : [];
-    if (endpoints.length === 0) return void vscode.window.showInformationMessage("No SageMaker endpoints deployed from this workspace.");
-    return (await vscode.window.showQuickPick(endpoints.map((endpoint) => ({ label: endpoint.name, description: `${endpoint.status} · ${endpoint.location}`, endpoint })), { title: "Which SageMaker endpoint?" }))?.endpoint;
+    const endpoints = (listing.kind === "listed" ? listing.endpoints : []).filter((endpoint) => !sageMakerOnly || endpoint.provider === "sagemaker");
+    if (endpoints.length === 0) return void vscode.window.showInformationMessage(`No ${sageMakerOnly ? "SageMaker " : ""}endpoints deployed from this workspace.`);
+    return (await vscode.window.showQuickPick(endpoints.map((endpoint) => ({ label: endpoint.name, description: `${endpoint.status} · ${endpoint.location}`, endpoint })), { title: "Which endpoint?" }))?.endpoint;
   };
   const reported = (id: string, run: (item?: unknown) => Promise<void>) => reportedCommand(id, log, run);
 
@@ -131,25 +142,27 @@ export function registerEndpointsView(local: LocalEndpoint, cloud: CloudEndpoint
       await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => cloud.refresh());
     })),
     vscode.commands.registerCommand(DELETE_COMMAND, reported(DELETE_COMMAND, async (item) => {
-      const endpoint = await pickCloud(item);
+      const endpoint = await pickCloud(item, false);
       if (!endpoint) return;
+      const onHost = endpoint.provider === "ssh";
       const remove = "Delete";
       const answer = await vscode.window.showWarningMessage(
-        `Delete SageMaker endpoint ${endpoint.name} in ${endpoint.location}, with its endpoint configuration and its model?`,
-        { modal: true, detail: "The endpoint stops serving and billing. The model package stays in S3." },
+        onHost ? `Stop endpoint ${endpoint.name} on ${endpoint.location} and remove its folder there?` : `Delete SageMaker endpoint ${endpoint.name} in ${endpoint.location}, with its endpoint configuration and its model?`,
+        { modal: true, detail: onHost ? "Its server is stopped and its model package removed from the host." : "The endpoint stops serving and billing. The model package stays in S3." },
         remove,
       );
       if (answer !== remove) return;
+      const target = onHost ? ["--ssh", endpoint.location, ...sshCliOptions(remoteSettings())] : ["--region", endpoint.location];
       const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${endpoint.name}…` }, () =>
-        runStudioCli(["delete-endpoint", endpoint.name, "--region", endpoint.location, "--yes"], workspaceCwd()),
+        runStudioCli(["delete-endpoint", endpoint.name, ...target, "--yes"], workspaceCwd()),
       );
       log.info(`tfjs-studio delete-endpoint ${endpoint.name}:\n${run.stdout}${run.stderr}`);
       await cloud.refresh();
       if (run.code !== 0) throw new Error(run.stderr.split("\n").find((line) => line.startsWith("tfjs-studio"))?.replace(/^tfjs-studio delete-endpoint: /, "") ?? `delete-endpoint exited with ${run.code}`);
-      void vscode.window.showInformationMessage(`Deleted endpoint ${endpoint.name}, its configuration and its model.`);
+      void vscode.window.showInformationMessage(run.stdout.trim());
     })),
     vscode.commands.registerCommand(INVOKE_CLOUD_COMMAND, reported(INVOKE_CLOUD_COMMAND, async (item) => {
-      const endpoint = await pickCloud(item);
+      const endpoint = await pickCloud(item, true);
       if (!endpoint) return;
       const request = await askCloudRequest(endpoint);
       if (!request) return;

@@ -6,15 +6,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createDirectory } from "../../common/safeFileSystem";
 import { findPackageDir } from "../../common/packageLookup";
+import { SERVER_BUNDLE, SERVER_PACKAGES } from "../../common/serverBundle";
 import { packageRoot, packageVersion } from "../../protocol/packageRoot";
 import type { ServingManifest } from "../../protocol/servingManifest";
 import { containerReadme } from "./containerReadme";
 
-/** The server bundle, at the same path in the image as in this package (its package root is found from it). */
-export const SERVER_BUNDLE = "dist/cli/serve.js";
-
-/** What SERVER_BUNDLE requires at run time; a test holds this list to the bundle. */
-export const SERVER_PACKAGES = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "fastify", "npyjs", "prom-client", "tar"] as const;
 
 const NATIVE_BACKEND = "@tensorflow/tfjs-node";
 

@@ -18,6 +18,8 @@ export interface CloudEndpoint {
   createdAt?: Date;
   /** Where it lives: a region, a host. */
   location: string;
+  /** Where a server on a host listens, as the host sees it: "127.0.0.1:8080". */
+  address?: string;
   /** Created by tfjs-studio (tagged). */
   ours: boolean;
 }

@@ -12,7 +12,8 @@ export function readyLine({ name, version, backend, url }: ReadyServer): string 
   return `${name} version ${version} ready on ${backend}: ${url}/invocations, ${url}/v1/models/${name}:predict, ${url}/v2/models/${name}/infer`;
 }
 
-const READY_PATTERN = /(\S+) version (\S+) ready on (.+?): (http:\/\/\S+?)\/invocations/;
+/** What a ready line matches; also looked for in a detached server's log on an SSH host. */
+export const READY_PATTERN = /(\S+) version (\S+) ready on (.+?): (http:\/\/\S+?)\/invocations/;
 
 /** The ready server named in a server's output so far, or undefined while it is still loading. */
 export function parseReadyLine(output: string): ReadyServer | undefined {

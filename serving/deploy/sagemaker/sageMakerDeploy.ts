@@ -15,9 +15,9 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { PutScalingPolicyCommand, RegisterScalableTargetCommand } from "@aws-sdk/client-application-auto-scaling";
 import { readPackagedManifest } from "../../package/packagedManifest";
-import { exampleRequest } from "../../invoke/exampleRequest";
-import { EndpointError, invokeEndpoint } from "../../invoke/endpointClient";
 import { DeployCancelled, DeployError, type DeployOutcome, type DeployProgress } from "../deployProvider";
+import { deploySteps } from "../deploySteps";
+import { testInvocation } from "../testInvocation";
 import { awsErrorCode, type AwsClients } from "./awsClients";
 import { deployRequestProblems, type SageMakerDeployRequest } from "./deployRequest";
 import { failureHint, recentLogLines } from "./failureDiagnosis";
@@ -48,17 +48,7 @@ export async function deployToSageMaker(
   const manifest = await readPackagedManifest(request.packagePath).catch((error: Error) => {
     throw new DeployError(error.message, {}, { cause: error });
   });
-  const stepSeconds: Record<string, number> = {};
-  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    if (signal?.aborted) throw new DeployCancelled(`cancelled before "${name}": ${cloudState(stepSeconds, request.endpointName)}`);
-    progress.report(name);
-    const started = performance.now();
-    try {
-      return await work();
-    } finally {
-      stepSeconds[name] = (performance.now() - started) / 1000;
-    }
-  };
+  const { step, stepSeconds } = deploySteps(progress, signal, (name) => new DeployCancelled(`cancelled before "${name}": ${cloudState(stepSeconds, request.endpointName)}`));
   const stamp = timestamp(new Date());
   const resourceName = `${request.endpointName.slice(0, 63 - stamp.length - 1)}-${stamp}`;
   const tags: Tag[] = [
@@ -148,21 +138,11 @@ export async function deployToSageMaker(
     });
   }
 
-  const testInvocation = await step("Testing the endpoint", async () => {
-    const example = exampleRequest(manifest);
-    const target = { kind: "sagemaker" as const, name: request.endpointName, region: request.region };
-    try {
-      const response = await invokeEndpoint(target, example.contentType === "text/plain" ? { text: example.body } : { json: JSON.parse(example.body) });
-      return { latencyMs: response.latencyMs, body: response.body };
-    } catch (error) {
-      if (!(error instanceof EndpointError)) throw error;
-      throw new DeployError(`endpoint ${request.endpointName} is InService, but the test invocation failed: ${error.message}`, {}, { cause: error });
-    }
-  });
+  const testCall = await step("Testing the endpoint", () => testInvocation(manifest, { kind: "sagemaker", name: request.endpointName, region: request.region }, request.endpointName, "InService"));
 
   return {
     action,
-    testInvocation,
+    testInvocation: testCall,
     stepSeconds,
     endpoint: {
       provider: "sagemaker",
