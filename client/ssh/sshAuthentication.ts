@@ -63,11 +63,12 @@ function keyboardInteractive(username: string, who: string, prompts: SshPrompts)
   return {
     type: "keyboard-interactive",
     username,
-    prompt: (_name, instructions, _lang, questions, finish) => {
+    // As ssh shows them: the server's name for the exchange and its instructions, then each question.
+    prompt: (name, instructions, _lang, questions, finish) => {
       void (async () => {
         const answers: string[] = [];
         for (const question of questions) {
-          const answer = await prompts.secret(`${who}: ${[instructions, question.prompt].filter(Boolean).join(" ").trim()}`);
+          const answer = await prompts.secret(`${who}: ${[name, instructions, question.prompt].filter(Boolean).join(" ").trim()}`);
           if (answer === undefined) return finish([]);
           answers.push(answer);
         }
