@@ -1,12 +1,17 @@
 // SSH's questions on the terminal, as ssh asks them: an unknown host key with its fingerprint (yes/no), then key
 // passphrases and passwords without echo; and connect's own yes/no questions. Answers come from stdin, a terminal
-// or a pipe; at its end, the answer is no.
+// or a pipe; at its end, the answer is no. Run by the extension (TFJS_STUDIO_PROMPTS=lines), the questions go out
+// as prompt lines for VS Code to ask (protocol/promptLine.ts).
 import * as readline from "node:readline";
 import { Writable } from "node:stream";
 import type { SshPrompts } from "../client/ssh/sshAuthentication";
+import { PROMPTS_AS_LINES, PROMPTS_ENV, formatPromptLine, type PromptAnswer, type PromptQuestion } from "../protocol/promptLine";
 
-export function terminalPrompts(): SshPrompts & { confirm(question: string): Promise<boolean>; close(): void } {
+type Prompts = SshPrompts & { confirm(question: string): Promise<boolean>; close(): void };
+
+export function terminalPrompts(): Prompts {
   const lines = lineReader();
+  if (process.env[PROMPTS_ENV] === PROMPTS_AS_LINES) return linePrompts(lines);
   const confirm = async (question: string) => {
     process.stderr.write(`${question} (yes/no)? `);
     const answer = (await lines.next(false))?.trim().toLowerCase();
@@ -25,6 +30,28 @@ export function terminalPrompts(): SshPrompts & { confirm(question: string): Pro
       const answer = await lines.next(true);
       if (process.stdin.isTTY) process.stderr.write("\n");
       return answer;
+    },
+    close: () => lines.close(),
+  };
+}
+
+/** Each question a prompt line on stderr, its answer a JSON line on stdin; none (stdin ended), a no. */
+function linePrompts(lines: ReturnType<typeof lineReader>): Prompts {
+  const ask = async (question: PromptQuestion): Promise<PromptAnswer["answer"]> => {
+    process.stderr.write(`${formatPromptLine(question)}\n`);
+    const line = await lines.next(false);
+    try {
+      return line === undefined ? null : (JSON.parse(line) as PromptAnswer).answer;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    confirmHostKey: async (question) => (await ask({ kind: "hostKey", ...question })) === true,
+    confirm: async (question) => (await ask({ kind: "confirm", question })) === true,
+    secret: async (prompt) => {
+      const answer = await ask({ kind: "secret", prompt });
+      return typeof answer === "string" ? answer : undefined;
     },
     close: () => lines.close(),
   };

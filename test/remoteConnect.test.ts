@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runCli } from "./support/cli";
-import { ConnectTestHost, runCells } from "./support/connectProcess";
+import { PROMPTS_AS_LINES, PROMPTS_ENV, parsePromptLine } from "../protocol/promptLine";
+import { ConnectProcess, ConnectTestHost, runCells } from "./support/connectProcess";
 import { startSshd } from "./support/sshd";
 
 const METRICS_MIME = "application/vnd.tfjs-studio.metrics+json";
@@ -127,6 +128,23 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
     while (isAlive(Number(pid)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(isAlive(Number(pid)), false, "the kernel ended with no client");
     assert.match(fs.readFileSync(path.join(host.remoteDir, "kernels", id, "kernel.log"), "utf8"), /no client for 3 s \(the idle limit\); shutting down/);
+  });
+
+  it("puts its questions as prompt lines to a program that runs it (the extension), and takes the answers on stdin", async () => {
+    const knownHosts = path.join(host.work, "prompted_known_hosts");
+    const env = { ...host.env, [PROMPTS_ENV]: PROMPTS_AS_LINES };
+    const listing = new ConnectProcess([host.destination, "--identity", host.sshd.userKey, "--known-hosts", knownHosts, "--remote-dir", host.remoteDir, "--list"], env);
+    try {
+      const [line] = await listing.waitFor(/^tfjs-studio-prompt: .*$/m);
+      const question = parsePromptLine(line);
+      assert.equal(question?.kind, "hostKey");
+      assert.match(question.kind === "hostKey" ? question.fingerprint : "", /^SHA256:/);
+      listing.child.stdin!.write(`${JSON.stringify({ answer: true })}\n`);
+      assert.equal(await listing.exited, 0, listing.stderr);
+      assert.match(fs.readFileSync(knownHosts, "utf8"), /^\|1\|/, "the trusted key is in known_hosts, hashed");
+    } finally {
+      listing.child.kill();
+    }
   });
 
   it("says clearly what is wrong: an unknown host key with no one to say yes, a missing Node, a host that does not forward ports", async () => {

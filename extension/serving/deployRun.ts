@@ -5,6 +5,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { DeployOutcome } from "../../serving/deploy/deployProvider";
 import { parseProgressLine } from "../../serving/deploy/progressLine";
+import { vscodeSshPrompts } from "../remote/sshPromptsUi";
 import { spawnStudioCli } from "./studioCli";
 
 export async function pickModel(title: string): Promise<vscode.Uri | undefined> {
@@ -34,7 +35,8 @@ export function defaultEndpointName(model: vscode.Uri): string {
 export async function runDeployCli(args: string[], title: string, model: vscode.Uri, log: vscode.LogOutputChannel): Promise<DeployOutcome | undefined> {
   log.info(`tfjs-studio ${args.join(" ")}`);
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
-    const child = await spawnStudioCli(args, path.dirname(model.fsPath));
+    // An SSH host's key or a key's passphrase is asked as Connect to Remote Kernel asks it.
+    const child = await spawnStudioCli(args, path.dirname(model.fsPath), {}, vscodeSshPrompts);
     // Ctrl-C's signal: the CLI stops and says what is left behind.
     cancel.onCancellationRequested(() => child.kill("SIGINT"));
     let stdout = "";

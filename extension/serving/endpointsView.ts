@@ -14,6 +14,7 @@ import { readPackagedManifest } from "../../serving/package/packagedManifest";
 import { remoteSettings, sshCliOptions } from "../remote/remoteSettings";
 import type { CloudEndpoints } from "./cloudEndpoints";
 import type { LocalEndpoint } from "./localEndpoint";
+import { vscodeSshPrompts } from "../remote/sshPromptsUi";
 import { reportedCommand, runStudioCli, workspaceCwd } from "./studioCli";
 
 const VIEW_ID = "tfjsStudio.endpoints";
@@ -154,7 +155,7 @@ export function registerEndpointsView(local: LocalEndpoint, cloud: CloudEndpoint
       if (answer !== remove) return;
       const target = onHost ? ["--ssh", endpoint.location, ...sshCliOptions(remoteSettings())] : ["--region", endpoint.location];
       const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${endpoint.name}…` }, () =>
-        runStudioCli(["delete-endpoint", endpoint.name, ...target, "--yes"], workspaceCwd()),
+        runStudioCli(["delete-endpoint", endpoint.name, ...target, "--yes"], workspaceCwd(), undefined, vscodeSshPrompts),
       );
       log.info(`tfjs-studio delete-endpoint ${endpoint.name}:\n${run.stdout}${run.stderr}`);
       await cloud.refresh();

@@ -451,6 +451,8 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     it("deploys the package to an SSH host from the palette with progress, lists it in the Endpoints view and deletes it", async () => {
       const { workbench, page } = session;
       const [port] = await freePorts(1);
+      // A host not known yet: its key is asked about in VS Code, as the command runs.
+      fs.rmSync(path.join(sshDir, "known_hosts"));
       await workbench.startCommand("TF.js Studio: Deploy to SSH Host…");
       await workbench.pickQuickItem("mnist-mlp/model.tar.gz");
       await workbench.pickQuickItem(REMOTE_HOST);
@@ -458,6 +460,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       await workbench.answerInputBox("Port on", String(port));
       // The default, 127.0.0.1, with the warning about 0.0.0.0 in the question.
       await workbench.answerInputBox("0.0.0.0 exposes it to the host's network");
+      await page.locator(".monaco-dialog-box", { hasText: "The authenticity of host" }).locator(".monaco-button", { hasText: "Trust and Connect" }).click({ timeout: KERNEL_TIMEOUT_MS });
 
       const toast = (text: string | RegExp) => page.locator(".notifications-toasts .notification-toast", { hasText: text });
       const deployed = toast(new RegExp(`Endpoint mnist-ssh created on ${REMOTE_HOST}, listening on 127\\.0\\.0\\.1:${port} there; test call \\d+ ms: \\[0\\]`));
