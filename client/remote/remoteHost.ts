@@ -1,8 +1,8 @@
-// A host reached over SSH, prepared to run kernels: probed in one command (hostProbe.ts), its Node checked (20 or
-// later), the kernel runtime uploaded over SFTP into <root>/runtime/<version>/ once per version and verified by its
-// SHA-256, and kernels started detached under <root>/kernels/<id>/ (connection file and log, mode 0600), listed and
-// stopped. The small scripts run on the
-// host are run by its own Node, so nothing but Node and a POSIX shell is assumed there.
+// A host reached over SSH, prepared to run kernels and model servers: probed in one command (hostProbe.ts), its Node
+// checked (20 or later), the runtime uploaded over SFTP into <root>/runtime/<version>/ once per version and verified
+// by its SHA-256, and processes started detached (kernels under <root>/kernels/<id>/, connection file and log mode
+// 0600), listed and stopped. The small scripts run on the host are run by its own Node, so nothing but Node and a
+// POSIX shell is assumed there.
 import { randomBytes, randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { quote } from "shell-quote";
