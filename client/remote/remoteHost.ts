@@ -150,8 +150,8 @@ export class RemoteHost {
   }
 
   /** Ends a process with SIGTERM, and SIGKILL when it is still there after `graceMs`; resolves once it is gone. */
-  async stopProcess(pid: number, graceMs: number): Promise<void> {
-    await this.nodeScript(STOP_SCRIPT, [String(pid), String(graceMs)]);
+  async stopProcess(pid: number, graceMs: number, firstSignal: "SIGTERM" | "none" = "SIGTERM"): Promise<void> {
+    await this.nodeScript(STOP_SCRIPT, [String(pid), String(graceMs), firstSignal]);
   }
 
   /** Copies a local file to the host over SFTP, mode 0600, reporting whole percents as they pass each tenth. */
@@ -197,14 +197,8 @@ export class RemoteHost {
       client.close();
       forwarder.close();
     }
-    const deadline = Date.now() + SHUTDOWN_EXIT_TIMEOUT_MS;
-    while ((await this.listKernels()).some((running) => running.id === id)) {
-      if (Date.now() > deadline) {
-        await this.shell(`kill -KILL ${kernel.pid}`).catch(() => undefined);
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    // Its own exit, waited for on the host in one command; no SIGTERM, which would cut short what it does on the way.
+    await this.stopProcess(kernel.pid, SHUTDOWN_EXIT_TIMEOUT_MS, "none");
   }
 
   /** Whether a file or folder exists on the host. */
@@ -286,20 +280,21 @@ export const PROCESS_ALIVE_FUNCTION = `function alive(pid) {
   try { return !/^\\d+ \\(.*\\) Z/.test(require("fs").readFileSync("/proc/" + pid + "/stat", "utf8")); } catch { return true; }
 }`;
 
-/** Sends SIGTERM to a pid, then SIGKILL when it is still alive after the grace period; exits once it is gone. */
+/** Sends SIGTERM (or no signal) to a pid, then SIGKILL when it is still alive after the grace period; exits once it is gone. */
 const STOP_SCRIPT = `${PROCESS_ALIVE_FUNCTION}
 const pid = Number(process.argv[1]), deadline = Date.now() + Number(process.argv[2]);
-try { process.kill(pid, "SIGTERM"); } catch {}
+if (process.argv[3] !== "none") { try { process.kill(pid, process.argv[3]); } catch {} }
 const poll = () => { if (!alive(pid)) return; if (Date.now() > deadline) { try { process.kill(pid, "SIGKILL"); } catch {} } setTimeout(poll, 50); };
 poll();`;
 
 /** Lists kernels/<id>/kernel.json with liveness and the state file the kernel keeps; removes dead kernels' folders. */
-const LIST_SCRIPT = `const fs = require("fs"), path = require("path"); const root = process.argv[1]; const out = [];
+const LIST_SCRIPT = `${PROCESS_ALIVE_FUNCTION}
+const fs = require("fs"), path = require("path"); const root = process.argv[1]; const out = [];
 for (const id of fs.existsSync(root) ? fs.readdirSync(root) : []) {
   const dir = path.join(root, id); let meta, state = {};
   try { meta = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")); } catch { continue; }
   try { state = JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")); } catch {}
-  try { process.kill(meta.pid, 0); } catch (e) { if (e.code !== "EPERM") { fs.rmSync(dir, { recursive: true, force: true }); continue; } }
+  if (!alive(meta.pid)) { fs.rmSync(dir, { recursive: true, force: true }); continue; }
   out.push({ ...meta, executionState: state.execution_state || "starting" });
 }
 process.stdout.write(JSON.stringify(out));`;
