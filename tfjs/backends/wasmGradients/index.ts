@@ -5,9 +5,11 @@
 // of, Conv2DBackpropInput and MaxPoolGrad (faster stand-ins built from its XNNPACK kernels replace them), and Slice,
 // Unpack and SplitV, which copy their whole input per piece (an LSTM's unstacking of its sequence), and GatherV2 (fit's
 // batches, Embedding lookups), slow per element: stand-ins copy rows through heap views. Its OneHot ignores the dtype
-// it is asked for: a stand-in casts.
+// it is asked for: a stand-in casts. tfjs' LSTM layer runs every step as a dozen small kernels: the fused LSTM
+// (tfjs/layers/fusedLstm) runs a whole sequence as two kernels on wasm.
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
+import { installFusedLstm } from "../../layers/fusedLstm";
 import { conv2DBackpropFilterConfig } from "./conv2DBackpropFilter";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
@@ -18,6 +20,8 @@ import { maxPoolGradConfig } from "./maxPoolGrad";
 import { oneHotConfig } from "./oneHot";
 import { transposedMatMulConfig } from "./transposedMatMul";
 import { unsortedSegmentSumConfig } from "./unsortedSegmentSum";
+
+export { FUSED_LSTM_KERNELS } from "../../layers/fusedLstm";
 
 /** Kernels wasm lacks: registered unless a kernel of that name is already there (a later wasm backend's own). */
 const missingKernels: ((tf: Tfjs) => KernelConfig)[] = [
@@ -40,9 +44,9 @@ const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [
 ];
 
 /**
- * Registers the missing kernels and the faster stand-ins for the 'wasm' backend of this tfjs instance. Call it once
- * tfjs-backend-wasm is loaded (its kernels registered), before or after the backend is initialized. Idempotent.
- * Returns the names of the kernels it registered.
+ * Registers the missing kernels and the faster stand-ins for the 'wasm' backend of this tfjs instance, and installs
+ * the fused LSTM. Call it once tfjs-backend-wasm is loaded (its kernels registered), before or after the backend is
+ * initialized. Idempotent. Returns the names of the kernels it registered.
  */
 export function registerWasmGradients(tf: Tfjs): string[] {
   const registered: string[] = [];
@@ -59,5 +63,6 @@ export function registerWasmGradients(tf: Tfjs): string[] {
     tf.registerKernel(config);
     registered.push(config.kernelName);
   }
+  registered.push(...installFusedLstm(tf));
   return registered;
 }

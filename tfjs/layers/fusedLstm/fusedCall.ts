@@ -1,0 +1,77 @@
+// The fused LSTM as tfjs' LSTM layer computes it, for the configurations it covers: which those are (anything else
+// takes tfjs' own per-step path), and the call itself: one input projection for all steps, the fused recurrence, and
+// the outputs tfjs' RNN.call returns (the sequence or the last step, and with returnState the last h and c).
+import type { Tensor, Tensor2D, Tensor3D } from "@tensorflow/tfjs";
+import type { Tfjs } from "../../tfjsModule";
+import { isRecurrentActivation, type RecurrentActivation } from "./gateActivations";
+import { LSTM_BACKWARD, LSTM_FORWARD } from "./kernelNames";
+import { lstmRecurrence } from "./recurrence";
+
+/** What the fused path reads of a tfjs LSTM layer (tfjs-layers' RNN and LSTMCell fields). */
+export interface LstmLayer {
+  readonly cell: {
+    readonly units: number;
+    readonly activation: { getClassName(): string };
+    readonly recurrentActivation: { getClassName(): string };
+    readonly useBias: boolean;
+    readonly dropout: number;
+    readonly recurrentDropout: number;
+    readonly kernel: { read(): Tensor };
+    readonly recurrentKernel: { read(): Tensor };
+    readonly bias: { read(): Tensor } | null;
+  };
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  readonly stateful: boolean;
+}
+
+export type LstmKwargs = { mask?: unknown; initialState?: unknown } | undefined | null;
+
+interface FusedPlan {
+  x: Tensor3D;
+  mask: Tensor2D | undefined;
+  recurrentActivation: RecurrentActivation;
+}
+
+/** The fused call's inputs, or undefined where tfjs' own LSTM must run. */
+export function fusedLstmPlan(tf: Tfjs, layer: LstmLayer, inputs: Tensor | Tensor[], kwargs: LstmKwargs): FusedPlan | undefined {
+  if (tf.getBackend() !== "wasm" || !tf.getKernel(LSTM_FORWARD, "wasm") || !tf.getKernel(LSTM_BACKWARD, "wasm")) return undefined;
+  // Stateful layers and given initial states start from states the kernel does not take.
+  if (layer.stateful || kwargs?.initialState != null) return undefined;
+  const { cell } = layer;
+  if (cell.dropout !== 0 || cell.recurrentDropout !== 0 || cell.activation.getClassName() !== "tanh") return undefined;
+  const recurrentActivation = cell.recurrentActivation.getClassName();
+  if (!isRecurrentActivation(recurrentActivation)) return undefined;
+  const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+  if (x === undefined || x.rank !== 3 || x.dtype !== "float32" || x.shape[0] === 0 || x.shape[1] === 0) return undefined;
+  const mask = kwargs?.mask;
+  if (mask == null) return { x: x as Tensor3D, mask: undefined, recurrentActivation };
+  if (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1]) return undefined;
+  return { x: x as Tensor3D, mask: mask as Tensor2D, recurrentActivation };
+}
+
+export function fusedLstmCall(tf: Tfjs, layer: LstmLayer, plan: FusedPlan): Tensor | Tensor[] {
+  return tf.tidy(() => {
+    const { cell, returnSequences, returnState } = layer;
+    const [batch, steps, features] = plan.x.shape;
+    const units = cell.units;
+    // As tfjs' rnn(): any nonzero mask value counts as 1; goBackwards walks the steps in reverse, outputs in that order.
+    let x: Tensor3D = plan.x;
+    let mask = plan.mask && tf.cast(tf.cast(plan.mask, "bool"), "float32");
+    if (layer.goBackwards) {
+      x = tf.reverse(x, 1);
+      mask = mask && tf.reverse(mask, 1);
+    }
+    let xw = tf.matMul(tf.reshape(x, [batch * steps, features]), cell.kernel.read() as Tensor2D);
+    if (cell.useBias && cell.bias) xw = tf.add(xw, cell.bias.read());
+    const sequence = lstmRecurrence(tf, tf.reshape(xw, [batch, steps, 4 * units]), cell.recurrentKernel.read() as Tensor2D, mask, {
+      recurrentActivation: plan.recurrentActivation,
+      withLastCell: returnState,
+    });
+    const step = (t: number) => tf.reshape(tf.slice(sequence, [0, t, 0], [batch, 1, units]), [batch, units]);
+    const output = !returnSequences ? step(steps - 1) : returnState ? tf.slice(sequence, [0, 0, 0], [batch, steps, units]) : sequence;
+    // With returnState the sequence has one more step: the last cell state.
+    return returnState ? [output, step(steps - 1), step(steps)] : output;
+  });
+}
