@@ -60,7 +60,7 @@ type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
 function lstmLayer(args: LstmArgs, features: number, seed: number): tf.layers.Layer {
   const layer = tf.layers.lstm(args);
   // Built by a first call, as a model builds its layers: build() alone leaves the layer to build again.
-  tf.tidy(() => layer.apply(tf.zeros([1, 1, features])));
+  tf.tidy(() => layer.apply(tf.zeros([1, 1, features])) as tf.Tensor);
   layer.setWeights(layer.getWeights().map((w, i) => tf.tensor(values(w.size, seed + i, 0.5), w.shape)));
   return layer;
 }
@@ -72,7 +72,7 @@ interface Results {
 
 /** The layer's outputs, and the gradients of a fixed weighted sum of them with respect to x and each weight. */
 function forwardAndGradients(layer: tf.layers.Layer, x: tf.Tensor, mask?: tf.Tensor): Results {
-  const weights = layer.trainableWeights.map((w) => w.read());
+  const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
   const apply = (input: tf.Tensor) => [layer.apply(input, mask ? { mask } : {}) as tf.Tensor | tf.Tensor[]].flat();
   const outputs = apply(x);
   const loss = (input: tf.Tensor) =>

@@ -5,8 +5,8 @@
 // of, Conv2DBackpropInput and MaxPoolGrad (faster stand-ins built from its XNNPACK kernels replace them), and Slice,
 // Unpack and SplitV, which copy their whole input per piece (an LSTM's unstacking of its sequence), and GatherV2 (fit's
 // batches, Embedding lookups), slow per element: stand-ins copy rows through heap views. Its OneHot ignores the dtype
-// it is asked for: a stand-in casts. tfjs' LSTM layer runs every step as a dozen small kernels: the fused LSTM
-// (tfjs/layers/fusedLstm) runs a whole sequence as two kernels on wasm.
+// it is asked for: a stand-in casts. Its Identity (tf.clone) copies the tensor: a stand-in shares it. tfjs' LSTM layer
+// runs every step as a dozen small kernels: the fused LSTM (tfjs/layers/fusedLstm) runs a sequence as two on wasm.
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
 import { installFusedLstm } from "../../layers/fusedLstm";
@@ -15,6 +15,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
 import { conv2DBackpropInputConfig } from "./conv2DBackpropInput";
 import { gatherV2Config } from "./gatherV2";
+import { identityConfig } from "./identity";
 import { sliceConfig, splitVConfig, unpackConfig } from "./heapSlice";
 import { maxPoolGradConfig } from "./maxPoolGrad";
 import { oneHotConfig } from "./oneHot";
@@ -41,6 +42,7 @@ const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [
   unpackConfig,
   splitVConfig,
   gatherV2Config,
+  identityConfig,
 ];
 
 /**

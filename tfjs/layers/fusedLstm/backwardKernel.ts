@@ -1,19 +1,73 @@
 // The backward pass of the fused LSTM over the whole sequence as one wasm kernel: from the gradient of its output it
-// returns the gradient of the gate pre-activations, dZ [batch, time, 4·units], walking the steps backwards. Per step
-// the gradient reaching h from the next step is dZ_{t+1}·Uᵀ (the backend's XNNPACK product, with Uᵀ given); the rest
-// is elementwise, from what the forward kernel kept. The weight and input gradients are then plain matrix products
-// of dZ (see recurrence.ts): the kernel does only what must go step by step.
-import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs";
+// returns the gradients of the gate pre-activations, dZ [time, batch, 4·units], and of the bias (dZ summed over steps
+// and rows), walking the steps backwards. Per step the gradient reaching h from the next step is dZ_{t+1}·Uᵀ (the
+// backend's XNNPACK product, with Uᵀ given); the rest is elementwise, from what the forward kernel kept. The weight
+// and input gradients are then plain matrix products of dZ (see recurrence.ts): the kernel does only what must go
+// step by step.
+import type { KernelConfig } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import type { LstmKernelAttrs } from "./forwardKernel";
-import { recurrentDerivative } from "./gateActivations";
+import { copyOf, kernelInput, type LstmKernelAttrs } from "./forwardKernel";
 import { LSTM_BACKWARD } from "./kernelNames";
-import { HeapViews, heapMatMul } from "./wasmHeap";
+import { HeapMatMul, HeapViews } from "./wasmHeap";
 
-function input(inputs: Record<string, TensorInfo | undefined>, name: string): TensorInfo {
-  const info = inputs[name];
-  if (info === undefined) throw new Error(`${LSTM_BACKWARD}: missing input '${name}'`);
-  return info;
+interface BackwardStepArrays {
+  dy: Float32Array;
+  gates: Float32Array;
+  tanhC: Float32Array;
+  cPrev: Float32Array;
+  dZ: Float32Array;
+  dhRecurrent: Float32Array;
+  dc: Float32Array;
+  dhKept: Float32Array;
+  biasSum: Float64Array;
+  mask: Float32Array | undefined;
+}
+
+/**
+ * One step back: dZ_t from the gradients reaching h_t and c_t; leaves in dc (and dhKept) what reaches the step before.
+ * A function of its own, so that V8 optimizes it as soon as it is hot.
+ */
+function backwardStep(a: BackwardStepArrays, t: number, batch: number, units: number, sigmoidGates: boolean, recurrent: boolean): void {
+  const { dy, gates, tanhC, cPrev, dZ, dhRecurrent, dc, dhKept, biasSum, mask } = a;
+  const gateWidth = 4 * units;
+  const rowSize = batch * units;
+  for (let b = 0; b < batch; b++) {
+    const kept = mask !== undefined && mask[t * batch + b] === 0;
+    const zRow = (t * batch + b) * gateWidth;
+    const stateRow = b * units;
+    const seqRow = t * rowSize + stateRow;
+    if (kept) {
+      // The step kept the previous states: their gradients pass through, the gates get none.
+      for (let j = 0; j < units; j++) dhKept[stateRow + j] += dy[seqRow + j] + (recurrent ? dhRecurrent[stateRow + j] : 0);
+      dZ.fill(0, zRow, zRow + gateWidth);
+      continue;
+    }
+    for (let j = 0; j < units; j++) {
+      const dh = dy[seqRow + j] + (recurrent ? dhRecurrent[stateRow + j] : 0) + dhKept[stateRow + j];
+      dhKept[stateRow + j] = 0;
+      const i = gates[zRow + j];
+      const f = gates[zRow + units + j];
+      const g = gates[zRow + 2 * units + j];
+      const o = gates[zRow + 3 * units + j];
+      const tc = tanhC[seqRow + j];
+      const dcNew = dc[stateRow + j] + dh * o * (1 - tc * tc);
+      dc[stateRow + j] = dcNew * f;
+      // The derivatives from the activations: hardSigmoid's is 0.2 inside its clip (tfjs' clip gradient counts the
+      // bounds as inside; from the clipped output an input exactly on a bound reads as outside), sigmoid's a·(1−a).
+      const dzi = dcNew * g * (sigmoidGates ? i * (1 - i) : i > 0 && i < 1 ? 0.2 : 0);
+      const dzf = dcNew * cPrev[seqRow + j] * (sigmoidGates ? f * (1 - f) : f > 0 && f < 1 ? 0.2 : 0);
+      const dzg = dcNew * i * (1 - g * g);
+      const dzo = dh * tc * (sigmoidGates ? o * (1 - o) : o > 0 && o < 1 ? 0.2 : 0);
+      dZ[zRow + j] = dzi;
+      dZ[zRow + units + j] = dzf;
+      dZ[zRow + 2 * units + j] = dzg;
+      dZ[zRow + 3 * units + j] = dzo;
+      biasSum[j] += dzi;
+      biasSum[units + j] += dzf;
+      biasSum[2 * units + j] += dzg;
+      biasSum[3 * units + j] += dzo;
+    }
+  }
 }
 
 export const lstmBackwardConfig: KernelConfig = {
@@ -21,74 +75,38 @@ export const lstmBackwardConfig: KernelConfig = {
   backendName: "wasm",
   kernelFunc: ({ inputs, attrs, backend }) => {
     const wasm = backend as BackendWasm;
-    const dy = input(inputs, "dy");
-    const recurrentKernelT = input(inputs, "recurrentKernelT");
-    const gates = input(inputs, "gates");
-    const tanhC = input(inputs, "tanhC");
-    const cPrev = input(inputs, "cPrev");
-    const mask = inputs.mask;
+    const dy = kernelInput(LSTM_BACKWARD, inputs, "dy");
+    const recurrentKernelT = kernelInput(LSTM_BACKWARD, inputs, "recurrentKernelT");
+    const gates = kernelInput(LSTM_BACKWARD, inputs, "gates");
+    const tanhC = kernelInput(LSTM_BACKWARD, inputs, "tanhC");
+    const cPrev = kernelInput(LSTM_BACKWARD, inputs, "cPrev");
+    const mask = copyOf(wasm, inputs.mask);
     const { recurrentActivation, withLastCell } = attrs as unknown as LstmKernelAttrs;
-    const [batch, steps, gateWidth] = gates.shape;
+    const [steps, batch, gateWidth] = gates.shape;
     const units = gateWidth / 4;
-    const dySteps = steps + (withLastCell ? 1 : 0);
+    const rowSize = batch * units;
+    const sigmoidGates = recurrentActivation === "sigmoid";
 
-    const dZ = wasm.makeOutput([batch, steps, gateWidth], "float32");
-    // This step's dZ, contiguous, as the left operand of the product that carries it to the previous step's h.
-    const dZStep = wasm.makeOutput([batch, gateWidth], "float32");
+    const dZ = wasm.makeOutput([steps, batch, gateWidth], "float32");
+    const dBias = wasm.makeOutput([gateWidth], "float32");
+    // This step's dZ·Uᵀ, the gradient carried to the previous step's h.
     const dhRecurrent = wasm.makeOutput([batch, units], "float32");
-    const maskValues = mask ? (wasm.typedArrayFromHeap(mask) as Float32Array).slice() : undefined;
-    const heap = new HeapViews(wasm, { dy, gates, tanhC, cPrev, dZ, dZStep, dhRecurrent });
-    const carryToPrevious = heapMatMul(wasm, dZStep, recurrentKernelT, dhRecurrent, batch, gateWidth, units);
+    const heap = new HeapViews(wasm, { dy, gates, tanhC, cPrev, dZ, dhRecurrent });
     // The gradients reaching c and (for masked steps) h of the step before, besides dZ·Uᵀ.
-    const dc = new Float32Array(batch * units);
-    const dhKept = new Float32Array(batch * units);
-    if (withLastCell) {
-      const dyV = heap.views.dy;
-      for (let b = 0; b < batch; b++) dc.set(dyV.subarray((b * dySteps + steps) * units, (b * dySteps + steps + 1) * units), b * units);
-    }
+    const dc = withLastCell ? heap.views.dy.slice(steps * rowSize, (steps + 1) * rowSize) : new Float32Array(rowSize);
+    const dhKept = new Float32Array(rowSize);
+    const biasSum = new Float64Array(gateWidth);
+    const carryProduct = new HeapMatMul(wasm, recurrentKernelT, dhRecurrent, batch, gateWidth, units);
 
     for (let t = steps - 1; t >= 0; t--) {
       const recurrent = t < steps - 1;
-      if (recurrent) carryToPrevious();
+      // dZ_{t+1}'s rows are contiguous (time-major): the product reads them in place.
+      if (recurrent) carryProduct.run(dZ, (t + 1) * batch);
       const v = heap.views;
-      const [dyV, gatesV, tanhCV, cPrevV, dZV, dZStepV, dhRecurrentV] = [v.dy, v.gates, v.tanhC, v.cPrev, v.dZ, v.dZStep, v.dhRecurrent];
-      for (let b = 0; b < batch; b++) {
-        const kept = maskValues !== undefined && maskValues[b * steps + t] === 0;
-        const zRow = (b * steps + t) * gateWidth;
-        const stepRow = b * gateWidth;
-        const stateRow = b * units;
-        const seqRow = (b * steps + t) * units;
-        const dyRow = (b * dySteps + t) * units;
-        for (let j = 0; j < units; j++) {
-          const dh = dyV[dyRow + j] + (recurrent ? dhRecurrentV[stateRow + j] : 0) + dhKept[stateRow + j];
-          if (kept) {
-            // The step kept the previous states: their gradients pass through, the gates get none.
-            dhKept[stateRow + j] = dh;
-            dZV[zRow + j] = dZV[zRow + units + j] = dZV[zRow + 2 * units + j] = dZV[zRow + 3 * units + j] = 0;
-            dZStepV[stepRow + j] = dZStepV[stepRow + units + j] = dZStepV[stepRow + 2 * units + j] = dZStepV[stepRow + 3 * units + j] = 0;
-            continue;
-          }
-          dhKept[stateRow + j] = 0;
-          const i = gatesV[zRow + j];
-          const f = gatesV[zRow + units + j];
-          const g = gatesV[zRow + 2 * units + j];
-          const o = gatesV[zRow + 3 * units + j];
-          const tc = tanhCV[seqRow + j];
-          const dcNew = dc[stateRow + j] + dh * o * (1 - tc * tc);
-          dc[stateRow + j] = dcNew * f;
-          const dzi = dcNew * g * recurrentDerivative(recurrentActivation, i);
-          const dzf = dcNew * cPrevV[seqRow + j] * recurrentDerivative(recurrentActivation, f);
-          const dzg = dcNew * i * (1 - g * g);
-          const dzo = dh * tc * recurrentDerivative(recurrentActivation, o);
-          dZV[zRow + j] = dZStepV[stepRow + j] = dzi;
-          dZV[zRow + units + j] = dZStepV[stepRow + units + j] = dzf;
-          dZV[zRow + 2 * units + j] = dZStepV[stepRow + 2 * units + j] = dzg;
-          dZV[zRow + 3 * units + j] = dZStepV[stepRow + 3 * units + j] = dzo;
-        }
-      }
+      backwardStep({ ...v, dc, dhKept, biasSum, mask }, t, batch, units, sigmoidGates, recurrent);
     }
-    wasm.disposeData(dZStep.dataId);
+    (wasm.typedArrayFromHeap(dBias) as Float32Array).set(biasSum);
     wasm.disposeData(dhRecurrent.dataId);
-    return dZ;
+    return [dZ, dBias];
   },
 };

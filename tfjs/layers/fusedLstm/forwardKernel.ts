@@ -1,26 +1,86 @@
-// The forward pass of an LSTM over the whole sequence as one wasm kernel. The input projection x·W + b arrives
+// The forward pass of an LSTM over the whole sequence as one wasm kernel. The input projection x·W arrives
 // precomputed for every step (one large matrix product before the kernel); per step the kernel adds h·U with the
-// backend's XNNPACK product and runs the gate arithmetic in a JavaScript loop over heap views. It keeps what the
-// backward kernel needs: the gate activations, tanh of the cell state, and the states each step started from.
+// backend's XNNPACK product and runs the bias and gate arithmetic in a JavaScript loop over heap views. It keeps what
+// the backward kernel needs: the gate activations, tanh of the cell state, and the states each step started from.
 //
-// Layouts are batch-major, as the layer's input and output: xw and gates [batch, time, 4·units] (gates i, f, g, o,
-// tfjs' order), the rest [batch, time, units]. A mask [batch, time] (1 or 0) keeps the previous states where 0, as
+// Layouts are time-major, so that a step's rows are contiguous: xw and gates [time, batch, 4·units] (gates i, f, g, o,
+// tfjs' order), the rest [time, batch, units]. A mask [time, batch] (1 or 0) keeps the previous states where 0, as
 // tfjs' rnn() does. With withLastCell the output has one more step holding the last cell state (for returnState).
-import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs";
+import type { KernelConfig, NamedTensorInfoMap, TensorInfo } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { hardSigmoid, sigmoid, tanh, type RecurrentActivation } from "./gateActivations";
 import { LSTM_FORWARD } from "./kernelNames";
-import { HeapViews, heapMatMul } from "./wasmHeap";
+import { HeapMatMul, HeapViews } from "./wasmHeap";
 
 export interface LstmKernelAttrs {
   recurrentActivation: RecurrentActivation;
   withLastCell: boolean;
 }
 
-function input(inputs: Record<string, TensorInfo | undefined>, name: string): TensorInfo {
+export function kernelInput(kernelName: string, inputs: NamedTensorInfoMap, name: string): TensorInfo {
   const info = inputs[name];
-  if (info === undefined) throw new Error(`${LSTM_FORWARD}: missing input '${name}'`);
+  if (info === undefined) throw new Error(`${kernelName}: missing input '${name}'`);
   return info;
+}
+
+/** A small input copied into JavaScript (views of the heap would have to be taken again as it grows). */
+export function copyOf(backend: BackendWasm, info: TensorInfo | undefined): Float32Array | undefined {
+  return info && (backend.typedArrayFromHeap(info) as Float32Array).slice();
+}
+
+interface ForwardStepArrays {
+  xw: Float32Array;
+  hU: Float32Array;
+  bias: Float32Array;
+  gates: Float32Array;
+  hPrev: Float32Array;
+  cPrev: Float32Array;
+  tanhC: Float32Array;
+  out: Float32Array;
+  c: Float32Array;
+  mask: Float32Array | undefined;
+}
+
+/** One step's gate arithmetic: a function of its own, so that V8 optimizes it as soon as it is hot. */
+function forwardStep(a: ForwardStepArrays, t: number, batch: number, units: number, sigmoidGates: boolean): void {
+  const { xw, hU, bias, gates, hPrev, cPrev, tanhC, out, c, mask } = a;
+  const gateWidth = 4 * units;
+  const rowSize = batch * units;
+  for (let b = 0; b < batch; b++) {
+    const kept = mask !== undefined && mask[t * batch + b] === 0;
+    const hURow = b * gateWidth;
+    const zRow = t * batch * gateWidth + hURow;
+    const stateRow = b * units;
+    const seqRow = t * rowSize + stateRow;
+    const previousRow = seqRow - rowSize;
+    for (let j = 0; j < units; j++) {
+      const zi = xw[zRow + j] + hU[hURow + j] + bias[j];
+      const zf = xw[zRow + units + j] + hU[hURow + units + j] + bias[units + j];
+      const zg = xw[zRow + 2 * units + j] + hU[hURow + 2 * units + j] + bias[2 * units + j];
+      const zo = xw[zRow + 3 * units + j] + hU[hURow + 3 * units + j] + bias[3 * units + j];
+      const i = sigmoidGates ? sigmoid(zi) : hardSigmoid(zi);
+      const f = sigmoidGates ? sigmoid(zf) : hardSigmoid(zf);
+      const g = tanh(zg);
+      const o = sigmoidGates ? sigmoid(zo) : hardSigmoid(zo);
+      gates[zRow + j] = i;
+      gates[zRow + units + j] = f;
+      gates[zRow + 2 * units + j] = g;
+      gates[zRow + 3 * units + j] = o;
+      const cBefore = c[stateRow + j];
+      const hBefore = t > 0 ? out[previousRow + j] : 0;
+      cPrev[seqRow + j] = cBefore;
+      hPrev[seqRow + j] = hBefore;
+      const cNew = f * cBefore + i * g;
+      const tc = tanh(cNew);
+      tanhC[seqRow + j] = tc;
+      if (kept) {
+        out[seqRow + j] = hBefore;
+      } else {
+        c[stateRow + j] = cNew;
+        out[seqRow + j] = o * tc;
+      }
+    }
+  }
 }
 
 export const lstmForwardConfig: KernelConfig = {
@@ -28,76 +88,35 @@ export const lstmForwardConfig: KernelConfig = {
   backendName: "wasm",
   kernelFunc: ({ inputs, attrs, backend }) => {
     const wasm = backend as BackendWasm;
-    const xw = input(inputs, "xw");
-    const recurrentKernel = input(inputs, "recurrentKernel");
-    const mask = inputs.mask;
+    const xw = kernelInput(LSTM_FORWARD, inputs, "xw");
+    const recurrentKernel = kernelInput(LSTM_FORWARD, inputs, "recurrentKernel");
     const { recurrentActivation, withLastCell } = attrs as unknown as LstmKernelAttrs;
-    const [batch, steps, gateWidth] = xw.shape;
+    const [steps, batch, gateWidth] = xw.shape;
     const units = gateWidth / 4;
-    const outSteps = steps + (withLastCell ? 1 : 0);
-    const act = recurrentActivation === "sigmoid" ? sigmoid : hardSigmoid;
+    const rowSize = batch * units;
+    const bias = copyOf(wasm, inputs.bias) ?? new Float32Array(gateWidth);
+    const mask = copyOf(wasm, inputs.mask);
+    const sigmoidGates = recurrentActivation === "sigmoid";
 
-    const out = wasm.makeOutput([batch, outSteps, units], "float32");
-    const hPrev = wasm.makeOutput([batch, steps, units], "float32");
-    const cPrev = wasm.makeOutput([batch, steps, units], "float32");
-    const gates = wasm.makeOutput([batch, steps, gateWidth], "float32");
-    const tanhC = wasm.makeOutput([batch, steps, units], "float32");
-    // h is the product's left operand, so it lives on the heap; c stays in JavaScript.
-    const h = wasm.makeOutput([batch, units], "float32");
+    const out = wasm.makeOutput([steps + (withLastCell ? 1 : 0), batch, units], "float32");
+    const hPrev = wasm.makeOutput([steps, batch, units], "float32");
+    const cPrev = wasm.makeOutput([steps, batch, units], "float32");
+    const gates = wasm.makeOutput([steps, batch, gateWidth], "float32");
+    const tanhC = wasm.makeOutput([steps, batch, units], "float32");
+    // h of the step before is the output's previous step, which the product reads in place; c stays in JavaScript.
     const hU = wasm.makeOutput([batch, gateWidth], "float32");
-    const c = new Float32Array(batch * units);
-    // A copy in JavaScript: the mask is small and read as is.
-    const maskValues = mask ? (wasm.typedArrayFromHeap(mask) as Float32Array).slice() : undefined;
-    const heap = new HeapViews(wasm, { xw, out, hPrev, cPrev, gates, tanhC, h, hU });
-    heap.views.h.fill(0);
-    const multiplyRecurrent = heapMatMul(wasm, h, recurrentKernel, hU, batch, units, gateWidth);
+    const c = new Float32Array(rowSize);
+    const heap = new HeapViews(wasm, { xw, out, hPrev, cPrev, gates, tanhC, hU });
+    const recurrentProduct = new HeapMatMul(wasm, recurrentKernel, hU, batch, units, gateWidth);
 
     for (let t = 0; t < steps; t++) {
-      // The first step starts from zero states: h·U is zero, and hU holds nothing yet.
-      const recurrent = t > 0;
-      if (recurrent) multiplyRecurrent();
+      // The first step starts from zero states: h·U is zero.
+      if (t > 0) recurrentProduct.run(out, (t - 1) * batch);
+      else heap.views.hU.fill(0);
       const v = heap.views;
-      const [xwV, hUV, gatesV, hV, hPrevV, cPrevV, tanhCV, outV] = [v.xw, v.hU, v.gates, v.h, v.hPrev, v.cPrev, v.tanhC, v.out];
-      for (let b = 0; b < batch; b++) {
-        const keep = maskValues !== undefined && maskValues[b * steps + t] === 0;
-        const zRow = (b * steps + t) * gateWidth;
-        const hURow = b * gateWidth;
-        const stateRow = b * units;
-        const seqRow = (b * steps + t) * units;
-        const outRow = (b * outSteps + t) * units;
-        for (let j = 0; j < units; j++) {
-          const zi = xwV[zRow + j] + (recurrent ? hUV[hURow + j] : 0);
-          const zf = xwV[zRow + units + j] + (recurrent ? hUV[hURow + units + j] : 0);
-          const zg = xwV[zRow + 2 * units + j] + (recurrent ? hUV[hURow + 2 * units + j] : 0);
-          const zo = xwV[zRow + 3 * units + j] + (recurrent ? hUV[hURow + 3 * units + j] : 0);
-          const i = act(zi);
-          const f = act(zf);
-          const g = tanh(zg);
-          const o = act(zo);
-          gatesV[zRow + j] = i;
-          gatesV[zRow + units + j] = f;
-          gatesV[zRow + 2 * units + j] = g;
-          gatesV[zRow + 3 * units + j] = o;
-          const cBefore = c[stateRow + j];
-          const hBefore = hV[stateRow + j];
-          cPrevV[seqRow + j] = cBefore;
-          hPrevV[seqRow + j] = hBefore;
-          const cNew = f * cBefore + i * g;
-          const tc = tanh(cNew);
-          tanhCV[seqRow + j] = tc;
-          if (!keep) {
-            c[stateRow + j] = cNew;
-            hV[stateRow + j] = o * tc;
-          }
-          outV[outRow + j] = hV[stateRow + j];
-        }
-      }
+      forwardStep({ ...v, bias, c, mask }, t, batch, units, sigmoidGates);
     }
-    if (withLastCell) {
-      const outV = heap.views.out;
-      for (let b = 0; b < batch; b++) outV.set(c.subarray(b * units, (b + 1) * units), (b * outSteps + steps) * units);
-    }
-    wasm.disposeData(h.dataId);
+    if (withLastCell) heap.views.out.set(c, steps * rowSize);
     wasm.disposeData(hU.dataId);
     return [out, hPrev, cPrev, gates, tanhC];
   },

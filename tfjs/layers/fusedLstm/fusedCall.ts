@@ -1,7 +1,7 @@
 // The fused LSTM as tfjs' LSTM layer computes it, for the configurations it covers: which those are (anything else
 // takes tfjs' own per-step path), and the call itself: one input projection for all steps, the fused recurrence, and
 // the outputs tfjs' RNN.call returns (the sequence or the last step, and with returnState the last h and c).
-import type { Tensor, Tensor2D, Tensor3D } from "@tensorflow/tfjs";
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
 import { isRecurrentActivation, type RecurrentActivation } from "./gateActivations";
 import { LSTM_BACKWARD, LSTM_FORWARD } from "./kernelNames";
@@ -56,21 +56,23 @@ export function fusedLstmCall(tf: Tfjs, layer: LstmLayer, plan: FusedPlan): Tens
     const { cell, returnSequences, returnState } = layer;
     const [batch, steps, features] = plan.x.shape;
     const units = cell.units;
+    // The kernels work time-major, so that each step's rows are contiguous.
+    let x = tf.transpose(plan.x, [1, 0, 2]);
     // As tfjs' rnn(): any nonzero mask value counts as 1; goBackwards walks the steps in reverse, outputs in that order.
-    let x: Tensor3D = plan.x;
-    let mask = plan.mask && tf.cast(tf.cast(plan.mask, "bool"), "float32");
+    let mask = plan.mask && tf.transpose(tf.cast(tf.cast(plan.mask, "bool"), "float32"));
     if (layer.goBackwards) {
-      x = tf.reverse(x, 1);
-      mask = mask && tf.reverse(mask, 1);
+      x = tf.reverse(x, 0);
+      mask = mask && tf.reverse(mask, 0);
     }
-    let xw = tf.matMul(tf.reshape(x, [batch * steps, features]), cell.kernel.read() as Tensor2D);
-    if (cell.useBias && cell.bias) xw = tf.add(xw, cell.bias.read());
-    const sequence = lstmRecurrence(tf, tf.reshape(xw, [batch, steps, 4 * units]), cell.recurrentKernel.read() as Tensor2D, mask, {
+    const xw: Tensor3D = tf.reshape(tf.matMul(tf.reshape(x, [steps * batch, features]), cell.kernel.read() as Tensor2D), [steps, batch, 4 * units]);
+    const bias = cell.useBias && cell.bias ? (cell.bias.read() as Tensor1D) : undefined;
+    const sequence = lstmRecurrence(tf, xw, cell.recurrentKernel.read() as Tensor2D, bias, mask, {
       recurrentActivation: plan.recurrentActivation,
       withLastCell: returnState,
     });
-    const step = (t: number) => tf.reshape(tf.slice(sequence, [0, t, 0], [batch, 1, units]), [batch, units]);
-    const output = !returnSequences ? step(steps - 1) : returnState ? tf.slice(sequence, [0, 0, 0], [batch, steps, units]) : sequence;
+    const step = (t: number) => tf.reshape(tf.slice(sequence, [t, 0, 0], [1, batch, units]), [batch, units]);
+    const hSequence = () => tf.transpose(returnState ? tf.slice(sequence, [0, 0, 0], [steps, batch, units]) : sequence, [1, 0, 2]);
+    const output = returnSequences ? hSequence() : step(steps - 1);
     // With returnState the sequence has one more step: the last cell state.
     return returnState ? [output, step(steps - 1), step(steps)] : output;
   });

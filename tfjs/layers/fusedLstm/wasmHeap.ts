@@ -37,19 +37,54 @@ function shapeBytes(shape: number[]): Uint8Array {
   return new Uint8Array(new Int32Array(shape).buffer);
 }
 
+/** The backend's next tensor id (its counter is private in the types): ids must not collide with its tensors'. */
+function nextTensorId(backend: BackendWasm): number {
+  return (backend as unknown as { dataIdNextNumber: number }).dataIdNextNumber++;
+}
+
 /**
- * out[rows, n] = a[rows, k] · b[k, n], all three tensors on the heap, neither operand transposed: the case the wasm
- * BatchMatMul runs with XNNPACK, which packs b once and caches it by b's id, so a loop over steps with one weight
- * matrix packs it once.
+ * out[rows, n] = a[rows, k] · b[k, n] on the heap, neither operand transposed: the case the wasm BatchMatMul runs with
+ * XNNPACK, which packs b once and caches it by b's id, so a loop over steps with one weight matrix packs it once.
  */
-export function heapMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo, out: TensorInfo, rows: number, k: number, n: number): () => void {
-  const matMul = wasmBatchMatMul(backend);
-  const aId = tensorId(backend, a);
-  const bId = tensorId(backend, b);
-  const outId = tensorId(backend, out);
-  const aShape = shapeBytes([1, rows, k]);
-  const bShape = shapeBytes([1, k, n]);
-  return () => matMul(aId, aShape, 3, bId, bShape, 3, false, false, outId);
+export class HeapMatMul {
+  private readonly matMul: WasmBatchMatMul;
+  private readonly bId: number;
+  private readonly outId: number;
+  private readonly aShape: Uint8Array;
+  private readonly bShape: Uint8Array;
+
+  constructor(
+    private readonly backend: BackendWasm,
+    b: TensorInfo,
+    out: TensorInfo,
+    private readonly rows: number,
+    private readonly k: number,
+    n: number,
+  ) {
+    this.matMul = wasmBatchMatMul(backend);
+    this.bId = tensorId(backend, b);
+    this.outId = tensorId(backend, out);
+    this.aShape = shapeBytes([1, rows, k]);
+    this.bShape = shapeBytes([1, k, n]);
+  }
+
+  /** With a = the `rows` rows of tensor `a` from row `first` on, read in place through a tensor id over them. */
+  run(a: TensorInfo, first = 0): void {
+    if (first === 0) {
+      this.matMul(tensorId(this.backend, a), this.aShape, 3, this.bId, this.bShape, 3, false, false, this.outId);
+      return;
+    }
+    const data = this.backend.dataIdMap.get(a.dataId);
+    if (data === undefined) throw new Error("fused LSTM: a tensor is not on the wasm backend");
+    const tfjs = this.backend.wasm.tfjs;
+    const id = nextTensorId(this.backend);
+    tfjs.registerTensor(id, this.rows * this.k, data.memoryOffset + first * this.k * Float32Array.BYTES_PER_ELEMENT);
+    try {
+      this.matMul(id, this.aShape, 3, this.bId, this.bShape, 3, false, false, this.outId);
+    } finally {
+      tfjs.disposeData(id);
+    }
+  }
 }
 
 /**
