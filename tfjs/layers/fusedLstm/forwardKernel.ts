@@ -1,10 +1,12 @@
 // The forward pass of an LSTM over the whole sequence as one wasm kernel. The input projection x·W arrives
 // precomputed for every step (one large matrix product before the kernel); per step the kernel adds h·U with the
 // backend's XNNPACK product and runs the bias and gate arithmetic in a JavaScript loop over heap views. It keeps what
-// the backward kernel needs: the gate activations, tanh of the cell state, and the states each step started from.
+// the backward kernel needs: the gate activations, tanh of the cell state, the cell state each step started from, and
+// xh, each row's input and previous h side by side, so that the gradients of both weight matrices are one product.
 //
-// Layouts are time-major, so that a step's rows are contiguous: xw and gates [time, batch, 4·units] (gates i, f, g, o,
-// tfjs' order), the rest [time, batch, units]. A mask [time, batch] (1 or 0) keeps the previous states where 0, as
+// Layouts are time-major, so that a step's rows are contiguous: x [time, batch, features], xw and gates
+// [time, batch, 4·units] (gates i, f, g, o, tfjs' order), xh [time·batch, features + units], the rest
+// [time, batch, units]. A mask [time, batch] (1 or 0) keeps the previous states where 0, as
 // tfjs' rnn() does. With withLastCell the output has one more step holding the last cell state (for returnState).
 import type { KernelConfig, NamedTensorInfoMap, TensorInfo } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
@@ -28,12 +30,17 @@ export function copyOf(backend: BackendWasm, info: TensorInfo | undefined): Floa
   return info && (backend.typedArrayFromHeap(info) as Float32Array).slice();
 }
 
+/** The rows of `from` (`width` wide) into the first columns of the rows of `to` (`toWidth` wide). */
+function copyColumns(to: Float32Array, from: Float32Array, width: number, toWidth: number): void {
+  for (let row = 0, end = from.length / width; row < end; row++) to.set(from.subarray(row * width, (row + 1) * width), row * toWidth);
+}
+
 interface ForwardStepArrays {
   xw: Float32Array;
   hU: Float32Array;
   bias: Float32Array;
   gates: Float32Array;
-  hPrev: Float32Array;
+  xh: Float32Array;
   cPrev: Float32Array;
   tanhC: Float32Array;
   out: Float32Array;
@@ -42,10 +49,11 @@ interface ForwardStepArrays {
 }
 
 /** One step's gate arithmetic: a function of its own, so that V8 optimizes it as soon as it is hot. */
-function forwardStep(a: ForwardStepArrays, t: number, batch: number, units: number, sigmoidGates: boolean): void {
-  const { xw, hU, bias, gates, hPrev, cPrev, tanhC, out, c, mask } = a;
+function forwardStep(a: ForwardStepArrays, t: number, batch: number, units: number, features: number, sigmoidGates: boolean): void {
+  const { xw, hU, bias, gates, xh, cPrev, tanhC, out, c, mask } = a;
   const gateWidth = 4 * units;
   const rowSize = batch * units;
+  const xhWidth = features + units;
   for (let b = 0; b < batch; b++) {
     const kept = mask !== undefined && mask[t * batch + b] === 0;
     const hURow = b * gateWidth;
@@ -69,7 +77,7 @@ function forwardStep(a: ForwardStepArrays, t: number, batch: number, units: numb
       const cBefore = c[stateRow + j];
       const hBefore = t > 0 ? out[previousRow + j] : 0;
       cPrev[seqRow + j] = cBefore;
-      hPrev[seqRow + j] = hBefore;
+      xh[(t * batch + b) * xhWidth + features + j] = hBefore;
       const cNew = f * cBefore + i * g;
       const tc = tanh(cNew);
       tanhC[seqRow + j] = tc;
@@ -88,10 +96,12 @@ export const lstmForwardConfig: KernelConfig = {
   backendName: "wasm",
   kernelFunc: ({ inputs, attrs, backend }) => {
     const wasm = backend as BackendWasm;
+    const x = kernelInput(LSTM_FORWARD, inputs, "x");
     const xw = kernelInput(LSTM_FORWARD, inputs, "xw");
     const recurrentKernel = kernelInput(LSTM_FORWARD, inputs, "recurrentKernel");
     const { recurrentActivation, withLastCell } = attrs as unknown as LstmKernelAttrs;
     const [steps, batch, gateWidth] = xw.shape;
+    const features = x.shape[2];
     const units = gateWidth / 4;
     const rowSize = batch * units;
     const bias = copyOf(wasm, inputs.bias) ?? new Float32Array(gateWidth);
@@ -99,14 +109,15 @@ export const lstmForwardConfig: KernelConfig = {
     const sigmoidGates = recurrentActivation === "sigmoid";
 
     const out = wasm.makeOutput([steps + (withLastCell ? 1 : 0), batch, units], "float32");
-    const hPrev = wasm.makeOutput([steps, batch, units], "float32");
+    const xh = wasm.makeOutput([steps * batch, features + units], "float32");
     const cPrev = wasm.makeOutput([steps, batch, units], "float32");
     const gates = wasm.makeOutput([steps, batch, gateWidth], "float32");
     const tanhC = wasm.makeOutput([steps, batch, units], "float32");
     // h of the step before is the output's previous step, which the product reads in place; c stays in JavaScript.
     const hU = wasm.makeOutput([batch, gateWidth], "float32");
     const c = new Float32Array(rowSize);
-    const heap = new HeapViews(wasm, { xw, out, hPrev, cPrev, gates, tanhC, hU });
+    const heap = new HeapViews(wasm, { xw, out, xh, cPrev, gates, tanhC, hU });
+    copyColumns(heap.views.xh, wasm.typedArrayFromHeap(x) as Float32Array, features, features + units);
     const recurrentProduct = new HeapMatMul(wasm, recurrentKernel, hU, batch, units, gateWidth);
 
     for (let t = 0; t < steps; t++) {
@@ -114,10 +125,10 @@ export const lstmForwardConfig: KernelConfig = {
       if (t > 0) recurrentProduct.run(out, (t - 1) * batch);
       else heap.views.hU.fill(0);
       const v = heap.views;
-      forwardStep({ ...v, bias, c, mask }, t, batch, units, sigmoidGates);
+      forwardStep({ ...v, bias, c, mask }, t, batch, units, features, sigmoidGates);
     }
     if (withLastCell) heap.views.out.set(c, steps * rowSize);
     wasm.disposeData(hU.dataId);
-    return [out, hPrev, cPrev, gates, tanhC];
+    return [out, xh, cPrev, gates, tanhC];
   },
 };

@@ -5,7 +5,7 @@ import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
 import { isRecurrentActivation, type RecurrentActivation } from "./gateActivations";
 import { LSTM_BACKWARD, LSTM_FORWARD } from "./kernelNames";
-import { lstmRecurrence } from "./recurrence";
+import { lstmSequence } from "./recurrence";
 
 /** What the fused path reads of a tfjs LSTM layer (tfjs-layers' RNN and LSTMCell fields). */
 export interface LstmLayer {
@@ -54,7 +54,7 @@ export function fusedLstmPlan(tf: Tfjs, layer: LstmLayer, inputs: Tensor | Tenso
 export function fusedLstmCall(tf: Tfjs, layer: LstmLayer, plan: FusedPlan): Tensor | Tensor[] {
   return tf.tidy(() => {
     const { cell, returnSequences, returnState } = layer;
-    const [batch, steps, features] = plan.x.shape;
+    const [batch, steps] = plan.x.shape;
     const units = cell.units;
     // The kernels work time-major, so that each step's rows are contiguous.
     let x = tf.transpose(plan.x, [1, 0, 2]);
@@ -64,9 +64,8 @@ export function fusedLstmCall(tf: Tfjs, layer: LstmLayer, plan: FusedPlan): Tens
       x = tf.reverse(x, 0);
       mask = mask && tf.reverse(mask, 0);
     }
-    const xw: Tensor3D = tf.reshape(tf.matMul(tf.reshape(x, [steps * batch, features]), cell.kernel.read() as Tensor2D), [steps, batch, 4 * units]);
     const bias = cell.useBias && cell.bias ? (cell.bias.read() as Tensor1D) : undefined;
-    const sequence = lstmRecurrence(tf, xw, cell.recurrentKernel.read() as Tensor2D, bias, mask, {
+    const sequence = lstmSequence(tf, x, cell.kernel.read() as Tensor2D, cell.recurrentKernel.read() as Tensor2D, bias, mask, {
       recurrentActivation: plan.recurrentActivation,
       withLastCell: returnState,
     });

@@ -1,7 +1,7 @@
-// The LSTM recurrence as one differentiable op: the forward kernel, and as its gradient the backward kernel plus the
-// one matrix product for the recurrent kernel's gradient, dU = Σ_t h_{t-1}ᵀ·dZ_t over all steps at once. The input
-// projection x·W stays outside, in tfjs ops, which differentiate it as usual; the bias is added (and its gradient
-// summed) inside the kernels, which saves a pass over the projection each way.
+// An LSTM layer's computation as one differentiable op: the input projection x·W for all steps (one product) and the
+// forward kernel; as its gradient the backward kernel, then dx = dZ·Wᵀ and both weight gradients as one product,
+// [dW; dU] = [x | h_{t-1}]ᵀ·dZ over all steps at once. The bias is added (and its gradient summed) inside the kernels,
+// which saves a pass over the projection each way.
 import type { GradSaveFunc, NamedAttrMap, NamedTensorMap, Tensor, Tensor1D, Tensor2D, Tensor3D } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
 import type { LstmKernelAttrs } from "./forwardKernel";
@@ -9,23 +9,25 @@ import { LSTM_BACKWARD, LSTM_FORWARD } from "./kernelNames";
 
 /**
  * h for every step, [time, batch, units] (one more step holding the last cell state with withLastCell), from the
- * projected input xw [time, batch, 4·units], the recurrent kernel U [units, 4·units], the bias [4·units] if any and
- * a 0/1 mask [time, batch] if any. Zero initial states.
+ * time-major input x [time, batch, features], the kernel W [features, 4·units], the recurrent kernel U
+ * [units, 4·units], the bias [4·units] if any and a 0/1 mask [time, batch] if any. Zero initial states.
  */
-export function lstmRecurrence(tf: Tfjs, xw: Tensor3D, recurrentKernel: Tensor2D, bias: Tensor1D | undefined, mask: Tensor2D | undefined, attrs: LstmKernelAttrs): Tensor3D {
+export function lstmSequence(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentKernel: Tensor2D, bias: Tensor1D | undefined, mask: Tensor2D | undefined, attrs: LstmKernelAttrs): Tensor3D {
   const kernelAttrs = attrs as unknown as NamedAttrMap;
-  const recurrence = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+  const [steps, batch, features] = x.shape;
+  const units = recurrentKernel.shape[0];
+  const sequence = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     const save = args.pop() as GradSaveFunc;
-    const [xwIn, u, b] = args as [Tensor3D, Tensor2D, Tensor1D | undefined];
-    const inputs: NamedTensorMap = { xw: xwIn, recurrentKernel: u, ...(b ? { bias: b } : {}), ...(mask ? { mask } : {}) };
-    const [out, hPrev, cPrev, gates, tanhC] = tf.engine().runKernel(LSTM_FORWARD, inputs, kernelAttrs) as Tensor[];
-    save(mask ? [u, hPrev, cPrev, gates, tanhC, mask] : [u, hPrev, cPrev, gates, tanhC]);
+    const [xIn, w, u, b] = args as [Tensor3D, Tensor2D, Tensor2D, Tensor1D | undefined];
+    // The input projection of every step at once, one large product.
+    const xw = tf.reshape(tf.matMul(tf.reshape(xIn, [steps * batch, features]), w), [steps, batch, 4 * units]);
+    const inputs: NamedTensorMap = { x: xIn, xw, recurrentKernel: u, ...(b ? { bias: b } : {}), ...(mask ? { mask } : {}) };
+    const [out, xh, cPrev, gates, tanhC] = tf.engine().runKernel(LSTM_FORWARD, inputs, kernelAttrs) as Tensor[];
+    save(mask ? [w, u, xh, cPrev, gates, tanhC, mask] : [w, u, xh, cPrev, gates, tanhC]);
     return {
       value: out as Tensor3D,
       gradFunc: (dy: Tensor3D, saved: Tensor[]) => {
-        const [savedU, savedHPrev, savedCPrev, savedGates, savedTanhC, savedMask] = saved;
-        const [steps, batch, gateWidth] = savedGates.shape;
-        const units = gateWidth / 4;
+        const [savedW, savedU, savedXh, savedCPrev, savedGates, savedTanhC, savedMask] = saved;
         const backwardInputs: NamedTensorMap = {
           dy,
           recurrentKernelT: tf.transpose(savedU),
@@ -35,10 +37,15 @@ export function lstmRecurrence(tf: Tfjs, xw: Tensor3D, recurrentKernel: Tensor2D
           ...(savedMask ? { mask: savedMask } : {}),
         };
         const [dZ, dBias] = tf.engine().runKernel(LSTM_BACKWARD, backwardInputs, kernelAttrs) as Tensor[];
-        const dU = tf.matMul(tf.reshape(savedHPrev, [steps * batch, units]), tf.reshape(dZ, [steps * batch, gateWidth]), true, false);
-        return b ? [dZ, dU, dBias] : [dZ, dU];
+        const dZRows = tf.reshape(dZ, [steps * batch, 4 * units]);
+        const dx = tf.reshape(tf.matMul(dZRows, savedW, false, true), [steps, batch, features]);
+        // [dW; dU] = [x | h_{t-1}]ᵀ·dZ over every row of every step: both weight gradients in one product.
+        const dWeights = tf.matMul(savedXh, dZRows, true, false);
+        const dW = tf.slice(dWeights, [0, 0], [features, 4 * units]);
+        const dU = tf.slice(dWeights, [features, 0], [units, 4 * units]);
+        return b ? [dx, dW, dU, dBias] : [dx, dW, dU];
       },
     };
   });
-  return bias ? recurrence(xw, recurrentKernel, bias) : recurrence(xw, recurrentKernel);
+  return bias ? sequence(x, kernel, recurrentKernel, bias) : sequence(x, kernel, recurrentKernel);
 }
