@@ -39,7 +39,7 @@ function assertClose(actual: tf.Tensor, expected: tf.Tensor, what: string): void
 
 /** Runs f with tfjs' own LSTM: the fused kernels unregistered, so the layer falls back. */
 function stock<T>(f: () => T): T {
-  const configs = FUSED_LSTM_KERNELS.map((name) => tf.getKernel(name, "wasm")!);
+  const configs = FUSED_LSTM_KERNELS.map((name) => tf.getKernel(name, "wasm"));
   for (const name of FUSED_LSTM_KERNELS) tf.unregisterKernel(name, "wasm");
   try {
     return f();
@@ -200,9 +200,9 @@ describe("fused LSTM on wasm", function () {
       return { losses, weights: model.getWeights() };
     };
     const fusedModel = textModel();
-    assert.ok(await runsFused(() => fusedModel.predict(x) as tf.Tensor), "the fused path runs");
+    assert.ok(await runsFused(() => fusedModel.predict(x)), "the fused path runs");
     const fused = await train(fusedModel);
-    const configs = FUSED_LSTM_KERNELS.map((name) => tf.getKernel(name, "wasm")!);
+    const configs = FUSED_LSTM_KERNELS.map((name) => tf.getKernel(name, "wasm"));
     FUSED_LSTM_KERNELS.forEach((name) => tf.unregisterKernel(name, "wasm"));
     const reference = await train(textModel()).finally(() => configs.forEach((config) => tf.registerKernel(config)));
     fused.losses.forEach((loss, i) => assert.ok(Math.abs(loss - reference.losses[i]) <= TOLERANCE, `loss ${i}: ${loss} vs ${reference.losses[i]}`));
@@ -226,7 +226,7 @@ describe("fused LSTM on wasm", function () {
 
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     assert.equal(loaded.layers[1].getClassName(), "LSTM");
-    assert.ok(await runsFused(() => loaded.predict(x) as tf.Tensor), "the loaded model's LSTM is fused");
+    assert.ok(await runsFused(() => loaded.predict(x)), "the loaded model's LSTM is fused");
     const expected = stock(() => model.predict(x) as tf.Tensor);
     assertClose(loaded.predict(x) as tf.Tensor, expected, "loaded model's prediction");
   });

@@ -152,7 +152,7 @@ describe("wasm gradient kernels", function () {
     for (const name of ["Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "UnsortedSegmentSum"]) {
       assert.ok(tf.getKernel(name, "wasm"), `${name} is registered for wasm`);
     }
-    for (const name of ["BatchMatMul", "Conv2DBackpropInput", "MaxPoolGrad", "OneHot", "Slice", "Unpack", "SplitV", "GatherV2"]) {
+    for (const name of ["BatchMatMul", "Conv2DBackpropInput", "MaxPoolGrad", "OneHot", "Slice", "Unpack", "SplitV", "GatherV2", "Identity"]) {
       const config = tf.getKernel(name, "wasm");
       assert.ok(config && isStandIn(config), `wasm's ${name} is replaced`);
     }
@@ -351,6 +351,18 @@ describe("wasm gradient kernels", function () {
       assert.throws(() => tf.gather(x, indices), /index value 3 is not in \[0, 2\]/);
       tf.dispose([x, indices]);
     });
+  });
+
+  it("Identity (replaced: the stock one copies) shares the data, and a clone outlives its source", async () => {
+    await tf.setBackend("wasm");
+    const x = tf.tensor2d(values(12, 23), [3, 4]);
+    const expected = Array.from(x.dataSync());
+    const before = tf.memory().numBytes;
+    const clone = tf.clone(x);
+    assert.equal(tf.memory().numBytes, before, "the clone allocates nothing");
+    x.dispose();
+    assert.deepEqual(Array.from(await clone.data()), expected);
+    clone.dispose();
   });
 
   describe("UnsortedSegmentSum matches cpu", () => {

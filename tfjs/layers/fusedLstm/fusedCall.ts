@@ -47,8 +47,10 @@ export function fusedLstmPlan(tf: Tfjs, layer: LstmLayer, inputs: Tensor | Tenso
   if (x === undefined || x.rank !== 3 || x.dtype !== "float32" || x.shape[0] === 0 || x.shape[1] === 0) return undefined;
   const mask = kwargs?.mask;
   if (mask == null) return { x: x as Tensor3D, mask: undefined, recurrentActivation };
-  if (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1]) return undefined;
-  return { x: x as Tensor3D, mask: mask as Tensor2D, recurrentActivation };
+  if (!(mask instanceof tf.Tensor)) return undefined;
+  const maskTensor = mask as Tensor;
+  if (maskTensor.rank !== 2 || maskTensor.shape[0] !== x.shape[0] || maskTensor.shape[1] !== x.shape[1]) return undefined;
+  return { x: x as Tensor3D, mask: maskTensor as Tensor2D, recurrentActivation };
 }
 
 export function fusedLstmCall(tf: Tfjs, layer: LstmLayer, plan: FusedPlan): Tensor | Tensor[] {

@@ -22,7 +22,7 @@ export function lstmSequence(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentK
     // The input projection of every step at once, one large product.
     const xw = tf.reshape(tf.matMul(tf.reshape(xIn, [steps * batch, features]), w), [steps, batch, 4 * units]);
     const inputs: NamedTensorMap = { x: xIn, xw, recurrentKernel: u, ...(b ? { bias: b } : {}), ...(mask ? { mask } : {}) };
-    const [out, xh, cPrev, gates, tanhC] = tf.engine().runKernel(LSTM_FORWARD, inputs, kernelAttrs) as Tensor[];
+    const [out, xh, cPrev, gates, tanhC] = tf.engine().runKernel<Tensor[]>(LSTM_FORWARD, inputs, kernelAttrs);
     save(mask ? [w, u, xh, cPrev, gates, tanhC, mask] : [w, u, xh, cPrev, gates, tanhC]);
     return {
       value: out as Tensor3D,
@@ -36,7 +36,7 @@ export function lstmSequence(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentK
           cPrev: savedCPrev,
           ...(savedMask ? { mask: savedMask } : {}),
         };
-        const [dZ, dBias] = tf.engine().runKernel(LSTM_BACKWARD, backwardInputs, kernelAttrs) as Tensor[];
+        const [dZ, dBias] = tf.engine().runKernel<Tensor[]>(LSTM_BACKWARD, backwardInputs, kernelAttrs);
         const dZRows = tf.reshape(dZ, [steps * batch, 4 * units]);
         const dx = tf.reshape(tf.matMul(dZRows, savedW, false, true), [steps, batch, features]);
         // [dW; dU] = [x | h_{t-1}]ᵀ·dZ over every row of every step: both weight gradients in one product.
