@@ -5,6 +5,7 @@ import { registerWasmGradients } from "../tfjs/backends/wasmGradients";
 import { FUSED_LSTM_KERNELS } from "../tfjs/layers/fusedLstm";
 import { LSTM_FORWARD } from "../tfjs/layers/fusedLstm/kernelNames";
 import { dropEmscriptenProcessHandlers } from "../tfjs/backends/emscriptenProcessHandlers";
+import { startStudioKernel, streamText, stripAnsi } from "./support/studioKernel";
 
 // wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.
 dropEmscriptenProcessHandlers();
@@ -229,5 +230,25 @@ describe("fused LSTM on wasm", function () {
     assert.ok(await runsFused(() => loaded.predict(x)), "the loaded model's LSTM is fused");
     const expected = stock(() => model.predict(x) as tf.Tensor);
     assertClose(loaded.predict(x) as tf.Tensor, expected, "loaded model's prediction");
+  });
+
+  it("a notebook cell's tf.layers.lstm takes the fused path in a kernel on wasm", async () => {
+    const kernel = await startStudioKernel({ env: { TFJS_STUDIO_BACKEND: "wasm" } });
+    try {
+      const result = await kernel.run(
+        [
+          `import * as tf from "@tensorflow/tfjs";`,
+          `const layer = tf.layers.lstm({ units: 4 });`,
+          `const profile = await tf.profile(() => layer.apply(tf.ones([2, 3, 5])) as tf.Tensor);`,
+          `console.log(tf.getBackend(), layer.getClassName(), profile.kernels.some((k) => k.name === "${LSTM_FORWARD}"));`,
+        ].join("\n"),
+        { timeoutMs: 100_000 },
+      );
+      const content = result.reply.content as { status: string; ename?: string; evalue?: string; traceback?: string[] };
+      assert.equal(content.status, "ok", `cell failed: ${content.ename}: ${content.evalue}\n${stripAnsi((content.traceback ?? []).join("\n"))}`);
+      assert.equal(streamText(result).trim(), "wasm LSTM true");
+    } finally {
+      await kernel.stop();
+    }
   });
 });
