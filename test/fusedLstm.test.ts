@@ -197,7 +197,12 @@ describe("fused LSTM on wasm", function () {
     const [x, y] = textData();
     const train = async (model: tf.Sequential) => {
       const losses: number[] = [];
-      for (let step = 0; step < 4; step++) losses.push((await model.trainOnBatch(x, y)) as number);
+      let tensors = 0;
+      for (let step = 0; step < 4; step++) {
+        losses.push((await model.trainOnBatch(x, y)) as number);
+        if (step === 1) tensors = tf.memory().numTensors;
+      }
+      assert.equal(tf.memory().numTensors, tensors, "training leaks no tensors");
       return { losses, weights: model.getWeights() };
     };
     const fusedModel = textModel();
