@@ -1,5 +1,5 @@
 // The backward pass of the fused LSTM over the whole sequence as one wasm kernel: from the gradient of its output it
-// returns the gradients of the gate pre-activations, dZ [time, batch, 4·units], and of the bias (dZ summed over steps
+// returns the gradients of the gate pre-activations, dZ [time, batch, 4·units] (and transposed), and of the bias (dZ summed over steps
 // and rows), walking the steps backwards. Per step the gradient reaching h from the next step is dZ_{t+1}·Uᵀ (the
 // backend's XNNPACK product, with Uᵀ given); the rest is elementwise, from what the forward kernel kept. The weight
 // and input gradients are then plain matrix products of dZ (see recurrence.ts): the kernel does only what must go
@@ -16,6 +16,7 @@ interface BackwardStepArrays {
   tanhC: Float32Array;
   cPrev: Float32Array;
   dZ: Float32Array;
+  dZT: Float32Array;
   dhRecurrent: Float32Array;
   dc: Float32Array;
   dhKept: Float32Array;
@@ -28,9 +29,10 @@ interface BackwardStepArrays {
  * A function of its own, so that V8 optimizes it as soon as it is hot.
  */
 function backwardStep(a: BackwardStepArrays, t: number, batch: number, units: number, sigmoidGates: boolean, recurrent: boolean): void {
-  const { dy, gates, tanhC, cPrev, dZ, dhRecurrent, dc, dhKept, biasSum, mask } = a;
+  const { dy, gates, tanhC, cPrev, dZ, dZT, dhRecurrent, dc, dhKept, biasSum, mask } = a;
   const gateWidth = 4 * units;
   const rowSize = batch * units;
+  const rows = dZT.length / gateWidth;
   for (let b = 0; b < batch; b++) {
     const kept = mask !== undefined && mask[t * batch + b] === 0;
     const zRow = (t * batch + b) * gateWidth;
@@ -40,6 +42,7 @@ function backwardStep(a: BackwardStepArrays, t: number, batch: number, units: nu
       // The step kept the previous states: their gradients pass through, the gates get none.
       for (let j = 0; j < units; j++) dhKept[stateRow + j] += dy[seqRow + j] + (recurrent ? dhRecurrent[stateRow + j] : 0);
       dZ.fill(0, zRow, zRow + gateWidth);
+      for (let k = 0; k < gateWidth; k++) dZT[k * rows + t * batch + b] = 0;
       continue;
     }
     for (let j = 0; j < units; j++) {
@@ -62,6 +65,11 @@ function backwardStep(a: BackwardStepArrays, t: number, batch: number, units: nu
       dZ[zRow + units + j] = dzf;
       dZ[zRow + 2 * units + j] = dzg;
       dZ[zRow + 3 * units + j] = dzo;
+      const column = j * rows + t * batch + b;
+      dZT[column] = dzi;
+      dZT[column + units * rows] = dzf;
+      dZT[column + 2 * units * rows] = dzg;
+      dZT[column + 3 * units * rows] = dzo;
       biasSum[j] += dzi;
       biasSum[units + j] += dzf;
       biasSum[2 * units + j] += dzg;
@@ -88,10 +96,13 @@ export const lstmBackwardConfig: KernelConfig = {
     const sigmoidGates = recurrentActivation === "sigmoid";
 
     const dZ = wasm.makeOutput([steps, batch, gateWidth], "float32");
+    // dZ transposed as well, [4·units, time·batch]: the left operand of the weight gradients' product. As the right
+    // one, XNNPACK would repack all of dZ for every batch, which costs more than the product.
+    const dZT = wasm.makeOutput([gateWidth, steps * batch], "float32");
     const dBias = wasm.makeOutput([gateWidth], "float32");
     // This step's dZ·Uᵀ, the gradient carried to the previous step's h.
     const dhRecurrent = wasm.makeOutput([batch, units], "float32");
-    const heap = new HeapViews(wasm, { dy, gates, tanhC, cPrev, dZ, dhRecurrent });
+    const heap = new HeapViews(wasm, { dy, gates, tanhC, cPrev, dZ, dZT, dhRecurrent });
     // The gradients reaching c and (for masked steps) h of the step before, besides dZ·Uᵀ.
     const dc = withLastCell ? heap.views.dy.slice(steps * rowSize, (steps + 1) * rowSize) : new Float32Array(rowSize);
     const dhKept = new Float32Array(rowSize);
@@ -107,6 +118,6 @@ export const lstmBackwardConfig: KernelConfig = {
     }
     (wasm.typedArrayFromHeap(dBias) as Float32Array).set(biasSum);
     wasm.disposeData(dhRecurrent.dataId);
-    return [dZ, dBias];
+    return [dZ, dZT, dBias];
   },
 };

@@ -1,6 +1,6 @@
 // An LSTM layer's computation as one differentiable op: the input projection x·W for all steps (one product) and the
 // forward kernel; as its gradient the backward kernel, then dx = dZ·Wᵀ and both weight gradients as one product,
-// [dW; dU] = [x | h_{t-1}]ᵀ·dZ over all steps at once. The bias is added (and its gradient summed) inside the kernels,
+// [dW; dU]ᵀ = dZᵀ·[x | h_{t-1}] over all steps at once. The bias is added (and its gradient summed) inside the kernels,
 // which saves a pass over the projection each way.
 import type { GradSaveFunc, NamedAttrMap, NamedTensorMap, Tensor, Tensor1D, Tensor2D, Tensor3D } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
@@ -36,13 +36,12 @@ export function lstmSequence(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentK
           cPrev: savedCPrev,
           ...(savedMask ? { mask: savedMask } : {}),
         };
-        const [dZ, dBias] = tf.engine().runKernel<Tensor[]>(LSTM_BACKWARD, backwardInputs, kernelAttrs);
-        const dZRows = tf.reshape(dZ, [steps * batch, 4 * units]);
-        const dx = tf.reshape(tf.matMul(dZRows, savedW, false, true), [steps, batch, features]);
-        // [dW; dU] = [x | h_{t-1}]ᵀ·dZ over every row of every step: both weight gradients in one product.
-        const dWeights = tf.matMul(savedXh, dZRows, true, false);
-        const dW = tf.slice(dWeights, [0, 0], [features, 4 * units]);
-        const dU = tf.slice(dWeights, [features, 0], [units, 4 * units]);
+        const [dZ, dZT, dBias] = tf.engine().runKernel<Tensor[]>(LSTM_BACKWARD, backwardInputs, kernelAttrs);
+        const dx = tf.reshape(tf.matMul(tf.reshape(dZ, [steps * batch, 4 * units]), savedW, false, true), [steps, batch, features]);
+        // [dW; dU]ᵀ = dZᵀ·[x | h_{t-1}] over every row of every step: both weight gradients in one product.
+        const dWeightsT = tf.matMul(dZT, savedXh);
+        const dW = tf.transpose(tf.slice(dWeightsT, [0, 0], [4 * units, features]));
+        const dU = tf.transpose(tf.slice(dWeightsT, [0, features], [4 * units, units]));
         return b ? [dx, dW, dU, dBias] : [dx, dW, dU];
       },
     };
