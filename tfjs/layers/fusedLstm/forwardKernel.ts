@@ -1,6 +1,6 @@
 // The forward pass of an LSTM over the whole sequence as one wasm kernel. The input projection x·W arrives
 // precomputed for every step (one large matrix product before the kernel); per step the kernel adds h·U with the
-// backend's XNNPACK product and runs the bias and gate arithmetic in a JavaScript loop over heap views. It keeps what
+// backend's XNNPACK product and runs the gate arithmetic in a JavaScript loop over heap views. It keeps what
 // the backward kernel needs: the gate activations, tanh of the cell state, the cell state each step started from, and
 // xh, each row's input and previous h side by side, so that the gradients of both weight matrices are one product.
 //
@@ -38,7 +38,6 @@ function copyColumns(to: Float32Array, from: Float32Array, width: number, toWidt
 interface ForwardStepArrays {
   xw: Float32Array;
   hU: Float32Array;
-  bias: Float32Array;
   gates: Float32Array;
   xh: Float32Array;
   cPrev: Float32Array;
@@ -50,7 +49,7 @@ interface ForwardStepArrays {
 
 /** One step's gate arithmetic: a function of its own, so that V8 optimizes it as soon as it is hot. */
 function forwardStep(a: ForwardStepArrays, t: number, batch: number, units: number, features: number, sigmoidGates: boolean): void {
-  const { xw, hU, bias, gates, xh, cPrev, tanhC, out, c, mask } = a;
+  const { xw, hU, gates, xh, cPrev, tanhC, out, c, mask } = a;
   const gateWidth = 4 * units;
   const rowSize = batch * units;
   const xhWidth = features + units;
@@ -62,10 +61,10 @@ function forwardStep(a: ForwardStepArrays, t: number, batch: number, units: numb
     const seqRow = t * rowSize + stateRow;
     const previousRow = seqRow - rowSize;
     for (let j = 0; j < units; j++) {
-      const zi = xw[zRow + j] + hU[hURow + j] + bias[j];
-      const zf = xw[zRow + units + j] + hU[hURow + units + j] + bias[units + j];
-      const zg = xw[zRow + 2 * units + j] + hU[hURow + 2 * units + j] + bias[2 * units + j];
-      const zo = xw[zRow + 3 * units + j] + hU[hURow + 3 * units + j] + bias[3 * units + j];
+      const zi = xw[zRow + j] + hU[hURow + j];
+      const zf = xw[zRow + units + j] + hU[hURow + units + j];
+      const zg = xw[zRow + 2 * units + j] + hU[hURow + 2 * units + j];
+      const zo = xw[zRow + 3 * units + j] + hU[hURow + 3 * units + j];
       const i = sigmoidGates ? sigmoid(zi) : hardSigmoid(zi);
       const f = sigmoidGates ? sigmoid(zf) : hardSigmoid(zf);
       const g = tanh(zg);
@@ -104,7 +103,6 @@ export const lstmForwardConfig: KernelConfig = {
     const features = x.shape[2];
     const units = gateWidth / 4;
     const rowSize = batch * units;
-    const bias = copyOf(wasm, inputs.bias) ?? new Float32Array(gateWidth);
     const mask = copyOf(wasm, inputs.mask);
     const sigmoidGates = recurrentActivation === "sigmoid";
 
@@ -125,7 +123,7 @@ export const lstmForwardConfig: KernelConfig = {
       if (t > 0) recurrentProduct.run(out, (t - 1) * batch);
       else heap.views.hU.fill(0);
       const v = heap.views;
-      forwardStep({ ...v, bias, c, mask }, t, batch, units, features, sigmoidGates);
+      forwardStep({ ...v, c, mask }, t, batch, units, features, sigmoidGates);
     }
     if (withLastCell) heap.views.out.set(c, steps * rowSize);
     wasm.disposeData(hU.dataId);

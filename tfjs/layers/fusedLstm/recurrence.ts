@@ -1,7 +1,7 @@
 // An LSTM layer's computation as one differentiable op: the input projection x·W for all steps (one product) and the
 // forward kernel; as its gradient the backward kernel, then dx = dZ·Wᵀ and both weight gradients as one product,
-// [dW; dU]ᵀ = dZᵀ·[x | h_{t-1}] over all steps at once. The bias is added (and its gradient summed) inside the kernels,
-// which saves a pass over the projection each way.
+// [dW; dU]ᵀ = dZᵀ·[x | h_{t-1}] over all steps at once. The bias is added by the projection's product and its gradient
+// summed by the backward kernel, which saves a pass over the projection each way.
 import type { GradSaveFunc, NamedAttrMap, NamedTensorMap, Tensor, Tensor1D, Tensor2D, Tensor3D } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
 import type { LstmKernelAttrs } from "./forwardKernel";
@@ -19,9 +19,9 @@ export function lstmSequence(tf: Tfjs, x: Tensor3D, kernel: Tensor2D, recurrentK
   const sequence = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     const save = args.pop() as GradSaveFunc;
     const [xIn, w, u, b] = args as [Tensor3D, Tensor2D, Tensor2D, Tensor1D | undefined];
-    // The input projection of every step at once, one large product.
-    const xw = tf.reshape(tf.matMul(tf.reshape(xIn, [steps * batch, features]), w), [steps, batch, 4 * units]);
-    const inputs: NamedTensorMap = { x: xIn, xw, recurrentKernel: u, ...(b ? { bias: b } : {}), ...(mask ? { mask } : {}) };
+    // The input projection of every step at once, with the bias: one large product, which adds the bias as it goes.
+    const xw = tf.reshape(tf.fused.matMul({ a: tf.reshape(xIn, [steps * batch, features]), b: w, bias: b }), [steps, batch, 4 * units]);
+    const inputs: NamedTensorMap = { x: xIn, xw, recurrentKernel: u, ...(mask ? { mask } : {}) };
     const [out, xh, cPrev, gates, tanhC] = tf.engine().runKernel<Tensor[]>(LSTM_FORWARD, inputs, kernelAttrs);
     save(mask ? [w, u, xh, cPrev, gates, tanhC, mask] : [w, u, xh, cPrev, gates, tanhC]);
     return {
