@@ -18,6 +18,8 @@ export class CellLanguageService {
     private readonly extraRoots: readonly string[],
     private readonly options: TS.CompilerOptions,
     currentDirectory: string,
+    /** ParseForTypeErrors, for a service that only checks and emits, skips the JSDoc that hover and completions show. */
+    jsDocParsingMode?: TS.JSDocParsingMode,
   ) {
     const libDirectory = dirname(ts.getDefaultLibFilePath(options));
     const host: TS.LanguageServiceHost = {
@@ -34,8 +36,9 @@ export class CellLanguageService {
       getDirectories: ts.sys.getDirectories,
       realpath: ts.sys.realpath,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      jsDocParsingMode,
     };
-    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    this.service = ts.createLanguageService(host);
   }
 
   setCell(text: string): void {
