@@ -33,6 +33,14 @@ export interface CompiledCell {
   commit(): void;
 }
 
+/** A cell's JavaScript and declarations, as emitted from one program. */
+interface EmittedCell {
+  js: string;
+  sourceMap: string;
+  runtimeNames: string[];
+  dts: string;
+}
+
 export type CompileResult = { ok: true; cell: CompiledCell } | { ok: false; diagnostics: CellDiagnostic[] };
 
 export interface Completion {
@@ -57,6 +65,7 @@ export class CellCompiler {
   /** The same cell against the standard library alone, until the full service is warm: see compile(). */
   private standardLibraryService: CellLanguageService | undefined;
   private readonly declarations: CellDeclarations;
+  private lastEmit: { program: TS.Program; emitted: EmittedCell } | undefined;
 
   constructor(readonly notebookDir: string) {
     const ts = (this.ts = loadTypeScript());
@@ -102,22 +111,27 @@ export class CellCompiler {
       .filter((d) => d.start === undefined || d.start < code.length);
     if (diagnostics.length > 0) return { ok: false, diagnostics: diagnostics.map((d) => this.toCellDiagnostic(languageService, d, code)) };
 
+    const program = service.getProgram()!;
+    // The service keeps its program while neither the cell nor a file it reads changed: a cell run again (the same
+    // text after the same declarations) emits what it emitted last time, and emitting was half of its compile.
+    const emitted = this.lastEmit?.program === program ? this.lastEmit.emitted : this.emit(program, cellFile, code.length);
+    this.lastEmit = { program, emitted };
+    const { js, sourceMap, runtimeNames, dts } = emitted;
+    return { ok: true, cell: { js, sourceMap, runtimeNames, commit: () => this.declarations.update(dts, names.declared) } };
+  }
+
+  private emit(program: TS.Program, cellFile: string, cellLength: number): EmittedCell {
     const transformed: TransformedNames = { runtime: [] };
     const outputs = new Map<string, string>();
-    const program = service.getProgram()!;
     program.emit(program.getSourceFile(cellFile), (name, text) => outputs.set(name, text), undefined, false, {
-      after: [cellRuntimeTransformer(this.ts, code.length, transformed)],
+      after: [cellRuntimeTransformer(this.ts, cellLength, transformed)],
     });
     const file = (suffix: string) => [...outputs].find(([name]) => name.endsWith(suffix))?.[1] ?? "";
-    const dts = file(".d.ts");
     return {
-      ok: true,
-      cell: {
-        js: file(".js").replace(/\/\/# sourceMappingURL=.*\s*$/, ""),
-        sourceMap: file(".js.map"),
-        runtimeNames: transformed.runtime,
-        commit: () => this.declarations.update(dts, names.declared),
-      },
+      js: file(".js").replace(/\/\/# sourceMappingURL=.*\s*$/, ""),
+      sourceMap: file(".js.map"),
+      runtimeNames: transformed.runtime,
+      dts: file(".d.ts"),
     };
   }
 
