@@ -109,11 +109,13 @@ describe("TypeScript code cache", () => {
 
     it("checks and runs cells with a corrupt cache, then writes one the next kernel uses", async () => {
       const typescriptDir = path.join(packageRoot(), "node_modules", "typescript");
-      const cacheFile = path.join(dir, "code-cache", typescriptCacheName(typescriptDir));
+      const cacheFolder = path.join(dir, "tfjs-studio", "code-cache");
+      const cacheFile = path.join(cacheFolder, typescriptCacheName(typescriptDir));
       fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
       const garbage = Buffer.from("corrupt".repeat(1000));
       fs.writeFileSync(cacheFile, garbage);
-      const kernel = await startStudioKernel({ env: { TFJS_STUDIO_CACHE: dir } });
+      // Downloads go to $TFJS_STUDIO_CACHE; the code cache stays in the kernel's own folder all the same.
+      const kernel = await startStudioKernel({ env: { XDG_CACHE_HOME: dir, TFJS_STUDIO_CACHE: path.join(dir, "downloads") } });
       try {
         assert.equal(await value(kernel, "const n: number = 20;\nn + 1"), "21");
         const failing = await runFailing(kernel, `const s: string = 1;`);
@@ -127,7 +129,8 @@ describe("TypeScript code cache", () => {
       } finally {
         await kernel.stop();
       }
-      assert.equal(loadTypeScriptFrom(typescriptDir, path.join(dir, "code-cache")).module.cacheState, "used");
+      assert.equal(fs.existsSync(path.join(dir, "downloads")), false);
+      assert.equal(loadTypeScriptFrom(typescriptDir, cacheFolder).module.cacheState, "used");
     });
   });
 });

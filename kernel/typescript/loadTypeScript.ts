@@ -1,10 +1,11 @@
 // The typescript package is large (0.15 s to load, 0.05 s with its compiled code cached), so it is loaded on first
-// use, not at kernel start, with V8's compiled code kept in the kernel's cache folder (see codeCachedRequire).
+// use, not at kernel start, with V8's compiled code kept in the kernel's cache folder (see codeCachedRequire); not in
+// $TFJS_STUDIO_CACHE, which users point at their data sets.
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cachedDataVersionTag } from "node:v8";
 import type * as TS from "typescript";
-import { cacheDir } from "../cacheDir";
+import { kernelCacheDir } from "../cacheDir";
 import { codeCachedRequire, type CodeCachedModule } from "./codeCachedRequire";
 
 export type TypeScript = typeof TS;
@@ -14,7 +15,7 @@ const CACHE_PREFIX = "typescript-";
 let loaded: { ts: TypeScript; module: CodeCachedModule } | undefined;
 
 export function loadTypeScript(): TypeScript {
-  loaded ??= loadTypeScriptFrom(dirname(require.resolve("typescript/package.json")), join(cacheDir(), "code-cache"));
+  loaded ??= loadTypeScriptFrom(dirname(require.resolve("typescript/package.json")), join(kernelCacheDir(), "code-cache"));
   return loaded.ts;
 }
 
