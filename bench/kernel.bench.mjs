@@ -472,8 +472,8 @@ async function measure({ root, client, log }, workDir) {
       ms(theirs.start_plus_first_execute_median_ms),
       ratio(ours.start_plus_first_execute_median_ms, theirs.start_plus_first_execute_median_ms),
       "—",
-      "—",
-      "—",
+      ms(jc("tfjs-studio", "first_result_median_ms")),
+      ms(jc("tslab", "first_result_median_ms")),
     ],
     [
       `execute 1+1 round trip p50 (${RUNS} runs)`,
@@ -508,6 +508,7 @@ async function measure({ root, client, log }, workDir) {
   const notes = [
     `Both kernels spawned from a connection file (same cwd and environment) and measured through our KernelClient; the jupyter_client columns use ${PYTHON}'s jupyter_client with the same argv.`,
     `Start: spawn → first kernel_info_reply, kernel_info_request every ${PROBE_INTERVAL_MS} ms. Execute: send → execute_reply and IOPub idle, after ${WARMUP} warm-ups. RSS: VmRSS of the kernel process.`,
+    `Start + first execute through jupyter_client: start_kernel() → the execute_reply of a 1+1 sent at the first kernel_info_reply, a kernel of its own each time (median of ${STARTS}).`,
     `Interrupt: ${INTERRUPT_SETTLE_MS} ms after the cell's status busy, as Jupyter would send it (tfjs-studio: interrupt_request on control; tslab: SIGINT), to its execute_reply; a fresh kernel per cell; ✗ when a kernel gave no reply within ${INTERRUPT_TIMEOUT_MS / 1000} s.`,
     ...specs
       .filter(({ name }) => measured[name].lostIdle > 0 || (jc(name, "lost_idle_runs") ?? 0) > 0)
@@ -531,7 +532,11 @@ async function measure({ root, client, log }, workDir) {
       Object.entries(measured[name].interrupts).map(([cell, interrupt]) => [`interrupt_${cell}_ms`, interrupt.failure ?? round(interruptMedian(interrupt), 0)]),
     ),
     ...(viaJupyterClient
-      ? { jupyter_client_start_ms: round(jc(name, "start_median_ms"), 0), jupyter_client_p50_ms: round(jc(name, "execute_p50_ms")) }
+      ? {
+          jupyter_client_start_ms: round(jc(name, "start_median_ms"), 0),
+          jupyter_client_start_to_first_result_ms: round(jc(name, "first_result_median_ms"), 0),
+          jupyter_client_p50_ms: round(jc(name, "execute_p50_ms")),
+        }
       : {}),
   });
   const summary = {

@@ -184,6 +184,11 @@ export class Kernel implements KernelIO {
 
   // --- execution ---
 
+  /** An execute request is running or queued. */
+  executing(): boolean {
+    return this.draining;
+  }
+
   private async drainQueue(): Promise<void> {
     this.draining = true;
     this.parts.sockets.setMainBusy(true);

@@ -31,6 +31,9 @@ import type { KernelLease } from "./transport/threadMessages";
 import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
 import { KERNEL_NAME } from "../protocol/languageInfo";
 import { CellCompiler } from "./typescript/cellCompiler";
+import { saveTypeScriptCodeCache } from "./typescript/loadTypeScript";
+
+const WARM_UP_RETRY_MS = 100;
 
 export interface KernelOptions {
   /** A detached kernel's lease (a remote one, outliving its SSH link): it replaces the parent watch. */
@@ -119,7 +122,14 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   log(`kernel ready (pid ${process.pid}, protocol ${currentKernelInfo().protocol_version})`);
   // Load the compiler and the standard library now, while the user is still reading the notebook;
   // after tfjs, whose last steps would otherwise wait behind it, and kernel_info with them.
-  void tfjsLoaded.then(() => setTimeout(() => getCompiler().warmUp(), 10));
+  // Never while cells run or wait: a cell that came first is compiled without it (see CellCompiler.compile).
+  const warmUpWhenIdle = () => {
+    if (kernel.executing()) return void setTimeout(warmUpWhenIdle, WARM_UP_RETRY_MS);
+    getCompiler().warmUp();
+    // After a compile, so the cache also holds the checker's functions that V8 compiles on first use.
+    saveTypeScriptCodeCache();
+  };
+  void tfjsLoaded.then(() => setTimeout(warmUpWhenIdle, 10));
 }
 
 /** What cells find on the global scope: the module loader, and `require` relative to the notebook. */

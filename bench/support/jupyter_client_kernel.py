@@ -4,7 +4,9 @@
         [--starts 5] [--warmup 5] [--runs 200]
 
 Start: from KernelManager.start_kernel() (which spawns the kernel) to the first kernel_info_reply on shell,
-kernel_info_request repeated every 10 ms until one is answered. Execute: `1+1` sent, until both its execute_reply
+kernel_info_request repeated every 10 ms until one is answered. First result: from start_kernel() to the
+execute_reply of a `1+1` sent as soon as the first kernel_info_reply came (IOPub may not be subscribed yet, so
+the status idle is not waited for); a kernel of its own each time. Execute: `1+1` sent, until both its execute_reply
 and its IOPub status idle have arrived. Prints one line of JSON on stdout.
 """
 
@@ -57,6 +59,28 @@ def measure_start(kernel_name):
     try:
         first_kernel_info(client, time.monotonic() + TIMEOUT)
         return (time.perf_counter() - started) * 1000
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=False)
+
+
+def measure_first_result(kernel_name):
+    manager = new_manager(kernel_name)
+    started = time.perf_counter()
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    try:
+        first_kernel_info(client, time.monotonic() + TIMEOUT)
+        msg_id = client.execute("1+1")
+        while True:
+            reply = client.get_shell_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        elapsed = (time.perf_counter() - started) * 1000
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"the first 1+1 failed: {reply['content']}")
+        return elapsed
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=False)
@@ -122,12 +146,15 @@ def main():
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
     starts = [measure_start(args.kernel_name) for _ in range(args.starts)]
+    first_results = [measure_first_result(args.kernel_name) for _ in range(args.starts)]
     samples, lost = measure_execute(args.kernel_name, args.warmup, args.runs)
     print(
         json.dumps(
             {
                 "start_ms": starts,
                 "start_median_ms": statistics.median(starts),
+                "first_result_ms": first_results,
+                "first_result_median_ms": statistics.median(first_results),
                 "execute_p50_ms": percentile(samples, 0.5),
                 "execute_p99_ms": percentile(samples, 0.99),
                 "execute_runs": len(samples),

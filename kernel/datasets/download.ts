@@ -4,9 +4,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, rename, rm, stat } from "node:fs/promises";
-import { homedir } from "node:os";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import { createDirectory } from "../../common/safeFileSystem";
+import { cacheDir } from "../cacheDir";
 import { ProgressDisplay } from "../inKernelModules/progressDisplay";
 
 export interface DownloadOptions {
@@ -27,12 +27,6 @@ const ATTEMPTS = 3;
 const RETRY_DELAYS_MS = [500, 2000];
 /** No response, or no bytes, for this long counts as a failed attempt. */
 const IDLE_TIMEOUT_MS = 30_000;
-
-/** Where downloads are kept: $TFJS_STUDIO_CACHE, else $XDG_CACHE_HOME/tfjs-studio, else ~/.cache/tfjs-studio. */
-export function cacheDir(): string {
-  if (process.env.TFJS_STUDIO_CACHE) return resolve(process.env.TFJS_STUDIO_CACHE);
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "tfjs-studio");
-}
 
 /**
  * Downloads `url` to `dest` (relative paths are inside cacheDir()) unless it is already there, and

@@ -1,6 +1,7 @@
 // The in-kernel module `import ... from "tfjs-studio"`. Its types are in kernel/types/tfjs-studio.d.ts.
 import type { CommData, CommTargetHandler } from "../comms/commRegistry";
-import { cacheDir, DownloadError, downloadFile } from "../datasets/download";
+import { cacheDir } from "../cacheDir";
+import { DownloadError, downloadFile } from "../datasets/download";
 import { clearOutput, display } from "./display";
 import { kernelIO } from "./kernelIO";
 import { registerDisplayFormatter } from "./mimeBundle";

@@ -33,6 +33,14 @@ export interface CompiledCell {
   commit(): void;
 }
 
+/** A cell's JavaScript and declarations, as emitted from one program. */
+interface EmittedCell {
+  js: string;
+  sourceMap: string;
+  runtimeNames: string[];
+  dts: string;
+}
+
 export type CompileResult = { ok: true; cell: CompiledCell } | { ok: false; diagnostics: CellDiagnostic[] };
 
 export interface Completion {
@@ -54,7 +62,10 @@ export class CellCompiler {
   readonly configErrors: string[];
   private readonly options: TS.CompilerOptions;
   private readonly languageService: CellLanguageService;
+  /** The same cell against the standard library alone, until the full service is warm: see compile(). */
+  private standardLibraryService: CellLanguageService | undefined;
   private readonly declarations: CellDeclarations;
+  private lastEmit: { program: TS.Program; emitted: EmittedCell } | undefined;
 
   constructor(readonly notebookDir: string) {
     const ts = (this.ts = loadTypeScript());
@@ -65,39 +76,62 @@ export class CellCompiler {
     this.configErrors = configErrors;
     const kernelTypes = join(packageRoot(), "dist", "kernel", "types", "tfjs-studio.d.ts");
     // The cell lives beside the notebook so relative imports and node_modules resolve from there.
-    this.languageService = new CellLanguageService(ts, join(notebookDir, "__tfjs_studio_cell__.ts"), [kernelTypes], options, notebookDir);
+    const cellFile = join(notebookDir, "__tfjs_studio_cell__.ts");
+    this.languageService = new CellLanguageService(ts, cellFile, [kernelTypes], options, notebookDir);
+    // Without the JSDoc that only hover and completions show (tsc's mode): it was a quarter of the parse.
+    const checkOnly = ts.JSDocParsingMode.ParseForTypeErrors;
+    this.standardLibraryService = new CellLanguageService(ts, cellFile, [], { ...options, types: [] }, notebookDir, checkOnly);
     this.declarations = new CellDeclarations(ts);
   }
 
   /** Loads the standard library and @types so the first real cell is fast. */
   warmUp(): void {
-    this.compile("export {};");
+    this.standardLibraryService = undefined;
+    this.compileWith(this.languageService, "export {};");
   }
 
   compile(code: string): CompileResult {
-    const { service, cellFile } = this.languageService;
-    const names = this.prepare(code);
+    // Until the full service has parsed @types/node and the kernel's types (half a second, four fifths of the text),
+    // a cell that type-checks against the standard library alone (and what it imports) is compiled from that: those
+    // declarations add globals, and members to standard interfaces, that such a cell does not use. One that fails,
+    // or that adds to the global scope itself, is checked in full, so the errors users see are the full check's.
+    if (this.standardLibraryService && !/\bdeclare\s+global\b/.test(code)) {
+      const quick = this.compileWith(this.standardLibraryService, code);
+      if (quick.ok) return quick;
+    }
+    this.standardLibraryService = undefined;
+    return this.compileWith(this.languageService, code);
+  }
+
+  private compileWith(languageService: CellLanguageService, code: string): CompileResult {
+    const { service, cellFile } = languageService;
+    const names = this.prepare(languageService, code);
     const diagnostics = [...service.getSyntacticDiagnostics(cellFile), ...service.getSemanticDiagnostics(cellFile)]
       .filter((d) => d.category === this.ts.DiagnosticCategory.Error && !IGNORED_DIAGNOSTICS.has(d.code))
       .filter((d) => d.start === undefined || d.start < code.length);
-    if (diagnostics.length > 0) return { ok: false, diagnostics: diagnostics.map((d) => this.toCellDiagnostic(d, code)) };
+    if (diagnostics.length > 0) return { ok: false, diagnostics: diagnostics.map((d) => this.toCellDiagnostic(languageService, d, code)) };
 
+    const program = service.getProgram()!;
+    // The service keeps its program while neither the cell nor a file it reads changed: a cell run again (the same
+    // text after the same declarations) emits what it emitted last time, and emitting was half of its compile.
+    const emitted = this.lastEmit?.program === program ? this.lastEmit.emitted : this.emit(program, cellFile, code.length);
+    this.lastEmit = { program, emitted };
+    const { js, sourceMap, runtimeNames, dts } = emitted;
+    return { ok: true, cell: { js, sourceMap, runtimeNames, commit: () => this.declarations.update(dts, names.declared) } };
+  }
+
+  private emit(program: TS.Program, cellFile: string, cellLength: number): EmittedCell {
     const transformed: TransformedNames = { runtime: [] };
     const outputs = new Map<string, string>();
-    const program = service.getProgram()!;
     program.emit(program.getSourceFile(cellFile), (name, text) => outputs.set(name, text), undefined, false, {
-      after: [cellRuntimeTransformer(this.ts, code.length, transformed)],
+      after: [cellRuntimeTransformer(this.ts, cellLength, transformed)],
     });
     const file = (suffix: string) => [...outputs].find(([name]) => name.endsWith(suffix))?.[1] ?? "";
-    const dts = file(".d.ts");
     return {
-      ok: true,
-      cell: {
-        js: file(".js").replace(/\/\/# sourceMappingURL=.*\s*$/, ""),
-        sourceMap: file(".js.map"),
-        runtimeNames: transformed.runtime,
-        commit: () => this.declarations.update(dts, names.declared),
-      },
+      js: file(".js").replace(/\/\/# sourceMappingURL=.*\s*$/, ""),
+      sourceMap: file(".js.map"),
+      runtimeNames: transformed.runtime,
+      dts: file(".d.ts"),
     };
   }
 
@@ -107,7 +141,7 @@ export class CellCompiler {
   }
 
   completions(code: string, position: number): Completion[] {
-    this.prepare(code);
+    this.prepare(this.languageService, code);
     const result = this.languageService.service.getCompletionsAtPosition(this.languageService.cellFile, position, {
       includeCompletionsWithInsertText: true,
       includeCompletionsForModuleExports: false,
@@ -121,7 +155,7 @@ export class CellCompiler {
   }
 
   inspect(code: string, position: number): Inspection | undefined {
-    this.prepare(code);
+    this.prepare(this.languageService, code);
     const { service, cellFile } = this.languageService;
     const ts = this.ts;
     // At the end of an identifier the cursor sits just after it.
@@ -149,21 +183,21 @@ export class CellCompiler {
   }
 
   /** Puts the cell, followed by earlier cells' declarations it does not redeclare, into the service. */
-  private prepare(code: string) {
+  private prepare(languageService: CellLanguageService, code: string) {
     const ts = this.ts;
     const parsed = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
     const names = topLevelNames(ts, parsed);
     // The trailer comes after the cell so that positions in the cell are positions in the file.
     const trailer = `\n${this.declarations.prelude(new Set(names.declared))}\nexport { ${names.toExport.join(", ")} };\n`;
-    this.languageService.setCell(code + trailer);
+    languageService.setCell(code + trailer);
     return names;
   }
 
-  private toCellDiagnostic(diagnostic: TS.Diagnostic, code: string): CellDiagnostic {
+  private toCellDiagnostic(languageService: CellLanguageService, diagnostic: TS.Diagnostic, code: string): CellDiagnostic {
     const ts = this.ts;
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
     if (diagnostic.start === undefined) return { code: diagnostic.code, message, line: 0, column: 0, lineText: "", length: 0 };
-    const { line, character } = this.languageService.sourceFile().getLineAndCharacterOfPosition(diagnostic.start);
+    const { line, character } = languageService.sourceFile().getLineAndCharacterOfPosition(diagnostic.start);
     return {
       code: diagnostic.code,
       message,

@@ -1,9 +1,12 @@
 // A TypeScript LanguageService over one virtual cell file plus the files on disk it imports.
 // Disk snapshots are cached by modification time: re-reading the ~150 lib and @types files
-// on every cell was most of the per-cell cost.
+// on every cell was most of the per-cell cost. Those times are read once per cell, and never for the files
+// installed with the kernel: the service asks for every file's version two or three times per cell, and those
+// stat calls were then more than half of a `1+1` cell's compile.
 import { statSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join, sep } from "node:path";
 import type * as TS from "typescript";
+import { packageRoot } from "../../protocol/packageRoot";
 import type { TypeScript } from "./loadTypeScript";
 
 export class CellLanguageService {
@@ -11,6 +14,10 @@ export class CellLanguageService {
   private cellText = "";
   private cellVersion = 0;
   private readonly snapshots = new Map<string, { version: string; snapshot: TS.IScriptSnapshot | undefined }>();
+  /** Modification times read for the current request. */
+  private readonly diskVersions = new Map<string, string>();
+  /** The compiler's lib files and the kernel's own package: they never change while the kernel runs. */
+  private readonly fixedDirectories: string[];
 
   constructor(
     private readonly ts: TypeScript,
@@ -18,12 +25,16 @@ export class CellLanguageService {
     private readonly extraRoots: readonly string[],
     private readonly options: TS.CompilerOptions,
     currentDirectory: string,
+    /** ParseForTypeErrors, for a service that only checks and emits, skips the JSDoc that hover and completions show. */
+    jsDocParsingMode?: TS.JSDocParsingMode,
   ) {
-    const libDirectory = dirname(ts.getDefaultLibFilePath(options));
+    const fixed = [dirname(ts.getDefaultLibFilePath(options)), join(packageRoot(), "node_modules"), join(packageRoot(), "dist")];
+    // Also as the compiler names them once it has resolved symbolic links (a linked node_modules).
+    this.fixedDirectories = [...new Set([...fixed, ...fixed.map((dir) => ts.sys.realpath?.(dir) ?? dir)])].map((dir) => dir + sep);
     const host: TS.LanguageServiceHost = {
       getScriptFileNames: () => [cellFile, ...extraRoots],
-      getScriptVersion: (file) => (file === cellFile ? String(this.cellVersion) : this.diskVersion(file, libDirectory)),
-      getScriptSnapshot: (file) => (file === cellFile ? ts.ScriptSnapshot.fromString(this.cellText) : this.diskSnapshot(file, libDirectory)),
+      getScriptVersion: (file) => (file === cellFile ? String(this.cellVersion) : this.diskVersion(file)),
+      getScriptSnapshot: (file) => (file === cellFile ? ts.ScriptSnapshot.fromString(this.cellText) : this.diskSnapshot(file)),
       getCurrentDirectory: () => currentDirectory,
       getCompilationSettings: () => this.options,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
@@ -34,11 +45,14 @@ export class CellLanguageService {
       getDirectories: ts.sys.getDirectories,
       realpath: ts.sys.realpath,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      jsDocParsingMode,
     };
-    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    this.service = ts.createLanguageService(host);
   }
 
+  /** Called for every request: files on disk are looked at again each time. */
   setCell(text: string): void {
+    this.diskVersions.clear();
     if (text === this.cellText) return;
     this.cellText = text;
     this.cellVersion++;
@@ -48,14 +62,18 @@ export class CellLanguageService {
     return this.service.getProgram()!.getSourceFile(this.cellFile)!;
   }
 
-  private diskVersion(file: string, libDirectory: string): string {
-    // The compiler's own lib files never change while the kernel runs.
-    if (file.startsWith(libDirectory)) return "lib";
-    return String(statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? "missing");
+  private diskVersion(file: string): string {
+    if (this.fixedDirectories.some((dir) => file.startsWith(dir))) return "fixed";
+    let version = this.diskVersions.get(file);
+    if (version === undefined) {
+      version = String(statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? "missing");
+      this.diskVersions.set(file, version);
+    }
+    return version;
   }
 
-  private diskSnapshot(file: string, libDirectory: string): TS.IScriptSnapshot | undefined {
-    const version = this.diskVersion(file, libDirectory);
+  private diskSnapshot(file: string): TS.IScriptSnapshot | undefined {
+    const version = this.diskVersion(file);
     const cached = this.snapshots.get(file);
     if (cached?.version === version) return cached.snapshot;
     const text = this.ts.sys.readFile(file);
