@@ -16,6 +16,7 @@ import os
 import statistics
 import time
 import uuid
+from contextlib import contextmanager
 from queue import Empty
 
 from jupyter_client.manager import KernelManager
@@ -50,27 +51,29 @@ def new_manager(kernel_name):
     return KernelManager(kernel_name=kernel_name, connection_file=connection_file)
 
 
-def measure_start(kernel_name):
+@contextmanager
+def started_kernel(kernel_name):
+    """A new kernel and its client, and the perf_counter time just before start_kernel(); shut down on leaving."""
     manager = new_manager(kernel_name)
     started = time.perf_counter()
     manager.start_kernel()
     client = manager.client()
     client.start_channels()
     try:
-        first_kernel_info(client, time.monotonic() + TIMEOUT)
-        return (time.perf_counter() - started) * 1000
+        yield client, started
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=False)
 
 
+def measure_start(kernel_name):
+    with started_kernel(kernel_name) as (client, started):
+        first_kernel_info(client, time.monotonic() + TIMEOUT)
+        return (time.perf_counter() - started) * 1000
+
+
 def measure_first_result(kernel_name):
-    manager = new_manager(kernel_name)
-    started = time.perf_counter()
-    manager.start_kernel()
-    client = manager.client()
-    client.start_channels()
-    try:
+    with started_kernel(kernel_name) as (client, started):
         first_kernel_info(client, time.monotonic() + TIMEOUT)
         msg_id = client.execute("1+1")
         while True:
@@ -81,9 +84,6 @@ def measure_first_result(kernel_name):
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"the first 1+1 failed: {reply['content']}")
         return elapsed
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=False)
 
 
 def wait_for_reply_and_idle(client, msg_id):
@@ -112,12 +112,8 @@ def percentile(samples, fraction):
 
 
 def measure_execute(kernel_name, warmup, runs):
-    manager = new_manager(kernel_name)
-    manager.start_kernel()
-    client = manager.client()
-    client.start_channels()
-    client.wait_for_ready(timeout=TIMEOUT)
-    try:
+    with started_kernel(kernel_name) as (client, _):
+        client.wait_for_ready(timeout=TIMEOUT)
         samples = []
         lost = 0
         while len(samples) < runs:
@@ -133,9 +129,6 @@ def measure_execute(kernel_name, warmup, runs):
             else:
                 samples.append((time.perf_counter() - started) * 1000)
         return samples, lost
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=False)
 
 
 def main():
