@@ -16,8 +16,8 @@
 //   BENCH_TRAINING_MODELS      models to run, default "mlp,cnn,lstm"
 //   BENCH_TRAINING_BACKENDS    tfjs backends, default "wasm,wasm-stock,cpu" (the first is the one compared with
 //                              instrumentation). wasm-stock: the wasm backend with only the gradient kernels it lacks
-//                              added, without our faster stand-ins for its slow kernels nor the fused LSTM (the
-//                              figures before them)
+//                              added, without our faster stand-ins for its slow kernels nor the fused LSTM and Adam
+//                              (the figures before them)
 //   BENCH_TRAINING_SECONDS     time per measurement, default 5
 //   BENCH_TRAINING_ROUNDS      measurements of each figure, default 3 (a cold one is not repeated)
 //   BENCH_TRAINING_TIMEOUT     seconds a measuring process may take, default 150: stock cpu trains the CNN at one
@@ -168,7 +168,7 @@ export default async function training({ root, log }) {
   const notes = [
     `model.fit with adam and categorical cross-entropy on synthetic data; PyTorch: the same layers, nn.CrossEntropyLoss on logits, ${PYTHON}. Each figure: the best of ${rounds} rounds of ${seconds} s after one warm-up batch.`,
     "Ratios by CPU time divide samples per CPU second (the process's user + system time), which other work on a busy machine disturbs less than wall time.",
-    "tfjs wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), with tfjs/backends/wasmGradients registered (its LSTM the fused one); wasm-stock has only the gradient kernels wasm lacks, not the faster stand-ins nor the fused LSTM.",
+    "tfjs wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), with tfjs/backends/wasmGradients registered (its LSTM and Adam the fused ones); wasm-stock has only the gradient kernels wasm lacks, not the faster stand-ins nor the fused LSTM and Adam.",
   ];
   if (!torch) notes.push(`PyTorch columns missing: ${PYTHON} cannot import torch (install it with scripts/install-system-deps.sh --bench).`);
   const summary = Object.fromEntries(

@@ -6,6 +6,7 @@ import { FUSED_LSTM_KERNELS } from "../tfjs/layers/fusedLstm";
 import { LSTM_FORWARD } from "../tfjs/layers/fusedLstm/kernelNames";
 import { dropEmscriptenProcessHandlers } from "../tfjs/backends/emscriptenProcessHandlers";
 import { startStudioKernel, streamText, stripAnsi } from "./support/studioKernel";
+import { values } from "./support/deterministicValues";
 
 // wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.
 dropEmscriptenProcessHandlers();
@@ -15,17 +16,6 @@ dropEmscriptenProcessHandlers();
 // every weight, and a few adam steps must agree to 1e-4.
 
 const TOLERANCE = 1e-4;
-
-/** Deterministic values in [-scale, scale). */
-function values(size: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = scale * (state / 2 ** 31 - 1);
-  }
-  return out;
-}
 
 function assertClose(actual: tf.Tensor, expected: tf.Tensor, what: string): void {
   assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);

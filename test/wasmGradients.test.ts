@@ -7,6 +7,7 @@ import { registerWasmGradients } from "../tfjs/backends/wasmGradients";
 import { isStandIn } from "../tfjs/backends/wasmGradients/standIn";
 import { dropEmscriptenProcessHandlers } from "../tfjs/backends/emscriptenProcessHandlers";
 import { startStudioKernel, streamText, stripAnsi } from "./support/studioKernel";
+import { values } from "./support/deterministicValues";
 
 // wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.
 dropEmscriptenProcessHandlers();
@@ -18,17 +19,6 @@ dropEmscriptenProcessHandlers();
 type Shape4 = [number, number, number, number];
 type Attrs = Record<string, unknown>;
 const TOLERANCE = 1e-4;
-
-/** Deterministic values in [-1, 1), so both backends get the same data. */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function sizeOf(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);

@@ -1,7 +1,9 @@
 // A/B timing of one change to the wasm kernels, in one process, the two variants taking turns so that a busy machine
 // slows both alike: ms per training batch (CPU time and wall time, best of the rounds) with and without
-// registerWasmGradients' faster stand-ins. For the training speed work, not part of `npm run bench`:
-//   node bench/support/abTraining.mjs MODEL [BATCHES] [ROUNDS]   (after `npm run bench -- training` bundled the kernels)
+// registerWasmGradients' faster stand-ins, or with and without the kernels named in KERNELS (a fused path's turn it off).
+// For the training speed work, not part of `npm run bench`:
+//   node bench/support/abTraining.mjs MODEL [BATCHES] [ROUNDS] [KERNELS]   (after `npm run bench -- training` bundled
+//   the kernels; KERNELS: comma-separated, e.g. TfjsStudioAdamUpdate)
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -10,7 +12,7 @@ import { BATCH, buildTraining } from "./trainingModels.mjs";
 
 const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 const require = createRequire(path.join(root, "package.json"));
-const [model, batchesText = "10", roundsText = "5"] = process.argv.slice(2);
+const [model, batchesText = "10", roundsText = "5", kernelsText] = process.argv.slice(2);
 const batches = Number(batchesText);
 const rounds = Number(roundsText);
 
@@ -18,13 +20,15 @@ const tf = require("@tensorflow/tfjs");
 require("@tensorflow/tfjs-backend-wasm");
 const stock = new Map(tf.getKernelsForBackend("wasm").map((k) => [k.kernelName, k]));
 const { registerWasmGradients } = require(path.join(root, ".cache", "bench", "wasmGradients.cjs"));
-const replaced = registerWasmGradients(tf).filter((name) => stock.has(name));
+const registered = registerWasmGradients(tf);
+const replaced = kernelsText ? kernelsText.split(",") : registered.filter((name) => stock.has(name));
 const ours = new Map(replaced.map((name) => [name, tf.getKernel(name, "wasm")]));
 await tf.setBackend("wasm");
+// A kernel that wasm lacks (a fused path's) is only unregistered for "stock".
 const use = (kernels) => {
   for (const [name, config] of kernels) {
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel(config);
+    if (tf.getKernel(name, "wasm") !== undefined) tf.unregisterKernel(name, "wasm");
+    if (config !== undefined) tf.registerKernel(config);
   }
 };
 

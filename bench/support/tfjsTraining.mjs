@@ -3,7 +3,7 @@
 //   node tfjsTraining.mjs MODEL BACKEND SECONDS WASM_GRADIENTS [INSTRUMENT]
 //   MODEL: mlp | cnn | lstm; BACKEND: wasm | wasm-stock | cpu | tensorflow; SECONDS: how long to time, after warm-up;
 //   WASM_GRADIENTS: the bundled tfjs/backends/wasmGradients (registered when BACKEND is wasm; wasm-stock registers only
-//   the kernels wasm lacks, keeping its stock kernels where ours would replace them, and tfjs' own LSTM);
+//   the kernels wasm lacks, keeping its stock kernels where ours would replace them, and tfjs' own LSTM and Adam);
 //   INSTRUMENT (optional): a CommonJS module whose `install(tf)` runs before the model is built, e.g. the kernel's
 //   metrics instrumentation, to measure what it costs.
 // Prints one JSON line: {"model", "backend", "samples_per_s", "samples_per_cpu_s", "batches", "seconds", "cpu_seconds",
@@ -27,16 +27,16 @@ const tf = require("@tensorflow/tfjs");
 if (backend === "wasm" || backend === "wasm-stock") {
   require("@tensorflow/tfjs-backend-wasm");
   const stock = tf.getKernelsForBackend("wasm");
-  const { registerWasmGradients, FUSED_LSTM_KERNELS } = require(wasmGradients);
+  const { registerWasmGradients, FUSED_KERNELS } = require(wasmGradients);
   registerWasmGradients(tf);
-  // wasm-stock: only the missing gradient kernels, the stock kernels where ours replace them, and tfjs' own LSTM (the
-  // fused one runs only where its kernels are registered): the "before" figures.
+  // wasm-stock: only the missing gradient kernels, the stock kernels where ours replace them, and tfjs' own LSTM and
+  // Adam (the fused ones run only where their kernels are registered): the "before" figures.
   if (backend === "wasm-stock") {
     for (const config of stock) {
       tf.unregisterKernel(config.kernelName, "wasm");
       tf.registerKernel(config);
     }
-    for (const name of FUSED_LSTM_KERNELS) tf.unregisterKernel(name, "wasm");
+    for (const name of FUSED_KERNELS) tf.unregisterKernel(name, "wasm");
   }
 } else if (backend === "tensorflow") {
   require("@tensorflow/tfjs-node");

@@ -7,9 +7,12 @@
 // batches, Embedding lookups), slow per element: stand-ins copy rows through heap views. Its OneHot ignores the dtype
 // it is asked for: a stand-in casts. Its Identity (tf.clone) copies the tensor: a stand-in shares it. tfjs' LSTM layer
 // runs every step as a dozen small kernels: the fused LSTM (tfjs/layers/fusedLstm) runs a sequence as two on wasm.
+// tfjs' Adam updates each variable with fourteen kernels: the fused Adam (tfjs/optimizers/fusedAdam) updates all
+// variables with one.
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
-import { installFusedLstm } from "../../layers/fusedLstm";
+import { FUSED_LSTM_KERNELS, installFusedLstm } from "../../layers/fusedLstm";
+import { FUSED_ADAM_KERNELS, installFusedAdam } from "../../optimizers/fusedAdam";
 import { conv2DBackpropFilterConfig } from "./conv2DBackpropFilter";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
@@ -22,7 +25,8 @@ import { oneHotConfig } from "./oneHot";
 import { transposedMatMulConfig } from "./transposedMatMul";
 import { unsortedSegmentSumConfig } from "./unsortedSegmentSum";
 
-export { FUSED_LSTM_KERNELS } from "../../layers/fusedLstm";
+/** The fused paths' kernels: each path runs only where its kernels are registered, tfjs' own code otherwise. */
+export const FUSED_KERNELS = [...FUSED_LSTM_KERNELS, ...FUSED_ADAM_KERNELS];
 
 /** Kernels wasm lacks: registered unless a kernel of that name is already there (a later wasm backend's own). */
 const missingKernels: ((tf: Tfjs) => KernelConfig)[] = [
@@ -47,7 +51,7 @@ const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [
 
 /**
  * Registers the missing kernels and the faster stand-ins for the 'wasm' backend of this tfjs instance, and installs
- * the fused LSTM. Call it once tfjs-backend-wasm is loaded (its kernels registered), before or after the backend is
+ * the fused LSTM and the fused Adam. Call it once tfjs-backend-wasm is loaded (its kernels registered), before or after the backend is
  * initialized. Idempotent. Returns the names of the kernels it registered.
  */
 export function registerWasmGradients(tf: Tfjs): string[] {
@@ -65,6 +69,6 @@ export function registerWasmGradients(tf: Tfjs): string[] {
     tf.registerKernel(config);
     registered.push(config.kernelName);
   }
-  registered.push(...installFusedLstm(tf));
+  registered.push(...installFusedLstm(tf), ...installFusedAdam(tf));
   return registered;
 }

@@ -8,7 +8,7 @@ import type { KernelConfig } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { copyOf, kernelInput, type LstmKernelAttrs } from "./forwardKernel";
 import { LSTM_BACKWARD } from "./kernelNames";
-import { HeapMatMul, HeapViews } from "./wasmHeap";
+import { HeapMatMul, HeapViews } from "../../backends/wasmHeap";
 
 interface BackwardStepArrays {
   dy: Float32Array;

@@ -12,7 +12,7 @@ import type { KernelConfig, NamedTensorInfoMap, TensorInfo } from "@tensorflow/t
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { hardSigmoid, sigmoid, tanh, type RecurrentActivation } from "./gateActivations";
 import { LSTM_FORWARD } from "./kernelNames";
-import { HeapMatMul, HeapViews } from "./wasmHeap";
+import { HeapMatMul, HeapViews } from "../../backends/wasmHeap";
 
 export interface LstmKernelAttrs {
   recurrentActivation: RecurrentActivation;

@@ -1,5 +1,6 @@
-// Direct access to the wasm backend for the per-step work of the fused LSTM: its XNNPACK matrix product called on
-// tensor ids (no tensor, reshape or kernel dispatch per step) and Float32Array views of tensors on the heap.
+// Direct access to the wasm backend, for work that kernel dispatch would drown: the fused LSTM's per-step XNNPACK
+// matrix product called on tensor ids (no tensor, reshape or kernel dispatch per step), Float32Array views of tensors
+// on the heap, and fresh ids for tensors written in place (the fused Adam update).
 import type { TensorInfo } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
@@ -15,10 +16,14 @@ function emscripten(backend: BackendWasm): EmscriptenModule {
   return backend.wasm as unknown as EmscriptenModule;
 }
 
-function tensorId(backend: BackendWasm, info: TensorInfo): number {
+function tensorData(backend: BackendWasm, info: TensorInfo): { id: number; memoryOffset: number } {
   const data = backend.dataIdMap.get(info.dataId);
-  if (data === undefined) throw new Error("fused LSTM: a tensor is not on the wasm backend");
-  return data.id;
+  if (data === undefined) throw new Error("a tensor is not on the wasm backend");
+  return data;
+}
+
+function tensorId(backend: BackendWasm, info: TensorInfo): number {
+  return tensorData(backend, info).id;
 }
 
 const matMuls = new WeakMap<BackendWasm, WasmBatchMatMul>();
@@ -40,6 +45,22 @@ function shapeBytes(shape: number[]): Uint8Array {
 /** The backend's next tensor id (its counter is private in the types): ids must not collide with its tensors'. */
 function nextTensorId(backend: BackendWasm): number {
   return (backend as unknown as { dataIdNextNumber: number }).dataIdNextNumber++;
+}
+
+/**
+ * Gives a tensor's data, written in place, a new id in the wasm module, which drops what the module cached under the
+ * old one: XNNPACK operators hold packed copies of their weights (a dense layer's kernel and bias), keyed by id.
+ */
+export function renumberTensor(backend: BackendWasm, info: TensorInfo): void {
+  const data = tensorData(backend, info);
+  const tfjs = backend.wasm.tfjs;
+  tfjs.disposeData(data.id);
+  data.id = nextTensorId(backend);
+  tfjs.registerTensor(data.id, sizeOf(info.shape), data.memoryOffset);
+}
+
+function sizeOf(shape: number[]): number {
+  return shape.reduce((size, d) => size * d, 1);
 }
 
 /**
@@ -74,8 +95,7 @@ export class HeapMatMul {
       this.matMul(tensorId(this.backend, a), this.aShape, 3, this.bId, this.bShape, 3, false, false, this.outId);
       return;
     }
-    const data = this.backend.dataIdMap.get(a.dataId);
-    if (data === undefined) throw new Error("fused LSTM: a tensor is not on the wasm backend");
+    const data = tensorData(this.backend, a);
     const tfjs = this.backend.wasm.tfjs;
     const id = nextTensorId(this.backend);
     tfjs.registerTensor(id, this.rows * this.k, data.memoryOffset + first * this.k * Float32Array.BYTES_PER_ELEMENT);
