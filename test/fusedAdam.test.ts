@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { registerWasmGradients } from "../tfjs/backends/wasmGradients";
 import { dropEmscriptenProcessHandlers } from "../tfjs/backends/emscriptenProcessHandlers";
 import { FUSED_ADAM_KERNELS } from "../tfjs/optimizers/fusedAdam";
 import { ADAM_UPDATE } from "../tfjs/optimizers/fusedAdam/updateKernel";
 import { values } from "./support/deterministicValues";
+import { assertClose as assertCloseWithin, kernelNames, onWasmWithOurKernels, withoutKernels } from "./support/kernelComparison";
 
 // wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.
 dropEmscriptenProcessHandlers();
@@ -15,33 +15,9 @@ dropEmscriptenProcessHandlers();
 
 const TOLERANCE = 1e-6;
 
-/** Within TOLERANCE of the expected values, relative to their magnitude (at least 1). */
-function assertClose(actual: tf.Tensor, expected: tf.Tensor, what: string): void {
-  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
-  const a = actual.dataSync();
-  const e = expected.dataSync();
-  for (let i = 0; i < a.length; i++) {
-    assert.ok(Math.abs(a[i] - e[i]) <= TOLERANCE * Math.max(1, Math.abs(e[i])), `${what}[${i}]: ${a[i]} vs ${e[i]}`);
-  }
-  assert.ok(e.some((v) => v !== 0), `${what}: the reference is all zeros`);
-}
-
-/** Runs f with tfjs' own Adam: the fused kernel unregistered, so the optimizer falls back. */
-async function stock<T>(f: () => Promise<T>): Promise<T> {
-  const configs = FUSED_ADAM_KERNELS.map((name) => tf.getKernel(name, "wasm"));
-  for (const name of FUSED_ADAM_KERNELS) tf.unregisterKernel(name, "wasm");
-  try {
-    return await f();
-  } finally {
-    for (const config of configs) tf.registerKernel(config);
-  }
-}
-
-/** The kernels one call of f runs, by name. */
-async function kernelNames(f: () => unknown): Promise<string[]> {
-  const profile = await tf.profile(() => f() as tf.Tensor);
-  return profile.kernels.map((kernel) => kernel.name);
-}
+const assertClose = (actual: tf.Tensor, expected: tf.Tensor, what: string) => assertCloseWithin(actual, expected, what, TOLERANCE);
+/** Runs f with tfjs' own code: the fused kernels unregistered. */
+const stock = <T>(f: () => T | Promise<T>) => withoutKernels(FUSED_ADAM_KERNELS, f);
 
 const SHAPES = [[9, 5], [5], [3, 2, 4]];
 
@@ -83,13 +59,7 @@ function denseData(): [tf.Tensor, tf.Tensor] {
 describe("fused Adam on wasm", function () {
   this.timeout(60_000);
 
-  before(async () => {
-    await tf.setBackend("wasm");
-    registerWasmGradients(tf);
-  });
-  after(async () => {
-    await tf.setBackend("cpu");
-  });
+  onWasmWithOurKernels();
 
   it("updates all variables with one kernel, as tfjs' Adam does over several steps", async () => {
     const vars = variables(1);
