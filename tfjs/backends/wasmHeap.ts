@@ -22,6 +22,11 @@ function tensorData(backend: BackendWasm, info: TensorInfo): { id: number; memor
   return data;
 }
 
+/** Where a tensor's data starts in the wasm memory, in bytes. */
+export function heapOffset(backend: BackendWasm, info: TensorInfo): number {
+  return tensorData(backend, info).memoryOffset;
+}
+
 function tensorId(backend: BackendWasm, info: TensorInfo): number {
   return tensorData(backend, info).id;
 }
