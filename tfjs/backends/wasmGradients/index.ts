@@ -9,12 +9,14 @@
 // runs every step as a dozen small kernels: the fused LSTM (tfjs/layers/fusedLstm) runs a sequence as two on wasm.
 // tfjs' Adam updates each variable with fourteen kernels: the fused Adam (tfjs/optimizers/fusedAdam) updates all
 // variables with one. While training, tfjs' Dense runs product, bias and activation as three kernels and their
-// gradients as five more: the fused Dense (tfjs/layers/fusedDense) runs one forward and one backward.
+// gradients as five more: the fused Dense (tfjs/layers/fusedDense) runs one forward and one backward. tfjs' dropout
+// draws its mask in JavaScript, slowly: the fused dropout (tfjs/layers/fusedDropout) draws it on the heap.
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
 import { FUSED_LSTM_KERNELS, installFusedLstm } from "../../layers/fusedLstm";
 import { FUSED_ADAM_KERNELS, installFusedAdam } from "../../optimizers/fusedAdam";
 import { FUSED_DENSE_KERNELS, installFusedDense } from "../../layers/fusedDense";
+import { FUSED_DROPOUT_KERNELS, installFusedDropout } from "../../layers/fusedDropout";
 import { conv2DBackpropFilterConfig } from "./conv2DBackpropFilter";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
@@ -28,7 +30,7 @@ import { transposedMatMulConfig } from "./transposedMatMul";
 import { unsortedSegmentSumConfig } from "./unsortedSegmentSum";
 
 /** The fused paths' kernels: each path runs only where its kernels are registered, tfjs' own code otherwise. */
-export const FUSED_KERNELS = [...FUSED_LSTM_KERNELS, ...FUSED_DENSE_KERNELS, ...FUSED_ADAM_KERNELS];
+export const FUSED_KERNELS = [...FUSED_LSTM_KERNELS, ...FUSED_DENSE_KERNELS, ...FUSED_DROPOUT_KERNELS, ...FUSED_ADAM_KERNELS];
 
 /** Kernels wasm lacks: registered unless a kernel of that name is already there (a later wasm backend's own). */
 const missingKernels: ((tf: Tfjs) => KernelConfig)[] = [
@@ -53,7 +55,7 @@ const replacedKernels: ((tf: Tfjs) => KernelConfig | undefined)[] = [
 
 /**
  * Registers the missing kernels and the faster stand-ins for the 'wasm' backend of this tfjs instance, and installs
- * the fused LSTM, Dense and Adam. Call it once tfjs-backend-wasm is loaded (its kernels registered), before or after the backend is
+ * the fused LSTM, Dense, dropout and Adam. Call it once tfjs-backend-wasm is loaded (its kernels registered), before or after the backend is
  * initialized. Idempotent. Returns the names of the kernels it registered.
  */
 export function registerWasmGradients(tf: Tfjs): string[] {
@@ -71,6 +73,6 @@ export function registerWasmGradients(tf: Tfjs): string[] {
     tf.registerKernel(config);
     registered.push(config.kernelName);
   }
-  registered.push(...installFusedLstm(tf), ...installFusedDense(tf), ...installFusedAdam(tf));
+  registered.push(...installFusedLstm(tf), ...installFusedDense(tf), ...installFusedDropout(tf), ...installFusedAdam(tf));
   return registered;
 }

@@ -5,13 +5,11 @@
 // otherwise; models still save as a plain 'Dense'.
 import type { Tensor } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
+import { registerMissingKernels, routeLayerCall } from "../fusedInstall";
 import { DENSE_FORWARD, FUSED_DENSE_KERNELS, denseBackwardConfig, denseForwardConfig } from "./kernels";
 import { denseGradConfig } from "./gradient";
 
 export { FUSED_DENSE_KERNELS } from "./kernels";
-
-/** Marks the installed call, so that installing twice does not wrap it again. */
-const FUSED = Symbol.for("tfjs-studio.fusedDenseCall");
 
 /** What the fused path reads of a tfjs Dense layer (tfjs-layers' Dense fields, private in its types). */
 interface DenseLayer {
@@ -20,8 +18,6 @@ interface DenseLayer {
   readonly bias: { read(): Tensor } | null;
   invokeCallHook(inputs: Tensor | Tensor[], kwargs: unknown): void;
 }
-
-type LayerCall = (this: DenseLayer, inputs: Tensor | Tensor[], kwargs: unknown) => Tensor | Tensor[];
 
 /** The layer's one input where the fused path covers it, else undefined. */
 function fusedInput(tf: Tfjs, inputs: Tensor | Tensor[]): Tensor | undefined {
@@ -42,23 +38,11 @@ function fusedDenseCall(tf: Tfjs, layer: DenseLayer, x: Tensor, inputs: Tensor |
 
 /** Registers the fused Dense's kernels and gradient and routes tfjs' Dense through them. Idempotent. */
 export function installFusedDense(tf: Tfjs): string[] {
-  const registered: string[] = [];
-  for (const config of [denseForwardConfig(tf), denseBackwardConfig]) {
-    if (tf.getKernel(config.kernelName, config.backendName) !== undefined) continue;
-    tf.registerKernel(config);
-    registered.push(config.kernelName);
-  }
+  const registered = registerMissingKernels(tf, [denseForwardConfig(tf), denseBackwardConfig]);
   if (tf.getGradient(DENSE_FORWARD) === undefined) tf.registerGradient(denseGradConfig(tf));
-  const denseClass = tf.serialization.SerializationMap.getMap().classNameMap.Dense?.[0] as { prototype: { call: LayerCall } } | undefined;
-  if (denseClass === undefined) throw new Error("tfjs has no Dense layer class registered");
-  const prototype = denseClass.prototype;
-  const stockCall = prototype.call;
-  if ((stockCall as { [FUSED]?: true })[FUSED] === true) return registered;
-  const call: LayerCall = function (inputs, kwargs) {
+  routeLayerCall<DenseLayer, unknown>(tf, "Dense", (layer, inputs, kwargs) => {
     const x = fusedInput(tf, inputs);
-    return x ? fusedDenseCall(tf, this, x, inputs, kwargs) : stockCall.call(this, inputs, kwargs);
-  };
-  Object.defineProperty(call, FUSED, { value: true });
-  prototype.call = call;
+    return x && fusedDenseCall(tf, layer, x, inputs, kwargs);
+  });
   return registered;
 }

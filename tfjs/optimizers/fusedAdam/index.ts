@@ -3,6 +3,7 @@
 // installed into tfjs' AdamOptimizer, whose applyGradients takes the fused path where it applies (fusedApply.ts) and
 // tfjs' own otherwise; tf.train.adam, models compiled with 'adam' and loaded optimizers all get it.
 import type { Tfjs } from "../../tfjsModule";
+import { registerMissingKernels } from "../../layers/fusedInstall";
 import { applyFusedAdam, type AdamInternals, type VariableGradients } from "./fusedApply";
 import { ADAM_UPDATE, adamUpdateConfig } from "./updateKernel";
 
@@ -16,11 +17,7 @@ type ApplyGradients = (this: AdamInternals, variableGradients: VariableGradients
 
 /** Registers the fused update kernel and routes tfjs' Adam through it. Idempotent; returns the kernels it registered. */
 export function installFusedAdam(tf: Tfjs): string[] {
-  const registered: string[] = [];
-  if (tf.getKernel(ADAM_UPDATE, "wasm") === undefined) {
-    tf.registerKernel(adamUpdateConfig);
-    registered.push(ADAM_UPDATE);
-  }
+  const registered = registerMissingKernels(tf, [adamUpdateConfig]);
   const prototype = tf.AdamOptimizer.prototype as unknown as { applyGradients: ApplyGradients };
   const stockApply = prototype.applyGradients;
   if ((stockApply as { [FUSED]?: true })[FUSED] === true) return registered;
