@@ -14,22 +14,25 @@
 // Run only this benchmark: `npm run bench -- training` (or `node bench/run.mjs training` after `npm run build`).
 // Environment:
 //   BENCH_TRAINING_MODELS      models to run, default "mlp,cnn,lstm"
-//   BENCH_TRAINING_BACKENDS    tfjs backends, default "wasm,wasm-stock,cpu" (the first is the one compared with
-//                              instrumentation). wasm-stock: the wasm backend with only the gradient kernels it lacks
-//                              added, without our faster stand-ins for its slow kernels nor the fused LSTM and Adam
-//                              (the figures before them)
+//   BENCH_TRAINING_BACKENDS    tfjs backends, default "wasm,wasm-2t,wasm-stock,cpu" (the first is the one compared
+//                              with instrumentation). wasm runs 1 thread, wasm-Nt N threads (the kernel's threaded
+//                              start, tfjs/backends/wasmThreads.ts). wasm-stock: the wasm backend with only the
+//                              gradient kernels it lacks added, without our faster stand-ins for its slow kernels nor
+//                              the fused LSTM, Dense, dropout and Adam (the figures before them)
 //   BENCH_TRAINING_SECONDS     time per measurement, default 5
 //   BENCH_TRAINING_ROUNDS      measurements of each figure, default 3 (a cold one is not repeated)
 //   BENCH_TRAINING_TIMEOUT     seconds a measuring process may take, default 150: stock cpu trains the CNN at one
 //                              batch a minute, and the LSTM slower still (one batch took over 3 minutes and 5 GB)
 //   BENCH_TRAINING_INSTRUMENT  a CommonJS module whose install(tf) instruments training (the kernel's live metrics):
 //                              adds the first backend again with it installed, and the overhead
-// PyTorch: scripts/install-system-deps.sh --bench installs python3-torch; without it the PyTorch columns say so.
+// PyTorch runs at its default threads and at 2 (torch.set_num_threads(2)): beside wasm-2t.
+// scripts/install-system-deps.sh --bench installs python3-torch; without it the PyTorch columns say so.
 import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { bundleForBench } from "./support/bundle.mjs";
 
 const PYTHON = "/usr/bin/python3";
+const TORCH_2T = "pytorch 2 threads";
 
 function list(value, fallback) {
   return (value ?? fallback)
@@ -38,9 +41,10 @@ function list(value, fallback) {
     .filter(Boolean);
 }
 
-/** tfjs/backends/wasmGradients bundled for the tfjs processes, as the kernel itself bundles it. */
+/** tfjs/backends/wasmGradients and the wasm start with threads (wasmThreads.ts) bundled for the tfjs processes, as the kernel bundles them. */
 function bundleWasmGradients(root) {
-  return bundleForBench(root, "wasmGradients", { entryPoints: [path.join(root, "tfjs", "backends", "wasmGradients", "index.ts")] });
+  const contents = `export * from "./tfjs/backends/wasmGradients";\nexport { startWasm } from "./tfjs/backends/wasmThreads";\n`;
+  return bundleForBench(root, "wasmGradients", { stdin: { contents, resolveDir: root, loader: "ts" } });
 }
 
 /** Runs a measuring process and parses the JSON line it prints last; `{ timed_out: seconds }` when it took too long. */
@@ -90,7 +94,7 @@ function ratio(a, b, key = "samples_per_s") {
 
 export default async function training({ root, log }) {
   const models = list(process.env.BENCH_TRAINING_MODELS, "mlp,cnn,lstm");
-  const backends = list(process.env.BENCH_TRAINING_BACKENDS, "wasm,wasm-stock,cpu");
+  const backends = list(process.env.BENCH_TRAINING_BACKENDS, "wasm,wasm-2t,wasm-stock,cpu");
   const seconds = Number(process.env.BENCH_TRAINING_SECONDS ?? 5);
   if (!(seconds > 0)) throw new Error(`BENCH_TRAINING_SECONDS must be a positive number, got ${process.env.BENCH_TRAINING_SECONDS}`);
   const timeout = Number(process.env.BENCH_TRAINING_TIMEOUT ?? 150);
@@ -105,7 +109,11 @@ export default async function training({ root, log }) {
   if (instrument) {
     variants.push({ name: `tfjs ${backends[0]} + instrumentation`, argv: (model) => [...variants[0].argv(model), instrument] });
   }
-  if (torch) variants.push({ name: "pytorch", argv: (model) => [PYTHON, path.join(root, "bench", "support", "torch_training.py"), model, String(seconds)] });
+  const torchScript = path.join(root, "bench", "support", "torch_training.py");
+  if (torch) {
+    variants.push({ name: "pytorch", argv: (model) => [PYTHON, torchScript, model, String(seconds)] });
+    variants.push({ name: TORCH_2T, argv: (model) => [PYTHON, torchScript, model, String(seconds), "2"] });
+  }
 
   // results[model][variant]: the round with the best samples/s, the best samples per CPU second, and every round.
   const results = {};
@@ -138,12 +146,13 @@ export default async function training({ root, log }) {
 
   // torch's own thread count; its BLAS (OpenBLAS, see scripts/install-system-deps.sh --bench) may use more.
   const torchName = torch ? `PyTorch ${torch.version} (${torch.threads} torch thread${torch.threads === 1 ? "" : "s"}, OpenBLAS)` : "PyTorch (missing)";
-  const tfjsNames = variants.map((v) => v.name).filter((name) => name !== "pytorch");
+  const tfjsNames = variants.map((v) => v.name).filter((name) => name !== "pytorch" && name !== TORCH_2T);
   const short = (name) => name.replace("tfjs ", "");
   const columns = [
     "model (samples/s, batch 128)",
     ...tfjsNames,
     torchName,
+    torch ? "PyTorch, 2 torch threads" : "PyTorch, 2 threads (missing)",
     ...tfjsNames.map((name) => `${short(name)} / PyTorch`),
     ...tfjsNames.map((name) => `${short(name)} / PyTorch, CPU time`),
   ];
@@ -154,6 +163,7 @@ export default async function training({ root, log }) {
       model,
       ...tfjsNames.map((name) => rate(r[name])),
       rate(r.pytorch),
+      rate(r[TORCH_2T]),
       ...tfjsNames.map((name) => ratio(r[name], r.pytorch)),
       ...tfjsNames.map((name) => ratio(r[name], r.pytorch, "best_samples_per_cpu_s")),
     ];
@@ -168,7 +178,8 @@ export default async function training({ root, log }) {
   const notes = [
     `model.fit with adam and categorical cross-entropy on synthetic data; PyTorch: the same layers, nn.CrossEntropyLoss on logits, ${PYTHON}. Each figure: the best of ${rounds} rounds of ${seconds} s after one warm-up batch.`,
     "Ratios by CPU time divide samples per CPU second (the process's user + system time), which other work on a busy machine disturbs less than wall time.",
-    "tfjs wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), with tfjs/backends/wasmGradients registered (its LSTM and Adam the fused ones); wasm-stock has only the gradient kernels wasm lacks, not the faster stand-ins nor the fused LSTM and Adam.",
+    "tfjs wasm runs 1 thread and wasm-2t 2 (tfjs' threaded SIMD build, its pthread workers started on worker_threads by tfjs/backends/wasmThreads.ts, as the kernel does), with tfjs/backends/wasmGradients registered (its LSTM, Dense, dropout and Adam the fused ones); wasm-stock has only the gradient kernels wasm lacks, not the faster stand-ins nor the fused LSTM, Dense, dropout and Adam.",
+    "Ratios divide by PyTorch at its default threads; the PyTorch 2-thread column stands beside wasm-2t. Two threads gain only where the machine has two free cores.",
   ];
   if (!torch) notes.push(`PyTorch columns missing: ${PYTHON} cannot import torch (install it with scripts/install-system-deps.sh --bench).`);
   const summary = Object.fromEntries(

@@ -21,6 +21,7 @@ import { setKernelIO } from "./inKernelModules/kernelIO";
 import { studioModule } from "./inKernelModules/studioModule";
 import { tslabModule } from "./inKernelModules/tslabModule";
 import { BACKEND_ENV } from "../tfjs/backends/backendNames";
+import { THREADS_ENV } from "../tfjs/backends/threadCount";
 import { loadTfjs } from "./tfjs/loadTfjs";
 import { runtimeSummary } from "./tfjs/runtimeDescription";
 import { isTfjsSpecifier, resolveTfjsWithNotice } from "./tfjs/tfjsModuleMap";
@@ -57,7 +58,7 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   await sockets.start(connectionFile, parent, options.lease);
   // Loading tfjs keeps this thread busy for a few hundred ms; the socket worker answers meanwhile.
   // (Started after the worker, which would otherwise start slower on a busy machine.)
-  const tfjsLoaded = loadTfjs({ notebookDir, setting: process.env[BACKEND_ENV] });
+  const tfjsLoaded = loadTfjs({ notebookDir, setting: process.env[BACKEND_ENV], threads: process.env[THREADS_ENV] });
   const currentKernelInfo = () => kernelInfo(tfjsRuntime());
   // Before that load blocks this thread. kernel_info waits until the backend is known, so the banner names it.
   sockets.setKernelInfo(currentKernelInfo(), backendKnown(tfjsRuntime()));

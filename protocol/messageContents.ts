@@ -49,6 +49,8 @@ export interface KernelInfoTfjs {
   devices: string[];
   simd: boolean | null;
   threads: number | null;
+  /** Why `threads` is fewer than asked, e.g. "threads unavailable: <reason>". */
+  threads_note: string | null;
   forced: string | null;
   skipped: { backend: string; reason: string }[];
   error: string | null;

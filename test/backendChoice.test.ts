@@ -8,6 +8,7 @@ import { BACKEND_ORDER, parseBackendSetting, type BackendId } from "../tfjs/back
 import { backendLoaders, predictChoice } from "../tfjs/backends/backendLoaders";
 import { BackendUnavailable, ForcedBackendError, chooseBackend, type BackendLoader, type LoadedBackend } from "../tfjs/backends/chooseBackend";
 import { selectBackend } from "../tfjs/backends/selectBackend";
+import { THREADS_ENV, requestedThreads } from "../tfjs/backends/threadCount";
 import { sharedTfjs } from "../kernel/tfjs/sharedTfjs";
 import { CUDA_LIBRARIES, checkCuda, describeCudaReport, systemCudaProbe } from "../tfjs/backends/cudaDiagnostics";
 import { NATIVE_PACKAGES_ENV } from "../protocol/hostGpuReport";
@@ -162,7 +163,7 @@ describe("backend loaders on this machine (no native tfjs packages)", function (
   });
 
   it("knows the choice before loading only when no native package is to be tried", () => {
-    const predicted = predictChoice({ notebookDir });
+    const predicted = predictChoice({ notebookDir, threads: "1" });
     assert.equal(predicted?.description, "wasm (SIMD, 1 thread)");
     assert.deepEqual(predicted?.skipped.map((s) => s.backend), ["gpu", "node"]);
     assert.equal(predictChoice({ notebookDir }, "cpu")?.id, "cpu");
@@ -177,7 +178,8 @@ describe("backend loaders on this machine (no native tfjs packages)", function (
   });
 
   it("selectBackend picks the best backend that loads and says why, without setting up the kernel's shared tfjs", async () => {
-    const { loaded, runtime } = await selectBackend({ notebookDir });
+    // One thread: this process's wasm stays the single-threaded one the wasm suites expect.
+    const { loaded, runtime } = await selectBackend({ notebookDir, threads: "1" });
     assert.equal(runtime.status, "ready");
     assert.equal(runtime.backend, "wasm");
     assert.deepEqual(runtime.skipped.map((s) => s.backend), ["gpu", "node"]);
@@ -188,13 +190,21 @@ describe("backend loaders on this machine (no native tfjs packages)", function (
   });
 
   it("loads wasm with SIMD from the package's own files", async () => {
-    const loaded = await backendLoaders({ notebookDir }).wasm(true);
+    const loaded = await backendLoaders({ notebookDir, threads: "1" }).wasm(true);
     assert.equal(loaded.tf.getBackend(), "wasm");
     assert.equal(loaded.simd, true);
     assert.equal(loaded.description, "wasm (SIMD, 1 thread)");
     assert.deepEqual(Array.from(loaded.tf.tensor([1, 2, 3]).square().dataSync()), [1, 4, 9]);
   });
 });
+
+/** A kernel's wasm runs the machine's physical cores unless TFJS_STUDIO_THREADS says otherwise. */
+const DEFAULT_THREADS = requestedThreads(process.env[THREADS_ENV]).threads;
+const WASM_DEFAULT = `wasm (SIMD, ${DEFAULT_THREADS} thread${DEFAULT_THREADS === 1 ? "" : "s"})`;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 describe("backend in a kernel", function () {
   this.timeout(120_000);
@@ -222,15 +232,15 @@ describe("backend in a kernel", function () {
       const tfjs = tfjsOf(later);
       assert.equal(tfjs.backend, "wasm");
       assert.equal(tfjs.version, TFJS_VERSION);
-      assert.equal(tfjs.description, "wasm (SIMD, 1 thread)");
+      assert.equal(tfjs.description, WASM_DEFAULT);
       assert.equal(tfjs.simd, true);
-      assert.equal(tfjs.threads, 1);
-      assert.match(tfjs.devices[0], /^CPU: .*1 thread/);
+      assert.equal(tfjs.threads, DEFAULT_THREADS);
+      assert.match(tfjs.devices[0], new RegExp(`^CPU: .*, ${DEFAULT_THREADS} threads?$`));
       assert.equal(tfjs.forced, null);
       assert.deepEqual(tfjs.skipped.map((s) => s.backend), ["gpu", "node"]);
       assert.match(tfjs.skipped[0].reason, /@tensorflow\/tfjs-node-gpu is not installed/);
       assert.match(tfjs.skipped[1].reason, /@tensorflow\/tfjs-node is not installed/);
-      assert.match(String(info.content.banner), new RegExp(`\\nTensorFlow\\.js ${TFJS_VERSION.replace(/\./g, "\\.")} on wasm \\(SIMD, 1 thread\\)$`));
+      assert.match(String(info.content.banner), new RegExp(`\\nTensorFlow\\.js ${escapeRegExp(TFJS_VERSION)} on ${escapeRegExp(WASM_DEFAULT)}$`));
       // The language_info the frontends rely on is unchanged.
       assert.equal((info.content.language_info as { name: string }).name, "typescript");
     });
@@ -263,7 +273,7 @@ describe("backend in a kernel", function () {
       const result = await kernel.run('import * as tfn from "@tensorflow/tfjs-node";\nimport * as tf from "@tensorflow/tfjs";\n[tfn.getBackend(), tfn.tensor === tf.tensor]');
       assert.equal(result.reply.content.status, "ok", errorText(result));
       assert.equal(resultText(result), "[ 'wasm', true ]");
-      assert.match(streamText(result, "stderr"), /@tensorflow\/tfjs-node is not installed here: '@tensorflow\/tfjs-node' gives the kernel's @tensorflow\/tfjs on wasm \(SIMD, 1 thread\) instead/);
+      assert.match(streamText(result, "stderr"), new RegExp(`@tensorflow/tfjs-node is not installed here: '@tensorflow/tfjs-node' gives the kernel's @tensorflow/tfjs on ${escapeRegExp(WASM_DEFAULT)} instead`));
       const again = await kernel.run('import * as tfn from "@tensorflow/tfjs-node";\ntfn.getBackend()');
       assert.equal(streamText(again, "stderr"), "");
     });
@@ -277,19 +287,19 @@ describe("backend in a kernel", function () {
         "[core.tensor === tf.tensor, layers.sequential === tf.sequential, wasm.getThreadsCount()]",
       ].join("\n"));
       assert.equal(result.reply.content.status, "ok", errorText(result));
-      assert.equal(resultText(result), "[ true, true, 1 ]");
+      assert.equal(resultText(result), `[ true, true, ${DEFAULT_THREADS} ]`);
     });
 
     it("shows runtime as a table with backend, version, devices and skipped backends", async () => {
       const result = await kernel.run('import { runtime } from "tfjs-studio";\nruntime');
       assert.equal(result.reply.content.status, "ok", errorText(result));
       const data = result.iopub.find((m) => m.header.msg_type === "execute_result")!.content.data as Record<string, string>;
-      assert.match(data["text/plain"], new RegExp(`^TensorFlow\\.js ${TFJS_VERSION.replace(/\./g, "\\.")} on wasm \\(SIMD, 1 thread\\)\\n`));
+      assert.match(data["text/plain"], new RegExp(`^TensorFlow\\.js ${escapeRegExp(TFJS_VERSION)} on ${escapeRegExp(WASM_DEFAULT)}\\n`));
       assert.match(data["text/plain"], /Device: CPU: /);
       assert.match(data["text/plain"], /Skipped node \(@tensorflow\/tfjs-node\): package @tensorflow\/tfjs-node is not installed/);
-      assert.match(data["text/html"], /<table>.*<th[^>]*>Backend<\/th><td[^>]*>wasm \(SIMD, 1 thread\) — tf\.getBackend\(\) is &#34;wasm&#34;<\/td>/);
+      assert.match(data["text/html"], new RegExp(`<table>.*<th[^>]*>Backend</th><td[^>]*>${escapeRegExp(WASM_DEFAULT)} — tf\\.getBackend\\(\\) is &#34;wasm&#34;</td>`));
       const fields = await kernel.run('import { runtime } from "tfjs-studio";\n[runtime.backend, runtime.simd, runtime.threads, String(runtime)]');
-      assert.equal(resultText(fields), `[ 'wasm', true, 1, 'TensorFlow.js ${TFJS_VERSION} on wasm (SIMD, 1 thread)' ]`);
+      assert.equal(resultText(fields), `[ 'wasm', true, ${DEFAULT_THREADS}, 'TensorFlow.js ${TFJS_VERSION} on ${WASM_DEFAULT}' ]`);
     });
 
     it("does not print tfjs's 'install our node backend' advert", async () => {

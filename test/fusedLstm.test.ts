@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
 import { registerWasmGradients } from "../tfjs/backends/wasmGradients";
 import { FUSED_LSTM_KERNELS } from "../tfjs/layers/fusedLstm";
 import { LSTM_FORWARD } from "../tfjs/layers/fusedLstm/kernelNames";
 import { dropEmscriptenProcessHandlers } from "../tfjs/backends/emscriptenProcessHandlers";
 import { startStudioKernel, streamText, stripAnsi } from "./support/studioKernel";
+import { useWasmBackend } from "./support/wasmBackend";
 import { values } from "./support/deterministicValues";
 
 // wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.
@@ -86,7 +86,7 @@ describe("fused LSTM on wasm", function () {
   this.timeout(120_000);
 
   before(async () => {
-    await tf.setBackend("wasm");
+    await useWasmBackend();
     registerWasmGradients(tf);
   });
   after(async () => {

@@ -13,12 +13,14 @@ function info(tfjs: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-const wasm = info({ backend: "wasm", tfjs_backend: "wasm", description: "wasm (SIMD, 1 thread)", version: "4.22.0", devices: ["Intel Xeon, 1 thread"] });
+const wasm = info({ backend: "wasm", tfjs_backend: "wasm", description: "wasm (SIMD, 1 thread)", version: "4.22.0", devices: ["Intel Xeon, 1 thread"], threads: 1, threads_note: null });
 const gpu = info({ backend: "gpu", tfjs_backend: "tensorflow", description: "GPU: NVIDIA A100 (@tensorflow/tfjs-node-gpu)", devices: ["GPU: NVIDIA A100", "GPU: NVIDIA T4"] });
 
 describe("kernel status bar text", () => {
   it("names the backend as a user knows it", () => {
-    assert.equal(backendLabel(wasm), "wasm");
+    assert.equal(backendLabel(wasm), "wasm, 1 thread");
+    assert.equal(backendLabel(info({ backend: "wasm", threads: 4, threads_note: null })), "wasm, 4 threads");
+    assert.equal(backendLabel(info({ backend: "wasm" })), "wasm", "a kernel that does not count threads");
     assert.equal(backendLabel(gpu), "GPU: NVIDIA A100");
     assert.equal(backendLabel(info({ backend: "node", description: "CPU (@tensorflow/tfjs-node)" })), "CPU (tfjs-node)");
     assert.equal(backendLabel(info({ backend: "node", description: "CPU (@tensorflow/tfjs-node-gpu without a CUDA device)" })), "CPU (tfjs-node-gpu)");
@@ -32,8 +34,8 @@ describe("kernel status bar text", () => {
 
   it("shows the state with a spinner while busy or starting, and the backend", () => {
     const text = (state: KernelState, kernelInfo = wasm) => statusBarText({ state, kernelInfo, runtimeDescription: undefined }).text;
-    assert.equal(text("idle"), "$(circle-large-outline) TF.js idle · wasm");
-    assert.equal(text("busy"), "$(loading~spin) TF.js busy · wasm");
+    assert.equal(text("idle"), "$(circle-large-outline) TF.js idle · wasm, 1 thread");
+    assert.equal(text("busy"), "$(loading~spin) TF.js busy · wasm, 1 thread");
     assert.equal(text("busy", gpu), "$(loading~spin) TF.js busy · GPU: NVIDIA A100");
     assert.equal(statusBarText({ state: "starting", kernelInfo: undefined, runtimeDescription: undefined }).text, "$(sync~spin) TF.js starting…");
     // Until the new kernel answers: the old kernel's backend is no news.
@@ -47,6 +49,14 @@ describe("kernel status bar text", () => {
     assert.equal(idle.error, false);
     assert.match(idle.tooltip, /Backend: wasm \(SIMD, 1 thread\)/);
     assert.match(idle.tooltip, /Click for kernel info/);
+  });
+
+  it("warns when wasm runs fewer threads than asked, and the tooltip says why", () => {
+    const description = "wasm (SIMD, 1 thread; threads unavailable: this Node.js has no SharedArrayBuffer or Atomics)";
+    const fallback = info({ backend: "wasm", description, threads: 1, threads_note: "threads unavailable: this Node.js has no SharedArrayBuffer or Atomics" });
+    const idle = statusBarText({ state: "idle", kernelInfo: fallback, runtimeDescription: undefined });
+    assert.equal(idle.text, "$(circle-large-outline) TF.js idle · wasm, 1 thread $(warning)");
+    assert.ok(idle.tooltip.includes(`Backend: ${description}`), idle.tooltip);
   });
 });
 

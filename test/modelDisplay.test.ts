@@ -356,6 +356,8 @@ describe("model display", function () {
       // WeakRefs hold their target until the current job ends; then a full collection frees it.
       v8.setFlagsFromString("--expose-gc");
       const gc = vm.runInNewContext("gc") as () => void;
+      // Flags are part of V8's code-cache tag: left changed, this process would name caches unlike a kernel does.
+      v8.setFlagsFromString("--no-expose-gc");
       for (let attempt = 0; attempt < 10 && "model" in models.find(id); attempt++) {
         await new Promise((resolve) => setImmediate(resolve));
         gc();

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
 import { registerWasmGradients } from "../tfjs/backends/wasmGradients";
 import { isStandIn } from "../tfjs/backends/wasmGradients/standIn";
 import { dropEmscriptenProcessHandlers } from "../tfjs/backends/emscriptenProcessHandlers";
 import { startStudioKernel, streamText, stripAnsi } from "./support/studioKernel";
+import { useWasmBackend } from "./support/wasmBackend";
 import { values } from "./support/deterministicValues";
 
 // wasm loads in this process: keep its Emscripten runtime from making every uncaught error fatal to mocha.
@@ -131,7 +131,7 @@ describe("wasm gradient kernels", function () {
   this.timeout(120_000);
 
   before(async () => {
-    await tf.setBackend("wasm");
+    await useWasmBackend();
     registerWasmGradients(tf);
   });
   after(async () => {

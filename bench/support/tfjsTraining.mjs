@@ -1,9 +1,10 @@
 // Training throughput of one of the benchmark's shapes in tfjs, in a process of its own (one backend per process).
 // Run by bench/training.bench.mjs:
 //   node tfjsTraining.mjs MODEL BACKEND SECONDS WASM_GRADIENTS [INSTRUMENT]
-//   MODEL: mlp | cnn | lstm; BACKEND: wasm | wasm-stock | cpu | tensorflow; SECONDS: how long to time, after warm-up;
-//   WASM_GRADIENTS: the bundled tfjs/backends/wasmGradients (registered when BACKEND is wasm; wasm-stock registers only
-//   the kernels wasm lacks, keeping its stock kernels where ours would replace them, and tfjs' own LSTM and Adam);
+//   MODEL: mlp | cnn | lstm; BACKEND: wasm | wasm-Nt (N threads) | wasm-stock | cpu | tensorflow; SECONDS: how long to
+//   time, after warm-up; WASM_GRADIENTS: the bundled tfjs/backends/wasmGradients with the kernel's wasm start
+//   (registered when BACKEND is wasm; wasm-stock registers only the kernels wasm lacks, keeping its stock kernels where
+//   ours would replace them, and tfjs' own LSTM, Dense, dropout and Adam);
 //   INSTRUMENT (optional): a CommonJS module whose `install(tf)` runs before the model is built, e.g. the kernel's
 //   metrics instrumentation, to measure what it costs.
 // Prints one JSON line: {"model", "backend", "samples_per_s", "samples_per_cpu_s", "batches", "seconds", "cpu_seconds",
@@ -24,13 +25,20 @@ const [model, backend, secondsText, wasmGradients, instrument] = process.argv.sl
 const seconds = Number(secondsText);
 
 const tf = require("@tensorflow/tfjs");
-if (backend === "wasm" || backend === "wasm-stock") {
-  require("@tensorflow/tfjs-backend-wasm");
+const threads = backend === "wasm-stock" ? 1 : Number(/^wasm(?:-(\d+)t)?$/.exec(backend)?.[1] ?? 1);
+const isWasm = backend === "wasm-stock" || /^wasm(-\d+t)?$/.test(backend);
+if (isWasm) {
+  const wasm = require("@tensorflow/tfjs-backend-wasm");
   const stock = tf.getKernelsForBackend("wasm");
-  const { registerWasmGradients, FUSED_KERNELS } = require(wasmGradients);
+  const { registerWasmGradients, FUSED_KERNELS, startWasm } = require(wasmGradients);
+  const wasmDir = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json"));
+  const started = await startWasm(tf, wasm, wasmDir, { threads }, async () => {
+    if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not start");
+  });
+  if (started.threads !== threads) throw new Error(`${backend}: wasm runs ${started.threads} thread(s): ${started.note}`);
   registerWasmGradients(tf);
-  // wasm-stock: only the missing gradient kernels, the stock kernels where ours replace them, and tfjs' own LSTM and
-  // Adam (the fused ones run only where their kernels are registered): the "before" figures.
+  // wasm-stock: only the missing gradient kernels, the stock kernels where ours replace them, and tfjs' own LSTM,
+  // Dense, dropout and Adam (the fused ones run only where their kernels are registered): the "before" figures.
   if (backend === "wasm-stock") {
     for (const config of stock) {
       tf.unregisterKernel(config.kernelName, "wasm");
@@ -41,7 +49,7 @@ if (backend === "wasm" || backend === "wasm-stock") {
 } else if (backend === "tensorflow") {
   require("@tensorflow/tfjs-node");
 }
-if (!(await tf.setBackend(backend === "wasm-stock" ? "wasm" : backend))) throw new Error(`backend ${backend} did not initialize`);
+if (!(await tf.setBackend(isWasm ? "wasm" : backend))) throw new Error(`backend ${backend} did not initialize`);
 if (instrument) require(instrument).install(tf);
 
 const { sequential, data } = buildTraining(tf, model);

@@ -1,6 +1,7 @@
 """Training throughput of the benchmark's three shapes in PyTorch, for bench/training.bench.mjs.
 
-Usage: torch_training.py MODEL SECONDS    MODEL: mlp | cnn | lstm; SECONDS: how long to time (after warm-up).
+Usage: torch_training.py MODEL SECONDS [THREADS]    MODEL: mlp | cnn | lstm; SECONDS: how long to time (after warm-up);
+THREADS: torch.set_num_threads, else PyTorch's default.
 Prints one JSON line: {"model", "samples_per_s", "samples_per_cpu_s", "batches", "seconds", "cpu_seconds", "threads",
 "torch"}: CPU time (all threads) is less disturbed than wall time by other work on the machine.
 The shapes match bench/support/tfjsTraining.mjs; see bench/training.bench.mjs for what each is.
@@ -47,6 +48,8 @@ def build(model):
 
 def main():
     model, seconds = sys.argv[1], float(sys.argv[2])
+    if len(sys.argv) > 3:
+        torch.set_num_threads(int(sys.argv[3]))
     torch.manual_seed(0)
     net, make_x, classes = build(model)
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)

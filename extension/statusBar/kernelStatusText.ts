@@ -50,7 +50,7 @@ function stringField(record: Record<string, unknown> | undefined, name: string):
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** The short name of the backend: "wasm", "CPU (tfjs-node)", "GPU: <device name>", "cpu"; undefined before kernel_info. */
+/** The short name of the backend: "wasm, 2 threads", "CPU (tfjs-node)", "GPU: <device name>", "cpu"; undefined before kernel_info. */
 export function backendLabel(kernelInfo: Record<string, unknown> | undefined): string | undefined {
   const tfjs = tfjsFacts(kernelInfo);
   if (!tfjs) return undefined;
@@ -62,6 +62,8 @@ export function backendLabel(kernelInfo: Record<string, unknown> | undefined): s
       // tfjs-node-gpu without a CUDA device runs on the CPU too, and says so in its description.
       return tfjs.description?.includes("tfjs-node-gpu") ? "CPU (tfjs-node-gpu)" : "CPU (tfjs-node)";
     case "wasm":
+      // A kernel from before threads were counted has none to show.
+      return typeof tfjs.threads === "number" ? `wasm, ${tfjs.threads} thread${tfjs.threads === 1 ? "" : "s"}` : "wasm";
     case "cpu":
       return tfjs.backend;
     default:
@@ -72,8 +74,11 @@ export function backendLabel(kernelInfo: Record<string, unknown> | undefined): s
 export function statusBarText(facts: KernelFacts): StatusBarText {
   // The backend belongs to a running kernel: not to one that is gone, nor to the old one while it restarts.
   const backend = facts.state === "dead" || facts.state === "shutdown" || facts.state === "restarting" ? undefined : backendLabel(facts.kernelInfo);
-  const text = `${STATE_ICONS[facts.state]} TF.js ${STATE_WORDS[facts.state]}${backend ? ` · ${backend}` : ""}`;
-  const description = tfjsFacts(facts.kernelInfo)?.description;
+  const tfjs = tfjsFacts(facts.kernelInfo);
+  // Fewer threads than asked (they could not start, or a bad TFJS_STUDIO_THREADS): the tooltip's description says why.
+  const warning = backend && tfjs?.threads_note ? " $(warning)" : "";
+  const text = `${STATE_ICONS[facts.state]} TF.js ${STATE_WORDS[facts.state]}${backend ? ` · ${backend}${warning}` : ""}`;
+  const description = tfjs?.description;
   const tooltip = [
     `TF.js Studio kernel: ${STATE_WORDS[facts.state]}`,
     ...(description && backend ? [`Backend: ${description}`] : []),

@@ -22,6 +22,7 @@ export function kernelInfoTfjs(info: TfjsRuntimeInfo): KernelInfoTfjs {
     devices: info.devices,
     simd: info.simd ?? null,
     threads: info.threads ?? null,
+    threads_note: info.threadsNote ?? null,
     forced: info.forced ?? null,
     skipped: info.skipped,
     error: info.error ?? null,

@@ -26,6 +26,7 @@ export const runtime = Object.defineProperties(
     devices: field("devices"),
     simd: field("simd"),
     threads: field("threads"),
+    threadsNote: field("threadsNote"),
     forced: field("forced"),
     skipped: field("skipped"),
     error: field("error"),

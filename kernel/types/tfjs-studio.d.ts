@@ -148,7 +148,10 @@ declare module "tfjs-studio" {
     readonly version: string | undefined;
     readonly devices: readonly string[];
     readonly simd: boolean | undefined;
+    /** The wasm backend's threads (TFJS_STUDIO_THREADS, else the physical cores). */
     readonly threads: number | undefined;
+    /** Why `threads` is fewer than asked, e.g. "threads unavailable: <reason>". */
+    readonly threadsNote: string | undefined;
     /** The TFJS_STUDIO_BACKEND value that forced the choice. */
     readonly forced: string | undefined;
     /** Better backends that were not used, and why. */

@@ -9,6 +9,7 @@ import { statIfExists } from "../../common/safeFileSystem";
 import { SERVING_MANIFEST_FILE, servingManifestProblem, type ServingManifest } from "../../protocol/servingManifest";
 import { TextTokenizer } from "./textTokenizer";
 import { selectBackend } from "../../tfjs/backends/selectBackend";
+import { THREADS_ENV } from "../../tfjs/backends/threadCount";
 import { loadServableModel, predictOutputs, type ServableModel } from "../../tfjs/io/servableModel";
 import type { Tfjs } from "../../tfjs/tfjsModule";
 import { inspectModelDir } from "../package/modelPackage";
@@ -34,7 +35,7 @@ export async function loadServedModel(source: string, backendSetting?: string): 
   const unpacked = stats.isDirectory() ? undefined : await unpack(resolved);
   const dir = unpacked ?? resolved;
   try {
-    const { loaded, runtime } = await selectBackend({ setting: backendSetting, notebookDir: dir });
+    const { loaded, runtime } = await selectBackend({ setting: backendSetting, notebookDir: dir, threads: process.env[THREADS_ENV] });
     const { tf } = loaded;
     const manifest = statIfExists(path.join(dir, SERVING_MANIFEST_FILE)) ? readManifest(path.join(dir, SERVING_MANIFEST_FILE)) : (await inspectModelDir(tf, dir)).manifest;
     const servable = await loadServableModel(tf, path.dirname(path.join(dir, manifest.modelFile)));

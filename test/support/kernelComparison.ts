@@ -2,13 +2,13 @@
 // stock path (the fused kernels unregistered, so that tfjs' code runs), and values compared within a tolerance.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
 import { registerWasmGradients } from "../../tfjs/backends/wasmGradients";
+import { useWasmBackend } from "./wasmBackend";
 
-/** Mocha hooks for the current suite: it runs on wasm with our kernels registered, and leaves tfjs on cpu. */
+/** Mocha hooks for the current suite: it runs on wasm (as the kernel starts it) with our kernels, and leaves tfjs on cpu. */
 export function onWasmWithOurKernels(): void {
   before(async () => {
-    await tf.setBackend("wasm");
+    await useWasmBackend();
     registerWasmGradients(tf);
   });
   after(async () => {

@@ -7,11 +7,15 @@ import { BackendUnavailable, type BackendLoader, type LoadedBackend, type Skippe
 import { checkCuda, describeCudaReport, systemCudaProbe, type CudaProbe } from "./cudaDiagnostics";
 import type { Tfjs } from "../tfjsModule";
 import { GPU_PACKAGE, NODE_PACKAGE, TFJS_PACKAGE, WASM_PACKAGE, findNativePackage, kernelTfjsDir, packageVersionAt } from "./tfjsPackages";
+import { requestedThreads } from "./threadCount";
 import { registerWasmGradients } from "./wasmGradients";
+import { startWasm, type WasmThreads } from "./wasmThreads";
 
 export interface LoaderContext {
   notebookDir: string;
   cuda?: CudaProbe;
+  /** A TFJS_STUDIO_THREADS value: the wasm backend's threads; unset, the machine's physical cores. */
+  threads?: string;
 }
 
 type WasmModule = typeof import("@tensorflow/tfjs-backend-wasm");
@@ -50,11 +54,11 @@ export function backendLoaders(context: LoaderContext): Record<BackendId, Backen
       if (!wasmDir) throw new BackendUnavailable(notInstalled(WASM_PACKAGE));
       // In Node the wasm backend reads its .wasm binaries from its own dist folder: no network.
       const wasm = require(wasmDir) as WasmModule;
-      await setBackend(tf, "wasm");
+      const threads = await startWasm(tf, wasm, wasmDir, requestedThreads(context.threads), () => setBackend(tf, "wasm"));
       // Stock wasm lacks gradients that CNN and Embedding training need, and has slow ones.
       registerWasmGradients(tf);
       const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
-      return { tf, tfjsDir, ...wasmFacts(simd, wasm.getThreadsCount()) };
+      return { tf, tfjsDir, ...wasmFacts(simd, threads) };
     },
     async cpu() {
       const tfjsDir = kernelTfjsDir();
@@ -65,11 +69,12 @@ export function backendLoaders(context: LoaderContext): Record<BackendId, Backen
   };
 }
 
-type BackendFacts = Pick<LoadedBackend, "id" | "description" | "devices" | "simd" | "threads">;
+type BackendFacts = Pick<LoadedBackend, "id" | "description" | "devices" | "simd" | "threads" | "threadsNote">;
 
-function wasmFacts(simd: boolean, threads: number): BackendFacts {
+function wasmFacts(simd: boolean, { threads, note }: WasmThreads): BackendFacts {
   const threadText = `${threads} thread${threads === 1 ? "" : "s"}`;
-  return { id: "wasm", description: `wasm (${simd ? "SIMD" : "no SIMD"}, ${threadText})`, devices: [`${cpuDevice()}, ${threadText}`], simd, threads };
+  const description = `wasm (${simd ? "SIMD" : "no SIMD"}, ${threadText}${note ? `; ${note}` : ""})`;
+  return { id: "wasm", description, devices: [`${cpuDevice()}, ${threadText}`], simd, threads, threadsNote: note };
 }
 
 function cpuFacts(): BackendFacts {
@@ -88,7 +93,7 @@ const WASM_SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96
 export function predictChoice(context: LoaderContext, forced?: BackendId): (BackendFacts & { skipped: Skipped[] }) | undefined {
   const skipped: Skipped[] = [];
   for (const backend of forced ? [forced] : BACKEND_ORDER) {
-    if (backend === "wasm") return { ...wasmFacts(wasmValidate(WASM_SIMD_PROBE), 1), skipped };
+    if (backend === "wasm") return { ...wasmFacts(wasmValidate(WASM_SIMD_PROBE), requestedThreads(context.threads)), skipped };
     if (backend === "cpu") return { ...cpuFacts(), skipped };
     const name = backend === "gpu" ? GPU_PACKAGE : NODE_PACKAGE;
     if (forced || findNativePackage(name, context.notebookDir)) return undefined;

@@ -16,6 +16,8 @@ export interface LoadedBackend {
   devices: string[];
   simd?: boolean;
   threads?: number;
+  /** Why the backend runs fewer threads than asked, e.g. "threads unavailable: <reason>". */
+  threadsNote?: string;
 }
 
 /** Thrown by a loader when its backend cannot be used here; the message says why. */

@@ -9,13 +9,15 @@ export interface TfjsRuntimeInfo {
   backend?: BackendId;
   /** tfjs's own name for the backend in use (tf.getBackend()). */
   tfjsBackend?: string;
-  /** e.g. "wasm (SIMD, 1 thread)" */
+  /** e.g. "wasm (SIMD, 2 threads)" */
   description?: string;
   /** The @tensorflow/tfjs version cells get. */
   version?: string;
   devices: string[];
   simd?: boolean;
   threads?: number;
+  /** Why `threads` is fewer than asked (TFJS_STUDIO_THREADS or the physical cores), e.g. "threads unavailable: <reason>". */
+  threadsNote?: string;
   /** The TFJS_STUDIO_BACKEND value, when it forced the choice. */
   forced?: string;
   /** Better backends that were not used, with the reason. */

@@ -39,6 +39,7 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Back
     devices: loaded.devices,
     simd: loaded.simd,
     threads: loaded.threads,
+    threadsNote: loaded.threadsNote,
     forced: forced && setting,
     skipped,
     loadMs: Math.round(performance.now() - start),

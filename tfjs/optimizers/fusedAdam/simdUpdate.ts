@@ -42,10 +42,11 @@ const body = [
   ...[0x0b, 0x0b, 0x0b],
 ];
 
-const moduleBytes = new Uint8Array([
+/** The module, importing the backend's memory: shared (with the largest maximum) where wasm runs threads. */
+const moduleBytes = (shared: boolean) => new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
   ...section(1, vec([[0x60, ...vec([...Array<number[]>(5).fill([0x7f]), ...Array<number[]>(8).fill([0x7d])]), 0]])),
-  ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 0x00]])),
+  ...section(2, vec([[...name("env"), ...name("memory"), 0x02, ...(shared ? [0x03, 0x00, ...leb(65536)] : [0x00, 0x00])]])),
   ...section(3, vec([[0]])),
   ...section(7, vec([[...name("update"), 0x00, 0]])),
   ...section(10, vec([[...leb(body.length + 5), ...vec([[1, 0x7f], [11, 0x7b]]), ...body]])),
@@ -53,8 +54,10 @@ const moduleBytes = new Uint8Array([
 
 const updates = new WeakMap<BackendWasm, SimdAdamUpdate>();
 
-interface EmscriptenAsm {
-  asm: { memory: unknown };
+/** Where the Emscripten module keeps its memory: exported, or made by its JavaScript in the threaded build. */
+interface EmscriptenMemory {
+  asm?: { memory?: { buffer: ArrayBufferLike } };
+  wasmMemory?: { buffer: ArrayBufferLike };
 }
 
 /** The WebAssembly API as used here (the project's TypeScript libraries do not declare it). */
@@ -67,9 +70,12 @@ interface WebAssemblyApi {
 export function simdAdamUpdate(backend: BackendWasm): SimdAdamUpdate {
   let update = updates.get(backend);
   if (update === undefined) {
-    const memory = (backend.wasm as unknown as EmscriptenAsm).asm.memory;
+    const emscripten = backend.wasm as unknown as EmscriptenMemory;
+    const memory = emscripten.asm?.memory ?? emscripten.wasmMemory;
+    if (memory === undefined) throw new Error("the wasm backend's memory is not reachable");
+    const shared = memory.buffer instanceof SharedArrayBuffer;
     const { Instance, Module } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-    const instance = new Instance(new Module(moduleBytes), { env: { memory } });
+    const instance = new Instance(new Module(moduleBytes(shared)), { env: { memory } });
     update = instance.exports.update as SimdAdamUpdate;
     updates.set(backend, update);
   }
