@@ -110,6 +110,7 @@ describe("tfjs-studio kernel: heartbeat and interrupts", function () {
       kernel.launched.interrupt(),
     );
     assert.equal(result.reply.content.ename, "Interrupted");
+    assert.match(String(result.reply.content.evalue), /the cell was interrupted while its code ran without yielding/, "a loop, not an await");
     assertInterruptedPromptly(interruptToReplyMs);
     assert.equal(await value(kernel, `(globalThis as any).afterAwait + 1`), "2");
     assert.equal(await value(kernel, `await Promise.resolve("async still works")`), "'async still works'");

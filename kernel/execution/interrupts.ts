@@ -87,8 +87,10 @@ export class InterruptController {
     }
     this.reject = undefined;
     const results = [...this.listeners].map((listener) => listener(event));
-    // A listener that stopped something says where the cell was; else it was waiting on a promise.
-    const interrupted = (said: unknown[]) => new InterruptedError(said.find((where): where is string => typeof where === "string") ?? WHILE_AWAITING);
+    // A listener that stopped something says where the cell was; else it spun after an await (its JavaScript was
+    // terminated) or waited on a promise.
+    const where = event.terminated ? WHILE_RUNNING : WHILE_AWAITING;
+    const interrupted = (said: unknown[]) => new InterruptedError(said.find((told): told is string => typeof told === "string") ?? where);
     const pending = results.filter((result) => result instanceof Promise);
     if (pending.length === 0) return reject(interrupted(results));
     // The cell ends once the listeners' work is done, so nothing it started runs on after it.

@@ -138,7 +138,8 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       },
       prepareWorkspace(dir) {
         scaffoldTemplate("mnist-mlp", path.join(dir, "mnist-mlp"));
-        writeNotebook(path.join(dir, "interrupt.ipynb"), ["const kept = 41;", "while (true) {}", "kept + 1"]);
+        // The loop leaves a file when it starts: an interrupt sent before that stops the cell before it starts.
+        writeNotebook(path.join(dir, "interrupt.ipynb"), ["const kept = 41;", 'require("node:fs").writeFileSync("looping", "");\nwhile (true) {}', "kept + 1"]);
         writeNotebook(path.join(dir, "completion.ipynb"), ["const point = { xCoord: 1, yCoord: 2 };", ""]);
         writeNotebook(path.join(dir, "typeErrors.ipynb"), ["foo + bar;\nconsole.log(baz);"]);
         writeNotebook(path.join(dir, "edited.ipynb"), ["const untouched = 1;"]);
@@ -800,7 +801,12 @@ describe("VS Code end to end (code-server + Chromium)", function () {
 
     await notebook.runCell(1);
     await notebook.waitForCellState(1, ["executing"], STEP_TIMEOUT_MS);
-    await session.page.waitForTimeout(1000); // well inside the loop
+    // Inside the loop: on a busy machine the cell may still be compiling when VS Code shows it executing.
+    const looping = path.join(session.workspace, "looping");
+    for (const deadline = Date.now() + STEP_TIMEOUT_MS; !fs.existsSync(looping); ) {
+      assert.ok(Date.now() < deadline, "the cell did not start its loop");
+      await session.page.waitForTimeout(100);
+    }
     await notebook.stopCell(1);
     assert.equal(await notebook.waitForCellState(1, ["success", "error"], STEP_TIMEOUT_MS), "error");
     // It says where the cell was, not only that it was interrupted.
