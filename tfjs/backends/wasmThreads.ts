@@ -5,7 +5,6 @@ import type { CpuInfo } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { Tfjs } from "../tfjsModule";
 import type { ThreadRequest } from "./threadCount";
-import { lazyPthreadWorkerClass } from "./lazyPthreadWorker";
 import { missingThreadedFile, pthreadWorkerClass } from "./wasmPthreadWorker";
 
 type WasmModule = Pick<typeof import("@tensorflow/tfjs-backend-wasm"), "setThreadsCount" | "getThreadsCount">;
@@ -43,23 +42,32 @@ async function startThreaded(tf: Tfjs, wasm: WasmModule, wasmDir: string, thread
   let fail: (reason: string) => void = () => {};
   const failure = new Promise<string>((resolve) => (fail = resolve));
   const Pthread = pthreadWorkerClass(wasmDir, { failed: (reason) => fail(reason), starting: () => starting, spawned: (worker) => workers.push(worker) });
-  const LazyPthread = lazyPthreadWorkerClass(() => new Pthread(undefined));
   const timer = setTimeout(() => fail(`the pool did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
   // tfjs turns threads off in Node (its blob-URL workers cannot start there); these workers can.
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
   wasm.setThreadsCount(threads);
   // Undone whatever happens to the start: a start that hangs must not leave the process patched.
-  const undo = [useWorkerClass(LazyPthread), showLogicalCores(2 * threads)];
+  const undo = [useWorkerClass(Pthread), showLogicalCores(2 * threads)];
   try {
     const started = setBackend().then(() => undefined, (error: Error) => error.message);
     const unavailable = await Promise.race([started, failure]);
     if (unavailable !== undefined) await Promise.all(workers.map((worker) => worker.terminate()));
+    else await releaseIdleWorkers(tf);
     return unavailable;
   } finally {
     for (const restore of undo) restore();
     starting = false;
     clearTimeout(timer);
   }
+}
+
+/**
+ * Emscripten starts 8 workers whatever the count; XNNPACK's pool has taken the ones it runs on for good by now (it
+ * creates no thread later), so the rest would only hold an isolate and a wasm instance each.
+ */
+async function releaseIdleWorkers(tf: Tfjs): Promise<void> {
+  const { PThread } = (tf.backend() as unknown as { wasm: { PThread: { unusedWorkers: Worker[] } } }).wasm;
+  await Promise.all(PThread.unusedWorkers.splice(0).map((worker) => worker.terminate()));
 }
 
 /**
