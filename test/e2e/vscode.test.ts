@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { packageRoot } from "../../protocol/packageRoot";
 import { scaffoldTemplate } from "../../common/templateScaffold";
 import { codeCellIndexContaining, writeNotebook } from "./support/notebookFiles";
+import { extensionLogTail } from "./support/extensionLog";
 import { writeFinishedRun } from "./support/runLogs";
 import { contrastRatio, LINE_CONTRAST, parseColor } from "../../webviews/shared/colorContrast";
 import { type StudioSession, startStudioSession } from "./support/studioSession";
@@ -224,6 +225,11 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         (error: Error) => console.log(`    no screenshot (${error.message})`),
       );
       if (session.pageErrors.length > 0) console.log(`    page errors:\n      ${session.pageErrors.slice(-5).join("\n      ")}`);
+      // CI keeps only what the suite prints: what the user would have read on the screen, and the extension's log.
+      const messages = await session.workbench.visibleMessages().catch(() => []);
+      if (messages.length > 0) console.log(`    on screen:\n      ${messages.join("\n      ")}`);
+      const extensionLog = extensionLogTail(session.server.tempRoot, 30);
+      if (extensionLog) console.log(`    extension log (last lines):\n      ${extensionLog.join("\n      ")}`);
     }
     // Every test starts from a clean workbench: no quick pick or widget left open, no editor (a hidden notebook's
     // output webview would be a second candidate for the next notebook's outputs).
@@ -371,7 +377,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
       const { workbench, page } = session;
       assert.ok(fs.existsSync(path.join(session.workspace, "mnist-mlp", "mnist-mlp-model", "model.json")), "the template run saved no model (an earlier test failed?)");
       await workbench.openFile("mnist-mlp/mnist-mlp-model/model.json");
-      await workbench.contextMenuAction(await workbench.revealActiveFileInExplorer("model.json"), "Package Model…");
+      await workbench.contextMenuAction(() => workbench.revealActiveFileInExplorer("model.json"), "Package Model…");
 
       const toast = (text: string | RegExp) => page.locator(".notifications-toasts .notification-toast", { hasText: text });
       const packaged = toast(/Packaged mnist-mlp-model into mnist-mlp\/model\.tar\.gz \([\d.]+ [kM]B\)/);

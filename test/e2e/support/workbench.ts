@@ -90,20 +90,30 @@ export class Workbench {
   }
 
   /**
-   * Right-clicks `target` and picks `label` from its context menu. The whole is tried again when the menu goes
-   * away under the pointer (the explorer redraws for a file another test wrote, and a redraw closes the menu).
+   * Right-clicks the target `findTarget` gives and picks `label` from its context menu. The whole is tried again when
+   * the menu goes away under the pointer (the explorer redraws for a file another test wrote, and a redraw closes the
+   * menu).
    */
-  async contextMenuAction(target: Locator, label: string): Promise<void> {
+  async contextMenuAction(findTarget: () => Promise<Locator>, label: string): Promise<void> {
     const item = this.page.locator(".monaco-menu .action-label", { hasText: exactly(label) });
     for (let attempt = 1; ; attempt++) {
-      await target.click({ button: "right" });
-      const picked = await item.click({ timeout: 5000 }).then(() => true, () => false);
+      // Found again each time: a redraw of a tree between finding a row and clicking it loses the row.
+      const opened = await (await findTarget()).click({ button: "right", timeout: 5000 }).then(() => true, () => false);
+      const picked = opened && (await item.click({ timeout: 5000 }).then(() => true, () => false));
       // A context menu ignores a click that comes right as it opens; the highlighted item then takes Enter.
       if (picked && !(await item.waitFor({ state: "hidden", timeout: 1500 }).then(() => true, () => false))) await this.page.keyboard.press("Enter");
       if (picked) return;
-      if (attempt === 3) throw new Error(`the context menu has no "${label}" that takes a click (see the screenshot)`);
+      if (attempt === 3) throw new Error(opened ? `the context menu has no "${label}" that takes a click (see the screenshot)` : "the context menu's target does not take a right-click (see the screenshot)");
       await this.page.keyboard.press("Escape");
     }
+  }
+
+  /** The text of every notification, dialog and quick input on screen, a line each, for failure reports. */
+  async visibleMessages(): Promise<string[]> {
+    const texts = await this.page
+      .locator(".notifications-toasts .notification-toast:visible, .monaco-dialog-box:visible, .quick-input-widget:visible")
+      .evaluateAll((elements) => elements.map((element) => ((element as { innerText?: string }).innerText ?? "").replace(/\s+/g, " ").trim()));
+    return texts.filter((text) => text.length > 0);
   }
 
   /**
@@ -263,17 +273,28 @@ export class NotebookEditor {
   }
 
   async runCell(index: number): Promise<void> {
-    const cell = this.cell(index);
-    // The run button shows on hover; force: a row moves while outputs above it grow, and need not be still.
-    await cell.hover({ force: true });
-    await cell.locator(".codicon-notebook-execute").first().click();
+    await this.clickCellButton(index, "notebook-execute");
   }
 
   /** The stop button a running cell shows in place of its run button. */
   async stopCell(index: number): Promise<void> {
+    await this.clickCellButton(index, "notebook-stop");
+  }
+
+  /**
+   * A cell's toolbar button shows while the pointer is over the cell; force: a row moves while outputs above it grow,
+   * and need not be still. Hovered again when it does not show: a growing output above can move the cell away from
+   * the pointer.
+   */
+  private async clickCellButton(index: number, icon: string): Promise<void> {
     const cell = this.cell(index);
-    await cell.hover({ force: true });
-    await cell.locator(".codicon-notebook-stop").first().click();
+    for (let attempt = 1; ; attempt++) {
+      await cell.hover({ force: true });
+      const clicked = await cell.locator(`.codicon-${icon}`).first().click({ timeout: 5000 }).then(() => true, () => false);
+      if (clicked) return;
+      if (attempt === 4) throw new Error(`cell ${index} shows no ${icon} button under the pointer (see the screenshot)`);
+      await this.revealCell(index);
+    }
   }
 
   /** "success", "error", "executing", "pending" or "" (never ran): the icon in the cell's status bar. */
