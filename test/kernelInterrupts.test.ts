@@ -18,7 +18,8 @@ async function runAndInterrupt(
   kernel: StudioKernel,
   code: string,
   interrupt: () => Promise<unknown> | void,
-  settleMs = 500,
+  /** Ms after execute_input, leaving the kernel time to compile the cell and enter it; or output the cell prints. */
+  when: number | RegExp = 500,
 ): Promise<{ result: ExecuteResult; interruptToReplyMs: number }> {
   let sentAt = 0;
   let interrupting: Promise<unknown> | undefined;
@@ -26,9 +27,11 @@ async function runAndInterrupt(
     timeoutMs: 8_000,
     stop_on_error: false,
     onIopub: (message) => {
-      if (message.header.msg_type !== "execute_input") return;
-      // Leave the kernel time to compile the cell and enter it.
-      interrupting = delay(settleMs).then(() => {
+      if (interrupting) return;
+      const due =
+        typeof when === "number" ? message.header.msg_type === "execute_input" : message.header.msg_type === "stream" && when.test(String(message.content.text));
+      if (!due) return;
+      interrupting = delay(typeof when === "number" ? when : 0).then(() => {
         sentAt = Date.now();
         return interrupt();
       });
@@ -39,6 +42,11 @@ async function runAndInterrupt(
   assert.ok(sentAt > 0, "the interrupt was never sent");
   return { result, interruptToReplyMs: repliedAt - sentAt };
 }
+
+/** A cell that awaits for a minute once it has said so: interrupted then, it is certainly in its await (a fixed wait
+ * after execute_input could still find the kernel busy with its own work, such as loading tfjs). */
+const AWAITING_CELL = `console.log("awaiting");\nawait new Promise((resolve) => setTimeout(resolve, 60000));`;
+const AWAITING = /awaiting/;
 
 /**
  * Tells an interrupted cell from one that ran on until it ended by itself. The goal (≤ 1 s from the interrupt
@@ -96,9 +104,7 @@ describe("tfjs-studio kernel: heartbeat and interrupts", function () {
   });
 
   it("interrupts a pending await", async () => {
-    const { result, interruptToReplyMs } = await runAndInterrupt(kernel, `await new Promise((resolve) => setTimeout(resolve, 60000));`, () =>
-      kernel.launched.interrupt(),
-    );
+    const { result, interruptToReplyMs } = await runAndInterrupt(kernel, AWAITING_CELL, () => kernel.launched.interrupt(), AWAITING);
     assert.equal(result.reply.content.ename, "Interrupted");
     assert.match(String(result.reply.content.evalue), /the cell was interrupted while it awaited a promise/, "says where the cell was");
     assertInterruptedPromptly(interruptToReplyMs);
@@ -132,7 +138,7 @@ describe("tfjs-studio kernel: heartbeat and interrupts", function () {
     const { result, interruptToReplyMs } = await runAndInterrupt(kernel, `while (true) {}`, () => void process.kill(pid, "SIGINT"));
     assert.equal(result.reply.content.ename, "Interrupted");
     assertInterruptedPromptly(interruptToReplyMs);
-    const { result: asyncResult } = await runAndInterrupt(kernel, `await new Promise((resolve) => setTimeout(resolve, 60000));`, () => void process.kill(pid, "SIGINT"));
+    const { result: asyncResult } = await runAndInterrupt(kernel, AWAITING_CELL, () => void process.kill(pid, "SIGINT"), AWAITING);
     assert.equal(asyncResult.reply.content.ename, "Interrupted");
     assert.ok(processExists(kernel.launched.pid!), "the kernel runs");
     assert.equal(await value(kernel, `"alive"`), "'alive'");
