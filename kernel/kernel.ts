@@ -12,7 +12,6 @@ import { replyType, type JupyterMessage, type RoutedMessage } from "../protocol/
 import { describeThrown } from "./inKernelModules/mimeBundle";
 import type { KernelIO } from "./inKernelModules/kernelIO";
 import type { SocketHost } from "./transport/socketHost";
-import type { TfjsLoadGate } from "./tfjs/tfjsLoadGate";
 import { codePointToUtf16, utf16ToCodePoint } from "../protocol/codePoints";
 import { identifierBefore, type CellCompiler } from "./typescript/cellCompiler";
 import { checkComplete } from "./typescript/isComplete";
@@ -33,8 +32,6 @@ export interface KernelParts {
   kernelInfo: () => KernelInfoReplyContent;
   /** Answers a request for a displayed model's current graph. */
   modelGraph: (content: { model_id?: unknown }) => ModelGraphReplyContent;
-  /** Told of each cell, so that tfjs loads once a cell needs it or has run. */
-  tfjsLoad: TfjsLoadGate;
 }
 
 export class Kernel implements KernelIO {
@@ -215,7 +212,6 @@ export class Kernel implements KernelIO {
     this.parts.sockets.publish("status", { execution_state: "busy" }, message);
     let reply: ExecuteReplyContent;
     this.parts.interrupts.executionStarted();
-    this.parts.tfjsLoad.cellStarting(codeOf(message.content));
     try {
       reply = await this.parts.executor.execute(message);
     } catch (error) {
@@ -224,7 +220,6 @@ export class Kernel implements KernelIO {
       reply = { status: "error", execution_count: 0, user_expressions: {}, payload: [], ename: "KernelError", evalue: String(error), traceback: [] };
     } finally {
       this.parts.interrupts.executionEnded();
-      this.parts.tfjsLoad.open();
     }
     this.reply(routed, reply);
     if (reply.status === "error" && message.content.stop_on_error !== false) {

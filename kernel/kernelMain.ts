@@ -25,7 +25,6 @@ import { THREADS_ENV } from "../tfjs/backends/threadCount";
 import { loadTfjs } from "./tfjs/loadTfjs";
 import { runtimeSummary } from "./tfjs/runtimeDescription";
 import { isTfjsSpecifier, resolveTfjsWithNotice } from "./tfjs/tfjsModuleMap";
-import { TfjsLoadGate } from "./tfjs/tfjsLoadGate";
 import { backendKnown, tfjsRuntime, tfjsSettled } from "./tfjs/tfjsRuntime";
 import { installTraining } from "./training/installTraining";
 import { SocketHost } from "./transport/socketHost";
@@ -59,15 +58,7 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   await sockets.start(connectionFile, parent, options.lease);
   // Loading tfjs keeps this thread busy for a few hundred ms; the socket worker answers meanwhile.
   // (Started after the worker, which would otherwise start slower on a busy machine.)
-  const tfjsLoad = new TfjsLoadGate();
-  const tfjsLoaded = loadTfjs({
-    notebookDir,
-    setting: process.env[BACKEND_ENV],
-    threads: process.env[THREADS_ENV],
-    start: tfjsLoad.opened,
-    // The load may run while a cell awaits it: an interrupt then must not terminate the kernel's own JavaScript.
-    setLoading: (loading) => sockets.setTfjsBusy(loading),
-  });
+  const tfjsLoaded = loadTfjs({ notebookDir, setting: process.env[BACKEND_ENV], threads: process.env[THREADS_ENV] });
   const currentKernelInfo = () => kernelInfo(tfjsRuntime());
   // Before that load blocks this thread. kernel_info waits until the backend is known, so the banner names it.
   sockets.setKernelInfo(currentKernelInfo(), backendKnown(tfjsRuntime()));
@@ -103,7 +94,6 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
     output,
     kernelInfo: currentKernelInfo,
     modelGraph: (content) => answerModelGraphRequest(content, displayedModels),
-    tfjsLoad,
   });
   setKernelIO(kernel);
   void tfjsLoaded.then((runtime) => {
@@ -113,9 +103,9 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
     executor.addNotice(`${runtime.error}\n`);
   });
 
-  installCellGlobals(notebookDir, tfjsLoad);
+  installCellGlobals(notebookDir);
   installModelDisplay(displayedModels);
-  installTraining({ interrupts, setTrainingBatch: (inBatch) => sockets.setTfjsBusy(inBatch), notebookDir });
+  installTraining({ interrupts, setTrainingBatch: (inBatch) => sockets.setTrainingBatch(inBatch), notebookDir });
   // Errors from timers and floating promises in user code are shown like a cell's errors (cell lines, the failing
   // line quoted), in the output of the cell running now; never fatal.
   const showUncaught = (prefix: string, thrown: unknown) =>
@@ -144,13 +134,10 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
 }
 
 /** What cells find on the global scope: the module loader, and `require` relative to the notebook. */
-function installCellGlobals(notebookDir: string, tfjsLoad: TfjsLoadGate): void {
+function installCellGlobals(notebookDir: string): void {
   const inKernelModules = { "tfjs-studio": studioModule, tslab: tslabModule };
   const loader = new ModuleLoader(notebookDir, inKernelModules, {
-    ready: () => {
-      tfjsLoad.open();
-      return tfjsSettled();
-    },
+    ready: tfjsSettled,
     resolve: (specifier) => (isTfjsSpecifier(specifier) ? resolveTfjsWithNotice(specifier) : undefined),
   });
   provideInKernelModulesToRequire(inKernelModules);

@@ -309,24 +309,6 @@ describe("backend in a kernel", function () {
     });
   });
 
-  it("loads tfjs after a first cell that does not use it, which runs first, and then with no cell asking", async () => {
-    const kernel = await startStudioKernel();
-    try {
-      // The load's synchronous part would otherwise have held the main thread before this cell ran.
-      const first = await kernel.run('Object.keys(require.cache).some((file) => file.includes("tfjs-core"))');
-      assert.equal(resultText(first), "false", "tfjs was loaded before the first cell ran");
-      const deadline = Date.now() + 30_000;
-      let status = "loading";
-      while (status === "loading" && Date.now() < deadline) {
-        status = tfjsOf((await kernel.traced("shell", "kernel_info_request")).reply).status;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      assert.equal(status, "ready");
-    } finally {
-      await kernel.stop();
-    }
-  });
-
   describe("with a notebook folder that has its own @tensorflow/tfjs and a broken tfjs-node", () => {
     let kernel: StudioKernel;
     before(async () => {

@@ -14,7 +14,6 @@
 //                                      is abandoned at once)
 //     ...tfjs computes a batch         the wait is longer: training stops at the batch end, and terminating
 //                                      tfjs mid-batch would corrupt it; a user callback is not the batch
-//     ...or tfjs loads                 the same: the load may run while a cell awaits it
 
 export const enum UserCodePhase {
   Idle = 0,
@@ -24,14 +23,14 @@ export const enum UserCodePhase {
 
 /** How long the main thread gets to act on an interrupt before the worker escalates. */
 export const INTERRUPT_GRACE_MS = 300;
-/** The longest a training batch or the tfjs load may go on after an interrupt before its JavaScript is terminated. */
-const TFJS_BUSY_WAIT_MS = 30_000;
+/** The longest a training batch may compute on after an interrupt before its JavaScript is terminated. */
+const TRAINING_BATCH_WAIT_MS = 30_000;
 
 /** What the worker does next for an interrupt the main thread has not acted on after a grace period. */
 export type Escalation = "signal-again" | "wait" | "terminate" | "nothing";
 
-export function escalation(phase: UserCodePhase, tfjsBusy: boolean, waitedMs: number): Escalation {
+export function escalation(phase: UserCodePhase, inTrainingBatch: boolean, waitedMs: number): Escalation {
   if (phase === UserCodePhase.Synchronous) return "signal-again";
   if (phase !== UserCodePhase.Asynchronous) return "nothing";
-  return tfjsBusy && waitedMs < TFJS_BUSY_WAIT_MS ? "wait" : "terminate";
+  return inTrainingBatch && waitedMs < TRAINING_BATCH_WAIT_MS ? "wait" : "terminate";
 }

@@ -15,10 +15,6 @@ import type { TfjsRuntimeInfo } from "../../tfjs/backends/runtimeInfo";
 export interface LoadTfjsOptions extends LoaderContext {
   /** The TFJS_STUDIO_BACKEND value. */
   setting?: string;
-  /** The load starts once this resolves (see TfjsLoadGate); the prediction is announced at once. */
-  start: Promise<void>;
-  /** Told when the load begins and ends. */
-  setLoading(loading: boolean): void;
 }
 
 /** Never rejects: a failure is a runtime with status "failed" and the reason, shown to the user. */
@@ -29,8 +25,6 @@ export async function loadTfjs(options: LoadTfjsOptions): Promise<TfjsRuntimeInf
     announcePrediction(options, setting);
     // The caller can publish that before the synchronous part of the load blocks this thread.
     await new Promise(setImmediate);
-    await options.start;
-    options.setLoading(true);
     const { loaded, runtime } = await selectBackend(options);
     prepare(loaded, options.notebookDir);
     info = runtime;
@@ -40,8 +34,6 @@ export async function loadTfjs(options: LoadTfjsOptions): Promise<TfjsRuntimeInf
   } catch (error) {
     info = { status: "failed", devices: [], skipped: [], forced: setting || undefined, error: (error as Error).message };
     settleTfjsRuntime(info);
-  } finally {
-    options.setLoading(false);
   }
   installTfjsResolveHook();
   return info;

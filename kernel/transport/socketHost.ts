@@ -128,9 +128,8 @@ export class SocketHost extends EventEmitter<SocketHostEvents> {
     Atomics.store(this.shared, SharedSlot.UserCodePhase, phase);
   }
 
-  /** A training batch computes or tfjs loads: an interrupt waits for its end rather than terminate it. */
-  setTfjsBusy(busy: boolean): void {
-    Atomics.store(this.shared, SharedSlot.TfjsBusy, busy ? 1 : 0);
+  setTrainingBatch(inBatch: boolean): void {
+    Atomics.store(this.shared, SharedSlot.TrainingBatch, inBatch ? 1 : 0);
   }
 
   interruptPending(): boolean {

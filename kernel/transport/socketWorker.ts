@@ -207,8 +207,8 @@ function interruptMain(): void {
   setTimeout(function escalate() {
     if (Atomics.load(shared, SharedSlot.InterruptPending) !== 1) return;
     const phase = Atomics.load(shared, SharedSlot.UserCodePhase) as UserCodePhase;
-    const tfjsBusy = Atomics.load(shared, SharedSlot.TfjsBusy) === 1;
-    switch (escalation(phase, tfjsBusy, Date.now() - since)) {
+    const inBatch = Atomics.load(shared, SharedSlot.TrainingBatch) === 1;
+    switch (escalation(phase, inBatch, Date.now() - since)) {
       case "signal-again":
         process.kill(process.pid, "SIGINT");
         return void setTimeout(escalate, INTERRUPT_GRACE_MS).unref();

@@ -12,9 +12,8 @@ export const enum SharedSlot {
   UserCodePhase = 1,
   /** Set by the worker on an interrupt, cleared by the main thread once it has acted on it. */
   InterruptPending = 2,
-  /** 1 while a training batch computes or tfjs loads: cutting either short would corrupt tfjs, so an interrupt
-   * waits for its end. */
-  TfjsBusy = 3,
+  /** 1 while a training batch computes: cutting it short would corrupt tfjs, so an interrupt waits for its end. */
+  TrainingBatch = 3,
   /** Set by the worker once its sockets are closed, for a main thread that waits for it while the process exits. */
   SocketsClosed = 4,
   /** Messages the main thread has posted to the worker that ZeroMQ has not taken yet: output waits while it is high. */
