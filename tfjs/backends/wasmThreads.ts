@@ -4,7 +4,6 @@
 import type { CpuInfo } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { Tfjs } from "../tfjsModule";
-import { pthreadStandInClass } from "./pthreadStandIns";
 import type { ThreadRequest } from "./threadCount";
 import { missingThreadedFile, pthreadWorkerClass } from "./wasmPthreadWorker";
 
@@ -43,14 +42,12 @@ async function startThreaded(tf: Tfjs, wasm: WasmModule, wasmDir: string, thread
   let fail: (reason: string) => void = () => {};
   const failure = new Promise<string>((resolve) => (fail = resolve));
   const Pthread = pthreadWorkerClass(wasmDir, { failed: (reason) => fail(reason), starting: () => starting, spawned: (worker) => workers.push(worker) });
-  // XNNPACK's pool runs the calling thread and threads - 1 workers.
-  const StandIn = pthreadStandInClass(() => new Pthread(undefined), threads - 1);
   const timer = setTimeout(() => fail(`the pool did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
   // tfjs turns threads off in Node (its blob-URL workers cannot start there); these workers can.
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
   wasm.setThreadsCount(threads);
   // Undone whatever happens to the start: a start that hangs must not leave the process patched.
-  const undo = [useWorkerClass(StandIn), showLogicalCores(2 * threads)];
+  const undo = [useWorkerClass(Pthread), showLogicalCores(2 * threads)];
   try {
     const started = setBackend().then(() => undefined, (error: Error) => error.message);
     const unavailable = await Promise.race([started, failure]);
@@ -65,9 +62,8 @@ async function startThreaded(tf: Tfjs, wasm: WasmModule, wasmDir: string, thread
 }
 
 /**
- * XNNPACK's pool has taken the workers it runs on for good by now (it creates no thread later). The stand-ins left
- * have no worker unless emscripten's order of handing them out changed, in which case a started one would only hold
- * an isolate and a wasm instance.
+ * Emscripten starts 8 workers whatever the count; XNNPACK's pool has taken the ones it runs on for good by now (it
+ * creates no thread later), so the rest would only hold an isolate and a wasm instance each.
  */
 async function releaseIdleWorkers(tf: Tfjs): Promise<void> {
   const { PThread } = (tf.backend() as unknown as { wasm: { PThread: { unusedWorkers: Worker[] } } }).wasm;
