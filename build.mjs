@@ -26,7 +26,8 @@ const builds = [
   // The CLI bundle holds the kernel too (`tfjs-studio kernel`); the kernel's socket worker is a file of its own.
   // cli/serve is the model server alone, for the container `tfjs-studio package --container` writes; cli/gpuReport
   // is a remote host's CUDA check, shipped with the kernel in the runtime.
-  { ...common, entryPoints: { "cli/main": "cli/main.ts", "cli/serve": "cli/serveMain.ts", "cli/kernel": "cli/kernelMain.ts", "cli/gpuReport": "cli/gpuReportMain.ts", "kernel/socketWorker": "kernel/transport/socketWorker.ts" }, outdir: "dist" },
+  // tfjs/webgpuAdapterProbe asks Dawn for its adapter in a child process (tfjs/backends/webgpu/adapterProbe.ts).
+  { ...common, entryPoints: { "cli/main": "cli/main.ts", "cli/serve": "cli/serveMain.ts", "cli/kernel": "cli/kernelMain.ts", "cli/gpuReport": "cli/gpuReportMain.ts", "kernel/socketWorker": "kernel/transport/socketWorker.ts", "tfjs/webgpuAdapterProbe": "tfjs/backends/webgpu/adapterProbeMain.ts" }, outdir: "dist" },
   { ...common, entryPoints: { extension: "extension/extension.ts", modelJsonWorker: "extension/modelGraph/modelJsonWorker.ts" }, outdir: "dist/extension", external: ["vscode"] },
   // Webviews run in the browser: everything bundled, no Node built-ins. The renderer must be an ES module.
   { ...webview, entryPoints: { renderer: "webviews/renderer/index.ts", metricsPanel: "webviews/metricsPanel/main.ts", modelGraphPanel: "webviews/modelGraphPanel/main.ts" }, format: "esm" },

@@ -58,6 +58,8 @@ export interface CodeServer {
   tempRoot: string;
   /** XDG_* and TMPDIR in this server's temporary folder: give them to a browser, too, to keep $HOME and /tmp clean. */
   isolatedEnv: Record<string, string>;
+  /** The user settings.json, which VS Code reloads when it changes. */
+  userSettingsFile: string;
   /** A fresh folder inside the server's temporary folder, removed by stop(). */
   makeTempDir(name: string): string;
   /** Resolves when the server process exits, with its exit description. */
@@ -98,7 +100,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const extensions = madeDir(root, "extensions");
   const isolatedEnv = isolatedEnvIn(root);
   fs.mkdirSync(path.join(userData, "User"));
-  fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+  const userSettingsFile = path.join(userData, "User", "settings.json");
+  fs.writeFileSync(userSettingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
   // A fresh extensions folder picks up a linked extension (once it has an extensions.json, new folders are ignored).
   fs.symlinkSync(extensionDir, path.join(extensions, `${manifest.publisher}.${manifest.name}-${manifest.version}`));
 
@@ -158,6 +161,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       logFile,
       tempRoot: root,
       isolatedEnv,
+      userSettingsFile,
       makeTempDir: (name) => fs.mkdtempSync(path.join(root, `${name}-`)),
       exited,
       stop,

@@ -39,9 +39,11 @@ describe("backend names", () => {
     assert.equal(parseBackendSetting("CUDA"), "gpu");
     assert.equal(parseBackendSetting("tfjs-node"), "node");
     assert.equal(parseBackendSetting("@tensorflow/tfjs-node"), "node");
+    assert.equal(parseBackendSetting("WebGPU"), "webgpu");
+    assert.equal(parseBackendSetting("dawn"), "webgpu");
     assert.equal(parseBackendSetting("wasm"), "wasm");
     assert.equal(parseBackendSetting("cpu"), "cpu");
-    assert.throws(() => parseBackendSetting("tpu"), /TFJS_STUDIO_BACKEND=tpu is not a backend this kernel knows\. Use one of: gpu, node \(tfjs-node\), wasm, cpu/);
+    assert.throws(() => parseBackendSetting("tpu"), /TFJS_STUDIO_BACKEND=tpu is not a backend this kernel knows\. Use one of: gpu, webgpu, node \(tfjs-node\), wasm, cpu/);
   });
 });
 
@@ -59,8 +61,8 @@ describe("chooseBackend", () => {
     const calls: BackendId[] = [];
     const choice = await chooseBackend(loaders(["wasm", "cpu"], calls));
     assert.equal(choice.loaded.id, "wasm");
-    assert.deepEqual(calls, ["gpu", "node", "wasm"]);
-    assert.deepEqual(choice.skipped, [{ backend: "gpu", reason: "gpu is not here" }, { backend: "node", reason: "node is not here" }]);
+    assert.deepEqual(calls, ["gpu", "webgpu", "node", "wasm"]);
+    assert.deepEqual(choice.skipped, [{ backend: "gpu", reason: "gpu is not here" }, { backend: "webgpu", reason: "webgpu is not here" }, { backend: "node", reason: "node is not here" }]);
     assert.equal((await chooseBackend(loaders(["gpu", "cpu"], []))).loaded.id, "gpu");
   });
 
@@ -165,7 +167,7 @@ describe("backend loaders on this machine (no native tfjs packages)", function (
   it("knows the choice before loading only when no native package is to be tried", () => {
     const predicted = predictChoice({ notebookDir, threads: "1" });
     assert.equal(predicted?.description, "wasm (SIMD, 1 thread)");
-    assert.deepEqual(predicted?.skipped.map((s) => s.backend), ["gpu", "node"]);
+    assert.deepEqual(predicted?.skipped.map((s) => s.backend), ["gpu", "webgpu", "node"]);
     assert.equal(predictChoice({ notebookDir }, "cpu")?.id, "cpu");
     assert.equal(predictChoice({ notebookDir }, "node"), undefined, "a forced native package must be loaded to know");
     const withNode = tempDir("tfjs-with-node-");
@@ -182,8 +184,8 @@ describe("backend loaders on this machine (no native tfjs packages)", function (
     const { loaded, runtime } = await selectBackend({ notebookDir, threads: "1" });
     assert.equal(runtime.status, "ready");
     assert.equal(runtime.backend, "wasm");
-    assert.deepEqual(runtime.skipped.map((s) => s.backend), ["gpu", "node"]);
-    assert.match(runtime.skipped[1].reason, /tfjs-node is not installed/);
+    assert.deepEqual(runtime.skipped.map((s) => s.backend), ["gpu", "webgpu", "node"]);
+    assert.match(runtime.skipped[2].reason, /tfjs-node is not installed/);
     assert.equal(loaded.tf.getBackend(), "wasm");
     assert.equal(sharedTfjs(), undefined, "no shared instance was provided");
     await assert.rejects(selectBackend({ notebookDir, setting: "node" }), /TFJS_STUDIO_BACKEND=node asks for the node \(@tensorflow\/tfjs-node\) backend, which cannot be used/);
@@ -218,7 +220,7 @@ describe("backend in a kernel", function () {
     });
     after(() => kernel?.stop());
 
-    it("chooses wasm and says so in kernel_info and the banner, with why gpu and node were skipped", async () => {
+    it("chooses wasm and says so in kernel_info and the banner, with why gpu, webgpu and node were skipped", async () => {
       // At start the choice is certain (no native package here), and may still be loading.
       const info = kernel.launched.kernelInfo;
       assert.match(tfjsOf(info).status, /^(loading|ready)$/);
@@ -237,9 +239,11 @@ describe("backend in a kernel", function () {
       assert.equal(tfjs.threads, DEFAULT_THREADS);
       assert.match(tfjs.devices[0], new RegExp(`^CPU: .*, ${DEFAULT_THREADS} threads?$`));
       assert.equal(tfjs.forced, null);
-      assert.deepEqual(tfjs.skipped.map((s) => s.backend), ["gpu", "node"]);
+      assert.deepEqual(tfjs.skipped.map((s) => s.backend), ["gpu", "webgpu", "node"]);
       assert.match(tfjs.skipped[0].reason, /@tensorflow\/tfjs-node-gpu is not installed/);
-      assert.match(tfjs.skipped[1].reason, /@tensorflow\/tfjs-node is not installed/);
+      // This machine has no GPU; where it shows a device, Dawn finds lavapipe only (scripts/install-system-deps.sh).
+      assert.match(tfjs.skipped[1].reason, /^(no hardware adapter: this machine shows no GPU device|only a software adapter)/);
+      assert.match(tfjs.skipped[2].reason, /@tensorflow\/tfjs-node is not installed/);
       assert.match(String(info.content.banner), new RegExp(`\\nTensorFlow\\.js ${escapeRegExp(TFJS_VERSION)} on ${escapeRegExp(WASM_DEFAULT)}$`));
       // The language_info the frontends rely on is unchanged.
       assert.equal((info.content.language_info as { name: string }).name, "typescript");
@@ -327,7 +331,7 @@ describe("backend in a kernel", function () {
       const tfjs = tfjsOf(kernel.launched.kernelInfo);
       assert.equal(tfjs.status, "ready");
       assert.equal(tfjs.backend, "wasm", JSON.stringify(tfjs));
-      assert.match(tfjs.skipped[1].reason, /^@tensorflow\/tfjs-node 4\.22\.0 is installed \(.*\) but does not load: libtensorflow\.so\.2: cannot open shared object file/);
+      assert.match(tfjs.skipped[2].reason, /^@tensorflow\/tfjs-node 4\.22\.0 is installed \(.*\) but does not load: libtensorflow\.so\.2: cannot open shared object file/);
     });
 
     it("still gives cells and local files the kernel's instance, not the folder's copy", async () => {

@@ -26,6 +26,7 @@ describe("kernel status bar text", () => {
     assert.equal(backendLabel(info({ backend: "node", description: "CPU (@tensorflow/tfjs-node-gpu without a CUDA device)" })), "CPU (tfjs-node-gpu)");
     assert.equal(backendLabel(info({ backend: "cpu", description: "cpu (plain JavaScript, 1 thread)" })), "cpu");
     assert.equal(backendLabel(info({ backend: "gpu", devices: [] })), "GPU");
+    assert.equal(backendLabel(info({ backend: "webgpu", description: "GPU: NVIDIA H200 (WebGPU)", devices: ["GPU: NVIDIA H200"] })), "GPU: NVIDIA H200 (WebGPU)");
     assert.equal(backendLabel(info({ status: "failed", backend: null, error: "no tfjs" })), "TF.js unavailable");
     assert.equal(backendLabel(info({ status: "loading", backend: null })), "loading TF.js…");
     assert.equal(backendLabel(undefined), undefined);

@@ -1,8 +1,9 @@
 // The runtime a remote host gets: the kernel's bundle (dist/cli/kernel.js and its socket worker) with the packages
 // it loads (zeromq with its prebuilt addons for every platform it ships, TypeScript, tfjs with the wasm backend and
-// its .wasm files, Node's types for cells), and the model server's bundle (dist/cli/serve.js) with its own (fastify,
-// prom-client…), which SSH-host deploys run, as one .tar.gz. Built once per set of inputs and cached;
-// its SHA-256 names the version on the host, so a rebuilt kernel is uploaded again and an unchanged one never is.
+// its .wasm files, the WebGPU backend with Dawn's Linux binaries, Node's types for cells), and the model server's
+// bundle (dist/cli/serve.js) with its own (fastify, prom-client…), which SSH-host deploys run, as one .tar.gz.
+// Built once per set of inputs and cached; its SHA-256 names the version on the host, so a rebuilt kernel is
+// uploaded again and an unchanged one never is.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -15,6 +16,8 @@ import { packageRoot, packageVersion } from "../../protocol/packageRoot";
  * test/sshHostDeploy.test.ts a server, from the runtime alone (nothing above it resolves), so a package missing here
  * fails there. */
 export const RUNTIME_PACKAGES = [...new Set(["zeromq", "typescript", "resolve.exports", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@types/node", ...SERVER_PACKAGES])];
+/** The WebGPU backend, for GPU hosts without CUDA: carried when this install has it (they are optional dependencies). */
+const OPTIONAL_RUNTIME_PACKAGES = ["webgpu", "@tensorflow/tfjs-backend-webgpu"];
 
 /** The runtime's entry points, relative to its root. */
 export const RUNTIME_KERNEL = "dist/cli/kernel.js";
@@ -22,10 +25,14 @@ export const RUNTIME_KERNEL = "dist/cli/kernel.js";
 export const RUNTIME_GPU_REPORT = "dist/cli/gpuReport.js";
 export const RUNTIME_SERVER = SERVER_BUNDLE;
 
-const RUNTIME_FILES = ["package.json", RUNTIME_KERNEL, RUNTIME_GPU_REPORT, RUNTIME_SERVER, "dist/kernel"];
+/** dist/tfjs holds the WebGPU adapter probe the kernel runs. */
+const RUNTIME_FILES = ["package.json", RUNTIME_KERNEL, RUNTIME_GPU_REPORT, RUNTIME_SERVER, "dist/kernel", "dist/tfjs"];
+
+/** Dawn's binaries for macOS and Windows (80 MB): kernels run on Linux hosts. */
+const DAWN_NOT_FOR_LINUX = /^node_modules\/webgpu\/dist\/(darwin|win32)-/;
 
 /** Files no Node process loads: source maps, browser and minified bundles, C++ sources of native addons. */
-const LEFT_OUT = [/\.map$/, /\.min\.js(\.html)?$/, /\.(es2017|fesm|esm)\.js$/, /\/miniprogram\//, /\.tsbuildinfo$/, /^node_modules\/zeromq\/(src|vendor|script)\//, /\.(md|markdown)$/i];
+const LEFT_OUT = [/\.map$/, /\.min\.js(\.html)?$/, /\.(es2017|fesm|esm)\.js$/, /\/miniprogram\//, /\.tsbuildinfo$/, /^node_modules\/zeromq\/(src|vendor|script)\//, /\.(md|markdown)$/i, DAWN_NOT_FOR_LINUX];
 
 export interface KernelRuntime {
   /** `<package version>-<first 12 hex of the archive's SHA-256>`: the folder it unpacks to on a host. */
@@ -104,6 +111,7 @@ function packageClosure(root: string): string[] {
     if (!locate(root, name, "")) throw new Error(`${name} is not installed in ${root}: the kernel runtime needs it (npm ci)`);
     visit(name, "");
   }
+  for (const name of OPTIONAL_RUNTIME_PACKAGES) visit(name, "");
   return [...found].sort();
 }
 

@@ -50,7 +50,7 @@ function stringField(record: Record<string, unknown> | undefined, name: string):
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** The short name of the backend: "wasm, 2 threads", "CPU (tfjs-node)", "GPU: <device name>", "cpu"; undefined before kernel_info. */
+/** The short name of the backend: "wasm, 2 threads", "CPU (tfjs-node)", "GPU: <device name>", "GPU: <adapter> (WebGPU)", "cpu"; undefined before kernel_info. */
 export function backendLabel(kernelInfo: Record<string, unknown> | undefined): string | undefined {
   const tfjs = tfjsFacts(kernelInfo);
   if (!tfjs) return undefined;
@@ -58,6 +58,8 @@ export function backendLabel(kernelInfo: Record<string, unknown> | undefined): s
   switch (tfjs.backend) {
     case "gpu":
       return tfjs.devices?.find((device) => device.startsWith("GPU: ")) ?? "GPU";
+    case "webgpu":
+      return `${tfjs.devices?.find((device) => device.startsWith("GPU: ")) ?? "GPU"} (WebGPU)`;
     case "node":
       // tfjs-node-gpu without a CUDA device runs on the CPU too, and says so in its description.
       return tfjs.description?.includes("tfjs-node-gpu") ? "CPU (tfjs-node-gpu)" : "CPU (tfjs-node)";

@@ -152,6 +152,7 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
       this.lastBatch = batch;
       if (this.run) {
         const size = typeof logs?.size === "number" ? logs.size : 0;
+        await readOnGpu(tf, logs);
         this.run.batchEnd(this.epoch, batch, size, resolveLogs(logs), learningRateOf(this.model));
       }
       if (this.stopRequested) this.model.stopTraining = true;
@@ -165,6 +166,7 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
 
     override async onEpochEnd(epoch: number, logs?: LogValues): Promise<void> {
       if (!this.run) return;
+      await readOnGpu(tf, logs);
       this.run.epochEnd(epoch, resolveLogs(logs), this.stoppedInBatch);
     }
 
@@ -175,10 +177,18 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
   };
 }
 
+/** A GPU backend cannot read synchronously in Node (WebGPU) or should not wait for it: its values come to the CPU first. */
+async function readOnGpu(tf: Tfjs, logs: LogValues | undefined): Promise<void> {
+  if (tf.getBackend() !== "webgpu") return;
+  const reads: Promise<unknown>[] = [];
+  for (const value of Object.values(logs ?? {})) if (typeof value !== "number") reads.push(value.data());
+  await Promise.all(reads);
+}
+
 /**
  * Turns the logs' scalars into numbers in place, as tfjs does for its own custom callbacks, so that later
- * callbacks and tfjs's cleanup see numbers and no tensor is read twice. Read synchronously: on the backends
- * Node has (cpu, wasm, tensorflow) the values are computed already, and a promise per value costs more than the read.
+ * callbacks and tfjs's cleanup see numbers and no tensor is read twice. Read synchronously: on the CPU backends (cpu,
+ * wasm, tensorflow) the values are computed already, and a promise per value costs more than the read.
  */
 function resolveLogs(logs: LogValues | undefined): MetricValues {
   const metrics: MetricValues = {};

@@ -131,8 +131,8 @@ declare module "tfjs-studio" {
    * are taken to be in [0, 1], integers in [0, 255]; `scale` enlarges each pixel to scale × scale.
    */
   export function tensorToPng(tensor: { readonly shape: number[]; readonly dtype: string; dataSync(): ArrayLike<number> }, options?: { scale?: number }): Uint8Array;
-  /** The kernel's backend choice: gpu (tfjs-node-gpu), node (tfjs-node), wasm or cpu. */
-  export type BackendId = "gpu" | "node" | "wasm" | "cpu";
+  /** The kernel's backend choice: gpu (tfjs-node-gpu), webgpu (WebGPU through Dawn), node (tfjs-node), wasm or cpu. */
+  export type BackendId = "gpu" | "webgpu" | "node" | "wasm" | "cpu";
   /**
    * The tfjs that cells share: its backend, version and devices, and why better backends were
    * skipped. As a cell's last expression it shows as a table. TFJS_STUDIO_BACKEND forces a backend.
@@ -140,7 +140,7 @@ declare module "tfjs-studio" {
   export const runtime: {
     readonly status: "loading" | "ready" | "failed";
     readonly backend: BackendId | undefined;
-    /** tf.getBackend(): "tensorflow", "wasm" or "cpu". */
+    /** tf.getBackend(): "tensorflow", "webgpu", "wasm" or "cpu". */
     readonly tfjsBackend: string | undefined;
     /** e.g. "wasm (SIMD, 1 thread)" or "GPU: NVIDIA T4 (@tensorflow/tfjs-node-gpu)". */
     readonly description: string | undefined;

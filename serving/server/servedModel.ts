@@ -28,6 +28,9 @@ export interface ServedModel {
   dispose(): void;
 }
 
+/** Predictions are read synchronously, in one batch at a time (predictionBatcher.ts); WebGPU in Node reads only asynchronously. */
+const WEBGPU_UNSUPPORTED = "the model server reads predictions synchronously, which WebGPU in Node cannot do";
+
 export async function loadServedModel(source: string, backendSetting?: string): Promise<ServedModel> {
   const resolved = path.resolve(source);
   const stats = statIfExists(resolved);
@@ -35,7 +38,7 @@ export async function loadServedModel(source: string, backendSetting?: string): 
   const unpacked = stats.isDirectory() ? undefined : await unpack(resolved);
   const dir = unpacked ?? resolved;
   try {
-    const { loaded, runtime } = await selectBackend({ setting: backendSetting, notebookDir: dir, threads: process.env[THREADS_ENV] });
+    const { loaded, runtime } = await selectBackend({ setting: backendSetting, notebookDir: dir, threads: process.env[THREADS_ENV], unsupported: { webgpu: WEBGPU_UNSUPPORTED } });
     const { tf } = loaded;
     const manifest = statIfExists(path.join(dir, SERVING_MANIFEST_FILE)) ? readManifest(path.join(dir, SERVING_MANIFEST_FILE)) : (await inspectModelDir(tf, dir)).manifest;
     const servable = await loadServableModel(tf, path.dirname(path.join(dir, manifest.modelFile)));

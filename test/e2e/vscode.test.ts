@@ -125,7 +125,8 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     session = await startStudioSession({
       stepTimeoutMs: STEP_TIMEOUT_MS,
       readyCommand: "TF.js Studio: Open Metrics Panel",
-      env: { ...TINY_TRAINING_ENV, ...cloud.env },
+      // No GPU here: the WebGPU test runs on lavapipe, Mesa's software Vulkan driver, which kernels skip unless told.
+      env: { ...TINY_TRAINING_ENV, ...cloud.env, TFJS_STUDIO_WEBGPU_SOFTWARE: "1" },
       // Completions must come from the kernel: without these, VS Code's own TypeScript and word lists answer too.
       settings: {
         "editor.wordBasedSuggestions": "off",
@@ -144,6 +145,7 @@ describe("VS Code end to end (code-server + Chromium)", function () {
         writeNotebook(path.join(dir, "completion.ipynb"), ["const point = { xCoord: 1, yCoord: 2 };", ""]);
         writeNotebook(path.join(dir, "typeErrors.ipynb"), ["foo + bar;\nconsole.log(baz);"]);
         writeNotebook(path.join(dir, "edited.ipynb"), ["const untouched = 1;"]);
+        writeNotebook(path.join(dir, "webgpu.ipynb"), ['import * as tf from "@tensorflow/tfjs";\nconst squares = await tf.tensor([1, 2, 3]).square().array();\n`${tf.getBackend()}: ${squares}`']);
         writeNotebook(path.join(dir, REMOTE_NOTEBOOK), [
           "const where = 'on the host'; where",
           [
@@ -807,6 +809,21 @@ describe("VS Code end to end (code-server + Chromium)", function () {
     assert.equal(text.match(/TensorFlow\.js/g)?.length, 1, `the TensorFlow.js version is repeated:\n${text}`);
     await page.locator(".editor-actions .action-label.codicon-copy").click();
     await page.locator(".statusbar-item", { hasText: "Kernel info copied" }).waitFor();
+  });
+
+  it("runs a notebook on WebGPU when the backend setting asks for it, and names the adapter in the status bar", async () => {
+    const { page, workbench, server } = session;
+    const settings = JSON.parse(fs.readFileSync(server.userSettingsFile, "utf8")) as object;
+    await workbench.replaceUserSettings({ ...settings, "tfjsStudio.backend": "webgpu" });
+    try {
+      const notebook = await openAndRunFirstCell("webgpu.ipynb");
+      await notebook.output(/webgpu: 1,4,9/).waitFor();
+      await page.locator(".statusbar-item", { hasText: /TF\.js idle · GPU: llvmpipe.* \(WebGPU\)/ }).waitFor();
+      await workbench.runCommand("TF.js Studio: Shut Down Kernel");
+      await page.locator(".statusbar-item", { hasText: /TF\.js shut down/ }).waitFor();
+    } finally {
+      await workbench.replaceUserSettings(settings);
+    }
   });
 
   it("interrupts `while (true) {}`, and the next cell still sees earlier variables", async () => {

@@ -10,12 +10,16 @@ import { GPU_PACKAGE, NODE_PACKAGE, TFJS_PACKAGE, WASM_PACKAGE, findNativePackag
 import { requestedThreads } from "./threadCount";
 import { registerWasmGradients } from "./wasmGradients";
 import { startWasm, type WasmThreads } from "./wasmThreads";
+import { startBackend } from "./startBackend";
+import { hostProblem, systemWebGpuHost, type WebGpuHost } from "./webgpu/webgpuHost";
+import { WEBGPU_SOFTWARE_ENV, loadWebGpu, webgpuNotInstalled } from "./webgpu/webgpuLoader";
 
 export interface LoaderContext {
   notebookDir: string;
   cuda?: CudaProbe;
   /** A TFJS_STUDIO_THREADS value: the wasm backend's threads; unset, the machine's physical cores. */
   threads?: string;
+  webgpuHost?: WebGpuHost;
 }
 
 type WasmModule = typeof import("@tensorflow/tfjs-backend-wasm");
@@ -40,6 +44,17 @@ export function backendLoaders(context: LoaderContext): Record<BackendId, Backen
       const devices = gpus.length > 0 ? gpus.map((name) => `GPU: ${name}`) : ["GPU: a CUDA device (nvidia-smi is not available to name it)"];
       return { ...loaded, description: `${devices[0]} (${GPU_PACKAGE})`, devices };
     },
+    async webgpu(forced) {
+      const tfjsDir = kernelTfjsDir();
+      return loadWebGpu({
+        forced,
+        host: context.webgpuHost ?? systemWebGpuHost,
+        findPackage: (name) => findNativePackage(name, context.notebookDir),
+        tf: requireTfjs(tfjsDir),
+        tfjsDir,
+        allowSoftware: process.env[WEBGPU_SOFTWARE_ENV] === "1",
+      });
+    },
     async node() {
       // Already in the process, and a second libtensorflow (tfjs-node's) must not be loaded next to it.
       if (gpuPackageOnCpu) return gpuPackageOnCpu;
@@ -54,7 +69,7 @@ export function backendLoaders(context: LoaderContext): Record<BackendId, Backen
       if (!wasmDir) throw new BackendUnavailable(notInstalled(WASM_PACKAGE));
       // In Node the wasm backend reads its .wasm binaries from its own dist folder: no network.
       const wasm = require(wasmDir) as WasmModule;
-      const threads = await startWasm(tf, wasm, wasmDir, requestedThreads(context.threads), () => setBackend(tf, "wasm"));
+      const threads = await startWasm(tf, wasm, wasmDir, requestedThreads(context.threads), () => startBackend(tf, "wasm"));
       // Stock wasm lacks gradients that CNN and Embedding training need, and has slow ones.
       registerWasmGradients(tf);
       const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
@@ -63,7 +78,7 @@ export function backendLoaders(context: LoaderContext): Record<BackendId, Backen
     async cpu() {
       const tfjsDir = kernelTfjsDir();
       const tf = requireTfjs(tfjsDir);
-      await setBackend(tf, "cpu");
+      await startBackend(tf, "cpu");
       return { tf, tfjsDir, ...cpuFacts() };
     },
   };
@@ -95,11 +110,21 @@ export function predictChoice(context: LoaderContext, forced?: BackendId): (Back
   for (const backend of forced ? [forced] : BACKEND_ORDER) {
     if (backend === "wasm") return { ...wasmFacts(wasmValidate(WASM_SIMD_PROBE), requestedThreads(context.threads)), skipped };
     if (backend === "cpu") return { ...cpuFacts(), skipped };
-    const name = backend === "gpu" ? GPU_PACKAGE : NODE_PACKAGE;
-    if (forced || findNativePackage(name, context.notebookDir)) return undefined;
-    skipped.push({ backend, reason: notInstalled(name) });
+    if (forced) return undefined;
+    const reason = backend === "webgpu" ? webgpuSkipReason(context) : nativeSkipReason(backend === "gpu" ? GPU_PACKAGE : NODE_PACKAGE, context);
+    if (!reason) return undefined;
+    skipped.push({ backend, reason });
   }
   return undefined;
+}
+
+function nativeSkipReason(name: string, context: LoaderContext): string | undefined {
+  return findNativePackage(name, context.notebookDir) ? undefined : notInstalled(name);
+}
+
+/** Without Dawn: a package or what the host lacks. Dawn's own answer takes the load. */
+function webgpuSkipReason(context: LoaderContext): string | undefined {
+  return webgpuNotInstalled((name) => findNativePackage(name, context.notebookDir)) ?? hostProblem(context.webgpuHost ?? systemWebGpuHost, false);
 }
 
 async function loadNative(name: string, dir: string, id: "gpu" | "node", diagnosis: () => string): Promise<LoadedBackend> {
@@ -113,27 +138,13 @@ async function loadNative(name: string, dir: string, id: "gpu" | "node", diagnos
   const tfjsDir = findPackageDir(TFJS_PACKAGE, [dir]);
   if (!tfjsDir) throw new BackendUnavailable(`${name} ${version} loaded, but its ${TFJS_PACKAGE} cannot be found`);
   const tf = requireTfjs(tfjsDir);
-  await setBackend(tf, "tensorflow");
+  await startBackend(tf, "tensorflow");
   const native = { name, dir };
   return { id, tf, tfjsDir, native, description: `CPU (${name})`, devices: [cpuDevice()] };
 }
 
 function requireTfjs(dir: string): Tfjs {
   return require(dir) as Tfjs;
-}
-
-/** tf.setBackend only warns on the console when a backend fails to start; make that an error with its reason. */
-async function setBackend(tf: Tfjs, name: string): Promise<void> {
-  const warnings: string[] = [];
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
-  try {
-    if (!(await tf.setBackend(name))) {
-      throw new BackendUnavailable(`the ${name} backend did not start${warnings.length ? `: ${warnings.join(" ").trim()}` : ""}`);
-    }
-  } finally {
-    console.warn = warn;
-  }
 }
 
 function cpuDevice(): string {

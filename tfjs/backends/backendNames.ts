@@ -1,14 +1,15 @@
 // The backends the kernel can choose, their order, and the names TFJS_STUDIO_BACKEND accepts for them.
 
-export type BackendId = "gpu" | "node" | "wasm" | "cpu";
+export type BackendId = "gpu" | "webgpu" | "node" | "wasm" | "cpu";
 
 /** Best first: the order of the automatic choice. */
-export const BACKEND_ORDER: readonly BackendId[] = ["gpu", "node", "wasm", "cpu"];
+export const BACKEND_ORDER: readonly BackendId[] = ["gpu", "webgpu", "node", "wasm", "cpu"];
 
 export const BACKEND_ENV = "TFJS_STUDIO_BACKEND";
 
 const ALIASES: Record<string, BackendId> = {
   gpu: "gpu", cuda: "gpu", "node-gpu": "gpu", "tfjs-node-gpu": "gpu", "@tensorflow/tfjs-node-gpu": "gpu", "tensorflow-gpu": "gpu",
+  webgpu: "webgpu", dawn: "webgpu", "tfjs-backend-webgpu": "webgpu", "@tensorflow/tfjs-backend-webgpu": "webgpu",
   node: "node", "tfjs-node": "node", "@tensorflow/tfjs-node": "node", tensorflow: "node", native: "node",
   wasm: "wasm", "tfjs-backend-wasm": "wasm", "@tensorflow/tfjs-backend-wasm": "wasm", webassembly: "wasm",
   cpu: "cpu", js: "cpu", "tfjs-backend-cpu": "cpu", "@tensorflow/tfjs-backend-cpu": "cpu",
@@ -17,6 +18,7 @@ const ALIASES: Record<string, BackendId> = {
 /** What each backend is called in messages. */
 export const BACKEND_LABELS: Record<BackendId, string> = {
   gpu: "gpu (@tensorflow/tfjs-node-gpu)",
+  webgpu: "webgpu (@tensorflow/tfjs-backend-webgpu on Dawn)",
   node: "node (@tensorflow/tfjs-node)",
   wasm: "wasm (@tensorflow/tfjs-backend-wasm)",
   cpu: "cpu (plain JavaScript)",
@@ -28,7 +30,7 @@ export function parseBackendSetting(value: string | undefined): BackendId | unde
   if (name === "" || name === "auto") return undefined;
   const id = ALIASES[name];
   if (!id) {
-    throw new Error(`${BACKEND_ENV}=${value} is not a backend this kernel knows. Use one of: gpu, node (tfjs-node), wasm, cpu, or auto.`);
+    throw new Error(`${BACKEND_ENV}=${value} is not a backend this kernel knows. Use one of: gpu, webgpu, node (tfjs-node), wasm, cpu, or auto.`);
   }
   return id;
 }

@@ -18,6 +18,8 @@ export interface LoadedBackend {
   threads?: number;
   /** Why the backend runs fewer threads than asked, e.g. "threads unavailable: <reason>". */
   threadsNote?: string;
+  /** Frees what the backend holds outside the process's memory (a GPU device); called at exit. */
+  release?: () => void;
 }
 
 /** Thrown by a loader when its backend cannot be used here; the message says why. */

@@ -1,9 +1,7 @@
 // Why tfjs-node-gpu cannot use a GPU here: its libtensorflow (TensorFlow 2.9) loads the NVIDIA
 // driver and the CUDA 11.2 / cuDNN 8.1 libraries by these sonames at run time, and falls back to
 // the CPU when one is missing. We look for them the way the dynamic loader does.
-import { spawnSync } from "node:child_process";
-import { statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { libraryFinder, runQuietly, systemLibraryLookup, type LibraryLookup } from "./sharedLibraries";
 
 export const CUDA_REQUIREMENT = "CUDA 11.2 and cuDNN 8.1";
 
@@ -29,32 +27,18 @@ export interface CudaReport {
   missing: string[];
 }
 
-export interface CudaProbe {
-  /** `ldconfig -p` output: the loader cache. */
-  loaderCache(): string;
-  /** Directories of LD_LIBRARY_PATH, searched before the cache. */
-  libraryPath(): string[];
+export interface CudaProbe extends LibraryLookup {
   /** Lines of `nvidia-smi --query-gpu=name`, or undefined when it cannot run. */
   gpuNames(): string[] | undefined;
 }
 
 export const systemCudaProbe: CudaProbe = {
-  loaderCache: () => run("ldconfig", ["-p"]) ?? run("/sbin/ldconfig", ["-p"]) ?? "",
-  libraryPath: () => (process.env.LD_LIBRARY_PATH ?? "").split(delimiter).filter(Boolean),
-  gpuNames: () => run("nvidia-smi", ["--query-gpu=name", "--format=csv,noheader"])?.split("\n").map((line) => line.trim()).filter(Boolean),
+  ...systemLibraryLookup,
+  gpuNames: () => runQuietly("nvidia-smi", ["--query-gpu=name", "--format=csv,noheader"])?.split("\n").map((line) => line.trim()).filter(Boolean),
 };
 
-function run(command: string, args: string[]): string | undefined {
-  const result = spawnSync(command, args, { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] });
-  return result.status === 0 ? result.stdout : undefined;
-}
-
 export function checkCuda(probe: CudaProbe = systemCudaProbe): CudaReport {
-  const cache = probe.loaderCache();
-  const dirs = probe.libraryPath();
-  const found = (soname: string) =>
-    dirs.some((dir) => statSync(join(dir, soname), { throwIfNoEntry: false })?.isFile() || false) ||
-    new RegExp(`^\\s*${soname.replace(/\./g, "\\.")}\\s`, "m").test(cache);
+  const found = libraryFinder(probe);
   const gpus = probe.gpuNames() ?? [];
   return { driverFound: found(DRIVER_LIBRARY) || gpus.length > 0, gpus, missing: CUDA_LIBRARIES.filter((soname) => !found(soname)) };
 }

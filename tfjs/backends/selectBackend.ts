@@ -2,9 +2,9 @@
 // It touches none of the kernel's globals (shared instance, require hook, file:// routing), so a model server
 // or a script can use it as it is; loadTfjs.ts puts the kernel's glue on top.
 import { performance } from "node:perf_hooks";
-import { parseBackendSetting } from "./backendNames";
+import { parseBackendSetting, type BackendId } from "./backendNames";
 import { backendLoaders, type LoaderContext } from "./backendLoaders";
-import { chooseBackend, type LoadedBackend } from "./chooseBackend";
+import { BackendUnavailable, chooseBackend, type LoadedBackend } from "./chooseBackend";
 import { dropEmscriptenProcessHandlers } from "./emscriptenProcessHandlers";
 import type { Tfjs } from "../tfjsModule";
 import { packageVersionAt } from "./tfjsPackages";
@@ -19,6 +19,8 @@ export interface BackendSelection {
 export interface SelectBackendOptions extends LoaderContext {
   /** A TFJS_STUDIO_BACKEND value: gpu, node, wasm, cpu, an alias, or auto (the default). */
   setting?: string;
+  /** Backends this process cannot work with, and why: skipped with that reason, and an error when forced. */
+  unsupported?: Partial<Record<BackendId, string>>;
 }
 
 /** Rejects with the reason when no backend (or not the forced one) can be used. */
@@ -28,7 +30,11 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Back
   dropEmscriptenProcessHandlers();
   const setting = options.setting?.trim();
   const forced = parseBackendSetting(setting);
-  const { loaded, skipped } = await chooseBackend(backendLoaders(options), forced && { backend: forced, setting: setting! });
+  const loaders = backendLoaders(options);
+  for (const [backend, reason] of Object.entries(options.unsupported ?? {}) as [BackendId, string][]) {
+    loaders[backend] = () => Promise.reject(new BackendUnavailable(reason));
+  }
+  const { loaded, skipped } = await chooseBackend(loaders, forced && { backend: forced, setting: setting! });
   silenceNodeAdvert(loaded.tf);
   const runtime: TfjsRuntimeInfo = {
     status: "ready",

@@ -7,6 +7,7 @@ import { GPU_PACKAGE, NATIVE_PACKAGES_ENV } from "../../protocol/hostGpuReport";
 import { packageRoot } from "../../protocol/packageRoot";
 
 export const TFJS_PACKAGE = "@tensorflow/tfjs";
+export const TFJS_CORE_PACKAGE = "@tensorflow/tfjs-core";
 export const NODE_PACKAGE = "@tensorflow/tfjs-node";
 export { GPU_PACKAGE };
 export const WASM_PACKAGE = "@tensorflow/tfjs-backend-wasm";

@@ -45,7 +45,7 @@ export interface FrameLocator {
 export interface Page extends Pick<Locator, "locator"> {
   goto(url: string, options?: { timeout?: number }): Promise<unknown>;
   frameLocator(selector: string): FrameLocator;
-  keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void> };
+  keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void>; insertText(text: string): Promise<void> };
   mouse: { move(x: number, y: number): Promise<void>; wheel(deltaX: number, deltaY: number): Promise<void> };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
   waitForTimeout(ms: number): Promise<void>;

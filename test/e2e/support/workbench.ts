@@ -186,6 +186,22 @@ export class Workbench {
     }
   }
 
+  /**
+   * Replaces the user settings with `settings` in VS Code's own settings.json editor, and saves: VS Code applies its
+   * own edit at once (a change written to the file from outside is not picked up).
+   */
+  async replaceUserSettings(settings: object): Promise<void> {
+    await this.runCommand("Preferences: Open User Settings (JSON)");
+    const editor = this.page.locator('.editor-instance .monaco-editor[data-uri$="/User/settings.json"]');
+    await editor.locator(".view-lines").click();
+    await this.page.keyboard.press("ControlOrMeta+A");
+    // As one insertion: typed text would get the editor's closing brackets and quotes too.
+    await this.page.keyboard.insertText(JSON.stringify(settings, null, 2));
+    await this.page.keyboard.press("ControlOrMeta+S");
+    await this.page.locator(".tabs-container .tab.dirty", { hasText: "settings.json" }).waitFor({ state: "hidden" });
+    await this.closeEditor("settings.json");
+  }
+
   async closeEditor(tabLabel: string): Promise<void> {
     await this.page.locator(".tabs-container .tab", { hasText: tabLabel }).locator(".codicon-close").click();
   }
