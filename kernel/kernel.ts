@@ -32,6 +32,8 @@ export interface KernelParts {
   kernelInfo: () => KernelInfoReplyContent;
   /** Answers a request for a displayed model's current graph. */
   modelGraph: (content: { model_id?: unknown }) => ModelGraphReplyContent;
+  /** Frees the tfjs backend's device before the process exits (see LoadedBackend.release). */
+  releaseTfjs: () => Promise<void>;
 }
 
 export class Kernel implements KernelIO {
@@ -256,6 +258,8 @@ export class Kernel implements KernelIO {
     this.reply(routed, { status: "ok", restart });
     this.parts.sockets.publish("status", { execution_state: "idle" }, routed.message);
     await this.parts.sockets.close();
+    // After the sockets: a running cell that fails as its GPU goes away has nobody left to tell.
+    await this.parts.releaseTfjs();
     process.exit(0);
   }
 

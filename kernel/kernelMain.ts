@@ -22,7 +22,7 @@ import { studioModule } from "./inKernelModules/studioModule";
 import { tslabModule } from "./inKernelModules/tslabModule";
 import { BACKEND_ENV } from "../tfjs/backends/backendNames";
 import { THREADS_ENV } from "../tfjs/backends/threadCount";
-import { loadTfjs } from "./tfjs/loadTfjs";
+import { loadTfjs, releaseTfjs } from "./tfjs/loadTfjs";
 import { runtimeSummary } from "./tfjs/runtimeDescription";
 import { isTfjsSpecifier, resolveTfjsWithNotice } from "./tfjs/tfjsModuleMap";
 import { backendKnown, tfjsRuntime, tfjsSettled } from "./tfjs/tfjsRuntime";
@@ -94,6 +94,7 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
     output,
     kernelInfo: currentKernelInfo,
     modelGraph: (content) => answerModelGraphRequest(content, displayedModels),
+    releaseTfjs,
   });
   setKernelIO(kernel);
   void tfjsLoaded.then((runtime) => {
@@ -118,7 +119,7 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   sockets.on("shutdown", (routed) => void kernel.shutdown(routed));
   process.on("exit", () => sockets.closeBeforeExit());
   // The worker has logged why. It ends the process itself if a cell keeps this thread from exiting.
-  sockets.on("orphaned", () => process.exit(0));
+  sockets.on("orphaned", () => void releaseTfjs().finally(() => process.exit(0)));
 
   log(`kernel ready (pid ${process.pid}, protocol ${currentKernelInfo().protocol_version})`);
   // Load the compiler and the standard library now, while the user is still reading the notebook;

@@ -78,7 +78,7 @@ describe("tfjs-studio invoke and the client code", function () {
     const classifier = new TextClassifier(model, tokenizer, ["positive", "negative"]);
     const y = tf.oneHot(tf.tensor1d(SENTIMENTS.map((label) => classifier.labels.indexOf(label)), "int32"), 2);
     await model.fit(tf.tensor2d(tokenizer.encode(REVIEWS), undefined, "int32"), y, { epochs: 3, verbose: 0 });
-    textExpected = classifier.probabilities(REVIEWS.slice(0, 2));
+    textExpected = await classifier.probabilities(REVIEWS.slice(0, 2));
     await classifier.save(path.join(work, "reviews"));
     model.dispose();
 

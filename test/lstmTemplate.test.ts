@@ -201,7 +201,7 @@ describe("lstm-text-classification metrics", () => {
 describe("lstm-text-classification model", () => {
   // Other test files in this process may have loaded the wasm backend, which then outranks cpu uninitialized.
   before(() => tf.setBackend("cpu"));
-  it("is Embedding, LSTM (or a Bidirectional one) and Dense softmax, and classifies raw text", () => {
+  it("is Embedding, LSTM (or a Bidirectional one) and Dense softmax, and classifies raw text", async () => {
     const plain = buildModel({ vocabSize: 20, maxLength: 6, numClasses: 3, embeddingDim: 4, lstmUnits: 5 });
     assert.deepEqual(plain.layers.map((l) => l.getClassName()), ["Embedding", "LSTM", "Dense"]);
     const bidirectional = buildModel({ vocabSize: 20, maxLength: 6, numClasses: 3, embeddingDim: 4, lstmUnits: 5, bidirectional: true });
@@ -210,7 +210,7 @@ describe("lstm-text-classification model", () => {
 
     const tokenizer = Tokenizer.fit(["a b c"], { vocabSize: 20, maxLength: 6 });
     const classifier = new TextClassifier(bidirectional, tokenizer, ["x", "y", "z"]);
-    const [prediction] = classifier.predict(["a b unknown"]);
+    const [prediction] = await classifier.predict(["a b unknown"]);
     assert.equal(prediction.text, "a b unknown");
     assert.ok(["x", "y", "z"].includes(prediction.label));
     const total = Object.values(prediction.probabilities).reduce((sum, p) => sum + p, 0);
@@ -302,11 +302,12 @@ describe("lstm-text-classification notebook, headless", function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  for (const backend of ["wasm", "cpu"]) {
+  // webgpu on lavapipe, the software adapter scripts/install-system-deps.sh installs, in place of a GPU.
+  for (const backend of ["wasm", "cpu", "webgpu"]) {
     it(`trains on a generated CSV to better than chance on ${backend}, then saves and reloads the model with its vocabulary`, async () => {
       const started = Date.now();
       const settings = { TEXT_DATA: "generated.csv", EPOCHS: "6", MAX_LEN: "12", VOCAB_SIZE: "40", EMBEDDING_DIM: "8", LSTM_UNITS: "8", MODEL_DIR: `saved-${backend}` };
-      const env = { ...process.env, TFJS_STUDIO_BACKEND: backend, ...settings };
+      const env = { ...process.env, TFJS_STUDIO_BACKEND: backend, TFJS_STUDIO_WEBGPU_SOFTWARE: "1", ...settings };
       const { code, stderr } = await runCli(["run", path.join(dir, "lstm-text-classification.ipynb"), "--output", path.join(dir, `out-${backend}.ipynb`), "--timeout", "200"], { env });
       assert.equal(code, 0, stderr);
       const outputs = notebookText(path.join(dir, `out-${backend}.ipynb`));

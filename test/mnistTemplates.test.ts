@@ -313,6 +313,15 @@ describe("MNIST template notebooks, run headless", function () {
     assertEvaluatedSavedAndReloaded(run, path.join(workDir, "mnist-cnn", "mnist-cnn-model"));
   });
 
+  it("mnist-cnn runs whole on the WebGPU backend: trains, evaluates, saves and reloads", async () => {
+    // lavapipe, the software adapter scripts/install-system-deps.sh installs, stands in for a GPU.
+    const webgpu = { TFJS_STUDIO_BACKEND: "webgpu", TFJS_STUDIO_WEBGPU_SOFTWARE: "1" };
+    const run = await runTemplate("mnist-cnn", path.join(workDir, "webgpu"), { ...serverEnv, ...quick, ...webgpu, MNIST_LIMIT: "300", EPOCHS: "2", CNN_FILTERS: "4" });
+    assert.match(run.text, /backend: webgpu/, "the notebook names its backend");
+    assert.ok(testAccuracy(run) > 0.2, `test accuracy ${testAccuracy(run)} (chance: 0.1)`);
+    assertEvaluatedSavedAndReloaded(run, path.join(workDir, "webgpu", "mnist-cnn", "mnist-cnn-model"));
+  });
+
   it("mnist-mlp reads uncompressed files from MNIST_DIR without downloading", async () => {
     const folder = path.join(workDir, "idx");
     writeFiles(folder, syntheticMnistFiles(600, 200, false));

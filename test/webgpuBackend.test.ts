@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { dawnWarnings, probeAdapter } from "../tfjs/backends/webgpu/adapterProbe";
-import { adapterName } from "../tfjs/backends/webgpu/adapterName";
+import { adapterName, isSoftwareAdapter } from "../tfjs/backends/webgpu/adapterName";
 import { hostProblem, type WebGpuHost } from "../tfjs/backends/webgpu/webgpuHost";
 import { WEBGPU_SOFTWARE_ENV, loadWebGpu, type WebGpuLoadOptions } from "../tfjs/backends/webgpu/webgpuLoader";
 import { kernelTfjsDir } from "../tfjs/backends/tfjsPackages";
@@ -59,12 +59,14 @@ describe("WebGPU backend: why it is skipped", function () {
     await assert.rejects(loadWebGpu(loadOptions({})), /^BackendUnavailable: only a software adapter: llvmpipe-llvm-[\w-]+ \(llvmpipe: Mesa .*\), which emulates a GPU on the CPU, slower than the wasm backend \(TFJS_STUDIO_WEBGPU_SOFTWARE=1 uses it anyway\)$/);
   });
 
-  it("names the adapter as nvidia-smi does, where Dawn only has an identifier for it", () => {
+  it("names the adapter as nvidia-smi does, where Dawn only has an identifier for it, and knows a software one", () => {
     const h200 = { vendor: "nvidia", device: "nvidia-h200", description: "NVIDIA: 570.86.15" };
     assert.equal(adapterName(h200, ["NVIDIA A100-SXM4-80GB", "NVIDIA H200"]), "NVIDIA H200");
     assert.equal(adapterName(h200, []), "nvidia-h200");
     assert.equal(adapterName({ vendor: "mesa", device: "llvmpipe-llvm-15-0-6-256-bits-", description: "llvmpipe: Mesa 25.0.7" }), "llvmpipe-llvm-15-0-6-256-bits");
     assert.equal(adapterName({ vendor: "apple", device: "", description: "Metal driver on macOS 15" }), "Metal driver on macOS 15");
+    assert.equal(isSoftwareAdapter({ device: "swiftshader-device-subzero", description: "Vulkan driver version 5.0.0", isFallbackAdapter: false }), true);
+    assert.equal(isSoftwareAdapter({ ...h200, isFallbackAdapter: false }), false);
   });
 
   it("says that a device feature Dawn needs is missing, in Dawn's words", async () => {
@@ -145,7 +147,7 @@ describe("WebGPU backend in a kernel, on lavapipe", function () {
     it("explains a synchronous read of a GPU tensor instead of failing on a missing OffscreenCanvas", async () => {
       const result = await kernel.run("const onGpu = tf.tensor([1, 2, 3]).square();\nonGpu.dataSync()");
       assert.equal(result.reply.content.status, "error");
-      assert.match(String(result.reply.content.evalue), /cannot read a tensor from the GPU on the WebGPU backend in Node: use await tensor\.data\(\) or await tensor\.array\(\) instead/);
+      assert.match(String(result.reply.content.evalue), /^a tensor on the GPU cannot be read synchronously on the WebGPU backend in Node \(dataSync, arraySync, print, toString\): read it with await tensor\.data\(\) or await tensor\.array\(\)$/);
       assert.equal(resultText(await kernel.run("await onGpu.array()")), "[ 1, 4, 9 ]");
     });
 

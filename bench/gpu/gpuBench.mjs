@@ -62,7 +62,7 @@ async function train(setting, threads) {
       }
     }
   } finally {
-    loaded.release?.();
+    await loaded.release?.();
   }
   process.stdout.write(`${JSON.stringify({ backend: loaded.description, results })}\n`);
 }

@@ -50,17 +50,14 @@ function announcePrediction(options: LoaderContext, setting: string | undefined)
 
 function prepare(loaded: LoadedBackend, notebookDir: string): void {
   setTfjsHome(loaded);
-  const { release } = loaded;
-  // The exit goes on whatever a device that is already lost says.
-  if (release) process.on("exit", () => attempt(release));
+  releaseBackend = loaded.release;
   // tfjs-node and tfjs-node-gpu bring their own file:// handler, in the same format.
   if (!loaded.native) registerFileSystemIO(loaded.tf, notebookDir);
 }
 
-function attempt(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // Nothing is left to tell at exit.
-  }
+let releaseBackend: (() => Promise<void>) | undefined;
+
+/** Before the kernel exits: frees the backend's device (WebGPU's), whatever it says, a device already lost included. */
+export async function releaseTfjs(): Promise<void> {
+  await releaseBackend?.().catch(() => undefined);
 }

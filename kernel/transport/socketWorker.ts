@@ -56,9 +56,11 @@ const journal = data.lease ? new IopubJournal(data.lease.journalLimits) : undefi
 const shellReplies = data.lease ? new ShellReplyJournal() : undefined;
 const iopubQueue = new IopubQueue({
   encode: (message) => zeroCopy.frames(journal ? journaled(message) : encodeMessage(message, [], signer)),
-  // One send at a time: the queue waits for each.
-  send: (frames) => iopub.send(frames),
-  setLossy: (lossy) => (iopub.noDrop = !lossy),
+  // One send at a time: the queue waits for each. Never into a closed socket (see protocol/sendQueue.ts).
+  send: (frames) => (iopub.closed ? Promise.reject(new Error("Socket is closed")) : iopub.send(frames)),
+  setLossy: (lossy) => {
+    if (!iopub.closed) iopub.noDrop = !lossy;
+  },
   report: (error) => log(`send on iopub failed: ${error.message}`),
   stalled: (ms) => log(`an IOPub subscriber has taken nothing for ${Math.round(ms / 1000)} s; it misses what is queued now, so that other frontends get it`),
 });
@@ -129,6 +131,8 @@ async function bindAll(): Promise<void> {
 async function serveHeartbeat(): Promise<void> {
   for await (const frames of heartbeat) {
     lastClientSeen = Date.now();
+    // Closed while the ping came in: zeromq's error at this point could abort a worker being terminated.
+    if (heartbeat.closed) return;
     await heartbeat.send(zeroCopy.frames(frames));
   }
 }

@@ -99,16 +99,20 @@ export class TextClassifier {
   }
 
   /** The class probabilities of each text, as a [texts.length, labels.length] array. */
-  probabilities(texts: string[]): number[][] {
+  async probabilities(texts: string[]): Promise<number[][]> {
     if (texts.length === 0) return [];
-    return tf.tidy(() => {
+    const probabilities = tf.tidy(() => {
       const x = tf.tensor2d(this.tokenizer.encode(texts), [texts.length, this.tokenizer.config.maxLength], "int32");
-      return (this.model.predict(x) as tf.Tensor2D).arraySync();
+      return this.model.predict(x) as tf.Tensor2D;
     });
+    // Read with await: a GPU backend (WebGPU) cannot read synchronously in Node.
+    const rows = await probabilities.array();
+    probabilities.dispose();
+    return rows;
   }
 
-  predict(texts: string[]): Prediction[] {
-    return this.probabilities(texts).map((row, i) => {
+  async predict(texts: string[]): Promise<Prediction[]> {
+    return (await this.probabilities(texts)).map((row, i) => {
       const best = row.indexOf(Math.max(...row));
       return {
         text: texts[i],

@@ -20,15 +20,19 @@ export async function evaluateClassifier(
   const misclassified: Evaluation["misclassified"] = [];
   let index = 0;
   let correct = 0;
-  await batches.forEachAsync(({ xs, ys }) => {
-    const [predicted, actual] = tf.tidy(() => [(model.predict(xs) as tf.Tensor).argMax(-1).dataSync(), ys.argMax(-1).dataSync()]);
+  const iterator = await batches.iterator();
+  for (let batch = await iterator.next(); !batch.done; batch = await iterator.next()) {
+    const { xs, ys } = batch.value;
+    const classes = tf.tidy(() => [(model.predict(xs) as tf.Tensor).argMax(-1), ys.argMax(-1)]);
+    // Read asynchronously: a GPU backend (WebGPU) cannot read synchronously in Node.
+    const [predicted, actual] = await Promise.all(classes.map((tensor) => tensor.data()));
+    tf.dispose([xs, ys, ...classes]);
     for (let i = 0; i < actual.length; i++, index++) {
       confusion[actual[i]][predicted[i]]++;
       if (actual[i] === predicted[i]) correct++;
       else misclassified.push({ index, actual: actual[i], predicted: predicted[i] });
     }
-    tf.dispose([xs, ys]);
-  });
+  }
   return { accuracy: index === 0 ? 0 : correct / index, confusion, misclassified };
 }
 

@@ -119,7 +119,7 @@ export async function webgpuAgainstCpu(notebookDir: string): Promise<WebGpuCompa
     const reference = await allLayerGradients(tf);
     return { backend: loaded.description, rows: compareGradients(reference, actual) };
   } finally {
-    loaded.release?.();
+    await loaded.release?.();
   }
 }
 

@@ -18,8 +18,11 @@ export interface LoadedBackend {
   threads?: number;
   /** Why the backend runs fewer threads than asked, e.g. "threads unavailable: <reason>". */
   threadsNote?: string;
-  /** Frees what the backend holds outside the process's memory (a GPU device); called at exit. */
-  release?: () => void;
+  /**
+   * Frees what the backend holds outside the process's memory (a GPU device), before the process exits: resolves
+   * once the backend's native callbacks have run, so that none is left to fire while Node tears down.
+   */
+  release?: () => Promise<void>;
 }
 
 /** Thrown by a loader when its backend cannot be used here; the message says why. */

@@ -8,6 +8,11 @@ export function adapterName(info: { device: string; description: string; vendor:
   return knownNames.find((name) => id !== "" && asIdentifier(name) === id) ?? (id || info.description.trim() || info.vendor.trim() || "an unnamed adapter");
 }
 
+/** Dawn marks CPU adapters as fallbacks; a driver that does not say so is known by its name. */
+export function isSoftwareAdapter(info: { device: string; description: string; isFallbackAdapter?: boolean }): boolean {
+  return Boolean(info.isFallbackAdapter) || /llvmpipe|lavapipe|swiftshader/i.test(`${info.device} ${info.description}`);
+}
+
 function asIdentifier(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
 }

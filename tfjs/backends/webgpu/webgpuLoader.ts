@@ -7,7 +7,7 @@ import { startBackend } from "../startBackend";
 import { TFJS_CORE_PACKAGE, packageVersionAt } from "../tfjsPackages";
 import type { Tfjs } from "../../tfjsModule";
 import type { AdapterProbe } from "./adapterProbe";
-import { adapterName } from "./adapterName";
+import { adapterName, isSoftwareAdapter } from "./adapterName";
 import type { DawnAdapter, DawnDevice, DawnGpu } from "./dawnTypes";
 import { importDawn } from "./importDawn";
 import { hostProblem, type WebGpuHost } from "./webgpuHost";
@@ -16,6 +16,8 @@ export const WEBGPU_PACKAGE = "webgpu";
 export const WEBGPU_BACKEND_PACKAGE = "@tensorflow/tfjs-backend-webgpu";
 /** Set to 1 to run on a software adapter (lavapipe, SwiftShader): for tests; it is slower than the wasm backend. */
 export const WEBGPU_SOFTWARE_ENV = "TFJS_STUDIO_WEBGPU_SOFTWARE";
+/** How long an exit waits for Dawn to settle a destroyed device. */
+const RELEASE_WAIT_MS = 2000;
 
 export interface WebGpuLoadOptions {
   forced: boolean;
@@ -46,35 +48,49 @@ export async function loadWebGpu(options: WebGpuLoadOptions): Promise<LoadedBack
   const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) throw new BackendUnavailable("no hardware adapter: Dawn found one in its probe, but none when the kernel asked");
-  const device = await adapter.requestDevice(deviceDescriptor(adapter));
-  exposeWebGpu(gpu, dawn.globals);
+  const name = adapterName(adapter.info, options.host.gpuNames());
+  const device = await adapter.requestDevice(deviceDescriptor(adapter)).catch((error: unknown) => {
+    throw new BackendUnavailable(`the adapter ${name} gave no device: ${(error as Error)?.message ?? String(error)}`);
+  });
   const { tf } = options;
-  const { WebGPUBackend } = require(backendDir) as WebGpuBackendModule;
-  explainSyncReads(WebGPUBackend);
-  // Registered by us, with our device: the package registers its own only where a browser's navigator.gpu was there at load.
-  if (tf.findBackendFactory("webgpu")) tf.removeBackend("webgpu");
-  tf.registerBackend("webgpu", () => new WebGPUBackend(device, adapter.info), 3);
-  await startBackend(tf, "webgpu");
+  try {
+    exposeWebGpu(gpu, dawn.globals);
+    const { WebGPUBackend } = require(backendDir) as WebGpuBackendModule;
+    explainSyncReads(WebGPUBackend);
+    // Registered by us, with our device: the package registers its own only where a browser's navigator.gpu was there at load.
+    if (tf.findBackendFactory("webgpu")) tf.removeBackend("webgpu");
+    tf.registerBackend("webgpu", () => new WebGPUBackend(device, adapter.info), 3);
+    await startBackend(tf, "webgpu");
+  } catch (error) {
+    device.destroy();
+    throw error;
+  }
   void device.lost.then((lost) => {
     if (lost.reason !== "destroyed") console.error(`The GPU device was lost (${lost.reason}): ${lost.message}. Restart the kernel to use the GPU again.`);
   });
-  const name = adapterName(adapter.info, options.host.gpuNames());
-  const software = adapter.info.isFallbackAdapter ? ", software" : "";
+  const software = isSoftwareAdapter(adapter.info) ? ", software" : "";
   return {
     id: "webgpu",
     tf,
     tfjsDir: options.tfjsDir,
     description: `GPU: ${name} (WebGPU${software}; driver ${adapter.info.description || "unnamed"})`,
     devices: [`GPU: ${name}`],
-    // The driver frees a dead process's memory too; destroying first lets Dawn finish its work before exit.
-    release: () => {
-      try {
-        tf.findBackend("webgpu")?.dispose();
-      } finally {
-        device.destroy();
-      }
-    },
+    release: () => releaseDevice(tf, device),
   };
+}
+
+/**
+ * The driver frees a dead process's memory too, but Dawn must not be busy then: a read (mapAsync) still pending when
+ * Node tears down makes Dawn's binding throw from native code, which aborts the process. Destroying the device ends
+ * what is pending; its `lost` promise settles after those callbacks have run.
+ */
+async function releaseDevice(tf: Tfjs, device: DawnDevice): Promise<void> {
+  try {
+    tf.findBackend("webgpu")?.dispose();
+  } finally {
+    device.destroy();
+  }
+  await Promise.race([device.lost, new Promise((resolve) => setTimeout(resolve, RELEASE_WAIT_MS).unref())]);
 }
 
 /** Why the packages cannot be used, when one of them is not installed. */
@@ -116,7 +132,7 @@ function explainSyncReads(backend: WebGpuBackendClass): void {
   prototype.readSync = function (dataId) {
     const data = this.tensorMap.get(dataId);
     if (data.values != null || data.dtype === "string" || data.complexTensorInfos) return readSync.call(this, dataId);
-    throw new Error("dataSync(), arraySync(), print() and toString() cannot read a tensor from the GPU on the WebGPU backend in Node: use await tensor.data() or await tensor.array() instead");
+    throw new Error("a tensor on the GPU cannot be read synchronously on the WebGPU backend in Node (dataSync, arraySync, print, toString): read it with await tensor.data() or await tensor.array()");
   };
 }
 
