@@ -58,7 +58,7 @@ export interface CodeServer {
   tempRoot: string;
   /** XDG_* and TMPDIR in this server's temporary folder: give them to a browser, too, to keep $HOME and /tmp clean. */
   isolatedEnv: Record<string, string>;
-  /** The user settings.json, which VS Code reloads when it changes. */
+  /** The user settings.json (change it through VS Code: a write from outside is not picked up at once). */
   userSettingsFile: string;
   /** A fresh folder inside the server's temporary folder, removed by stop(). */
   makeTempDir(name: string): string;

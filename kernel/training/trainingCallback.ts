@@ -177,7 +177,7 @@ export function defineTrainingCallback(tf: Tfjs, environment: TrainingEnvironmen
   };
 }
 
-/** A GPU backend cannot read synchronously in Node (WebGPU) or should not wait for it: its values come to the CPU first. */
+/** WebGPU in Node reads only asynchronously: the logs' values are read that way first, and resolveLogs finds them on the CPU. */
 async function readOnGpu(tf: Tfjs, logs: LogValues | undefined): Promise<void> {
   if (tf.getBackend() !== "webgpu") return;
   const reads: Promise<unknown>[] = [];
