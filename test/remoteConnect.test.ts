@@ -2,10 +2,13 @@
 // the host is prepared (runtime uploaded once, checksum-verified), the kernel starts detached with its files 0600,
 // cells run through the forwarded channels (a training cell with live metrics too), a link cut in the middle of a
 // training cell is reconnected by itself with the cell's output whole and the variables intact, the kernels are listed and shut down, and an idle kernel ends by itself.
+// The uploaded runtime alone also runs a kernel on WebGPU.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runCli } from "./support/cli";
+import { CONNECTION_FILE_PLACEHOLDER, launchKernel } from "../client/kernelLauncher";
+import { RUNTIME_KERNEL } from "../client/remote/kernelRuntime";
 import { PROMPTS_AS_LINES, PROMPTS_ENV, parsePromptLine } from "../protocol/promptLine";
 import { ConnectProcess, ConnectTestHost, runCells } from "./support/connectProcess";
 import { startSshd } from "./support/sshd";
@@ -62,6 +65,26 @@ describe("tfjs-studio connect (a remote kernel over SSH)", function () {
     assert.doesNotMatch(second.stderr, /uploading/);
   });
 
+
+  it("uploads a runtime that runs a kernel on WebGPU by itself: Dawn's Linux binaries, the adapter probe and the backend", async () => {
+    const [version] = fs.readdirSync(path.join(host.remoteDir, "runtime"));
+    const runtimeDir = path.join(host.remoteDir, "runtime", version);
+    assert.deepEqual(fs.readdirSync(path.join(runtimeDir, "node_modules", "webgpu", "dist")).sort(), ["linux-arm64", "linux-x64"], "no macOS or Windows binaries");
+    // lavapipe, the software Vulkan driver scripts/install-system-deps.sh installs, stands in for the host's GPU.
+    const kernel = await launchKernel({
+      argv: [process.execPath, path.join(runtimeDir, RUNTIME_KERNEL), "--connection-file", CONNECTION_FILE_PLACEHOLDER],
+      cwd: host.work,
+      env: { TFJS_STUDIO_BACKEND: "webgpu", TFJS_STUDIO_WEBGPU_SOFTWARE: "1" },
+    });
+    try {
+      const result = await kernel.client.execute('import * as tf from "@tensorflow/tfjs";\n`${tf.getBackend()}: ${await tf.tensor([1, 2]).square().array()}`', { timeoutMs: 60_000 });
+      assert.equal(result.reply.content.status, "ok", String(result.reply.content.evalue));
+      const value = result.iopub.find((message) => message.header.msg_type === "execute_result")?.content.data as Record<string, string> | undefined;
+      assert.equal(value?.["text/plain"], "'webgpu: 1,4'");
+    } finally {
+      await kernel.shutdown();
+    }
+  });
   it("survives the link cut in the middle of a training cell: the kernel runs on, the output arrives whole, the variables stay", async () => {
     const connectionFile = path.join(host.work, "reconnect.json");
     const connection = host.connect("--connection-file", connectionFile);
