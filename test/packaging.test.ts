@@ -24,7 +24,7 @@ describe("the .vsix package", function () {
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it("holds the built extension, renderer, templates (shared files as real copies) and walkthrough, and no sources", () => {
-    for (const file of ["package.json", "dist/extension/extension.js", "dist/cli/main.js", "dist/kernel/socketWorker.js", "dist/extension/modelJsonWorker.js", "dist/webviews/renderer.js", "dist/webviews/codicons/codicon.css", "media/walkthrough/createProject.md", "bin/tfjs-studio"]) {
+    for (const file of ["package.json", "dist/extension/extension.js", "dist/cli/main.js", "dist/kernel/socketWorker.js", "dist/tfjs/webgpuAdapterProbe.js", "dist/extension/modelJsonWorker.js", "dist/webviews/renderer.js", "dist/webviews/codicons/codicon.css", "media/walkthrough/createProject.md", "bin/tfjs-studio"]) {
       assert.ok(fs.existsSync(path.join(extension, file)), `${file} is in the .vsix`);
     }
     const shared = path.join(extension, "templates/mnist-cnn/data.ts");
