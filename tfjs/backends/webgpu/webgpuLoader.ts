@@ -17,7 +17,7 @@ export const WEBGPU_BACKEND_PACKAGE = "@tensorflow/tfjs-backend-webgpu";
 /** Set to 1 to run on a software adapter (lavapipe, SwiftShader): for tests; it is slower than the wasm backend. */
 export const WEBGPU_SOFTWARE_ENV = "TFJS_STUDIO_WEBGPU_SOFTWARE";
 /** How long an exit waits for Dawn to settle a destroyed device. */
-const RELEASE_WAIT_MS = 2000;
+const RELEASE_WAIT_MS = 5000;
 
 export interface WebGpuLoadOptions {
   forced: boolean;
@@ -87,10 +87,16 @@ export async function loadWebGpu(options: WebGpuLoadOptions): Promise<LoadedBack
 async function releaseDevice(tf: Tfjs, device: DawnDevice): Promise<void> {
   try {
     tf.findBackend("webgpu")?.dispose();
+    // A cell still running gets the cpu backend from here on: nothing new reaches Dawn.
+    tf.removeBackend("webgpu");
   } finally {
     device.destroy();
   }
-  await Promise.race([device.lost, new Promise((resolve) => setTimeout(resolve, RELEASE_WAIT_MS).unref())]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([device.lost, new Promise((resolve) => (timer = setTimeout(resolve, RELEASE_WAIT_MS)))]);
+  clearTimeout(timer);
+  // Callbacks Dawn delivers in the same turn as `lost` settle too.
+  await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /** Why the packages cannot be used, when one of them is not installed. */
