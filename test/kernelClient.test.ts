@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as zmq from "zeromq";
 import { ExecuteResult, KernelClient, RequestTimeoutError } from "../client/kernelClient";
 import type { KernelHandle } from "../client/kernelHandle";
@@ -6,6 +7,7 @@ import { freePorts, launchKernel } from "../client/kernelLauncher";
 import { ConnectionInfo, endpoint } from "../protocol/connectionFile";
 import { JupyterMessage, makeMessage } from "../protocol/messages";
 import { Signer, decodeMessage, encodeMessage } from "../protocol/wire";
+import { until } from "./support/until";
 
 // Debian's Jupyter lives in /usr/bin/python3; the python3 on PATH may be another Python without it.
 const IPYKERNEL_ARGV = ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"];
@@ -122,6 +124,8 @@ describe("KernelClient with ipykernel", function () {
     const pid = kernel.pid!;
     process.kill(pid, "SIGSTOP");
     try {
+      // A signal takes effect once the process is next scheduled: on a busy machine its heartbeat could still answer.
+      await until(() => /^\d+ \(.*\) T /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8")), "the kernel stopped");
       assert.equal(await kernel.client.ping(300), false);
     } finally {
       process.kill(pid, "SIGCONT");
