@@ -64,7 +64,7 @@ const CASES: Record<TemplateLayer, LayerCase> = {
 };
 
 /** The gradients of one template layer's case on the current backend. */
-export async function layerGradients(tf: Tfjs, name: TemplateLayer): Promise<LayerGradients> {
+async function layerGradients(tf: Tfjs, name: TemplateLayer): Promise<LayerGradients> {
   const spec = CASES[name];
   const layer = spec.layer(tf);
   const input = spec.input(tf);
@@ -94,7 +94,7 @@ export async function layerGradients(tf: Tfjs, name: TemplateLayer): Promise<Lay
 }
 
 /** Every template layer's gradients on the current backend. */
-export async function allLayerGradients(tf: Tfjs): Promise<Record<TemplateLayer, LayerGradients>> {
+async function allLayerGradients(tf: Tfjs): Promise<Record<TemplateLayer, LayerGradients>> {
   const all = {} as Record<TemplateLayer, LayerGradients>;
   for (const name of TEMPLATE_LAYERS) all[name] = await layerGradients(tf, name);
   return all;
@@ -135,7 +135,7 @@ export function comparisonFromJson(text: string): WebGpuComparison {
 }
 
 /** Each gradient of `actual` against `reference`; a missing gradient or a length mismatch is an infinite difference. */
-export function compareGradients(reference: Record<TemplateLayer, LayerGradients>, actual: Record<TemplateLayer, LayerGradients>): GradientComparison[] {
+function compareGradients(reference: Record<TemplateLayer, LayerGradients>, actual: Record<TemplateLayer, LayerGradients>): GradientComparison[] {
   const rows: GradientComparison[] = [];
   for (const layer of TEMPLATE_LAYERS) {
     for (const [gradient, expected] of Object.entries(reference[layer])) {

@@ -24,7 +24,7 @@ export interface AdapterProbe {
 }
 
 /** The probe script, bundled as its own file (tfjs/backends/webgpu/adapterProbeMain.ts). */
-export const ADAPTER_PROBE_SCRIPT = "dist/tfjs/webgpuAdapterProbe.js";
+const ADAPTER_PROBE_SCRIPT = "dist/tfjs/webgpuAdapterProbe.js";
 const PROBE_TIMEOUT_MS = 20_000;
 
 export function probeAdapter(webgpuDir: string): Promise<AdapterProbe> {

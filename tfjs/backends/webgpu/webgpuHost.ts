@@ -6,7 +6,7 @@ import { libraryFinder, systemLibraryLookup, type LibraryLookup } from "../share
 import { probeAdapter, type AdapterProbe } from "./adapterProbe";
 
 /** The Vulkan loader's soname, which Dawn opens at run time on Linux. */
-export const VULKAN_LOADER = "libvulkan.so.1";
+const VULKAN_LOADER = "libvulkan.so.1";
 
 export interface WebGpuHost extends LibraryLookup {
   platform: NodeJS.Platform;

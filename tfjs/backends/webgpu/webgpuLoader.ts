@@ -13,7 +13,7 @@ import { importDawn } from "./importDawn";
 import { hostProblem, type WebGpuHost } from "./webgpuHost";
 
 export const WEBGPU_PACKAGE = "webgpu";
-export const WEBGPU_BACKEND_PACKAGE = "@tensorflow/tfjs-backend-webgpu";
+const WEBGPU_BACKEND_PACKAGE = "@tensorflow/tfjs-backend-webgpu";
 /** Set to 1 to run on a software adapter (lavapipe, SwiftShader): for tests; it is slower than the wasm backend. */
 export const WEBGPU_SOFTWARE_ENV = "TFJS_STUDIO_WEBGPU_SOFTWARE";
 /** How long an exit waits for Dawn to settle a destroyed device. */
