@@ -22,7 +22,7 @@ import { studioModule } from "./inKernelModules/studioModule";
 import { tslabModule } from "./inKernelModules/tslabModule";
 import { BACKEND_ENV } from "../tfjs/backends/backendNames";
 import { THREADS_ENV } from "../tfjs/backends/threadCount";
-import { loadTfjs, releaseTfjs } from "./tfjs/loadTfjs";
+import { announceTfjsChoice, releaseTfjs, startTfjsLoad } from "./tfjs/loadTfjs";
 import { runtimeSummary } from "./tfjs/runtimeDescription";
 import { isTfjsSpecifier, resolveTfjsWithNotice } from "./tfjs/tfjsModuleMap";
 import { backendKnown, tfjsRuntime, tfjsSettled } from "./tfjs/tfjsRuntime";
@@ -32,7 +32,7 @@ import type { KernelLease } from "./transport/threadMessages";
 import { IMPORT_FUNCTION } from "./typescript/cellTransformer";
 import { KERNEL_NAME } from "../protocol/languageInfo";
 import { CellCompiler } from "./typescript/cellCompiler";
-import { saveTypeScriptCodeCache } from "./typescript/loadTypeScript";
+import { loadTypeScript, saveTypeScriptCodeCache } from "./typescript/loadTypeScript";
 
 const WARM_UP_RETRY_MS = 100;
 
@@ -55,13 +55,25 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   });
   // Before anything else: SIGINT's default action would kill a kernel interrupted (or shut down) while starting.
   process.on("SIGINT", () => interrupts.interrupt("signal"));
-  await sockets.start(connectionFile, parent, options.lease);
-  // Loading tfjs keeps this thread busy for a few hundred ms; the socket worker answers meanwhile.
-  // (Started after the worker, which would otherwise start slower on a busy machine.)
-  const tfjsLoaded = loadTfjs({ notebookDir, setting: process.env[BACKEND_ENV], threads: process.env[THREADS_ENV] });
+  const socketsStarted = sockets.start(connectionFile, parent, options.lease);
+  const tfjsOptions = { notebookDir, setting: process.env[BACKEND_ENV], threads: process.env[THREADS_ENV] };
+  announceTfjsChoice(tfjsOptions);
   const currentKernelInfo = () => kernelInfo(tfjsRuntime());
-  // Before that load blocks this thread. kernel_info waits until the backend is known, so the banner names it.
+  // kernel_info waits until the backend is known, so the banner names it. The worker takes this once it runs.
   sockets.setKernelInfo(currentKernelInfo(), backendKnown(tfjsRuntime()));
+  // Every cell needs the compiler: it loads while the socket worker starts (on another core), not after.
+  // A compiler that does not load says why when a cell needs it.
+  try {
+    loadTypeScript();
+  } catch {
+    // The first cell's compile tries again and shows the error.
+  }
+  await socketsStarted;
+  // Loading tfjs keeps this thread busy for a few hundred ms (the socket worker answers meanwhile), and only cells that
+  // import something need it: it starts once the kernel is idle, or when such a cell comes first (see below); when
+  // only the load can tell the backend, now.
+  const tfjsLoaded = () => startTfjsLoad(tfjsOptions);
+  if (!backendKnown(tfjsRuntime())) void tfjsLoaded();
 
   let kernel: Kernel | undefined;
   const output = new OutputCapture({ send: (name, text) => kernel?.publish("stream", { name, text }), sendsInFlight: () => sockets.sendsInFlight() });
@@ -82,6 +94,8 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   const executor = new Executor(getCompiler, new CellRunner(interrupts, sockets), history, {
     publish: (type, content) => kernel!.publish(type, content),
     flushOutput: () => output.flush(),
+    // Imports wait for tfjs in the module loader; a plain require cannot wait, so the cell waits before it runs.
+    beforeRun: (code) => (/\brequire\b/.test(code) ? tfjsLoaded() : undefined),
   }, isKernelFile);
   const displayedModels = new DisplayedModels();
   kernel = new Kernel({
@@ -97,14 +111,14 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
     releaseTfjs,
   });
   setKernelIO(kernel);
-  void tfjsLoaded.then((runtime) => {
+  void tfjsSettled().then((runtime) => {
     sockets.setKernelInfo(currentKernelInfo());
     if (runtime.status === "ready") return log(`${runtimeSummary(runtime)}, ready in ${runtime.loadMs} ms`);
     log(runtime.error!);
     executor.addNotice(`${runtime.error}\n`);
   });
 
-  installCellGlobals(notebookDir);
+  installCellGlobals(notebookDir, tfjsLoaded);
   installModelDisplay(displayedModels);
   installTraining({ interrupts, setTrainingBatch: (inBatch) => sockets.setTrainingBatch(inBatch), notebookDir });
   // Errors from timers and floating promises in user code are shown like a cell's errors (cell lines, the failing
@@ -122,23 +136,27 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   sockets.on("orphaned", () => void releaseTfjs().finally(() => process.exit(0)));
 
   log(`kernel ready (pid ${process.pid}, protocol ${currentKernelInfo().protocol_version})`);
-  // Load the compiler and the standard library now, while the user is still reading the notebook;
-  // after tfjs, whose last steps would otherwise wait behind it, and kernel_info with them.
-  // Never while cells run or wait: a cell that came first is compiled without it (see CellCompiler.compile).
-  const warmUpWhenIdle = () => {
-    if (kernel.executing()) return void setTimeout(warmUpWhenIdle, WARM_UP_RETRY_MS);
+  // While the user is still reading the notebook, each step only while no cell runs or waits (a request that came
+  // meanwhile is handled first: setImmediate runs after the messages already received): tfjs, which only cells that
+  // import something wait for; then the compiler's full warm-up (the standard library and @types), after tfjs, whose
+  // last steps would otherwise wait behind it.
+  const whenIdle = (step: () => void) => {
+    const attempt = () => (kernel.executing() ? setTimeout(attempt, WARM_UP_RETRY_MS) : step());
+    setImmediate(attempt);
+  };
+  whenIdle(() => void tfjsLoaded().then(() => whenIdle(warmUpCompiler)));
+  const warmUpCompiler = () => {
     getCompiler().warmUp();
     // After a compile, so the cache also holds the checker's functions that V8 compiles on first use.
     saveTypeScriptCodeCache();
   };
-  void tfjsLoaded.then(() => setTimeout(warmUpWhenIdle, 10));
 }
 
 /** What cells find on the global scope: the module loader, and `require` relative to the notebook. */
-function installCellGlobals(notebookDir: string): void {
+function installCellGlobals(notebookDir: string, tfjsLoaded: () => Promise<unknown>): void {
   const inKernelModules = { "tfjs-studio": studioModule, tslab: tslabModule };
   const loader = new ModuleLoader(notebookDir, inKernelModules, {
-    ready: tfjsSettled,
+    ready: tfjsLoaded,
     resolve: (specifier) => (isTfjsSpecifier(specifier) ? resolveTfjsWithNotice(specifier) : undefined),
   });
   provideInKernelModulesToRequire(inKernelModules);

@@ -313,6 +313,20 @@ describe("backend in a kernel", function () {
     });
   });
 
+  it("lets a first cell's plain require wait for tfjs, which loads only once the kernel is idle, and gives it the shared instance", async () => {
+    const kernel = await startStudioKernel();
+    try {
+      // The notebook's folder has no node_modules: only the kernel's tfjs, once loaded, answers this require.
+      const required = await kernel.run('const viaRequire = require("@tensorflow/tfjs");\nviaRequire.getBackend()');
+      assert.equal(required.reply.content.status, "ok", errorText(required));
+      assert.equal(resultText(required), "'wasm'");
+      const imported = await kernel.run('import * as tf from "@tensorflow/tfjs";\ntf.tensor === viaRequire.tensor');
+      assert.equal(resultText(imported), "true", errorText(imported));
+    } finally {
+      await kernel.stop();
+    }
+  });
+
   describe("with a notebook folder that has its own @tensorflow/tfjs and a broken tfjs-node", () => {
     let kernel: StudioKernel;
     before(async () => {

@@ -13,6 +13,8 @@ export interface ExecutorIO {
   publish(msgType: string, content: object): void;
   /** Sends buffered stdout/stderr before anything that must come after it. */
   flushOutput(): void;
+  /** Waited for before a compiled cell runs, when it returns a promise (what the cell may use is still loading). */
+  beforeRun?(code: string): Promise<unknown> | undefined;
 }
 
 export class Executor {
@@ -63,6 +65,7 @@ export class Executor {
         const filename = `tfjs-studio-cell-${++this.cellId}`;
         this.sources.add(filename, label, code, compiled.cell.sourceMap, compiled.cell.js.split("\n").length);
         try {
+          await this.io.beforeRun?.(code);
           const outcome = await this.runner.run(compiled.cell, filename);
           if (outcome.result && outcome.result.value !== undefined && !isNotAResult(outcome.result.value)) {
             const bundle = toDisplayBundle(outcome.result.value);

@@ -1,4 +1,5 @@
-// Loads tfjs at kernel start on the backend selectBackend picks, and makes it the one instance that cells,
+// Loads tfjs on the backend selectBackend picks, once (when the kernel is first idle, or a cell imports something
+// first), and makes it the one instance that cells,
 // local files and the kernel share: the kernel's glue (announcing the choice early, the require hook, file://
 // routing relative to the notebook, the runtime view).
 import { parseBackendSetting } from "../../tfjs/backends/backendNames";
@@ -17,13 +18,19 @@ export interface LoadTfjsOptions extends LoaderContext {
   setting?: string;
 }
 
+let loading: Promise<TfjsRuntimeInfo> | undefined;
+
+/** Starts the load the first time it is called; every call gets the same outcome. */
+export function startTfjsLoad(options: LoadTfjsOptions): Promise<TfjsRuntimeInfo> {
+  return (loading ??= loadTfjs(options));
+}
+
 /** Never rejects: a failure is a runtime with status "failed" and the reason, shown to the user. */
-export async function loadTfjs(options: LoadTfjsOptions): Promise<TfjsRuntimeInfo> {
+async function loadTfjs(options: LoadTfjsOptions): Promise<TfjsRuntimeInfo> {
   const setting = options.setting?.trim();
   let info: TfjsRuntimeInfo;
   try {
-    announcePrediction(options, setting);
-    // The caller can publish that before the synchronous part of the load blocks this thread.
+    // The caller can publish what announceTfjsChoice said before the synchronous part of the load blocks this thread.
     await new Promise(setImmediate);
     const { loaded, runtime } = await selectBackend(options);
     prepare(loaded, options.notebookDir);
@@ -39,9 +46,16 @@ export async function loadTfjs(options: LoadTfjsOptions): Promise<TfjsRuntimeInf
   return info;
 }
 
-/** Said at once, so kernel_info need not wait for the load when the outcome is certain. */
-function announcePrediction(options: LoaderContext, setting: string | undefined): void {
-  const forced = parseBackendSetting(setting);
+/** Said at kernel start, so kernel_info need not wait for the load when its outcome is certain. */
+export function announceTfjsChoice(options: LoadTfjsOptions): void {
+  const setting = options.setting?.trim();
+  let forced: ReturnType<typeof parseBackendSetting>;
+  try {
+    forced = parseBackendSetting(setting);
+  } catch {
+    // An unknown name: the load fails with the same error, for kernel_info and every tfjs import to say.
+    return;
+  }
   const predicted = predictChoice(options, forced);
   if (!predicted) return;
   const { id, ...facts } = predicted;

@@ -1,6 +1,6 @@
-// The typescript package is large (0.15 s to load, 0.05 s with its compiled code cached), so it is loaded on first
-// use, not at kernel start, with V8's compiled code kept in the kernel's cache folder (see codeCachedRequire); not in
-// $TFJS_STUDIO_CACHE, which users point at their data sets.
+// The typescript package is large (0.15 s to load, 0.05 s with its compiled code cached), so it is loaded once, while
+// the kernel's socket worker starts (or on first use elsewhere), with V8's compiled code kept in the kernel's cache
+// folder (see codeCachedRequire); not in $TFJS_STUDIO_CACHE, which users point at their data sets.
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cachedDataVersionTag } from "node:v8";
