@@ -11,6 +11,7 @@ import { kernelAttrs, kernelInputInfo } from "./kernelArgs";
 import { standIn } from "./standIn";
 
 const NAME = "MaxPoolGrad";
+type HeapView = ReturnType<BackendWasm["typedArrayFromHeap"]>;
 export function maxPoolGradConfig(tf: Tfjs): KernelConfig | undefined {
   return standIn(tf, NAME, () => ({ inputs, attrs, backend }) => {
     const wasm = backend as BackendWasm;
@@ -32,6 +33,11 @@ export function maxPoolGradConfig(tf: Tfjs): KernelConfig | undefined {
     const dys = wasm.typedArrayFromHeap(dy);
     const dxs = wasm.typedArrayFromHeap(dx);
     dxs.fill(0);
+    const { top: padTop, left: padLeft } = info.padInfo;
+    if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padTop === 0 && padLeft === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+      pool2x2Gradient(xs, dys, dxs, batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+      return dx;
+    }
     const best = new Float32Array(channels);
     const bestAt = new Int32Array(channels);
     for (let n = 0; n < batchSize; n++) {
@@ -70,4 +76,41 @@ export function maxPoolGradConfig(tf: Tfjs): KernelConfig | undefined {
     }
     return dx;
   });
+}
+
+/**
+ * The usual pooling (2×2, stride 2, every window inside the input) without the general loop's per-channel scratch
+ * arrays: windows do not overlap, so each output's gradient is written, not added, to the first largest of its four.
+ */
+function pool2x2Gradient(xs: HeapView, dys: HeapView, dxs: HeapView, batchSize: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number): void {
+  const rowStride = inWidth * channels;
+  let from = 0;
+  for (let n = 0; n < batchSize; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const topLeft = ((n * inHeight + 2 * oh) * inWidth + 2 * ow) * channels;
+        const topRight = topLeft + channels;
+        const bottomLeft = topLeft + rowStride;
+        const bottomRight = bottomLeft + channels;
+        for (let c = 0; c < channels; c++) {
+          // Reading order as in the general loop (row by row), so ties go to the same input.
+          let at = topLeft + c;
+          let max = xs[at];
+          let value = xs[topRight + c];
+          if (value > max) {
+            max = value;
+            at = topRight + c;
+          }
+          value = xs[bottomLeft + c];
+          if (value > max) {
+            max = value;
+            at = bottomLeft + c;
+          }
+          if (xs[bottomRight + c] > max) at = bottomRight + c;
+          dxs[at] = dys[from + c];
+        }
+        from += channels;
+      }
+    }
+  }
 }
