@@ -62,11 +62,10 @@ export async function runKernel(connectionFile: string, options: KernelOptions =
   // kernel_info waits until the backend is known, so the banner names it. The worker takes this once it runs.
   sockets.setKernelInfo(currentKernelInfo(), backendKnown(tfjsRuntime()));
   // Every cell needs the compiler: it loads while the socket worker starts (on another core), not after.
-  // A compiler that does not load says why when a cell needs it.
   try {
     loadTypeScript();
   } catch {
-    // The first cell's compile tries again and shows the error.
+    // A compiler that does not load says why when a cell needs it: the first compile tries again.
   }
   await socketsStarted;
   // Loading tfjs keeps this thread busy for a few hundred ms (the socket worker answers meanwhile), and only cells that

@@ -1,7 +1,6 @@
 // Loads tfjs on the backend selectBackend picks, once (when the kernel is first idle, or a cell imports something
-// first), and makes it the one instance that cells,
-// local files and the kernel share: the kernel's glue (announcing the choice early, the require hook, file://
-// routing relative to the notebook, the runtime view).
+// first), and makes it the one instance that cells, local files and the kernel share: the kernel's glue (announcing
+// the choice early, the require hook, file:// routing relative to the notebook, the runtime view).
 import { parseBackendSetting } from "../../tfjs/backends/backendNames";
 import { predictChoice, type LoaderContext } from "../../tfjs/backends/backendLoaders";
 import type { LoadedBackend } from "../../tfjs/backends/chooseBackend";
