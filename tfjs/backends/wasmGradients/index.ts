@@ -10,13 +10,16 @@
 // tfjs' Adam updates each variable with fourteen kernels: the fused Adam (tfjs/optimizers/fusedAdam) updates all
 // variables with one. While training, tfjs' Dense runs product, bias and activation as three kernels and their
 // gradients as five more: the fused Dense (tfjs/layers/fusedDense) runs one forward and one backward. tfjs' dropout
-// draws its mask in JavaScript, slowly: the fused dropout (tfjs/layers/fusedDropout) draws it on the heap.
+// draws its mask in JavaScript, slowly: the fused dropout (tfjs/layers/fusedDropout) draws it on the heap. tfjs-layers'
+// categorical cross-entropy is nine small kernels and its gradient twenty-five: the fused one (tfjs/losses/
+// fusedCrossEntropy) is one each.
 import type { KernelConfig } from "@tensorflow/tfjs";
 import type { Tfjs } from "../../tfjsModule";
 import { FUSED_LSTM_KERNELS, installFusedLstm } from "../../layers/fusedLstm";
 import { FUSED_ADAM_KERNELS, installFusedAdam } from "../../optimizers/fusedAdam";
 import { FUSED_DENSE_KERNELS, installFusedDense } from "../../layers/fusedDense";
 import { FUSED_DROPOUT_KERNELS, installFusedDropout } from "../../layers/fusedDropout";
+import { FUSED_CROSS_ENTROPY_KERNELS, installFusedCrossEntropy } from "../../losses/fusedCrossEntropy";
 import { conv2DBackpropFilterConfig } from "./conv2DBackpropFilter";
 import { depthwiseConv2dNativeBackpropFilterConfig } from "./depthwiseConv2dNativeBackpropFilter";
 import { depthwiseConv2dNativeBackpropInputConfig } from "./depthwiseConv2dNativeBackpropInput";
@@ -30,7 +33,7 @@ import { transposedMatMulConfig } from "./transposedMatMul";
 import { unsortedSegmentSumConfig } from "./unsortedSegmentSum";
 
 /** The fused paths' kernels: each path runs only where its kernels are registered, tfjs' own code otherwise. */
-export const FUSED_KERNELS = [...FUSED_LSTM_KERNELS, ...FUSED_DENSE_KERNELS, ...FUSED_DROPOUT_KERNELS, ...FUSED_ADAM_KERNELS];
+export const FUSED_KERNELS = [...FUSED_LSTM_KERNELS, ...FUSED_DENSE_KERNELS, ...FUSED_DROPOUT_KERNELS, ...FUSED_ADAM_KERNELS, ...FUSED_CROSS_ENTROPY_KERNELS];
 
 /** Kernels wasm lacks: registered unless a kernel of that name is already there (a later wasm backend's own). */
 const missingKernels: ((tf: Tfjs) => KernelConfig)[] = [
@@ -73,6 +76,6 @@ export function registerWasmGradients(tf: Tfjs): string[] {
     tf.registerKernel(config);
     registered.push(config.kernelName);
   }
-  registered.push(...installFusedLstm(tf), ...installFusedDense(tf), ...installFusedDropout(tf), ...installFusedAdam(tf));
+  registered.push(...installFusedLstm(tf), ...installFusedDense(tf), ...installFusedDropout(tf), ...installFusedAdam(tf), ...installFusedCrossEntropy(tf));
   return registered;
 }
